@@ -1,0 +1,31 @@
+import type { Broker } from "../../broker/broker.js";
+
+/** An array used as a deque: popping advances a head index, compacted now and then. */
+export class MemoryBroker implements Broker {
+  private queue: string[] = [];
+  private head = 0;
+
+  async route(ids: readonly string[]): Promise<void> {
+    for (const id of ids) this.queue.push(id);
+  }
+
+  async retrieve(max: number): Promise<string[]> {
+    const end = Math.min(this.queue.length, this.head + max);
+    const out = this.queue.slice(this.head, end);
+    this.head = end;
+    if (this.head > 4096 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    return out;
+  }
+
+  async count(): Promise<number> {
+    return this.queue.length - this.head;
+  }
+
+  async purge(): Promise<void> {
+    this.queue = [];
+    this.head = 0;
+  }
+}

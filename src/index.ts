@@ -1,0 +1,30 @@
+export { Tynenc, type TynencOptions } from "./app.js";
+export type { Task, TaskOptions, TaskFunction, TaskOf, AnyTask } from "./task/task.js";
+export { Invocation } from "./invocation/invocation.js";
+export {
+  InvocationStatus,
+  STATUS_TABLE,
+  FINAL_STATUSES,
+  RUNNABLE_STATUSES,
+  isFinal,
+  isRunnable,
+  transition,
+  type HistoryEntry,
+  type StatusRecord,
+  type StatusDefinition,
+} from "./invocation/status.js";
+export type { InvocationRecord, Outcome } from "./invocation/invocation-record.js";
+export { RunnerCls, type Runner } from "./runner/runner.js";
+export { ThreadRunner } from "./runner/thread-runner.js";
+export { DummyRunner } from "./runner/dummy-runner.js";
+export type { Backend } from "./backends/backend.js";
+export { memoryBackend } from "./backends/memory/index.js";
+export type { Broker } from "./broker/broker.js";
+export type { StateBackend } from "./state-backend/state-backend.js";
+export type { OrchestratorStore, NewStatus } from "./orchestrator/orchestrator-store.js";
+export type { Notifier, Unsubscribe } from "./orchestrator/notifier.js";
+export { Orchestrator } from "./orchestrator/orchestrator.js";
+export * from "./errors/errors.js";
+export { AppConfig, type AppConfigValues } from "./config/index.js";
+export type { Logger, LoggerLike, LogContext, LogLevelName } from "./logging/index.js";
+export { JsonSerializer, type Serializer } from "./serializer/index.js";

@@ -1,0 +1,45 @@
+import type { HistoryEntry, InvocationStatus } from "./status.js";
+
+/** What a handle needs from its app; an interface so handles stay plain and cheap. */
+export interface InvocationClient {
+  status(invocation: Invocation<unknown>): Promise<InvocationStatus>;
+  history(invocation: Invocation<unknown>): Promise<HistoryEntry[]>;
+  result<R>(invocation: Invocation<R>): Promise<R>;
+}
+
+/** The identity every handle exposes about the task it runs. */
+export interface TaskRef {
+  readonly id: string;
+}
+
+/** One execution request of a task call. Returned at once by calling a task. */
+export class Invocation<R> {
+  private resultPromise: Promise<R> | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly task: TaskRef,
+    readonly args: readonly unknown[],
+    readonly parent: Invocation<unknown> | null,
+    private readonly client: InvocationClient,
+  ) {}
+
+  /** Settles with the task's return value or rejects with its error. The same promise on every read. */
+  get result(): Promise<R> {
+    return (this.resultPromise ??= this.client.result(this));
+  }
+
+  /** The current status. */
+  status(): Promise<InvocationStatus> {
+    return this.client.status(this);
+  }
+
+  /** Every status it went through, in order, with the runner that moved it and when (ms epoch). */
+  history(): Promise<HistoryEntry[]> {
+    return this.client.history(this);
+  }
+
+  toString(): string {
+    return `Invocation(${this.task.id}, ${this.id})`;
+  }
+}

@@ -1,0 +1,134 @@
+import { OwnershipError, StatusTransitionError } from "../errors/errors.js";
+
+/** Every status an invocation can be in. A const object with a derived union, not an enum. */
+export const InvocationStatus = {
+  REGISTERED: "REGISTERED",
+  PENDING: "PENDING",
+  RUNNING: "RUNNING",
+  PAUSED: "PAUSED",
+  RESUMED: "RESUMED",
+  RETRY: "RETRY",
+  KILLED: "KILLED",
+  REROUTED: "REROUTED",
+  CONCURRENCY_CONTROLLED: "CONCURRENCY_CONTROLLED",
+  PENDING_RECOVERY: "PENDING_RECOVERY",
+  RUNNING_RECOVERY: "RUNNING_RECOVERY",
+  SUCCESS: "SUCCESS",
+  FAILED: "FAILED",
+  CONCURRENCY_CONTROLLED_FINAL: "CONCURRENCY_CONTROLLED_FINAL",
+} as const;
+export type InvocationStatus = (typeof InvocationStatus)[keyof typeof InvocationStatus];
+
+/** How a status treats the invocation's owner (the runner that claimed it). */
+export const Ownership = {
+  /** Only the owner may move it on; the owner is kept. */
+  requires: "requires",
+  /** Entering it makes the acting runner the owner. */
+  acquires: "acquires",
+  /** Entering it clears the owner. */
+  releases: "releases",
+  /** Entering it is allowed whoever owns it (recovery takes over), and clears the owner. */
+  overrides: "overrides",
+} as const;
+export type Ownership = (typeof Ownership)[keyof typeof Ownership];
+
+export interface StatusDefinition {
+  readonly final: boolean;
+  /** A runner may claim it (move it to PENDING). */
+  readonly runnable: boolean;
+  readonly ownership: Ownership;
+  readonly next: readonly InvocationStatus[];
+}
+
+const S = InvocationStatus;
+const O = Ownership;
+
+/** The status table of DESIGN §4: the one source of truth for every backend. */
+export const STATUS_TABLE: Readonly<Record<InvocationStatus, StatusDefinition>> = {
+  REGISTERED: { final: false, runnable: true, ownership: O.releases, next: [S.PENDING, S.CONCURRENCY_CONTROLLED, S.CONCURRENCY_CONTROLLED_FINAL] },
+  PENDING: { final: false, runnable: false, ownership: O.acquires, next: [S.RUNNING, S.KILLED, S.REROUTED, S.PENDING_RECOVERY] },
+  RUNNING: { final: false, runnable: false, ownership: O.requires, next: [S.PAUSED, S.SUCCESS, S.FAILED, S.RETRY, S.KILLED, S.RUNNING_RECOVERY] },
+  PAUSED: { final: false, runnable: false, ownership: O.requires, next: [S.RESUMED, S.KILLED, S.RUNNING_RECOVERY] },
+  RESUMED: { final: false, runnable: false, ownership: O.requires, next: [S.RUNNING, S.KILLED, S.RUNNING_RECOVERY] },
+  RETRY: { final: false, runnable: true, ownership: O.releases, next: [S.PENDING] },
+  KILLED: { final: false, runnable: false, ownership: O.releases, next: [S.REROUTED] },
+  REROUTED: { final: false, runnable: true, ownership: O.releases, next: [S.PENDING, S.CONCURRENCY_CONTROLLED] },
+  CONCURRENCY_CONTROLLED: { final: false, runnable: false, ownership: O.releases, next: [S.REROUTED] },
+  PENDING_RECOVERY: { final: false, runnable: false, ownership: O.overrides, next: [S.REROUTED] },
+  RUNNING_RECOVERY: { final: false, runnable: false, ownership: O.overrides, next: [S.REROUTED] },
+  SUCCESS: { final: true, runnable: false, ownership: O.releases, next: [] },
+  FAILED: { final: true, runnable: false, ownership: O.releases, next: [] },
+  CONCURRENCY_CONTROLLED_FINAL: { final: true, runnable: false, ownership: O.releases, next: [] },
+};
+
+/** The status every invocation starts in; registration is not a transition. */
+export const INITIAL_STATUS = S.REGISTERED;
+
+export const FINAL_STATUSES: readonly InvocationStatus[] = statusesWhere((d) => d.final);
+export const RUNNABLE_STATUSES: readonly InvocationStatus[] = statusesWhere((d) => d.runnable);
+
+function statusesWhere(pred: (d: StatusDefinition) => boolean): InvocationStatus[] {
+  return (Object.keys(STATUS_TABLE) as InvocationStatus[]).filter((s) => pred(STATUS_TABLE[s]));
+}
+
+export function isFinal(status: InvocationStatus): boolean {
+  return STATUS_TABLE[status].final;
+}
+
+export function isRunnable(status: InvocationStatus): boolean {
+  return STATUS_TABLE[status].runnable;
+}
+
+/** The stored status of one invocation. `owner` is the id of the runner that owns it, if any. */
+export interface StatusRecord {
+  readonly status: InvocationStatus;
+  readonly owner: string | null;
+  readonly at: number;
+}
+
+/** One line of an invocation's history: every status it went through, who moved it, when (ms epoch). */
+export interface HistoryEntry {
+  readonly status: InvocationStatus;
+  readonly runnerId: string | null;
+  readonly at: number;
+}
+
+/**
+ * Validates one status change and returns the new record. Pure: every backend calls it inside its own
+ * atomic section (a lock, a transaction, a Lua script fed with STATUS_TABLE), so the rules live here once.
+ */
+export function transition(
+  invocationId: string,
+  current: StatusRecord,
+  to: InvocationStatus,
+  runnerId: string | null,
+  at: number,
+): StatusRecord {
+  const from = STATUS_TABLE[current.status];
+  const target = STATUS_TABLE[to];
+  if (!from.next.includes(to)) {
+    const allowed = from.next.length ? from.next.join(", ") : "nothing (it is final)";
+    throw new StatusTransitionError(
+      `Invocation ${invocationId} cannot move from ${current.status} to ${to}; from ${current.status} it can move to ${allowed}`,
+    );
+  }
+  if (target.ownership !== O.overrides) {
+    if (from.ownership === O.requires || from.ownership === O.acquires) {
+      if (current.owner !== runnerId) {
+        throw new OwnershipError(
+          `Runner ${runnerId ?? "(none)"} cannot move invocation ${invocationId} from ${current.status} to ${to}: it is owned by runner ${current.owner ?? "(none)"}`,
+        );
+      }
+    }
+    if (target.ownership === O.acquires && !runnerId) {
+      throw new OwnershipError(`Moving invocation ${invocationId} to ${to} needs a runner id to own it`);
+    }
+  }
+  const owner =
+    target.ownership === O.releases || target.ownership === O.overrides
+      ? null
+      : target.ownership === O.acquires
+        ? runnerId
+        : current.owner;
+  return { status: to, owner, at };
+}

@@ -1,0 +1,35 @@
+import type { OrchestratorStore } from "./orchestrator-store.js";
+
+/** Upper bound on the invocations counted per candidate: enough to order, cheap on huge graphs. */
+const COUNT_CAP = 10_000;
+
+/**
+ * Orders candidates by how many invocations wait for them, directly or transitively, most first; ties
+ * keep the given order (oldest waited-on first).
+ */
+export async function rankByWaiters(
+  store: Pick<OrchestratorStore, "waitersOf">,
+  candidates: readonly string[],
+): Promise<string[]> {
+  const counts = new Map<string, number>();
+  for (const id of candidates) counts.set(id, await countWaiters(store, id));
+  return [...candidates].sort((a, b) => counts.get(b)! - counts.get(a)!);
+}
+
+async function countWaiters(store: Pick<OrchestratorStore, "waitersOf">, id: string): Promise<number> {
+  const seen = new Set<string>([id]);
+  let frontier = [id];
+  while (frontier.length > 0 && seen.size <= COUNT_CAP) {
+    const edges = await store.waitersOf(frontier);
+    const next: string[] = [];
+    for (const waiters of edges.values()) {
+      for (const w of waiters) {
+        if (seen.has(w)) continue;
+        seen.add(w);
+        next.push(w);
+      }
+    }
+    frontier = next;
+  }
+  return seen.size - 1;
+}

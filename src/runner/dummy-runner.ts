@@ -1,0 +1,20 @@
+import { randomUUID } from "node:crypto";
+import { RunnerError } from "../errors/errors.js";
+import { RunnerCls, type Runner } from "./runner.js";
+
+/** Runs nothing: the runner of a pure client that only registers invocations and reads results. */
+export class DummyRunner implements Runner {
+  readonly id = randomUUID();
+  readonly cls = RunnerCls.DummyRunner;
+  readonly running = false;
+
+  async run(): Promise<void> {
+    throw new RunnerError(
+      'DummyRunner runs no invocations: it is for clients that only register and read results. Set runnerCls to "ThreadRunner" (or start a runner in another process with a shared backend) to execute tasks',
+    );
+  }
+
+  async stop(): Promise<void> {}
+
+  async [Symbol.asyncDispose](): Promise<void> {}
+}

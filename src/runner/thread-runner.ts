@@ -1,0 +1,259 @@
+import { randomUUID } from "node:crypto";
+import { RunnerError, WaitCycleError } from "../errors/errors.js";
+import { executionStorage } from "../invocation/context.js";
+import type { InvocationRecord } from "../invocation/invocation-record.js";
+import { InvocationStatus, isFinal } from "../invocation/status.js";
+import type { Logger } from "../logging/index.js";
+import { Execution, type SuspendHost } from "./execution.js";
+import { RunnerCls, type Runner } from "./runner.js";
+import type { RunnerHost } from "./runner-host.js";
+import { StopSignal } from "./stop-signal.js";
+
+const S = InvocationStatus;
+
+interface Resumed {
+  readonly execution: Execution;
+  readonly grant: () => void;
+}
+
+/**
+ * Runs invocations on this process's event loop, at most `maxParallelSlots` RUNNING at a time. A slot
+ * is held from claim to finish, except while the invocation is PAUSED on others' results. Driven by
+ * events only: new work, a freed slot, a resumed invocation; an idle runner has no timer at all.
+ */
+export class ThreadRunner implements Runner, SuspendHost {
+  readonly id = randomUUID();
+  readonly cls = RunnerCls.ThreadRunner;
+  private readonly logger: Logger;
+  private slots = 1;
+  private occupied = 0;
+  private readonly executions = new Map<string, Execution>();
+  private readonly resumed: Resumed[] = [];
+  private pumping = false;
+  private pumpAgain = false;
+  private state: "idle" | "running" | "stopping" = "idle";
+  private unsubscribeWork: (() => void) | undefined;
+  private stopped: StopSignal | undefined;
+  private onIdle: (() => void) | undefined;
+
+  constructor(private readonly host: RunnerHost) {
+    this.logger = host.logger.child({ runner: this.id });
+  }
+
+  get running(): boolean {
+    return this.state !== "idle";
+  }
+
+  /** Invocations this runner owns right now: claimed, running, paused or waiting for a slot. */
+  get activeCount(): number {
+    return this.executions.size;
+  }
+
+  async run(): Promise<void> {
+    if (this.state !== "idle") {
+      throw new RunnerError(`Runner ${this.id} is already running; call stop() before running it again`);
+    }
+    this.slots = this.host.maxParallelSlots();
+    this.state = "running";
+    const stopped = (this.stopped = new StopSignal());
+    this.logger.info(`Starting ThreadRunner with ${this.slots} slot(s) for app ${this.host.appId}`);
+    this.unsubscribeWork = this.host.notifier.onWork(() => this.kick());
+    this.kick();
+    await stopped.promise;
+  }
+
+  async stop(): Promise<void> {
+    if (this.state !== "running") return this.stopped?.promise;
+    this.state = "stopping";
+    this.unsubscribeWork?.();
+    const grace = this.host.stopGraceMs();
+    this.logger.info(`Stopping: ${this.executions.size} invocation(s) in flight, grace ${grace} ms`);
+    await this.drain(grace);
+    await this.killRemaining();
+    this.state = "idle";
+    this.logger.info("Stopped");
+    this.stopped?.resolve();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  private kick(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    void this.pump();
+  }
+
+  /** Fill free slots: resumed invocations first (oldest pause first), then what the orchestrator hands out. */
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        await this.fillSlots();
+      } while (this.pumpAgain);
+    } catch (error) {
+      this.logger.error("Runner loop iteration failed; it will retry on the next event", { error });
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async fillSlots(): Promise<void> {
+    while (this.occupied < this.slots) {
+      const next = this.resumed.shift();
+      if (next) {
+        await this.grantSlot(next);
+        continue;
+      }
+      if (this.state !== "running") return;
+      const free = this.slots - this.occupied;
+      const claimed = await this.host.orchestrator.claim(this.id, free);
+      for (const record of claimed) this.start(record);
+      if (claimed.length < free) return;
+    }
+  }
+
+  private async grantSlot({ execution, grant }: Resumed): Promise<void> {
+    this.occupied++;
+    try {
+      await this.host.orchestrator.transition(execution.id, S.RUNNING, this.id);
+    } catch (error) {
+      this.occupied--;
+      this.logger.warn("Could not resume invocation; it was taken over", { invocation: execution.id, error });
+      return;
+    }
+    if (this.logger.isEnabled("debug")) {
+      this.logger.debug(`Slot handed to resumed invocation (${this.occupied}/${this.slots} busy)`, {
+        invocation: execution.id,
+        task: execution.invocation.task.id,
+      });
+    }
+    grant();
+  }
+
+  private start(record: InvocationRecord): void {
+    this.occupied++;
+    if (this.logger.isEnabled("debug")) {
+      this.logger.debug(`Claimed invocation (${this.occupied}/${this.slots} busy)`, {
+        invocation: record.id,
+        task: record.taskId,
+      });
+    }
+    void this.execute(record).finally(() => {
+      this.occupied--;
+      this.kick();
+    });
+  }
+
+  private async execute(record: InvocationRecord): Promise<void> {
+    const orchestrator = this.host.orchestrator;
+    let prepared;
+    try {
+      prepared = await this.host.prepare(record, this.executions.get(record.parentId ?? "")?.invocation);
+    } catch (error) {
+      this.logger.error(`Cannot run invocation: ${(error as Error).message}`, { invocation: record.id });
+      await orchestrator.transition(record.id, S.RUNNING, this.id);
+      await orchestrator.finish(record.id, this.host.outcomeOf(record.taskId, { ok: false, error }), this.id);
+      return;
+    }
+    const logger = this.logger.child({ invocation: record.id, task: record.taskId });
+    const execution = new Execution(prepared.handle, this.id, logger, this);
+    this.executions.set(record.id, execution);
+    try {
+      await orchestrator.transition(record.id, S.RUNNING, this.id);
+      if (logger.isEnabled("debug")) logger.debug("RUNNING");
+      const result = await executionStorage.run(execution, () => invoke(prepared.call));
+      execution.state = "done";
+      if (execution.killed) {
+        logger.debug("Finished after being killed by shutdown; its outcome is discarded");
+        return;
+      }
+      await orchestrator.finish(record.id, this.host.outcomeOf(record.taskId, result), this.id);
+      if (logger.isEnabled("debug")) logger.debug(result.ok ? "SUCCESS" : "FAILED");
+    } catch (error) {
+      logger.warn("Could not record the end of invocation", { error });
+    } finally {
+      this.executions.delete(record.id);
+      if (this.executions.size === 0) this.onIdle?.();
+    }
+  }
+
+  async suspend(execution: Execution, ids: string[]): Promise<void> {
+    const orchestrator = this.host.orchestrator;
+    await this.host.registrationsSettled();
+    const records = await orchestrator.statuses(ids);
+    const open = ids.filter((_, i) => !isFinal(records[i]?.status ?? S.REGISTERED));
+    if (open.length === 0) return;
+    const cycle = await orchestrator.pause(execution.id, open, this.id);
+    if (cycle) throw cycleError(execution, cycle);
+    execution.pausedAt = performance.now();
+    if (execution.logger.isEnabled("debug")) execution.logger.debug(`PAUSED waiting for ${open.join(", ")}`);
+    this.occupied--;
+    this.kick();
+    await new Promise<void>((resolve) => {
+      execution.cancelWait = orchestrator.whenAllFinal(open, resolve);
+    });
+    execution.cancelWait = undefined;
+    await orchestrator.transition(execution.id, S.RESUMED, this.id);
+    if (execution.logger.isEnabled("debug")) execution.logger.debug("RESUMED, waiting for a slot");
+    await new Promise<void>((grant) => {
+      insertByPauseTime(this.resumed, { execution, grant });
+      this.kick();
+    });
+  }
+
+  /** Wait until nothing is in flight, or the grace period is over. */
+  private async drain(graceMs: number): Promise<void> {
+    if (this.executions.size === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, graceMs);
+      this.onIdle = done;
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.onIdle = undefined;
+        resolve();
+      }
+    });
+  }
+
+  private async killRemaining(): Promise<void> {
+    for (const execution of [...this.executions.values()]) {
+      execution.killed = true;
+      execution.cancelWait?.();
+      try {
+        await this.host.orchestrator.killAndReroute(execution.id, this.id);
+        this.logger.warn("KILLED by shutdown and REROUTED for another runner", { invocation: execution.id });
+      } catch (error) {
+        this.logger.debug("Not killed: it reached a final status meanwhile", { invocation: execution.id, error });
+      }
+    }
+    this.resumed.length = 0;
+    this.executions.clear();
+  }
+}
+
+async function invoke(call: () => Promise<unknown>): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
+  try {
+    return { ok: true, value: await call() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function insertByPauseTime(queue: Resumed[], item: Resumed): void {
+  let i = queue.length;
+  while (i > 0 && queue[i - 1]!.execution.pausedAt > item.execution.pausedAt) i--;
+  queue.splice(i, 0, item);
+}
+
+function cycleError(execution: Execution, cycle: string[]): WaitCycleError {
+  return new WaitCycleError(
+    `Invocation ${execution.id} (task "${execution.invocation.task.id}") cannot wait: the wait would close the cycle ${cycle.join(" -> ")}, so none of them could ever finish`,
+    cycle,
+  );
+}
