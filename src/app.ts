@@ -9,7 +9,15 @@ import { DevModeClient } from "./invocation/dev-mode.js";
 import { Invocation } from "./invocation/invocation.js";
 import type { InvocationRecord, Outcome } from "./invocation/invocation-record.js";
 import { Registrar } from "./invocation/registrar.js";
-import { adaptLogger, createLogger, type Logger, type LoggerLike, type RootLogger } from "./logging/index.js";
+import type { TynencEvents } from "./events.js";
+import {
+  adaptLogger,
+  createLogger,
+  SafeEmitter,
+  type Logger,
+  type LoggerLike,
+  type RootLogger,
+} from "./logging/index.js";
 import { Orchestrator } from "./orchestrator/orchestrator.js";
 import { DummyRunner } from "./runner/dummy-runner.js";
 import type { Runner } from "./runner/runner.js";
@@ -34,6 +42,8 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   readonly logger: Logger;
   readonly serializer = new JsonSerializer();
   readonly registrar: Registrar;
+  /** Lifecycle events: `app.events.on("invocation:status", ({ invocationId, status }) => ...)`. */
+  readonly events: SafeEmitter<TynencEvents>;
   private readonly tasks: TaskRegistry;
   private readonly client: AppInvocationClient;
   private readonly devMode: DevModeClient;
@@ -50,6 +60,7 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     if (typeof backend === "object") this.backendInstance = backend;
     this.logger = this.makeLogger(logger);
     for (const warning of this.conf.warnings) this.logger.warn(warning);
+    this.events = new SafeEmitter<TynencEvents>(this.logger);
     this.tasks = new TaskRegistry(() => this.conf.appId);
     this.registrar = new Registrar((records, by) => this.orchestrator.register(records, by), this.logger);
     this.client = new AppInvocationClient(this);
@@ -97,11 +108,16 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   }
 
   get orchestrator(): Orchestrator {
-    return (this.orchestratorInstance ??= new Orchestrator(this.backend, this.logger));
+    return (this.orchestratorInstance ??= new Orchestrator(this.backend, this.logger, this.events));
   }
 
   get notifier() {
     return this.backend.notifier;
+  }
+
+  /** The invocation whose code is running right now (inside a task), or undefined elsewhere. */
+  currentInvocation(): Invocation<unknown> | undefined {
+    return currentExecution()?.invocation;
   }
 
   /** The handle of any invocation the backend knows, registered from any process. */

@@ -4,8 +4,8 @@
  */
 import { loadConfigFile, type ConfigFile } from "./config-file.js";
 import { appEnvLayer, envWarnings, snapshotEnv, type EnvSnapshot } from "./env-source.js";
-import { objectLayer, resolveEntries, throwProblems, unknownKeys } from "./resolve.js";
-import { withFieldProperties } from "./resolved-config.js";
+import { objectLayer, resolveEntries, throwProblems, unknownKeys, type Entry } from "./resolve.js";
+import { withFieldProperties, type ConfigClass } from "./resolved-config.js";
 import { APP_FIELDS, TASK_FIELDS, type AppConfigValues } from "./schema.js";
 import {
   fileTaskProblems,
@@ -27,15 +27,14 @@ export type AppCodeOptions = Partial<AppConfigValues> & Record<string, unknown>;
 
 const CODE_ORIGIN = "constructor options";
 
-export class AppConfig extends withFieldProperties(APP_FIELDS) {
+// Annotated so declarations and editor hovers show `AppConfigValues`, not the expanded schema.
+const AppConfigBase: ConfigClass<AppConfigValues> = withFieldProperties(APP_FIELDS);
+
+export class AppConfig extends AppConfigBase {
   readonly #file: ConfigFile | undefined;
   readonly #env: EnvSnapshot;
 
-  private constructor(
-    entries: ReturnType<typeof resolveEntries>["entries"],
-    file: ConfigFile | undefined,
-    env: EnvSnapshot,
-  ) {
+  private constructor(entries: ReadonlyMap<string, Entry>, file: ConfigFile | undefined, env: EnvSnapshot) {
     super({
       schema: APP_FIELDS,
       entries,

@@ -104,12 +104,11 @@ export class ResolvedConfig<V extends object> {
   }
 }
 
-type ConfigClass<S extends Schema> = new (
-  init: ResolvedConfigInit,
-) => ResolvedConfig<ValuesOf<S>> & ValuesOf<S>;
+/** A config class whose instances have one typed property per value of `V`. */
+export type ConfigClass<V extends object> = new (init: ResolvedConfigInit) => ResolvedConfig<V> & V;
 
 /** A ResolvedConfig subclass with a typed getter/setter per field of `schema`. */
-export function withFieldProperties<S extends Schema>(schema: S): ConfigClass<S> {
+export function withFieldProperties<S extends Schema>(schema: S): ConfigClass<ValuesOf<S>> {
   class WithFields extends ResolvedConfig<ValuesOf<S>> {}
   for (const field of Object.keys(schema)) {
     if (field in WithFields.prototype) {
@@ -125,5 +124,5 @@ export function withFieldProperties<S extends Schema>(schema: S): ConfigClass<S>
       },
     });
   }
-  return WithFields as unknown as ConfigClass<S>;
+  return WithFields as unknown as ConfigClass<ValuesOf<S>>;
 }

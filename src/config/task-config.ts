@@ -5,14 +5,24 @@
 import type { ConfigFile } from "./config-file.js";
 import { taskEnvLayer, type EnvSnapshot } from "./env-source.js";
 import { closestName } from "./naming.js";
-import { objectLayer, resolveEntries, throwProblems, unknownKeys, type FieldLabel } from "./resolve.js";
-import { withFieldProperties } from "./resolved-config.js";
-import { TASK_FIELDS } from "./schema.js";
+import {
+  objectLayer,
+  resolveEntries,
+  throwProblems,
+  unknownKeys,
+  type Entry,
+  type FieldLabel,
+} from "./resolve.js";
+import { withFieldProperties, type ConfigClass } from "./resolved-config.js";
+import { TASK_FIELDS, type TaskConfigValues } from "./schema.js";
 
-export class TaskConfig extends withFieldProperties(TASK_FIELDS) {
+const TaskConfigBase: ConfigClass<TaskConfigValues> = withFieldProperties(TASK_FIELDS);
+
+/** Made by `appConfig.taskConfig(taskId, options)`, which resolves the entries. */
+export class TaskConfig extends TaskConfigBase {
   readonly taskId: string;
 
-  constructor(taskId: string, entries: ReturnType<typeof resolveEntries>["entries"]) {
+  constructor(taskId: string, entries: ReadonlyMap<string, Entry>) {
     super({ schema: TASK_FIELDS, entries, label: taskLabel(taskId) });
     this.taskId = taskId;
     // A misspelt property (`conf.maxRetires = 1`) then throws instead of silently doing nothing.

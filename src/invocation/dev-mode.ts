@@ -73,6 +73,8 @@ export class DevModeClient implements InvocationClient {
   }
 }
 
+let seq = 0;
+
 function entry(status: InvocationStatus): HistoryEntry {
-  return { status, runnerId: DEV_RUNNER, at: Date.now() };
+  return { status, runnerId: DEV_RUNNER, at: Date.now(), seq: ++seq };
 }

@@ -91,6 +91,11 @@ export interface HistoryEntry {
   readonly status: InvocationStatus;
   readonly runnerId: string | null;
   readonly at: number;
+  /**
+   * Position in the backend's one global order of status changes (strictly increasing): what tells
+   * which of two changes made in the same millisecond came first.
+   */
+  readonly seq: number;
 }
 
 /**

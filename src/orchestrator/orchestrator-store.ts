@@ -13,8 +13,23 @@ export interface NewStatus {
 export interface OrchestratorStore {
   /** Insert invocations in REGISTERED (with their first history entry). */
   register(items: readonly NewStatus[], runnerId: string | null, at: number): Promise<void>;
-  /** Atomically validate and apply one change; throws StatusTransitionError/OwnershipError. */
-  transition(id: string, to: InvocationStatus, runnerId: string | null, at: number): Promise<StatusRecord>;
+  /**
+   * Atomically validate and apply one change; throws StatusTransitionError/OwnershipError, and
+   * InvocationNotFoundError for an unknown id. With `clearWaits`, every wait edge from and to the
+   * invocation is removed in the same step (it finished or was killed).
+   */
+  transition(
+    id: string,
+    to: InvocationStatus,
+    runnerId: string | null,
+    at: number,
+    options?: { clearWaits?: boolean },
+  ): Promise<StatusRecord>;
+  /**
+   * Claim: move each id that is runnable now to PENDING owned by `runnerId`, atomically per id. Ids that
+   * are not runnable (already claimed, final, unknown) are skipped, not errors. Returns the claimed ids.
+   */
+  claim(ids: readonly string[], runnerId: string, at: number): Promise<string[]>;
   getStatus(id: string): Promise<StatusRecord | undefined>;
   getStatuses(ids: readonly string[]): Promise<(StatusRecord | undefined)[]>;
   getHistory(id: string): Promise<HistoryEntry[]>;

@@ -8,7 +8,8 @@ import {
   type HistoryEntry,
   type StatusRecord,
 } from "../invocation/status.js";
-import type { Logger } from "../logging/index.js";
+import type { TynencEvents } from "../events.js";
+import type { Logger, SafeEmitter } from "../logging/index.js";
 import type { Unsubscribe } from "./notifier.js";
 import { findWaitCycle } from "./wait-cycle.js";
 import { rankByWaiters } from "./priority.js";
@@ -26,7 +27,14 @@ export class Orchestrator {
   constructor(
     private readonly backend: Backend,
     private readonly logger: Logger,
+    private readonly events: SafeEmitter<TynencEvents>,
   ) {}
+
+  /** Tell listeners; skipped entirely (no payload built) when nobody listens. */
+  private emitStatus(ids: readonly string[], status: InvocationStatus, runnerId: string | null, at: number): void {
+    if (!this.events.hasListeners("invocation:status")) return;
+    for (const invocationId of ids) this.events.emit("invocation:status", { invocationId, status, runnerId, at });
+  }
 
   private get store() {
     return this.backend.orchestratorStore;
@@ -36,6 +44,12 @@ export class Orchestrator {
     const at = Date.now();
     await this.backend.stateBackend.saveInvocations(records);
     await this.store.register(records, runnerId, at);
+    this.emitStatus(
+      records.map((r) => r.id),
+      S.REGISTERED,
+      runnerId,
+      at,
+    );
     // Routed only once everything about the invocation is stored, so a claim always finds it.
     await this.backend.broker.route(records.map((r) => r.id));
     if (this.logger.isEnabled("debug")) {
@@ -68,8 +82,15 @@ export class Orchestrator {
     return this.store.getHistory(id);
   }
 
-  async transition(id: string, to: InvocationStatus, runnerId: string | null): Promise<StatusRecord> {
-    return this.store.transition(id, to, runnerId, Date.now());
+  async transition(
+    id: string,
+    to: InvocationStatus,
+    runnerId: string | null,
+    options?: { clearWaits?: boolean },
+  ): Promise<StatusRecord> {
+    const record = await this.store.transition(id, to, runnerId, Date.now(), options);
+    this.emitStatus([id], to, runnerId, record.at);
+    return record;
   }
 
   /**
@@ -77,36 +98,18 @@ export class Orchestrator {
    * most waited-on first, then the broker queue in order. Stale queue entries are dropped.
    */
   async claim(runnerId: string, max: number): Promise<InvocationRecord[]> {
-    const claimed: InvocationRecord[] = [];
-    if (max <= 0) return claimed;
+    if (max <= 0) return [];
     const candidates = await this.store.waitedOnRunnable(Math.max(max, PRIORITY_WINDOW));
-    const ranked = candidates.length > 1 ? await rankByWaiters(this.store, candidates) : candidates;
-    for (const id of ranked) {
-      if (claimed.length >= max) break;
-      const record = await this.tryClaim(id, runnerId);
-      if (record) claimed.push(record);
-    }
+    const ranked = candidates.length > max ? await rankByWaiters(this.store, candidates) : candidates;
+    const claimed = ranked.length ? await this.store.claim(ranked.slice(0, max), runnerId, Date.now()) : [];
     while (claimed.length < max) {
       const ids = await this.backend.broker.retrieve(max - claimed.length);
       if (ids.length === 0) break;
-      for (const id of ids) {
-        const record = await this.tryClaim(id, runnerId);
-        if (record) claimed.push(record);
-      }
+      // Stale and duplicate queue entries (already claimed through the wait graph) are skipped here.
+      for (const id of await this.store.claim(ids, runnerId, Date.now())) claimed.push(id);
     }
-    return claimed;
-  }
-
-  private async tryClaim(id: string, runnerId: string): Promise<InvocationRecord | undefined> {
-    const current = await this.store.getStatus(id);
-    if (!current || !isRunnable(current.status)) return undefined; // stale or duplicate queue entry
-    try {
-      await this.store.transition(id, S.PENDING, runnerId, Date.now());
-    } catch (error) {
-      this.logger.debug(`Lost the claim of ${id} to another runner`, { invocation: id, error });
-      return undefined;
-    }
-    return this.backend.stateBackend.getInvocation(id);
+    this.emitStatus(claimed, S.PENDING, runnerId, Date.now());
+    return claimed.length ? this.backend.stateBackend.getInvocations(claimed) : [];
   }
 
   /**
@@ -121,7 +124,7 @@ export class Orchestrator {
       await this.store.removeWaitsOf(waiterId);
       return cycle;
     }
-    await this.store.transition(waiterId, S.PAUSED, runnerId, Date.now());
+    await this.transition(waiterId, S.PAUSED, runnerId);
     return undefined;
   }
 
@@ -157,17 +160,19 @@ export class Orchestrator {
   /** Store the outcome, move to SUCCESS/FAILED, release the wait graph and wake whoever waits. */
   async finish(id: string, outcome: Outcome, runnerId: string): Promise<void> {
     await this.backend.stateBackend.setOutcome(id, outcome);
-    await this.store.transition(id, outcome.ok ? S.SUCCESS : S.FAILED, runnerId, Date.now());
-    await this.store.removeWaitsOf(id);
-    await this.store.removeWaitsOn(id);
+    await this.transition(id, outcome.ok ? S.SUCCESS : S.FAILED, runnerId, { clearWaits: true });
     this.backend.notifier.publishFinal(id);
   }
 
   /** Runner shutdown: KILLED then REROUTED and back in the queue for another runner. */
   async killAndReroute(id: string, runnerId: string): Promise<void> {
-    await this.store.transition(id, S.KILLED, runnerId, Date.now());
-    await this.store.removeWaitsOf(id);
-    await this.store.transition(id, S.REROUTED, runnerId, Date.now());
+    await this.transition(id, S.KILLED, runnerId, { clearWaits: true });
+    await this.transition(id, S.REROUTED, runnerId);
+    await this.reroute(id);
+  }
+
+  /** Put an invocation already in a runnable status back in the queue, and wake the runners. */
+  async reroute(id: string): Promise<void> {
     await this.backend.broker.route([id]);
     this.backend.notifier.publishWork();
   }

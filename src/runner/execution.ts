@@ -26,12 +26,22 @@ export class Execution implements ExecutionScope {
   private collecting: WaitBatch | undefined;
   private deferred: WaitBatch | undefined;
 
+  private scopedLogger: Logger | undefined;
+
   constructor(
     readonly invocation: Invocation<unknown>,
     readonly runnerId: string,
-    readonly logger: Logger,
+    private readonly runnerLogger: Logger,
     private readonly host: SuspendHost,
   ) {}
+
+  /** Made on first use: most invocations at `info` never log, and a child logger is not free. */
+  get logger(): Logger {
+    return (this.scopedLogger ??= this.runnerLogger.child({
+      invocation: this.invocation.id,
+      task: this.invocation.task.id,
+    }));
+  }
 
   get id(): string {
     return this.invocation.id;

@@ -1,6 +1,7 @@
 import type { Invocation } from "../invocation/invocation.js";
 import type { InvocationRecord, Outcome } from "../invocation/invocation-record.js";
-import type { Logger } from "../logging/index.js";
+import type { TynencEvents } from "../events.js";
+import type { Logger, SafeEmitter } from "../logging/index.js";
 import type { Notifier } from "../orchestrator/notifier.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
 
@@ -17,6 +18,7 @@ export interface RunnerHost {
   readonly orchestrator: Orchestrator;
   readonly notifier: Notifier;
   readonly logger: Logger;
+  readonly events: SafeEmitter<TynencEvents>;
   maxParallelSlots(): number;
   stopGraceMs(): number;
   /** Resolve the task and arguments of a claimed invocation; throws UnknownTaskError and decoding errors. */

@@ -27,6 +27,10 @@ export class ThreadRunner implements Runner, SuspendHost {
   private readonly logger: Logger;
   private slots = 1;
   private occupied = 0;
+  /** Paused executions whose dependencies are done, on their way to RESUMED: they come before new work. */
+  private resuming = 0;
+  /** execute() calls not finished yet, including those still preparing (not yet in `executions`). */
+  private inFlight = 0;
   private readonly executions = new Map<string, Execution>();
   private readonly resumed: Resumed[] = [];
   private pumping = false;
@@ -58,6 +62,7 @@ export class ThreadRunner implements Runner, SuspendHost {
     const stopped = (this.stopped = new StopSignal());
     this.logger.info(`Starting ThreadRunner with ${this.slots} slot(s) for app ${this.host.appId}`);
     this.unsubscribeWork = this.host.notifier.onWork(() => this.kick());
+    this.host.events.emit("runner:started", { runnerId: this.id, cls: this.cls, slots: this.slots });
     this.kick();
     await stopped.promise;
   }
@@ -67,11 +72,14 @@ export class ThreadRunner implements Runner, SuspendHost {
     this.state = "stopping";
     this.unsubscribeWork?.();
     const grace = this.host.stopGraceMs();
-    this.logger.info(`Stopping: ${this.executions.size} invocation(s) in flight, grace ${grace} ms`);
+    const inFlight = this.inFlight;
+    if (inFlight > 0) this.logger.info(`Stopping with ${inFlight} invocation(s) in flight; grace ${grace} ms`);
+    else this.logger.debug("Stopping");
     await this.drain(grace);
     await this.killRemaining();
     this.state = "idle";
-    this.logger.info("Stopped");
+    this.logger.debug("Stopped");
+    this.host.events.emit("runner:stopped", { runnerId: this.id, cls: this.cls });
     this.stopped?.resolve();
   }
 
@@ -109,9 +117,10 @@ export class ThreadRunner implements Runner, SuspendHost {
         await this.grantSlot(next);
         continue;
       }
-      if (this.state !== "running") return;
+      if (this.state !== "running" || this.resuming > 0) return;
       const free = this.slots - this.occupied;
       const claimed = await this.host.orchestrator.claim(this.id, free);
+      if (this.state !== "running") return this.release(claimed.map((r) => r.id));
       for (const record of claimed) this.start(record);
       if (claimed.length < free) return;
     }
@@ -135,8 +144,17 @@ export class ThreadRunner implements Runner, SuspendHost {
     grant();
   }
 
+  /** Claimed while stopping: hand them straight back to the queue. */
+  private async release(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      await this.host.orchestrator.transition(id, S.REROUTED, this.id);
+      await this.host.orchestrator.reroute(id);
+    }
+  }
+
   private start(record: InvocationRecord): void {
     this.occupied++;
+    this.inFlight++;
     if (this.logger.isEnabled("debug")) {
       this.logger.debug(`Claimed invocation (${this.occupied}/${this.slots} busy)`, {
         invocation: record.id,
@@ -145,6 +163,7 @@ export class ThreadRunner implements Runner, SuspendHost {
     }
     void this.execute(record).finally(() => {
       this.occupied--;
+      if (--this.inFlight === 0) this.onIdle?.();
       this.kick();
     });
   }
@@ -160,25 +179,25 @@ export class ThreadRunner implements Runner, SuspendHost {
       await orchestrator.finish(record.id, this.host.outcomeOf(record.taskId, { ok: false, error }), this.id);
       return;
     }
-    const logger = this.logger.child({ invocation: record.id, task: record.taskId });
-    const execution = new Execution(prepared.handle, this.id, logger, this);
+    if (this.state !== "running") return this.release([record.id]);
+    const execution = new Execution(prepared.handle, this.id, this.logger, this);
+    const debug = this.logger.isEnabled("debug");
     this.executions.set(record.id, execution);
     try {
       await orchestrator.transition(record.id, S.RUNNING, this.id);
-      if (logger.isEnabled("debug")) logger.debug("RUNNING");
+      if (debug) execution.logger.debug("RUNNING");
       const result = await executionStorage.run(execution, () => invoke(prepared.call));
       execution.state = "done";
       if (execution.killed) {
-        logger.debug("Finished after being killed by shutdown; its outcome is discarded");
+        execution.logger.debug("Finished after being killed by shutdown; its outcome is discarded");
         return;
       }
       await orchestrator.finish(record.id, this.host.outcomeOf(record.taskId, result), this.id);
-      if (logger.isEnabled("debug")) logger.debug(result.ok ? "SUCCESS" : "FAILED");
+      if (debug) execution.logger.debug(result.ok ? "SUCCESS" : "FAILED");
     } catch (error) {
-      logger.warn("Could not record the end of invocation", { error });
+      execution.logger.warn("Could not record the end of invocation", { error });
     } finally {
       this.executions.delete(record.id);
-      if (this.executions.size === 0) this.onIdle?.();
     }
   }
 
@@ -191,15 +210,22 @@ export class ThreadRunner implements Runner, SuspendHost {
     const cycle = await orchestrator.pause(execution.id, open, this.id);
     if (cycle) throw cycleError(execution, cycle);
     execution.pausedAt = performance.now();
-    if (execution.logger.isEnabled("debug")) execution.logger.debug(`PAUSED waiting for ${open.join(", ")}`);
+    if (this.logger.isEnabled("debug")) execution.logger.debug(`PAUSED waiting for ${open.join(", ")}`);
     this.occupied--;
     this.kick();
     await new Promise<void>((resolve) => {
-      execution.cancelWait = orchestrator.whenAllFinal(open, resolve);
+      execution.cancelWait = orchestrator.whenAllFinal(open, () => {
+        this.resuming++; // synchronously, before the finished dependency's slot is handed out
+        resolve();
+      });
     });
     execution.cancelWait = undefined;
-    await orchestrator.transition(execution.id, S.RESUMED, this.id);
-    if (execution.logger.isEnabled("debug")) execution.logger.debug("RESUMED, waiting for a slot");
+    try {
+      await orchestrator.transition(execution.id, S.RESUMED, this.id);
+    } finally {
+      this.resuming--;
+    }
+    if (this.logger.isEnabled("debug")) execution.logger.debug("RESUMED, waiting for a slot");
     await new Promise<void>((grant) => {
       insertByPauseTime(this.resumed, { execution, grant });
       this.kick();
@@ -208,7 +234,7 @@ export class ThreadRunner implements Runner, SuspendHost {
 
   /** Wait until nothing is in flight, or the grace period is over. */
   private async drain(graceMs: number): Promise<void> {
-    if (this.executions.size === 0) return;
+    if (this.inFlight === 0) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, graceMs);
       this.onIdle = done;

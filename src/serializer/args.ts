@@ -2,7 +2,7 @@
  * Positional task arguments as stored text, and the args id that identifies "the same call":
  * a hash of a canonical text in which plain-object key order does not matter.
  */
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import { SerializationError } from "../errors/errors.js";
 import { setOwn } from "./envelope.js";
 import type { Serializer } from "./serializer.js";
@@ -27,8 +27,14 @@ export function encodeArgs(args: readonly unknown[], serializer: Serializer, tas
   const canonical = hasUnsortedKeys(list, 0)
     ? serializeArgs(canonicalize(list, []) as unknown[], serializer, taskId)
     : serialized;
-  return { serialized, argsId: createHash("sha256").update(canonical).digest("hex") };
+  return { serialized, argsId: sha256Hex(canonical) };
 }
+
+/** `crypto.hash` (Node >= 20.12) is a one-shot several times faster than `createHash`; older 20.x lacks it. */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === "function"
+    ? (text) => crypto.hash("sha256", text, "hex")
+    : (text) => crypto.createHash("sha256").update(text).digest("hex");
 
 export function decodeArgs(serialized: string, serializer: Serializer): unknown[] {
   const args = serializer.deserialize(serialized);

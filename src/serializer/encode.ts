@@ -94,7 +94,7 @@ export class Encoder implements ErrorEncodingContext {
 
   /** The entry point for a top-level error: the error itself counts as an ancestor of its properties. */
   encodeErrorPayload(err: unknown): ErrorPayload {
-    if (typeof err === "object" && err !== null) this.ancestors.push(err);
+    if (isError(err)) this.ancestors.push(err);
     return encodeErrorWith(err, this);
   }
 

@@ -136,7 +136,11 @@ function constructorName(err: object): string | undefined {
   return typeof ctor === "function" && ctor.name !== "" ? ctor.name : undefined;
 }
 
-export function decodeError(payload: ErrorPayload, serializer: JsonSerializer, depth = 0): Error {
+export function decodeError(payload: ErrorPayload, serializer: JsonSerializer): Error {
+  return decodeErrorAt(payload, serializer, 0);
+}
+
+function decodeErrorAt(payload: ErrorPayload, serializer: JsonSerializer, depth: number): Error {
   // Payloads come from storage or another process: tolerate a damaged one rather than lose the failure.
   const fields: Partial<ErrorPayload> = typeof payload === "object" && payload !== null ? payload : {};
   const name = typeof fields.name === "string" ? fields.name : "Error";
@@ -157,7 +161,7 @@ export function decodeError(payload: ErrorPayload, serializer: JsonSerializer, d
 }
 
 function decodeCause(cause: NonNullable<ErrorPayload["cause"]>, serializer: JsonSerializer, depth: number) {
-  return "value" in cause ? serializer.decodeValue(cause.value) : decodeError(cause, serializer, depth + 1);
+  return "value" in cause ? serializer.decodeValue(cause.value) : decodeErrorAt(cause, serializer, depth + 1);
 }
 
 function decodeProps(props: unknown, serializer: JsonSerializer): Map<string, unknown> {

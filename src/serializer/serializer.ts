@@ -4,6 +4,7 @@ import { decodeTree } from "./decode.js";
 import { Encoder } from "./encode.js";
 import { TAG_IN_TEXT } from "./envelope.js";
 import { decodeError, type ErrorPayload } from "./error-codec.js";
+import { numberArrayText, parseNumberText } from "./number-text.js";
 import { isPlainJsonObject, isPlainNumber } from "./plain-json.js";
 
 /** Turns task arguments, results and errors into text for a backend, and back. */
@@ -31,10 +32,15 @@ export class JsonSerializer implements Serializer {
       case "boolean":
         return value ? "true" : "false";
       case "number":
-        if (isPlainNumber(value)) return JSON.stringify(value);
+        // Same text as JSON.stringify for finite numbers, several times faster.
+        if (isPlainNumber(value)) return String(value);
         break;
       case "object":
         if (value === null) return "null";
+        if (Array.isArray(value)) {
+          const text = numberArrayText(value);
+          if (text !== undefined) return text;
+        }
         if (isPlainJsonObject(value, 0)) return JSON.stringify(value);
         break;
     }
@@ -42,6 +48,8 @@ export class JsonSerializer implements Serializer {
   }
 
   deserialize(text: string): unknown {
+    const numbers = parseNumberText(text);
+    if (numbers !== undefined) return numbers;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -1,9 +1,10 @@
+import { InvocationNotFoundError } from "../../errors/errors.js";
 import {
   INITIAL_STATUS,
+  InvocationStatus,
   isRunnable,
   transition,
   type HistoryEntry,
-  type InvocationStatus,
   type StatusRecord,
 } from "../../invocation/status.js";
 import type { NewStatus, OrchestratorStore } from "../../orchestrator/orchestrator-store.js";
@@ -19,21 +20,48 @@ interface Entry {
 export class MemoryOrchestratorStore implements OrchestratorStore {
   private readonly entries = new Map<string, Entry>();
   private readonly graph = new MemoryWaitGraph();
+  private seq = 0;
 
   async register(items: readonly NewStatus[], runnerId: string | null, at: number): Promise<void> {
     for (const item of items) {
       const record: StatusRecord = { status: INITIAL_STATUS, owner: null, at };
-      const history: HistoryEntry[] = [{ status: INITIAL_STATUS, runnerId, at }];
+      const history: HistoryEntry[] = [{ status: INITIAL_STATUS, runnerId, at, seq: ++this.seq }];
       this.entries.set(item.id, { record, taskId: item.taskId, history });
     }
   }
 
-  async transition(id: string, to: InvocationStatus, runnerId: string | null, at: number): Promise<StatusRecord> {
+  async transition(
+    id: string,
+    to: InvocationStatus,
+    runnerId: string | null,
+    at: number,
+    options?: { clearWaits?: boolean },
+  ): Promise<StatusRecord> {
     const entry = this.entries.get(id);
-    if (!entry) throw new Error(`Unknown invocation ${id}`);
+    if (!entry) throw new InvocationNotFoundError(`No invocation with id ${id} in the memory backend`);
+    const record = this.apply(id, entry, to, runnerId, at);
+    if (options?.clearWaits) {
+      this.graph.removeFrom(id);
+      this.graph.removeTo(id);
+    }
+    return record;
+  }
+
+  async claim(ids: readonly string[], runnerId: string, at: number): Promise<string[]> {
+    const claimed: string[] = [];
+    for (const id of ids) {
+      const entry = this.entries.get(id);
+      if (!entry || !isRunnable(entry.record.status)) continue;
+      this.apply(id, entry, InvocationStatus.PENDING, runnerId, at);
+      claimed.push(id);
+    }
+    return claimed;
+  }
+
+  private apply(id: string, entry: Entry, to: InvocationStatus, runnerId: string | null, at: number): StatusRecord {
     const record = transition(id, entry.record, to, runnerId, at);
     entry.record = record;
-    entry.history.push({ status: to, runnerId, at });
+    entry.history.push({ status: to, runnerId, at, seq: ++this.seq });
     return record;
   }
 

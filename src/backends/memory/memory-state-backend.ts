@@ -20,6 +20,15 @@ export class MemoryStateBackend implements StateBackend {
     return this.invocations.get(id);
   }
 
+  async getInvocations(ids: readonly string[]): Promise<InvocationRecord[]> {
+    const out: InvocationRecord[] = [];
+    for (const id of ids) {
+      const record = this.invocations.get(id);
+      if (record) out.push(record);
+    }
+    return out;
+  }
+
   async getChildren(parentId: string): Promise<string[]> {
     return [...(this.children.get(parentId) ?? [])];
   }

@@ -1,0 +1,13 @@
+import { createHook } from "node:async_hooks";
+import { Tynenc } from "./src/index.js";
+const app = new Tynenc({ appId: "b", loggingLevel: "warn", maxParallelSlots: 1 });
+const fib = app.task("fib", async (n) => n <= 1 ? n : (await fib(n - 1).result) + (await fib(n - 2).result));
+const loop = app.runner.run();
+await fib(5).result;
+let promises = 0;
+const h = createHook({ init(id, type) { if (type === "PROMISE") promises++; } }).enable();
+const t = performance.now();
+await fib(16).result;
+h.disable();
+console.log("promises per invocation", (promises / 3193).toFixed(1), "us/inv", ((performance.now()-t)*1000/3193).toFixed(1));
+await app.runner.stop(); await loop;

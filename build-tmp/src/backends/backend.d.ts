@@ -1,0 +1,15 @@
+import type { Broker } from "../broker/broker.js";
+import type { Notifier } from "../orchestrator/notifier.js";
+import type { OrchestratorStore } from "../orchestrator/orchestrator-store.js";
+import type { StateBackend } from "../state-backend/state-backend.js";
+/** Everything a technology provides, built by one factory (`memoryBackend()`, later `sqliteBackend()`...). */
+export interface Backend {
+    readonly name: string;
+    /** False when everything lives in this process (only in-process runners can use it). */
+    readonly sharedAcrossProcesses: boolean;
+    readonly broker: Broker;
+    readonly orchestratorStore: OrchestratorStore;
+    readonly stateBackend: StateBackend;
+    readonly notifier: Notifier;
+    close(): Promise<void>;
+}

@@ -1,0 +1,10 @@
+import type { Broker } from "../../broker/broker.js";
+/** An array used as a deque: popping advances a head index, compacted now and then. */
+export declare class MemoryBroker implements Broker {
+    private queue;
+    private head;
+    route(ids: readonly string[]): Promise<void>;
+    retrieve(max: number): Promise<string[]>;
+    count(): Promise<number>;
+    purge(): Promise<void>;
+}

@@ -1,0 +1,11 @@
+/**
+ * A FIFO of invocation ids waiting for a runner. Deliberately dumb: duplicates and stale entries are
+ * tolerated, because the orchestrator checks each popped id's status before claiming it.
+ */
+export interface Broker {
+    route(ids: readonly string[]): Promise<void>;
+    /** Pop up to `max` ids, oldest first; exclusive across consumers. */
+    retrieve(max: number): Promise<string[]>;
+    count(): Promise<number>;
+    purge(): Promise<void>;
+}

@@ -1,0 +1,106 @@
+/**
+ * `tynenc config show [--app <module>] [--json]`: every setting, its value and where it came from.
+ * Without --app the config comes from the working directory and environment alone; with it, from
+ * the app the module exports, so constructor options and assignments made at import show too.
+ */
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { AppConfig } from "../config/config.js";
+import { TynencError } from "../errors/errors.js";
+const SYNOPSIS = "[--app <module>] [--json]";
+const USAGE = `Usage: tynenc config show ${SYNOPSIS}
+
+  --app <module>  module (path relative to the working directory) exporting \`app\` or a default app
+  --json          print JSON ({ fields, warnings }) instead of a table
+`;
+function parseArgs(args) {
+    const parsed = { json: false, help: false };
+    for (let i = 0; i < args.length; i++) {
+        const arg = args[i] ?? "";
+        if (arg === "--json")
+            parsed.json = true;
+        else if (arg === "--help" || arg === "-h")
+            parsed.help = true;
+        else if (arg.startsWith("--app="))
+            parsed.app = arg.slice("--app=".length);
+        else if (arg === "--app") {
+            const value = args[++i];
+            if (value === undefined || value.startsWith("--"))
+                return "--app needs a module path";
+            parsed.app = value;
+        }
+        else
+            return `unknown argument "${arg}"`;
+    }
+    return parsed;
+}
+function isDescribable(value) {
+    return typeof value?.describe === "function";
+}
+/** The app's conf, or what went wrong (a TynencError thrown while importing, e.g. bad config, propagates). */
+async function importApp(modulePath, io) {
+    const url = pathToFileURL(resolve(io.cwd, modulePath)).href;
+    let mod;
+    try {
+        mod = (await import(url));
+    }
+    catch (error) {
+        if (error instanceof TynencError)
+            throw error;
+        return `cannot import app module ${modulePath}: ${error.message}`;
+    }
+    const app = (mod["app"] ?? mod["default"]);
+    if (!isDescribable(app?.conf)) {
+        return `${modulePath} must export \`app\` (or a default export) whose \`conf\` has describe()`;
+    }
+    return app.conf;
+}
+function formatValue(value) {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+export function formatTable(rows) {
+    const cells = rows.map((r) => [r.field, formatValue(r.value), r.source, r.detail ? `(${r.detail})` : ""]);
+    const all = [["field", "value", "source", "detail"], ...cells];
+    const widths = [0, 1, 2].map((col) => Math.max(...all.map((line) => (line[col] ?? "").length)));
+    const lines = all.map((line) => line
+        .map((cell, col) => cell.padEnd(widths[col] ?? 0))
+        .join("  ")
+        .trimEnd());
+    return `${lines.join("\n")}\n`;
+}
+async function run(args, io) {
+    const parsed = parseArgs(args);
+    if (typeof parsed === "string") {
+        io.err(`tynenc config show: ${parsed}\n\n${USAGE}`);
+        return 2;
+    }
+    if (parsed.help) {
+        io.out(USAGE);
+        return 0;
+    }
+    const conf = parsed.app
+        ? await importApp(parsed.app, io)
+        : AppConfig.load({}, { env: io.env, cwd: io.cwd });
+    if (typeof conf === "string") {
+        io.err(`tynenc config show: ${conf}\n`);
+        return 1;
+    }
+    const rows = conf.describe();
+    const warnings = [...(conf.warnings ?? [])];
+    if (parsed.json) {
+        io.out(`${JSON.stringify({ fields: rows, warnings }, null, 2)}\n`);
+    }
+    else {
+        io.out(formatTable(rows));
+        for (const warning of warnings)
+            io.err(`warning: ${warning}\n`);
+    }
+    return 0;
+}
+export const configShow = {
+    words: ["config", "show"],
+    synopsis: SYNOPSIS,
+    summary: "print every setting, its value and where it came from",
+    run,
+};
+//# sourceMappingURL=config-show.js.map

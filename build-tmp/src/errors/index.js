@@ -1,0 +1,2 @@
+export * from "./errors.js";
+//# sourceMappingURL=index.js.map

@@ -1,0 +1,23 @@
+/** What the backend stores about one invocation, apart from its status. */
+export interface InvocationRecord {
+    readonly id: string;
+    readonly taskId: string;
+    /** SHA-256 of the canonical serialized arguments ("no_args" when there are none). */
+    readonly argsId: string;
+    /** The serializer's text of the positional argument array. */
+    readonly serializedArgs: string;
+    /** The invocation whose execution created this one, if any. */
+    readonly parentId: string | null;
+    /** Epoch ms of registration. */
+    readonly createdAt: number;
+}
+/** `callId = taskId + ":" + argsId`: invocations of the same call share it. */
+export declare function callIdOf(record: Pick<InvocationRecord, "taskId" | "argsId">): string;
+/** How an invocation ended: the serialized result or the serialized error payload. */
+export type Outcome = {
+    readonly ok: true;
+    readonly value: string;
+} | {
+    readonly ok: false;
+    readonly error: string;
+};

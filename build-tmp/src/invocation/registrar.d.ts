@@ -1,0 +1,24 @@
+import type { Logger } from "../logging/index.js";
+import type { InvocationRecord } from "./invocation-record.js";
+type RegisterFn = (records: InvocationRecord[], registrarId: string | null) => Promise<void>;
+/**
+ * Calls return at once; their registrations are written in one batch per tick (10,000 calls made in a
+ * loop are one backend write). Batches are written in call order.
+ */
+export declare class Registrar {
+    private readonly register;
+    private readonly logger;
+    private batch;
+    private scheduled;
+    private tail;
+    private readonly failures;
+    constructor(register: RegisterFn, logger: Logger);
+    add(record: InvocationRecord, registrarId: string | null): void;
+    /** Resolves once every registration made so far has been written (or has failed). */
+    settled(): Promise<void>;
+    /** The error that prevented this invocation's registration, if any. */
+    failureOf(id: string): unknown;
+    private flush;
+    private write;
+}
+export {};

@@ -1,0 +1,54 @@
+/**
+ * Calls return at once; their registrations are written in one batch per tick (10,000 calls made in a
+ * loop are one backend write). Batches are written in call order.
+ */
+export class Registrar {
+    register;
+    logger;
+    batch = new Map();
+    scheduled = false;
+    tail = Promise.resolve();
+    failures = new Map();
+    constructor(register, logger) {
+        this.register = register;
+        this.logger = logger;
+    }
+    add(record, registrarId) {
+        const list = this.batch.get(registrarId);
+        if (list)
+            list.push(record);
+        else
+            this.batch.set(registrarId, [record]);
+        if (!this.scheduled) {
+            this.scheduled = true;
+            queueMicrotask(() => this.flush());
+        }
+    }
+    /** Resolves once every registration made so far has been written (or has failed). */
+    settled() {
+        return this.scheduled ? new Promise((resolve) => queueMicrotask(() => resolve(this.tail))) : this.tail;
+    }
+    /** The error that prevented this invocation's registration, if any. */
+    failureOf(id) {
+        return this.failures.get(id);
+    }
+    flush() {
+        const batch = this.batch;
+        this.batch = new Map();
+        this.scheduled = false;
+        this.tail = this.tail.then(() => this.write(batch));
+    }
+    async write(batch) {
+        for (const [registrarId, records] of batch) {
+            try {
+                await this.register(records, registrarId);
+            }
+            catch (error) {
+                for (const r of records)
+                    this.failures.set(r.id, error);
+                this.logger.error(`Could not register ${records.length} invocation(s); they will not run`, { error });
+            }
+        }
+    }
+}
+//# sourceMappingURL=registrar.js.map

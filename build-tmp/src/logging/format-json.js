@@ -1,0 +1,22 @@
+import { safeJson } from "./serialize.js";
+/**
+ * The machine format: one JSON object per line, `{time, level, logger, msg, runner, invocation, task,
+ * ...fields}`, ids in full and errors as `{name, message, stack}`.
+ */
+export function formatJsonLine(record) {
+    const event = {
+        time: record.time.toISOString(),
+        level: record.level,
+        logger: record.logger,
+        msg: record.msg,
+        ...record.context,
+        ...record.fields,
+    };
+    // A field named like a core key must not hide the event's own: re-assigning keeps the key order.
+    event["time"] = record.time.toISOString();
+    event["level"] = record.level;
+    event["logger"] = record.logger;
+    event["msg"] = record.msg;
+    return safeJson(event, { stacks: true });
+}
+//# sourceMappingURL=format-json.js.map

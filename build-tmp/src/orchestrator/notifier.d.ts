@@ -1,0 +1,14 @@
+export type Unsubscribe = () => void;
+/**
+ * Wakes runners and waiters without polling where the backend allows it: in process events (memory),
+ * pub/sub or blocking reads (Redis), short bounded polling (SQLite across processes).
+ */
+export interface Notifier {
+    /** New runnable work may exist (routed, rerouted, retried). */
+    onWork(listener: () => void): Unsubscribe;
+    publishWork(): void;
+    /** The invocation reached a final status. */
+    onFinal(id: string, listener: () => void): Unsubscribe;
+    publishFinal(id: string): void;
+    close(): Promise<void>;
+}

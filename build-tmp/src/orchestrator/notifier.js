@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=notifier.js.map

@@ -1,0 +1,45 @@
+import type { HistoryEntry, InvocationStatus, StatusRecord } from "../invocation/status.js";
+export interface NewStatus {
+    readonly id: string;
+    readonly taskId: string;
+}
+/**
+ * Where a backend keeps statuses, history and the wait graph. Every status change goes through
+ * `transition`, which must validate with `status.ts#transition()` and append the history entry in the
+ * same atomic step, so status and history never disagree.
+ */
+export interface OrchestratorStore {
+    /** Insert invocations in REGISTERED (with their first history entry). */
+    register(items: readonly NewStatus[], runnerId: string | null, at: number): Promise<void>;
+    /**
+     * Atomically validate and apply one change; throws StatusTransitionError/OwnershipError, and
+     * InvocationNotFoundError for an unknown id. With `clearWaits`, every wait edge from and to the
+     * invocation is removed in the same step (it finished or was killed).
+     */
+    transition(id: string, to: InvocationStatus, runnerId: string | null, at: number, options?: {
+        clearWaits?: boolean;
+    }): Promise<StatusRecord>;
+    /**
+     * Claim: move each id that is runnable now to PENDING owned by `runnerId`, atomically per id. Ids that
+     * are not runnable (already claimed, final, unknown) are skipped, not errors. Returns the claimed ids.
+     */
+    claim(ids: readonly string[], runnerId: string, at: number): Promise<string[]>;
+    getStatus(id: string): Promise<StatusRecord | undefined>;
+    getStatuses(ids: readonly string[]): Promise<(StatusRecord | undefined)[]>;
+    getHistory(id: string): Promise<HistoryEntry[]>;
+    /** Ids currently in one of `statuses` (optionally of one task), for recovery and monitoring. */
+    findByStatus(statuses: readonly InvocationStatus[], taskId?: string): Promise<string[]>;
+    /** Record wait edges `waiter -> waited`. */
+    addWaits(waiterId: string, waitedIds: readonly string[]): Promise<void>;
+    /** Remove every edge leaving `waiterId` (it stopped waiting, finished or was killed). */
+    removeWaitsOf(waiterId: string): Promise<void>;
+    /** Remove every edge pointing at `waitedId` (it reached a final status). */
+    removeWaitsOn(waitedId: string): Promise<void>;
+    /** For each id, the ids it waits for. */
+    waitingFor(ids: readonly string[]): Promise<Map<string, string[]>>;
+    /** For each id, the ids waiting for it. */
+    waitersOf(ids: readonly string[]): Promise<Map<string, string[]>>;
+    /** Up to `limit` invocations that others wait for, that wait for nothing and are runnable. */
+    waitedOnRunnable(limit: number): Promise<string[]>;
+    purge(): Promise<void>;
+}

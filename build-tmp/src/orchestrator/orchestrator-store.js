@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=orchestrator-store.js.map

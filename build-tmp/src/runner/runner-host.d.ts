@@ -1,0 +1,32 @@
+import type { Invocation } from "../invocation/invocation.js";
+import type { InvocationRecord, Outcome } from "../invocation/invocation-record.js";
+import type { Logger } from "../logging/index.js";
+import type { Notifier } from "../orchestrator/notifier.js";
+import type { Orchestrator } from "../orchestrator/orchestrator.js";
+/** A claimed invocation made ready to execute: its handle and the call of its task function. */
+export interface PreparedInvocation {
+    readonly handle: Invocation<unknown>;
+    readonly taskId: string;
+    call(): Promise<unknown>;
+}
+/** What a runner needs from its app. An interface so runners in other threads can provide their own. */
+export interface RunnerHost {
+    readonly appId: string;
+    readonly orchestrator: Orchestrator;
+    readonly notifier: Notifier;
+    readonly logger: Logger;
+    maxParallelSlots(): number;
+    stopGraceMs(): number;
+    /** Resolve the task and arguments of a claimed invocation; throws UnknownTaskError and decoding errors. */
+    prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Promise<PreparedInvocation>;
+    /** Turn a return value or a thrown error into a stored outcome (a failing serialization becomes a failure). */
+    outcomeOf(taskId: string, result: {
+        ok: true;
+        value: unknown;
+    } | {
+        ok: false;
+        error: unknown;
+    }): Outcome;
+    /** Resolves once every invocation registered so far is stored and routed. */
+    registrationsSettled(): Promise<void>;
+}

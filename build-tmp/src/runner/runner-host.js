@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=runner-host.js.map

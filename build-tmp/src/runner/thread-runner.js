@@ -1,0 +1,252 @@
+import { randomUUID } from "node:crypto";
+import { RunnerError, WaitCycleError } from "../errors/errors.js";
+import { executionStorage } from "../invocation/context.js";
+import { InvocationStatus, isFinal } from "../invocation/status.js";
+import { Execution } from "./execution.js";
+import { RunnerCls } from "./runner.js";
+import { StopSignal } from "./stop-signal.js";
+const S = InvocationStatus;
+/**
+ * Runs invocations on this process's event loop, at most `maxParallelSlots` RUNNING at a time. A slot
+ * is held from claim to finish, except while the invocation is PAUSED on others' results. Driven by
+ * events only: new work, a freed slot, a resumed invocation; an idle runner has no timer at all.
+ */
+export class ThreadRunner {
+    host;
+    id = randomUUID();
+    cls = RunnerCls.ThreadRunner;
+    logger;
+    slots = 1;
+    occupied = 0;
+    executions = new Map();
+    resumed = [];
+    pumping = false;
+    pumpAgain = false;
+    state = "idle";
+    unsubscribeWork;
+    stopped;
+    onIdle;
+    constructor(host) {
+        this.host = host;
+        this.logger = host.logger.child({ runner: this.id });
+    }
+    get running() {
+        return this.state !== "idle";
+    }
+    /** Invocations this runner owns right now: claimed, running, paused or waiting for a slot. */
+    get activeCount() {
+        return this.executions.size;
+    }
+    async run() {
+        if (this.state !== "idle") {
+            throw new RunnerError(`Runner ${this.id} is already running; call stop() before running it again`);
+        }
+        this.slots = this.host.maxParallelSlots();
+        this.state = "running";
+        const stopped = (this.stopped = new StopSignal());
+        this.logger.info(`Starting ThreadRunner with ${this.slots} slot(s) for app ${this.host.appId}`);
+        this.unsubscribeWork = this.host.notifier.onWork(() => this.kick());
+        this.kick();
+        await stopped.promise;
+    }
+    async stop() {
+        if (this.state !== "running")
+            return this.stopped?.promise;
+        this.state = "stopping";
+        this.unsubscribeWork?.();
+        const grace = this.host.stopGraceMs();
+        this.logger.info(`Stopping: ${this.executions.size} invocation(s) in flight, grace ${grace} ms`);
+        await this.drain(grace);
+        await this.killRemaining();
+        this.state = "idle";
+        this.logger.info("Stopped");
+        this.stopped?.resolve();
+    }
+    async [Symbol.asyncDispose]() {
+        await this.stop();
+    }
+    kick() {
+        if (this.pumping) {
+            this.pumpAgain = true;
+            return;
+        }
+        void this.pump();
+    }
+    /** Fill free slots: resumed invocations first (oldest pause first), then what the orchestrator hands out. */
+    async pump() {
+        this.pumping = true;
+        try {
+            do {
+                this.pumpAgain = false;
+                await this.fillSlots();
+            } while (this.pumpAgain);
+        }
+        catch (error) {
+            this.logger.error("Runner loop iteration failed; it will retry on the next event", { error });
+        }
+        finally {
+            this.pumping = false;
+        }
+    }
+    async fillSlots() {
+        while (this.occupied < this.slots) {
+            const next = this.resumed.shift();
+            if (next) {
+                await this.grantSlot(next);
+                continue;
+            }
+            if (this.state !== "running")
+                return;
+            const free = this.slots - this.occupied;
+            const claimed = await this.host.orchestrator.claim(this.id, free);
+            for (const record of claimed)
+                this.start(record);
+            if (claimed.length < free)
+                return;
+        }
+    }
+    async grantSlot({ execution, grant }) {
+        this.occupied++;
+        try {
+            await this.host.orchestrator.transition(execution.id, S.RUNNING, this.id);
+        }
+        catch (error) {
+            this.occupied--;
+            this.logger.warn("Could not resume invocation; it was taken over", { invocation: execution.id, error });
+            return;
+        }
+        if (this.logger.isEnabled("debug")) {
+            this.logger.debug(`Slot handed to resumed invocation (${this.occupied}/${this.slots} busy)`, {
+                invocation: execution.id,
+                task: execution.invocation.task.id,
+            });
+        }
+        grant();
+    }
+    start(record) {
+        this.occupied++;
+        if (this.logger.isEnabled("debug")) {
+            this.logger.debug(`Claimed invocation (${this.occupied}/${this.slots} busy)`, {
+                invocation: record.id,
+                task: record.taskId,
+            });
+        }
+        void this.execute(record).finally(() => {
+            this.occupied--;
+            this.kick();
+        });
+    }
+    async execute(record) {
+        const orchestrator = this.host.orchestrator;
+        let prepared;
+        try {
+            prepared = await this.host.prepare(record, this.executions.get(record.parentId ?? "")?.invocation);
+        }
+        catch (error) {
+            this.logger.error(`Cannot run invocation: ${error.message}`, { invocation: record.id });
+            await orchestrator.transition(record.id, S.RUNNING, this.id);
+            await orchestrator.finish(record.id, this.host.outcomeOf(record.taskId, { ok: false, error }), this.id);
+            return;
+        }
+        const execution = new Execution(prepared.handle, this.id, this.logger, this);
+        const debug = this.logger.isEnabled("debug");
+        this.executions.set(record.id, execution);
+        try {
+            await orchestrator.transition(record.id, S.RUNNING, this.id);
+            if (debug)
+                execution.logger.debug("RUNNING");
+            const result = await executionStorage.run(execution, () => invoke(prepared.call));
+            execution.state = "done";
+            if (execution.killed) {
+                execution.logger.debug("Finished after being killed by shutdown; its outcome is discarded");
+                return;
+            }
+            await orchestrator.finish(record.id, this.host.outcomeOf(record.taskId, result), this.id);
+            if (debug)
+                execution.logger.debug(result.ok ? "SUCCESS" : "FAILED");
+        }
+        catch (error) {
+            execution.logger.warn("Could not record the end of invocation", { error });
+        }
+        finally {
+            this.executions.delete(record.id);
+            if (this.executions.size === 0)
+                this.onIdle?.();
+        }
+    }
+    async suspend(execution, ids) {
+        const orchestrator = this.host.orchestrator;
+        await this.host.registrationsSettled();
+        const records = await orchestrator.statuses(ids);
+        const open = ids.filter((_, i) => !isFinal(records[i]?.status ?? S.REGISTERED));
+        if (open.length === 0)
+            return;
+        const cycle = await orchestrator.pause(execution.id, open, this.id);
+        if (cycle)
+            throw cycleError(execution, cycle);
+        execution.pausedAt = performance.now();
+        if (this.logger.isEnabled("debug"))
+            execution.logger.debug(`PAUSED waiting for ${open.join(", ")}`);
+        this.occupied--;
+        this.kick();
+        await new Promise((resolve) => {
+            execution.cancelWait = orchestrator.whenAllFinal(open, resolve);
+        });
+        execution.cancelWait = undefined;
+        await orchestrator.transition(execution.id, S.RESUMED, this.id);
+        if (this.logger.isEnabled("debug"))
+            execution.logger.debug("RESUMED, waiting for a slot");
+        await new Promise((grant) => {
+            insertByPauseTime(this.resumed, { execution, grant });
+            this.kick();
+        });
+    }
+    /** Wait until nothing is in flight, or the grace period is over. */
+    async drain(graceMs) {
+        if (this.executions.size === 0)
+            return;
+        await new Promise((resolve) => {
+            const timer = setTimeout(done, graceMs);
+            this.onIdle = done;
+            const self = this;
+            function done() {
+                clearTimeout(timer);
+                self.onIdle = undefined;
+                resolve();
+            }
+        });
+    }
+    async killRemaining() {
+        for (const execution of [...this.executions.values()]) {
+            execution.killed = true;
+            execution.cancelWait?.();
+            try {
+                await this.host.orchestrator.killAndReroute(execution.id, this.id);
+                this.logger.warn("KILLED by shutdown and REROUTED for another runner", { invocation: execution.id });
+            }
+            catch (error) {
+                this.logger.debug("Not killed: it reached a final status meanwhile", { invocation: execution.id, error });
+            }
+        }
+        this.resumed.length = 0;
+        this.executions.clear();
+    }
+}
+async function invoke(call) {
+    try {
+        return { ok: true, value: await call() };
+    }
+    catch (error) {
+        return { ok: false, error };
+    }
+}
+function insertByPauseTime(queue, item) {
+    let i = queue.length;
+    while (i > 0 && queue[i - 1].execution.pausedAt > item.execution.pausedAt)
+        i--;
+    queue.splice(i, 0, item);
+}
+function cycleError(execution, cycle) {
+    return new WaitCycleError(`Invocation ${execution.id} (task "${execution.invocation.task.id}") cannot wait: the wait would close the cycle ${cycle.join(" -> ")}, so none of them could ever finish`, cycle);
+}
+//# sourceMappingURL=thread-runner.js.map

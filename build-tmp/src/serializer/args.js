@@ -1,0 +1,120 @@
+/**
+ * Positional task arguments as stored text, and the args id that identifies "the same call":
+ * a hash of a canonical text in which plain-object key order does not matter.
+ */
+import * as crypto from "node:crypto";
+import { SerializationError } from "../errors/errors.js";
+import { setOwn } from "./envelope.js";
+export const NO_ARGS_ID = "no_args";
+/** Past this depth the key-order check gives up and canonicalizes, which is always correct. */
+const MAX_CHECK_DEPTH = 64;
+export function encodeArgs(args, serializer, taskId) {
+    let count = args.length;
+    // `f(1)` and `f(1, undefined)` are the same call.
+    while (count > 0 && args[count - 1] === undefined)
+        count--;
+    const list = count === args.length ? args : args.slice(0, count);
+    const serialized = serializeArgs(list, serializer, taskId);
+    if (count === 0)
+        return { serialized, argsId: NO_ARGS_ID };
+    const canonical = hasUnsortedKeys(list, 0)
+        ? serializeArgs(canonicalize(list, []), serializer, taskId)
+        : serialized;
+    return { serialized, argsId: sha256Hex(canonical) };
+}
+/** `crypto.hash` (Node >= 20.12) is a one-shot several times faster than `createHash`; older 20.x lacks it. */
+const sha256Hex = typeof crypto.hash === "function"
+    ? (text) => crypto.hash("sha256", text, "hex")
+    : (text) => crypto.createHash("sha256").update(text).digest("hex");
+export function decodeArgs(serialized, serializer) {
+    const args = serializer.deserialize(serialized);
+    if (!Array.isArray(args)) {
+        throw new SerializationError(`Cannot decode task arguments: expected an array, got ${typeof args}; the stored arguments are damaged`);
+    }
+    return args;
+}
+function serializeArgs(list, serializer, taskId) {
+    try {
+        return serializer.serialize(list);
+    }
+    catch (error) {
+        if (!(error instanceof SerializationError))
+            throw error;
+        // The happy path builds no message; only a failure pays for naming the argument.
+        throw blameArgument(list, serializer, taskId) ?? error;
+    }
+}
+function blameArgument(list, serializer, taskId) {
+    for (let i = 0; i < list.length; i++) {
+        try {
+            serializer.serialize(list[i], `argument ${i + 1} of task "${taskId}"`);
+        }
+        catch (error) {
+            if (error instanceof SerializationError)
+                return error;
+            throw error;
+        }
+    }
+    return undefined;
+}
+function isPlainObject(value) {
+    const proto = Object.getPrototypeOf(value);
+    return proto === Object.prototype || proto === null;
+}
+/** True if some plain object (also inside arrays, Maps, Sets) has 2+ keys out of sorted order. */
+function hasUnsortedKeys(value, depth) {
+    if (typeof value !== "object" || value === null)
+        return false;
+    if (depth > MAX_CHECK_DEPTH)
+        return true;
+    if (Array.isArray(value))
+        return value.some((item) => hasUnsortedKeys(item, depth + 1));
+    if (value instanceof Map) {
+        for (const [key, item] of value)
+            if (hasUnsortedKeys(key, depth + 1) || hasUnsortedKeys(item, depth + 1))
+                return true;
+        return false;
+    }
+    if (value instanceof Set) {
+        for (const item of value)
+            if (hasUnsortedKeys(item, depth + 1))
+                return true;
+        return false;
+    }
+    if (!isPlainObject(value))
+        return false;
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+        if (i > 0 && keys[i - 1] > keys[i])
+            return true;
+        if (hasUnsortedKeys(value[keys[i]], depth + 1))
+            return true;
+    }
+    return false;
+}
+/** A copy with plain-object keys inserted in sorted order; `ancestors` guards serializers that allow cycles. */
+function canonicalize(value, ancestors) {
+    if (typeof value !== "object" || value === null || ancestors.includes(value))
+        return value;
+    ancestors.push(value);
+    let copy = value;
+    if (Array.isArray(value))
+        copy = value.map((item) => canonicalize(item, ancestors));
+    else if (value instanceof Map) {
+        copy = new Map([...value].map(([key, item]) => [canonicalize(key, ancestors), canonicalize(item, ancestors)]));
+    }
+    else if (value instanceof Set)
+        copy = new Set([...value].map((item) => canonicalize(item, ancestors)));
+    else if (isPlainObject(value))
+        copy = sortedCopy(value, ancestors);
+    ancestors.pop();
+    return copy;
+}
+function sortedCopy(value, ancestors) {
+    const copy = Object.getPrototypeOf(value) === null ? Object.create(null) : {};
+    for (const key of Object.keys(value).sort()) {
+        setOwn(copy, key, canonicalize(value[key], ancestors));
+    }
+    return copy;
+}
+//# sourceMappingURL=args.js.map

@@ -1,0 +1,2 @@
+import type { JsonSerializer } from "./serializer.js";
+export declare function decodeTree(node: unknown, serializer: JsonSerializer): unknown;

@@ -1,0 +1,59 @@
+import { TaskRegistrationError, UnknownTaskError } from "../errors/errors.js";
+const TASK_ID = /^[A-Za-z0-9_.:-]+$/;
+/** Task ids of one app: unique, validated, and looked up when a runner picks an invocation. */
+export class TaskRegistry {
+    appId;
+    tasks = new Map();
+    constructor(appId) {
+        this.appId = appId;
+    }
+    /** Resolve `app.task(...)`'s overloads to an id, a function and options, rejecting bad input. */
+    resolve(nameOrFn, fnOrOptions, maybeOptions) {
+        const fn = typeof nameOrFn === "function" ? nameOrFn : fnOrOptions;
+        const options = ((typeof nameOrFn === "function" ? fnOrOptions : maybeOptions) ?? {});
+        if (typeof fn !== "function") {
+            throw new TaskRegistrationError(`app.task(${typeof nameOrFn === "string" ? JSON.stringify(nameOrFn) + ", " : ""}...) needs an async function, got ${describe(fn)}`);
+        }
+        if (isGenerator(fn)) {
+            throw new TaskRegistrationError(`Task function ${fn.name || "(anonymous)"} is a generator; a task must be an async function returning a promise`);
+        }
+        const id = (typeof nameOrFn === "string" ? nameOrFn : undefined) ?? options.name ?? fn.name;
+        if (!id) {
+            throw new TaskRegistrationError("A task needs a name: use app.task(\"name\", fn) or app.task(fn, { name }) (anonymous functions have none)");
+        }
+        if (!TASK_ID.test(id)) {
+            throw new TaskRegistrationError(`Task id ${JSON.stringify(id)} is not valid: use letters, digits and _ . : - only`);
+        }
+        if (this.tasks.has(id)) {
+            throw new TaskRegistrationError(`A task with id "${id}" is already registered in app "${this.appId()}"; task ids must be unique: give one of them another name`);
+        }
+        return { id, fn: fn, options };
+    }
+    add(task) {
+        this.tasks.set(task.id, task);
+    }
+    get(id) {
+        const task = this.tasks.get(id);
+        if (!task) {
+            const known = [...this.tasks.keys()].join(", ") || "none";
+            throw new UnknownTaskError(`Task "${id}" is not registered in app "${this.appId()}" (known: ${known}); import the module that registers it before the runner starts`);
+        }
+        return task;
+    }
+    has(id) {
+        return this.tasks.has(id);
+    }
+    ids() {
+        return [...this.tasks.keys()];
+    }
+}
+function isGenerator(fn) {
+    const name = fn.constructor?.name;
+    return name === "GeneratorFunction" || name === "AsyncGeneratorFunction";
+}
+function describe(value) {
+    if (value === null)
+        return "null";
+    return typeof value === "object" ? "an object" : typeof value;
+}
+//# sourceMappingURL=task-registry.js.map

@@ -1,0 +1,15 @@
+import { testApp } from "./test/helpers.js";
+const app = testApp({ loggingLevel: "debug", logger: undefined as never });
+const unrelated = app.task("unrelated", async () => "u");
+const child = app.task("child", async () => "c");
+const parent = app.task("parent", async () => { const c = child(); unrelated(); unrelated(); return c.result; });
+let loop = app.runner.run();
+const t = performance.now();
+const p = parent();
+console.log(await p.result, performance.now() - t);
+await app.runner.stop(); await loop;
+console.log("stopped", performance.now() - t);
+loop = app.runner.run();
+console.log("restarted", performance.now() - t);
+await app.runner.stop(); await loop;
+console.log("stopped2", performance.now() - t);

@@ -1,0 +1,35 @@
+/**
+ * Helpers for testing code that uses tynenc (`import { ... } from "tynenc/testing"`): wait for states
+ * instead of sleeping, and check every history against the status table.
+ */
+import type { Tynenc } from "../app.js";
+import type { HistoryEntry } from "../invocation/status.js";
+import { historyProblems } from "./history-check.js";
+
+export { historyProblems, maxConcurrentRunning } from "./history-check.js";
+export { waitForStatus, waitUntil, type WaitOptions } from "./wait.js";
+
+/** Every id's history, fetched from the app's backend. */
+export async function histories(app: Tynenc, ids: readonly string[]): Promise<HistoryEntry[][]> {
+  return Promise.all(ids.map((id) => app.orchestrator.history(id)));
+}
+
+/** Throws an Error listing every invocation whose history breaks the status table. */
+export async function assertValidHistories(app: Tynenc, ids: readonly string[]): Promise<void> {
+  const all = await histories(app, ids);
+  const report: string[] = [];
+  all.forEach((history, i) => {
+    const problems = historyProblems(history);
+    if (problems.length) report.push(`${ids[i]}: ${problems.join("; ")} [${history.map((h) => h.status).join(" > ")}]`);
+  });
+  if (report.length) throw new Error(`Invalid status histories:\n${report.join("\n")}`);
+}
+
+/** Collects the id of every invocation the app registers from now on (children included). */
+export function trackInvocations(app: Tynenc): { readonly ids: string[]; stop(): void } {
+  const ids: string[] = [];
+  const stop = app.events.on("invocation:status", ({ invocationId, status }) => {
+    if (status === "REGISTERED") ids.push(invocationId);
+  });
+  return { ids, stop };
+}

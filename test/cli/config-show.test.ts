@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, it } from "node:test";
+
+const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
+// Absolute, because the CLI runs in a temp cwd where a bare "tsx" would not resolve.
+const TSX = import.meta.resolve("tsx");
+const CONFIG_MODULE = fileURLToPath(new URL("../../src/config/index.ts", import.meta.url));
+
+function tempDir(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), "tynenc-cli-"));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  return dir;
+}
+
+/** Runs `tynenc ...args` with only the given env (plus PATH), never the test process's TYNENC__ vars. */
+function tynenc(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, ["--import", TSX, MAIN, ...args], {
+    cwd,
+    env: { PATH: process.env["PATH"] ?? "", ...env },
+    encoding: "utf8",
+  });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+interface ShowJson {
+  fields: Array<{ field: string; value: unknown; source: string; detail: string; doc: string }>;
+  warnings: string[];
+}
+
+void describe("tynenc config show", () => {
+  void it("prints JSON resolved from cwd and env", () => {
+    const cwd = tempDir({ "tynenc.config.json": '{"appId":"shop","maxParallelSlots":3}' });
+    const { code, out } = tynenc(["config", "show", "--json"], cwd, {
+      TYNENC__MAX_PARALLEL_SLOTS: "2",
+      TYNENC__TYPO: "1",
+    });
+    assert.equal(code, 0);
+    const shown = JSON.parse(out) as ShowJson;
+    const byField = new Map(shown.fields.map((row) => [row.field, row]));
+    assert.deepEqual(
+      { ...byField.get("appId"), doc: undefined },
+      {
+        field: "appId",
+        value: "shop",
+        source: "file",
+        detail: join(cwd, "tynenc.config.json"),
+        doc: undefined,
+      },
+    );
+    assert.equal(byField.get("maxParallelSlots")?.value, 2);
+    assert.equal(byField.get("maxParallelSlots")?.detail, "TYNENC__MAX_PARALLEL_SLOTS");
+    assert.equal(byField.get("backend")?.source, "default");
+    assert.equal(shown.warnings.length, 1);
+  });
+
+  void it("prints an aligned table with the source detail in parentheses", () => {
+    const cwd = tempDir();
+    const { code, out, err } = tynenc(["config", "show"], cwd, {
+      TYNENC__LOGGING_LEVEL: "debug",
+      TYNENC__X: "1",
+    });
+    assert.equal(code, 0);
+    const lines = out.trimEnd().split("\n");
+    assert.match(lines[0] ?? "", /^field\s+value\s+source\s+detail$/);
+    assert.match(out, /^loggingLevel\s+debug\s+env\s+\(TYNENC__LOGGING_LEVEL\)$/m);
+    assert.match(out, /^backend\s+memory\s+default$/m);
+    const valueColumn = (lines[0] ?? "").indexOf("value");
+    assert.ok(
+      lines
+        .slice(1)
+        .every((line) => line.charAt(valueColumn - 1) === " " && line.charAt(valueColumn) !== " "),
+    );
+    assert.match(err, /warning: Ignoring environment variable TYNENC__X/);
+  });
+
+  void it("uses the app exported by --app, including code options and assignments", () => {
+    const cwd = tempDir({
+      "tasks.ts": [
+        `import { AppConfig } from ${JSON.stringify(CONFIG_MODULE)};`,
+        `const conf = AppConfig.load({ appId: "from-code" }, { env: {} });`,
+        `conf.backend = "sqlite";`,
+        `export const app = { conf };`,
+      ].join("\n"),
+    });
+    const { code, out, err } = tynenc(["config", "show", "--app", "tasks.ts", "--json"], cwd);
+    assert.equal(code, 0, err);
+    const fields = (JSON.parse(out) as ShowJson).fields;
+    assert.deepEqual(
+      fields.filter((r) => r.field === "appId" || r.field === "backend").map((r) => [r.value, r.source]),
+      [
+        ["from-code", "code"],
+        ["sqlite", "assignment"],
+      ],
+    );
+  });
+
+  void it("accepts a default export and fails clearly without an app", () => {
+    const cwd = tempDir({
+      "default.mjs": `export default { conf: { describe: () => [{ field: "f", value: 1, source: "code", detail: "" }] } };`,
+      "none.mjs": "export const nothing = 1;",
+    });
+    assert.match(tynenc(["config", "show", "--app=default.mjs"], cwd).out, /^f\s+1\s+code$/m);
+    const none = tynenc(["config", "show", "--app", "none.mjs"], cwd);
+    assert.equal(none.code, 1);
+    assert.match(none.err, /none\.mjs must export `app`/);
+  });
+
+  void it("exits 1 with the ConfigError message on a bad value", () => {
+    const { code, err } = tynenc(["config", "show"], tempDir(), {
+      TYNENC__DEV_MODE_FORCE_SYNC_TASKS: "maybe",
+    });
+    assert.equal(code, 1);
+    assert.match(err, /^tynenc: Invalid value "maybe" for devModeForceSyncTasks from environment variable/);
+  });
+
+  void it("exits 2 on an unknown argument", () => {
+    const { code, err } = tynenc(["config", "show", "--yaml"], tempDir());
+    assert.equal(code, 2);
+    assert.match(err, /unknown argument "--yaml"/);
+  });
+});
+
+void describe("tynenc usage", () => {
+  void it("--help lists config show and says runner start comes later", () => {
+    const { code, out } = tynenc(["--help"], tempDir());
+    assert.equal(code, 0);
+    assert.match(out, /config show \[--app <module>\] \[--json\]/);
+    assert.match(out, /runner start .*later backend/);
+  });
+
+  void it("exits 2 with the usage on an unknown command or none", () => {
+    const unknown = tynenc(["runner", "start"], tempDir());
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /unknown command "runner start"/);
+    assert.match(unknown.err, /Usage: tynenc/);
+    assert.equal(tynenc([], tempDir()).code, 2);
+  });
+});

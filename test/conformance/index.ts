@@ -1,0 +1,22 @@
+import { brokerCases } from "./broker.case.js";
+import type { BackendFactory } from "./harness.js";
+import { notifierCases } from "./notifier.case.js";
+import { orchestratorStoreCases } from "./orchestrator-store.case.js";
+import { stateBackendCases } from "./state-backend.case.js";
+import { waitGraphCases } from "./wait-graph.case.js";
+
+export type { BackendFactory } from "./harness.js";
+export { brokerCases, notifierCases, orchestratorStoreCases, stateBackendCases, waitGraphCases };
+
+/**
+ * Declares the whole behaviour suite of DESIGN §7 for one backend. `makeBackend` must return a fresh,
+ * empty backend on every call (its own key prefix, its own database file...); each test closes its
+ * backend when done. A backend is done when it passes all of it.
+ */
+export function runConformance(name: string, makeBackend: BackendFactory): void {
+  brokerCases(name, makeBackend);
+  orchestratorStoreCases(name, makeBackend);
+  waitGraphCases(name, makeBackend);
+  stateBackendCases(name, makeBackend);
+  notifierCases(name, makeBackend);
+}
