@@ -27,6 +27,7 @@ import { decodeArgs, decodeError, encodeArgs, encodeError, JsonSerializer } from
 import type { AnyTask, Task, TaskFunction, TaskOf, TaskOptions } from "./task/task.js";
 import { TaskLogger } from "./task/task-logger.js";
 import { TaskRegistry } from "./task/task-registry.js";
+import { isPromise, type Awaitable } from "./util/awaitable.js";
 
 /** Constructor options: any configuration field, plus objects that are not configuration. */
 export type TynencOptions = Partial<Omit<AppConfigValues, "backend">> & {
@@ -154,13 +155,17 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     return this.registrar.settled();
   }
 
-  async prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Promise<PreparedInvocation> {
+  prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Awaitable<PreparedInvocation> {
     const task = this.tasks.get(record.taskId);
     const args = decodeArgs(record.serializedArgs, this.serializer);
-    const parent =
-      localParent ?? (record.parentId ? await this.getInvocation(record.parentId).catch(() => null) : null);
-    const handle = new Invocation<unknown>(record.id, task, args, parent, this.client);
-    return { handle, taskId: task.id, call: () => callTask(task, args, this.logger) };
+    const make = (parent: Invocation<unknown> | null): PreparedInvocation => ({
+      handle: new Invocation<unknown>(record.id, task, args, parent, this.client),
+      taskId: task.id,
+      call: () => callTask(task, args, this.logger),
+    });
+    if (localParent || !record.parentId) return make(localParent ?? null);
+    // The parent runs elsewhere (another runner, or it already finished): load its handle.
+    return this.getInvocation(record.parentId).then(make, () => make(null));
   }
 
   outcomeOf(taskId: string, result: { ok: true; value: unknown } | { ok: false; error: unknown }): Outcome {
@@ -176,8 +181,12 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
 
   // ---- ClientHost ----
 
-  async decodeOutcome(id: string): Promise<unknown> {
-    const outcome = await this.backend.stateBackend.getOutcome(id);
+  decodeOutcome(id: string): Awaitable<unknown> {
+    const found = this.orchestrator.outcome(id);
+    return isPromise(found) ? found.then((o) => this.decode(id, o)) : this.decode(id, found);
+  }
+
+  private decode(id: string, outcome: Outcome | undefined): unknown {
     if (!outcome) throw new RunnerError(`Invocation ${id} is final but has no stored result or error`);
     if (outcome.ok) return this.serializer.deserialize(outcome.value);
     throw decodeError(this.serializer.deserialize(outcome.error) as never, this.serializer);

@@ -4,12 +4,14 @@ import { type ClientHost } from "./invocation/app-invocation-client.js";
 import { Invocation } from "./invocation/invocation.js";
 import type { InvocationRecord, Outcome } from "./invocation/invocation-record.js";
 import { Registrar } from "./invocation/registrar.js";
-import { type Logger, type LoggerLike } from "./logging/index.js";
+import type { TynencEvents } from "./events.js";
+import { SafeEmitter, type Logger, type LoggerLike } from "./logging/index.js";
 import { Orchestrator } from "./orchestrator/orchestrator.js";
 import type { Runner } from "./runner/runner.js";
 import type { PreparedInvocation, RunnerHost } from "./runner/runner-host.js";
 import { JsonSerializer } from "./serializer/index.js";
 import type { AnyTask, Task, TaskFunction, TaskOf, TaskOptions } from "./task/task.js";
+import { type Awaitable } from "./util/awaitable.js";
 /** Constructor options: any configuration field, plus objects that are not configuration. */
 export type TynencOptions = Partial<Omit<AppConfigValues, "backend">> & {
     /** A backend name, or a backend bundle from a factory such as `memoryBackend()`. */
@@ -23,6 +25,8 @@ export declare class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     readonly logger: Logger;
     readonly serializer: JsonSerializer;
     readonly registrar: Registrar;
+    /** Lifecycle events: `app.events.on("invocation:status", ({ invocationId, status }) => ...)`. */
+    readonly events: SafeEmitter<TynencEvents>;
     private readonly tasks;
     private readonly client;
     private readonly devMode;
@@ -44,6 +48,8 @@ export declare class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     get backend(): Backend;
     get orchestrator(): Orchestrator;
     get notifier(): import("./index.js").Notifier;
+    /** The invocation whose code is running right now (inside a task), or undefined elsewhere. */
+    currentInvocation(): Invocation<unknown> | undefined;
     /** The handle of any invocation the backend knows, registered from any process. */
     getInvocation<R = unknown>(id: string): Promise<Invocation<R>>;
     /** Stop the runner (if running) and close the backend. */
@@ -52,7 +58,7 @@ export declare class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     maxParallelSlots(): number;
     stopGraceMs(): number;
     registrationsSettled(): Promise<void>;
-    prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Promise<PreparedInvocation>;
+    prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Awaitable<PreparedInvocation>;
     outcomeOf(taskId: string, result: {
         ok: true;
         value: unknown;
@@ -60,7 +66,8 @@ export declare class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
         ok: false;
         error: unknown;
     }): Outcome;
-    decodeOutcome(id: string): Promise<unknown>;
+    decodeOutcome(id: string): Awaitable<unknown>;
+    private decode;
     cannotRunReason(): string | undefined;
     onOutsideAwait(invocation: Invocation<unknown>): void;
     private makeTask;

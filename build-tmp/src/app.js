@@ -7,19 +7,22 @@ import { currentExecution } from "./invocation/context.js";
 import { DevModeClient } from "./invocation/dev-mode.js";
 import { Invocation } from "./invocation/invocation.js";
 import { Registrar } from "./invocation/registrar.js";
-import { adaptLogger, createLogger } from "./logging/index.js";
+import { adaptLogger, createLogger, SafeEmitter, } from "./logging/index.js";
 import { Orchestrator } from "./orchestrator/orchestrator.js";
 import { DummyRunner } from "./runner/dummy-runner.js";
 import { ThreadRunner } from "./runner/thread-runner.js";
 import { decodeArgs, decodeError, encodeArgs, encodeError, JsonSerializer } from "./serializer/index.js";
 import { TaskLogger } from "./task/task-logger.js";
 import { TaskRegistry } from "./task/task-registry.js";
+import { isPromise } from "./util/awaitable.js";
 /** An app: task registry, configuration, and the backend and runner that execute its invocations. */
 export class Tynenc {
     conf;
     logger;
     serializer = new JsonSerializer();
     registrar;
+    /** Lifecycle events: `app.events.on("invocation:status", ({ invocationId, status }) => ...)`. */
+    events;
     tasks;
     client;
     devMode;
@@ -38,6 +41,7 @@ export class Tynenc {
         this.logger = this.makeLogger(logger);
         for (const warning of this.conf.warnings)
             this.logger.warn(warning);
+        this.events = new SafeEmitter(this.logger);
         this.tasks = new TaskRegistry(() => this.conf.appId);
         this.registrar = new Registrar((records, by) => this.orchestrator.register(records, by), this.logger);
         this.client = new AppInvocationClient(this);
@@ -73,10 +77,14 @@ export class Tynenc {
         return (this.backendInstance ??= this.makeBackend());
     }
     get orchestrator() {
-        return (this.orchestratorInstance ??= new Orchestrator(this.backend, this.logger));
+        return (this.orchestratorInstance ??= new Orchestrator(this.backend, this.logger, this.events));
     }
     get notifier() {
         return this.backend.notifier;
+    }
+    /** The invocation whose code is running right now (inside a task), or undefined elsewhere. */
+    currentInvocation() {
+        return currentExecution()?.invocation;
     }
     /** The handle of any invocation the backend knows, registered from any process. */
     async getInvocation(id) {
@@ -106,12 +114,18 @@ export class Tynenc {
     registrationsSettled() {
         return this.registrar.settled();
     }
-    async prepare(record, localParent) {
+    prepare(record, localParent) {
         const task = this.tasks.get(record.taskId);
         const args = decodeArgs(record.serializedArgs, this.serializer);
-        const parent = localParent ?? (record.parentId ? await this.getInvocation(record.parentId).catch(() => null) : null);
-        const handle = new Invocation(record.id, task, args, parent, this.client);
-        return { handle, taskId: task.id, call: () => callTask(task, args, this.logger) };
+        const make = (parent) => ({
+            handle: new Invocation(record.id, task, args, parent, this.client),
+            taskId: task.id,
+            call: () => callTask(task, args, this.logger),
+        });
+        if (localParent || !record.parentId)
+            return make(localParent ?? null);
+        // The parent runs elsewhere (another runner, or it already finished): load its handle.
+        return this.getInvocation(record.parentId).then(make, () => make(null));
     }
     outcomeOf(taskId, result) {
         if (result.ok) {
@@ -125,8 +139,11 @@ export class Tynenc {
         return { ok: false, error: this.serializer.serialize(encodeError(result.error, this.serializer)) };
     }
     // ---- ClientHost ----
-    async decodeOutcome(id) {
-        const outcome = await this.backend.stateBackend.getOutcome(id);
+    decodeOutcome(id) {
+        const found = this.orchestrator.outcome(id);
+        return isPromise(found) ? found.then((o) => this.decode(id, o)) : this.decode(id, found);
+    }
+    decode(id, outcome) {
         if (!outcome)
             throw new RunnerError(`Invocation ${id} is final but has no stored result or error`);
         if (outcome.ok)

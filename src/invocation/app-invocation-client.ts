@@ -1,6 +1,7 @@
 import { InvocationNotFoundError, NoRunnerError } from "../errors/errors.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
 import type { Invocation, InvocationClient } from "./invocation.js";
+import type { Awaitable } from "../util/awaitable.js";
 import type { Registrar } from "./registrar.js";
 import { ResultPromise } from "./result-promise.js";
 import type { HistoryEntry, InvocationStatus } from "./status.js";
@@ -9,7 +10,7 @@ import type { HistoryEntry, InvocationStatus } from "./status.js";
 export interface ClientHost {
   readonly orchestrator: Orchestrator;
   readonly registrar: Registrar;
-  decodeOutcome(id: string): Promise<unknown>;
+  decodeOutcome(id: string): Awaitable<unknown>;
   /** A reason the invocation can never run from here (checked once per result), or undefined. */
   cannotRunReason(): string | undefined;
   /** Called the first time a result is awaited outside any invocation. */
@@ -40,9 +41,10 @@ export class AppInvocationClient implements InvocationClient {
   private async settle<R>(id: string): Promise<R> {
     const reason = this.host.cannotRunReason();
     if (reason) throw new NoRunnerError(reason);
-    await this.ensureRegistered(id);
+    if (!this.host.registrar.idle) await this.ensureRegistered(id);
+    else if (this.host.registrar.failureOf(id) !== undefined) throw this.host.registrar.failureOf(id);
     await new Promise<void>((resolve) => this.host.orchestrator.whenAllFinal([id], resolve));
-    return (await this.host.decodeOutcome(id)) as R;
+    return this.host.decodeOutcome(id) as R;
   }
 
   private async ensureRegistered(id: string): Promise<void> {

@@ -10,6 +10,7 @@ type RegisterFn = (records: InvocationRecord[], registrarId: string | null) => P
 export class Registrar {
   private batch = new Map<string | null, InvocationRecord[]>();
   private scheduled = false;
+  private writing = 0;
   private tail: Promise<void> = Promise.resolve();
   private readonly failures = new Map<string, unknown>();
 
@@ -28,6 +29,11 @@ export class Registrar {
     }
   }
 
+  /** Nothing waits to be written: every registration made so far is stored (or has failed). */
+  get idle(): boolean {
+    return !this.scheduled && this.writing === 0;
+  }
+
   /** Resolves once every registration made so far has been written (or has failed). */
   settled(): Promise<void> {
     return this.scheduled ? new Promise((resolve) => queueMicrotask(() => resolve(this.tail))) : this.tail;
@@ -42,7 +48,9 @@ export class Registrar {
     const batch = this.batch;
     this.batch = new Map();
     this.scheduled = false;
-    this.tail = this.tail.then(() => this.write(batch));
+    this.writing++;
+    const write = () => this.write(batch).finally(() => this.writing--);
+    this.tail = this.writing === 1 ? write() : this.tail.then(write);
   }
 
   private async write(batch: Map<string | null, InvocationRecord[]>): Promise<void> {

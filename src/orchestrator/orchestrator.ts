@@ -1,18 +1,13 @@
 import type { Backend } from "../backends/backend.js";
 import { InvocationNotFoundError } from "../errors/errors.js";
-import type { InvocationRecord, Outcome } from "../invocation/invocation-record.js";
-import {
-  InvocationStatus,
-  isFinal,
-  isRunnable,
-  type HistoryEntry,
-  type StatusRecord,
-} from "../invocation/status.js";
 import type { TynencEvents } from "../events.js";
+import type { InvocationRecord, Outcome } from "../invocation/invocation-record.js";
+import { InvocationStatus, isFinal, type HistoryEntry, type StatusRecord } from "../invocation/status.js";
 import type { Logger, SafeEmitter } from "../logging/index.js";
+import { isPromise, type Awaitable } from "../util/awaitable.js";
 import type { Unsubscribe } from "./notifier.js";
-import { findWaitCycle } from "./wait-cycle.js";
 import { rankByWaiters } from "./priority.js";
+import { findWaitCycle } from "./wait-cycle.js";
 
 const S = InvocationStatus;
 
@@ -22,6 +17,7 @@ const PRIORITY_WINDOW = 64;
 /**
  * The core of orchestration, written once over the backend interfaces: registration, the claim order,
  * pause and resume, finishing, killing. Backends only store; every rule lives here or in status.ts.
+ * Store calls use `isPromise(r) ? await r : r` so in-process stores cost no extra promise.
  */
 export class Orchestrator {
   constructor(
@@ -30,28 +26,21 @@ export class Orchestrator {
     private readonly events: SafeEmitter<TynencEvents>,
   ) {}
 
-  /** Tell listeners; skipped entirely (no payload built) when nobody listens. */
-  private emitStatus(ids: readonly string[], status: InvocationStatus, runnerId: string | null, at: number): void {
-    if (!this.events.hasListeners("invocation:status")) return;
-    for (const invocationId of ids) this.events.emit("invocation:status", { invocationId, status, runnerId, at });
-  }
-
   private get store() {
     return this.backend.orchestratorStore;
   }
 
   async register(records: readonly InvocationRecord[], runnerId: string | null): Promise<void> {
     const at = Date.now();
-    await this.backend.stateBackend.saveInvocations(records);
-    await this.store.register(records, runnerId, at);
-    this.emitStatus(
-      records.map((r) => r.id),
-      S.REGISTERED,
-      runnerId,
-      at,
-    );
+    const ids = records.map((r) => r.id);
+    const saved = this.backend.stateBackend.saveInvocations(records);
+    if (isPromise(saved)) await saved;
+    const registered = this.store.register(records, runnerId, at);
+    if (isPromise(registered)) await registered;
+    this.emitStatus(ids, S.REGISTERED, runnerId, at);
     // Routed only once everything about the invocation is stored, so a claim always finds it.
-    await this.backend.broker.route(records.map((r) => r.id));
+    const routed = this.backend.broker.route(ids);
+    if (isPromise(routed)) await routed;
     if (this.logger.isEnabled("debug")) {
       for (const r of records) {
         this.logger.debug(`REGISTERED ${r.taskId}`, { invocation: r.id, parent: r.parentId ?? undefined });
@@ -70,27 +59,33 @@ export class Orchestrator {
     return record;
   }
 
-  status(id: string): Promise<StatusRecord | undefined> {
+  status(id: string): Awaitable<StatusRecord | undefined> {
     return this.store.getStatus(id);
   }
 
-  statuses(ids: readonly string[]): Promise<(StatusRecord | undefined)[]> {
+  statuses(ids: readonly string[]): Awaitable<(StatusRecord | undefined)[]> {
     return this.store.getStatuses(ids);
   }
 
-  history(id: string): Promise<HistoryEntry[]> {
+  history(id: string): Awaitable<HistoryEntry[]> {
     return this.store.getHistory(id);
   }
 
-  async transition(
+  outcome(id: string): Awaitable<Outcome | undefined> {
+    return this.backend.stateBackend.getOutcome(id);
+  }
+
+  /** One validated status change (see status.ts), announced to `invocation:status` listeners. */
+  transition(
     id: string,
     to: InvocationStatus,
     runnerId: string | null,
     options?: { clearWaits?: boolean },
-  ): Promise<StatusRecord> {
-    const record = await this.store.transition(id, to, runnerId, Date.now(), options);
-    this.emitStatus([id], to, runnerId, record.at);
-    return record;
+  ): Awaitable<StatusRecord> {
+    const result = this.store.transition(id, to, runnerId, Date.now(), options);
+    if (!this.events.hasListeners("invocation:status")) return result;
+    if (isPromise(result)) return result.then((record) => this.announce(id, to, runnerId, record));
+    return this.announce(id, to, runnerId, result);
   }
 
   /**
@@ -99,17 +94,22 @@ export class Orchestrator {
    */
   async claim(runnerId: string, max: number): Promise<InvocationRecord[]> {
     if (max <= 0) return [];
-    const candidates = await this.store.waitedOnRunnable(Math.max(max, PRIORITY_WINDOW));
+    const found = this.store.waitedOnRunnable(Math.max(max, PRIORITY_WINDOW));
+    const candidates = isPromise(found) ? await found : found;
     const ranked = candidates.length > max ? await rankByWaiters(this.store, candidates) : candidates;
     const claimed = ranked.length ? await this.store.claim(ranked.slice(0, max), runnerId, Date.now()) : [];
     while (claimed.length < max) {
-      const ids = await this.backend.broker.retrieve(max - claimed.length);
+      const popped = this.backend.broker.retrieve(max - claimed.length);
+      const ids = isPromise(popped) ? await popped : popped;
       if (ids.length === 0) break;
       // Stale and duplicate queue entries (already claimed through the wait graph) are skipped here.
-      for (const id of await this.store.claim(ids, runnerId, Date.now())) claimed.push(id);
+      const taken = this.store.claim(ids, runnerId, Date.now());
+      for (const id of isPromise(taken) ? await taken : taken) claimed.push(id);
     }
+    if (claimed.length === 0) return [];
     this.emitStatus(claimed, S.PENDING, runnerId, Date.now());
-    return claimed.length ? this.backend.stateBackend.getInvocations(claimed) : [];
+    const records = this.backend.stateBackend.getInvocations(claimed);
+    return isPromise(records) ? await records : records;
   }
 
   /**
@@ -118,49 +118,52 @@ export class Orchestrator {
    * Returns the cycle, in which case nothing changed, or undefined once paused.
    */
   async pause(waiterId: string, waitedIds: readonly string[], runnerId: string): Promise<string[] | undefined> {
-    await this.store.addWaits(waiterId, waitedIds);
+    const added = this.store.addWaits(waiterId, waitedIds);
+    if (isPromise(added)) await added;
     const cycle = await findWaitCycle(this.store, waiterId, waitedIds);
     if (cycle) {
       await this.store.removeWaitsOf(waiterId);
       return cycle;
     }
-    await this.transition(waiterId, S.PAUSED, runnerId);
+    const paused = this.transition(waiterId, S.PAUSED, runnerId);
+    if (isPromise(paused)) await paused;
     return undefined;
   }
 
   /**
    * Calls `listener` once every id in `ids` is final. Subscribes before checking, so a status reached in
-   * between is never missed. Returns a function that cancels the subscription.
+   * between is never missed; may call `listener` before returning. Returns a cancel function.
    */
   whenAllFinal(ids: readonly string[], listener: () => void): Unsubscribe {
     let remaining = ids.length;
     let done = false;
-    const unsubs: Unsubscribe[] = [];
-    const seen = new Set<string>();
+    const arrived = new Set<string>();
     const arrive = (id: string) => {
-      if (done || seen.has(id)) return;
-      seen.add(id);
+      if (done || arrived.has(id)) return;
+      arrived.add(id);
       if (--remaining === 0) {
         done = true;
         listener();
       }
     };
-    for (const id of ids) unsubs.push(this.backend.notifier.onFinal(id, () => arrive(id)));
-    void this.store.getStatuses(ids).then((records) => {
-      records.forEach((r, i) => {
-        if (r && isFinal(r.status)) arrive(ids[i]!);
-      });
-    });
+    const unsubs = ids.map((id) => this.backend.notifier.onFinal(id, () => arrive(id)));
+    const check = (records: (StatusRecord | undefined)[]) =>
+      records.forEach((r, i) => r && isFinal(r.status) && arrive(ids[i]!));
+    const records = this.store.getStatuses(ids);
+    if (isPromise(records)) records.then(check, (error: unknown) => this.logger.error("Status check failed", { error }));
+    else check(records);
     return () => {
       done = true;
-      for (const u of unsubs) u();
+      for (const unsubscribe of unsubs) unsubscribe();
     };
   }
 
   /** Store the outcome, move to SUCCESS/FAILED, release the wait graph and wake whoever waits. */
   async finish(id: string, outcome: Outcome, runnerId: string): Promise<void> {
-    await this.backend.stateBackend.setOutcome(id, outcome);
-    await this.transition(id, outcome.ok ? S.SUCCESS : S.FAILED, runnerId, { clearWaits: true });
+    const stored = this.backend.stateBackend.setOutcome(id, outcome);
+    if (isPromise(stored)) await stored;
+    const moved = this.transition(id, outcome.ok ? S.SUCCESS : S.FAILED, runnerId, { clearWaits: true });
+    if (isPromise(moved)) await moved;
     this.backend.notifier.publishFinal(id);
   }
 
@@ -175,5 +178,16 @@ export class Orchestrator {
   async reroute(id: string): Promise<void> {
     await this.backend.broker.route([id]);
     this.backend.notifier.publishWork();
+  }
+
+  private announce(id: string, to: InvocationStatus, runnerId: string | null, record: StatusRecord): StatusRecord {
+    this.events.emit("invocation:status", { invocationId: id, status: to, runnerId, at: record.at });
+    return record;
+  }
+
+  /** Tell listeners; skipped entirely (no payload built) when nobody listens. */
+  private emitStatus(ids: readonly string[], status: InvocationStatus, runnerId: string | null, at: number): void {
+    if (!this.events.hasListeners("invocation:status")) return;
+    for (const invocationId of ids) this.events.emit("invocation:status", { invocationId, status, runnerId, at });
   }
 }

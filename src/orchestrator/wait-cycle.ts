@@ -1,3 +1,4 @@
+import { isPromise } from "../util/awaitable.js";
 import type { OrchestratorStore } from "./orchestrator-store.js";
 
 /**
@@ -20,7 +21,8 @@ export async function findWaitCycle(
     }
   }
   while (frontier.length > 0) {
-    const edges = await store.waitingFor(frontier);
+    const found = store.waitingFor(frontier);
+    const edges = isPromise(found) ? await found : found;
     const next: string[] = [];
     for (const [from, targets] of edges) {
       for (const to of targets) {

@@ -4,6 +4,7 @@ import type { TynencEvents } from "../events.js";
 import type { Logger, SafeEmitter } from "../logging/index.js";
 import type { Notifier } from "../orchestrator/notifier.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
+import type { Awaitable } from "../util/awaitable.js";
 
 /** A claimed invocation made ready to execute: its handle and the call of its task function. */
 export interface PreparedInvocation {
@@ -22,7 +23,7 @@ export interface RunnerHost {
   maxParallelSlots(): number;
   stopGraceMs(): number;
   /** Resolve the task and arguments of a claimed invocation; throws UnknownTaskError and decoding errors. */
-  prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Promise<PreparedInvocation>;
+  prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Awaitable<PreparedInvocation>;
   /** Turn a return value or a thrown error into a stored outcome (a failing serialization becomes a failure). */
   outcomeOf(taskId: string, result: { ok: true; value: unknown } | { ok: false; error: unknown }): Outcome;
   /** Resolves once every invocation registered so far is stored and routed. */

@@ -4,6 +4,7 @@ import { executionStorage } from "../invocation/context.js";
 import type { InvocationRecord } from "../invocation/invocation-record.js";
 import { InvocationStatus, isFinal } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
+import { isPromise } from "../util/awaitable.js";
 import { Execution, type SuspendHost } from "./execution.js";
 import { RunnerCls, type Runner } from "./runner.js";
 import type { RunnerHost } from "./runner-host.js";
@@ -129,7 +130,8 @@ export class ThreadRunner implements Runner, SuspendHost {
   private async grantSlot({ execution, grant }: Resumed): Promise<void> {
     this.occupied++;
     try {
-      await this.host.orchestrator.transition(execution.id, S.RUNNING, this.id);
+      const moved = this.host.orchestrator.transition(execution.id, S.RUNNING, this.id);
+      if (isPromise(moved)) await moved;
     } catch (error) {
       this.occupied--;
       this.logger.warn("Could not resume invocation; it was taken over", { invocation: execution.id, error });
@@ -172,7 +174,8 @@ export class ThreadRunner implements Runner, SuspendHost {
     const orchestrator = this.host.orchestrator;
     let prepared;
     try {
-      prepared = await this.host.prepare(record, this.executions.get(record.parentId ?? "")?.invocation);
+      const made = this.host.prepare(record, this.executions.get(record.parentId ?? "")?.invocation);
+      prepared = isPromise(made) ? await made : made;
     } catch (error) {
       this.logger.error(`Cannot run invocation: ${(error as Error).message}`, { invocation: record.id });
       await orchestrator.transition(record.id, S.RUNNING, this.id);
@@ -184,7 +187,8 @@ export class ThreadRunner implements Runner, SuspendHost {
     const debug = this.logger.isEnabled("debug");
     this.executions.set(record.id, execution);
     try {
-      await orchestrator.transition(record.id, S.RUNNING, this.id);
+      const moved = orchestrator.transition(record.id, S.RUNNING, this.id);
+      if (isPromise(moved)) await moved;
       if (debug) execution.logger.debug("RUNNING");
       const result = await executionStorage.run(execution, () => invoke(prepared.call));
       execution.state = "done";
@@ -203,8 +207,9 @@ export class ThreadRunner implements Runner, SuspendHost {
 
   async suspend(execution: Execution, ids: string[]): Promise<void> {
     const orchestrator = this.host.orchestrator;
-    await this.host.registrationsSettled();
-    const records = await orchestrator.statuses(ids);
+    const found = orchestrator.statuses(ids);
+    const records = isPromise(found) ? await found : found;
+    // An id not stored yet (registered this tick) reads as undefined: not final, so it is waited for.
     const open = ids.filter((_, i) => !isFinal(records[i]?.status ?? S.REGISTERED));
     if (open.length === 0) return;
     const cycle = await orchestrator.pause(execution.id, open, this.id);
@@ -221,7 +226,8 @@ export class ThreadRunner implements Runner, SuspendHost {
     });
     execution.cancelWait = undefined;
     try {
-      await orchestrator.transition(execution.id, S.RESUMED, this.id);
+      const moved = orchestrator.transition(execution.id, S.RESUMED, this.id);
+      if (isPromise(moved)) await moved;
     } finally {
       this.resuming--;
     }

@@ -1,3 +1,4 @@
+import { type ConfigClass } from "./resolved-config.js";
 import { type AppConfigValues } from "./schema.js";
 import { type TaskConfig, type TaskConfigOptions } from "./task-config.js";
 export interface ConfigLoadOptions {
@@ -9,36 +10,8 @@ export interface ConfigLoadOptions {
     ignoreKeys?: readonly string[];
 }
 export type AppCodeOptions = Partial<AppConfigValues> & Record<string, unknown>;
-declare const AppConfig_base: new (init: import("./resolved-config.js").ResolvedConfigInit) => import("./resolved-config.js").ResolvedConfig<import("./schema.js").ValuesOf<{
-    readonly appId: import("./field.js").FieldDef<string>;
-    readonly backend: import("./field.js").FieldDef<"memory" | "sqlite" | "redis">;
-    readonly sqlitePath: import("./field.js").FieldDef<string>;
-    readonly redisUrl: import("./field.js").FieldDef<string>;
-    readonly runnerCls: import("./field.js").FieldDef<"ThreadRunner" | "MultiThreadRunner" | "ProcessRunner" | "PersistentProcessRunner" | "DummyRunner">;
-    readonly maxParallelSlots: import("./field.js").FieldDef<number>;
-    readonly loggingLevel: import("./field.js").FieldDef<"debug" | "info" | "warn" | "error" | "silent">;
-    readonly logFormat: import("./field.js").FieldDef<"json" | "text">;
-    readonly devModeForceSyncTasks: import("./field.js").FieldDef<boolean>;
-    readonly stopGraceMs: import("./field.js").FieldDef<number>;
-    readonly heartbeatIntervalMs: import("./field.js").FieldDef<number>;
-    readonly runnerDeadAfterMs: import("./field.js").FieldDef<number>;
-    readonly maxPendingMs: import("./field.js").FieldDef<number>;
-}>> & import("./schema.js").ValuesOf<{
-    readonly appId: import("./field.js").FieldDef<string>;
-    readonly backend: import("./field.js").FieldDef<"memory" | "sqlite" | "redis">;
-    readonly sqlitePath: import("./field.js").FieldDef<string>;
-    readonly redisUrl: import("./field.js").FieldDef<string>;
-    readonly runnerCls: import("./field.js").FieldDef<"ThreadRunner" | "MultiThreadRunner" | "ProcessRunner" | "PersistentProcessRunner" | "DummyRunner">;
-    readonly maxParallelSlots: import("./field.js").FieldDef<number>;
-    readonly loggingLevel: import("./field.js").FieldDef<"debug" | "info" | "warn" | "error" | "silent">;
-    readonly logFormat: import("./field.js").FieldDef<"json" | "text">;
-    readonly devModeForceSyncTasks: import("./field.js").FieldDef<boolean>;
-    readonly stopGraceMs: import("./field.js").FieldDef<number>;
-    readonly heartbeatIntervalMs: import("./field.js").FieldDef<number>;
-    readonly runnerDeadAfterMs: import("./field.js").FieldDef<number>;
-    readonly maxPendingMs: import("./field.js").FieldDef<number>;
-}>;
-export declare class AppConfig extends AppConfig_base {
+declare const AppConfigBase: ConfigClass<AppConfigValues>;
+export declare class AppConfig extends AppConfigBase {
     #private;
     private constructor();
     /** Reads file and environment, validates everything and throws one ConfigError listing all problems. */

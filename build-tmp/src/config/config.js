@@ -9,7 +9,9 @@ import { withFieldProperties } from "./resolved-config.js";
 import { APP_FIELDS, TASK_FIELDS } from "./schema.js";
 import { fileTaskProblems, resolveTaskConfig, } from "./task-config.js";
 const CODE_ORIGIN = "constructor options";
-export class AppConfig extends withFieldProperties(APP_FIELDS) {
+// Annotated so declarations and editor hovers show `AppConfigValues`, not the expanded schema.
+const AppConfigBase = withFieldProperties(APP_FIELDS);
+export class AppConfig extends AppConfigBase {
     #file;
     #env;
     constructor(entries, file, env) {

@@ -31,7 +31,7 @@ export declare class ResolvedConfig<V extends object> {
     /** Called after an assignment changes a value; returns the function that unsubscribes. */
     onChange(listener: ChangeListener<V>): () => void;
 }
-type ConfigClass<S extends Schema> = new (init: ResolvedConfigInit) => ResolvedConfig<ValuesOf<S>> & ValuesOf<S>;
+/** A config class whose instances have one typed property per value of `V`. */
+export type ConfigClass<V extends object> = new (init: ResolvedConfigInit) => ResolvedConfig<V> & V;
 /** A ResolvedConfig subclass with a typed getter/setter per field of `schema`. */
-export declare function withFieldProperties<S extends Schema>(schema: S): ConfigClass<S>;
-export {};
+export declare function withFieldProperties<S extends Schema>(schema: S): ConfigClass<ValuesOf<S>>;

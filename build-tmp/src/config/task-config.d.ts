@@ -4,15 +4,14 @@
  */
 import type { ConfigFile } from "./config-file.js";
 import { type EnvSnapshot } from "./env-source.js";
-import { resolveEntries, type FieldLabel } from "./resolve.js";
-declare const TaskConfig_base: new (init: import("./resolved-config.js").ResolvedConfigInit) => import("./resolved-config.js").ResolvedConfig<import("./schema.js").ValuesOf<{
-    readonly maxRetries: import("./field.js").FieldDef<number>;
-}>> & import("./schema.js").ValuesOf<{
-    readonly maxRetries: import("./field.js").FieldDef<number>;
-}>;
-export declare class TaskConfig extends TaskConfig_base {
+import { type Entry, type FieldLabel } from "./resolve.js";
+import { type ConfigClass } from "./resolved-config.js";
+import { type TaskConfigValues } from "./schema.js";
+declare const TaskConfigBase: ConfigClass<TaskConfigValues>;
+/** Made by `appConfig.taskConfig(taskId, options)`, which resolves the entries. */
+export declare class TaskConfig extends TaskConfigBase {
     readonly taskId: string;
-    constructor(taskId: string, entries: ReturnType<typeof resolveEntries>["entries"]);
+    constructor(taskId: string, entries: ReadonlyMap<string, Entry>);
 }
 export declare function taskLabel(taskId: string): FieldLabel;
 export interface TaskSources {

@@ -1,9 +1,11 @@
 import { taskEnvLayer } from "./env-source.js";
 import { closestName } from "./naming.js";
-import { objectLayer, resolveEntries, throwProblems, unknownKeys } from "./resolve.js";
+import { objectLayer, resolveEntries, throwProblems, unknownKeys, } from "./resolve.js";
 import { withFieldProperties } from "./resolved-config.js";
 import { TASK_FIELDS } from "./schema.js";
-export class TaskConfig extends withFieldProperties(TASK_FIELDS) {
+const TaskConfigBase = withFieldProperties(TASK_FIELDS);
+/** Made by `appConfig.taskConfig(taskId, options)`, which resolves the entries. */
+export class TaskConfig extends TaskConfigBase {
     taskId;
     constructor(taskId, entries) {
         super({ schema: TASK_FIELDS, entries, label: taskLabel(taskId) });

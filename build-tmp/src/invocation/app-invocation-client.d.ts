@@ -1,12 +1,13 @@
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
 import type { Invocation, InvocationClient } from "./invocation.js";
+import type { Awaitable } from "../util/awaitable.js";
 import type { Registrar } from "./registrar.js";
 import type { HistoryEntry, InvocationStatus } from "./status.js";
 /** How handles reach the backend of the app that made them. */
 export interface ClientHost {
     readonly orchestrator: Orchestrator;
     readonly registrar: Registrar;
-    decodeOutcome(id: string): Promise<unknown>;
+    decodeOutcome(id: string): Awaitable<unknown>;
     /** A reason the invocation can never run from here (checked once per result), or undefined. */
     cannotRunReason(): string | undefined;
     /** Called the first time a result is awaited outside any invocation. */

@@ -23,9 +23,12 @@ export class AppInvocationClient {
         const reason = this.host.cannotRunReason();
         if (reason)
             throw new NoRunnerError(reason);
-        await this.ensureRegistered(id);
+        if (!this.host.registrar.idle)
+            await this.ensureRegistered(id);
+        else if (this.host.registrar.failureOf(id) !== undefined)
+            throw this.host.registrar.failureOf(id);
         await new Promise((resolve) => this.host.orchestrator.whenAllFinal([id], resolve));
-        return (await this.host.decodeOutcome(id));
+        return this.host.decodeOutcome(id);
     }
     async ensureRegistered(id) {
         await this.host.registrar.settled();

@@ -55,7 +55,8 @@ export class DevModeClient {
         return this.states.get(invocation);
     }
 }
+let seq = 0;
 function entry(status) {
-    return { status, runnerId: DEV_RUNNER, at: Date.now() };
+    return { status, runnerId: DEV_RUNNER, at: Date.now(), seq: ++seq };
 }
 //# sourceMappingURL=dev-mode.js.map

@@ -10,10 +10,13 @@ export declare class Registrar {
     private readonly logger;
     private batch;
     private scheduled;
+    private writing;
     private tail;
     private readonly failures;
     constructor(register: RegisterFn, logger: Logger);
     add(record: InvocationRecord, registrarId: string | null): void;
+    /** Nothing waits to be written: every registration made so far is stored (or has failed). */
+    get idle(): boolean;
     /** Resolves once every registration made so far has been written (or has failed). */
     settled(): Promise<void>;
     /** The error that prevented this invocation's registration, if any. */

@@ -7,6 +7,7 @@ export class Registrar {
     logger;
     batch = new Map();
     scheduled = false;
+    writing = 0;
     tail = Promise.resolve();
     failures = new Map();
     constructor(register, logger) {
@@ -24,6 +25,10 @@ export class Registrar {
             queueMicrotask(() => this.flush());
         }
     }
+    /** Nothing waits to be written: every registration made so far is stored (or has failed). */
+    get idle() {
+        return !this.scheduled && this.writing === 0;
+    }
     /** Resolves once every registration made so far has been written (or has failed). */
     settled() {
         return this.scheduled ? new Promise((resolve) => queueMicrotask(() => resolve(this.tail))) : this.tail;
@@ -36,7 +41,9 @@ export class Registrar {
         const batch = this.batch;
         this.batch = new Map();
         this.scheduled = false;
-        this.tail = this.tail.then(() => this.write(batch));
+        this.writing++;
+        const write = () => this.write(batch).finally(() => this.writing--);
+        this.tail = this.writing === 1 ? write() : this.tail.then(write);
     }
     async write(batch) {
         for (const [registrarId, records] of batch) {

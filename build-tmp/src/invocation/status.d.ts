@@ -54,6 +54,11 @@ export interface HistoryEntry {
     readonly status: InvocationStatus;
     readonly runnerId: string | null;
     readonly at: number;
+    /**
+     * Position in the backend's one global order of status changes (strictly increasing): what tells
+     * which of two changes made in the same millisecond came first.
+     */
+    readonly seq: number;
 }
 /**
  * Validates one status change and returns the new record. Pure: every backend calls it inside its own

@@ -1,4 +1,5 @@
 import type { HistoryEntry, InvocationStatus, StatusRecord } from "../invocation/status.js";
+import type { Awaitable } from "../util/awaitable.js";
 export interface NewStatus {
     readonly id: string;
     readonly taskId: string;
@@ -10,7 +11,7 @@ export interface NewStatus {
  */
 export interface OrchestratorStore {
     /** Insert invocations in REGISTERED (with their first history entry). */
-    register(items: readonly NewStatus[], runnerId: string | null, at: number): Promise<void>;
+    register(items: readonly NewStatus[], runnerId: string | null, at: number): Awaitable<void>;
     /**
      * Atomically validate and apply one change; throws StatusTransitionError/OwnershipError, and
      * InvocationNotFoundError for an unknown id. With `clearWaits`, every wait edge from and to the
@@ -18,28 +19,28 @@ export interface OrchestratorStore {
      */
     transition(id: string, to: InvocationStatus, runnerId: string | null, at: number, options?: {
         clearWaits?: boolean;
-    }): Promise<StatusRecord>;
+    }): Awaitable<StatusRecord>;
     /**
      * Claim: move each id that is runnable now to PENDING owned by `runnerId`, atomically per id. Ids that
      * are not runnable (already claimed, final, unknown) are skipped, not errors. Returns the claimed ids.
      */
-    claim(ids: readonly string[], runnerId: string, at: number): Promise<string[]>;
-    getStatus(id: string): Promise<StatusRecord | undefined>;
-    getStatuses(ids: readonly string[]): Promise<(StatusRecord | undefined)[]>;
-    getHistory(id: string): Promise<HistoryEntry[]>;
+    claim(ids: readonly string[], runnerId: string, at: number): Awaitable<string[]>;
+    getStatus(id: string): Awaitable<StatusRecord | undefined>;
+    getStatuses(ids: readonly string[]): Awaitable<(StatusRecord | undefined)[]>;
+    getHistory(id: string): Awaitable<HistoryEntry[]>;
     /** Ids currently in one of `statuses` (optionally of one task), for recovery and monitoring. */
-    findByStatus(statuses: readonly InvocationStatus[], taskId?: string): Promise<string[]>;
+    findByStatus(statuses: readonly InvocationStatus[], taskId?: string): Awaitable<string[]>;
     /** Record wait edges `waiter -> waited`. */
-    addWaits(waiterId: string, waitedIds: readonly string[]): Promise<void>;
+    addWaits(waiterId: string, waitedIds: readonly string[]): Awaitable<void>;
     /** Remove every edge leaving `waiterId` (it stopped waiting, finished or was killed). */
-    removeWaitsOf(waiterId: string): Promise<void>;
+    removeWaitsOf(waiterId: string): Awaitable<void>;
     /** Remove every edge pointing at `waitedId` (it reached a final status). */
-    removeWaitsOn(waitedId: string): Promise<void>;
+    removeWaitsOn(waitedId: string): Awaitable<void>;
     /** For each id, the ids it waits for. */
-    waitingFor(ids: readonly string[]): Promise<Map<string, string[]>>;
+    waitingFor(ids: readonly string[]): Awaitable<Map<string, string[]>>;
     /** For each id, the ids waiting for it. */
-    waitersOf(ids: readonly string[]): Promise<Map<string, string[]>>;
+    waitersOf(ids: readonly string[]): Awaitable<Map<string, string[]>>;
     /** Up to `limit` invocations that others wait for, that wait for nothing and are runnable. */
-    waitedOnRunnable(limit: number): Promise<string[]>;
-    purge(): Promise<void>;
+    waitedOnRunnable(limit: number): Awaitable<string[]>;
+    purge(): Awaitable<void>;
 }

@@ -1,30 +1,42 @@
 import { InvocationNotFoundError } from "../errors/errors.js";
-import { InvocationStatus, isFinal, isRunnable, } from "../invocation/status.js";
-import { findWaitCycle } from "./wait-cycle.js";
+import { InvocationStatus, isFinal } from "../invocation/status.js";
+import { isPromise } from "../util/awaitable.js";
 import { rankByWaiters } from "./priority.js";
+import { findWaitCycle } from "./wait-cycle.js";
 const S = InvocationStatus;
 /** Candidates fetched from the wait graph per claim, so the ranking sees more than it hands out. */
 const PRIORITY_WINDOW = 64;
 /**
  * The core of orchestration, written once over the backend interfaces: registration, the claim order,
  * pause and resume, finishing, killing. Backends only store; every rule lives here or in status.ts.
+ * Store calls use `isPromise(r) ? await r : r` so in-process stores cost no extra promise.
  */
 export class Orchestrator {
     backend;
     logger;
-    constructor(backend, logger) {
+    events;
+    constructor(backend, logger, events) {
         this.backend = backend;
         this.logger = logger;
+        this.events = events;
     }
     get store() {
         return this.backend.orchestratorStore;
     }
     async register(records, runnerId) {
         const at = Date.now();
-        await this.backend.stateBackend.saveInvocations(records);
-        await this.store.register(records, runnerId, at);
+        const ids = records.map((r) => r.id);
+        const saved = this.backend.stateBackend.saveInvocations(records);
+        if (isPromise(saved))
+            await saved;
+        const registered = this.store.register(records, runnerId, at);
+        if (isPromise(registered))
+            await registered;
+        this.emitStatus(ids, S.REGISTERED, runnerId, at);
         // Routed only once everything about the invocation is stored, so a claim always finds it.
-        await this.backend.broker.route(records.map((r) => r.id));
+        const routed = this.backend.broker.route(ids);
+        if (isPromise(routed))
+            await routed;
         if (this.logger.isEnabled("debug")) {
             for (const r of records) {
                 this.logger.debug(`REGISTERED ${r.taskId}`, { invocation: r.id, parent: r.parentId ?? undefined });
@@ -48,8 +60,17 @@ export class Orchestrator {
     history(id) {
         return this.store.getHistory(id);
     }
-    async transition(id, to, runnerId) {
-        return this.store.transition(id, to, runnerId, Date.now());
+    outcome(id) {
+        return this.backend.stateBackend.getOutcome(id);
+    }
+    /** One validated status change (see status.ts), announced to `invocation:status` listeners. */
+    transition(id, to, runnerId, options) {
+        const result = this.store.transition(id, to, runnerId, Date.now(), options);
+        if (!this.events.hasListeners("invocation:status"))
+            return result;
+        if (isPromise(result))
+            return result.then((record) => this.announce(id, to, runnerId, record));
+        return this.announce(id, to, runnerId, result);
     }
     /**
      * Claim up to `max` invocations for `runnerId` (moved to PENDING): first those others wait for, the
@@ -58,18 +79,25 @@ export class Orchestrator {
     async claim(runnerId, max) {
         if (max <= 0)
             return [];
-        const candidates = await this.store.waitedOnRunnable(Math.max(max, PRIORITY_WINDOW));
+        const found = this.store.waitedOnRunnable(Math.max(max, PRIORITY_WINDOW));
+        const candidates = isPromise(found) ? await found : found;
         const ranked = candidates.length > max ? await rankByWaiters(this.store, candidates) : candidates;
         const claimed = ranked.length ? await this.store.claim(ranked.slice(0, max), runnerId, Date.now()) : [];
         while (claimed.length < max) {
-            const ids = await this.backend.broker.retrieve(max - claimed.length);
+            const popped = this.backend.broker.retrieve(max - claimed.length);
+            const ids = isPromise(popped) ? await popped : popped;
             if (ids.length === 0)
                 break;
             // Stale and duplicate queue entries (already claimed through the wait graph) are skipped here.
-            for (const id of await this.store.claim(ids, runnerId, Date.now()))
+            const taken = this.store.claim(ids, runnerId, Date.now());
+            for (const id of isPromise(taken) ? await taken : taken)
                 claimed.push(id);
         }
-        return claimed.length ? this.backend.stateBackend.getInvocations(claimed) : [];
+        if (claimed.length === 0)
+            return [];
+        this.emitStatus(claimed, S.PENDING, runnerId, Date.now());
+        const records = this.backend.stateBackend.getInvocations(claimed);
+        return isPromise(records) ? await records : records;
     }
     /**
      * RUNNING -> PAUSED, recording what it waits for. The edges go in first and the cycle check runs after,
@@ -77,60 +105,80 @@ export class Orchestrator {
      * Returns the cycle, in which case nothing changed, or undefined once paused.
      */
     async pause(waiterId, waitedIds, runnerId) {
-        await this.store.addWaits(waiterId, waitedIds);
+        const added = this.store.addWaits(waiterId, waitedIds);
+        if (isPromise(added))
+            await added;
         const cycle = await findWaitCycle(this.store, waiterId, waitedIds);
         if (cycle) {
             await this.store.removeWaitsOf(waiterId);
             return cycle;
         }
-        await this.store.transition(waiterId, S.PAUSED, runnerId, Date.now());
+        const paused = this.transition(waiterId, S.PAUSED, runnerId);
+        if (isPromise(paused))
+            await paused;
         return undefined;
     }
     /**
      * Calls `listener` once every id in `ids` is final. Subscribes before checking, so a status reached in
-     * between is never missed. Returns a function that cancels the subscription.
+     * between is never missed; may call `listener` before returning. Returns a cancel function.
      */
     whenAllFinal(ids, listener) {
         let remaining = ids.length;
         let done = false;
-        const unsubs = [];
-        const seen = new Set();
+        const arrived = new Set();
         const arrive = (id) => {
-            if (done || seen.has(id))
+            if (done || arrived.has(id))
                 return;
-            seen.add(id);
+            arrived.add(id);
             if (--remaining === 0) {
                 done = true;
                 listener();
             }
         };
-        for (const id of ids)
-            unsubs.push(this.backend.notifier.onFinal(id, () => arrive(id)));
-        void this.store.getStatuses(ids).then((records) => {
-            records.forEach((r, i) => {
-                if (r && isFinal(r.status))
-                    arrive(ids[i]);
-            });
-        });
+        const unsubs = ids.map((id) => this.backend.notifier.onFinal(id, () => arrive(id)));
+        const check = (records) => records.forEach((r, i) => r && isFinal(r.status) && arrive(ids[i]));
+        const records = this.store.getStatuses(ids);
+        if (isPromise(records))
+            records.then(check, (error) => this.logger.error("Status check failed", { error }));
+        else
+            check(records);
         return () => {
             done = true;
-            for (const u of unsubs)
-                u();
+            for (const unsubscribe of unsubs)
+                unsubscribe();
         };
     }
     /** Store the outcome, move to SUCCESS/FAILED, release the wait graph and wake whoever waits. */
     async finish(id, outcome, runnerId) {
-        await this.backend.stateBackend.setOutcome(id, outcome);
-        await this.store.transition(id, outcome.ok ? S.SUCCESS : S.FAILED, runnerId, Date.now(), { clearWaits: true });
+        const stored = this.backend.stateBackend.setOutcome(id, outcome);
+        if (isPromise(stored))
+            await stored;
+        const moved = this.transition(id, outcome.ok ? S.SUCCESS : S.FAILED, runnerId, { clearWaits: true });
+        if (isPromise(moved))
+            await moved;
         this.backend.notifier.publishFinal(id);
     }
     /** Runner shutdown: KILLED then REROUTED and back in the queue for another runner. */
     async killAndReroute(id, runnerId) {
-        await this.store.transition(id, S.KILLED, runnerId, Date.now());
-        await this.store.removeWaitsOf(id);
-        await this.store.transition(id, S.REROUTED, runnerId, Date.now());
+        await this.transition(id, S.KILLED, runnerId, { clearWaits: true });
+        await this.transition(id, S.REROUTED, runnerId);
+        await this.reroute(id);
+    }
+    /** Put an invocation already in a runnable status back in the queue, and wake the runners. */
+    async reroute(id) {
         await this.backend.broker.route([id]);
         this.backend.notifier.publishWork();
+    }
+    announce(id, to, runnerId, record) {
+        this.events.emit("invocation:status", { invocationId: id, status: to, runnerId, at: record.at });
+        return record;
+    }
+    /** Tell listeners; skipped entirely (no payload built) when nobody listens. */
+    emitStatus(ids, status, runnerId, at) {
+        if (!this.events.hasListeners("invocation:status"))
+            return;
+        for (const invocationId of ids)
+            this.events.emit("invocation:status", { invocationId, status, runnerId, at });
     }
 }
 //# sourceMappingURL=orchestrator.js.map

@@ -1,3 +1,4 @@
+import { isPromise } from "../util/awaitable.js";
 /**
  * Would the edges `waiter -> waited` close a cycle? Walks "waits for" edges from the waited ids,
  * breadth first, level by level (one store call a level). Returns the cycle as a path that starts and
@@ -15,7 +16,8 @@ export async function findWaitCycle(store, waiterId, waitedIds) {
         }
     }
     while (frontier.length > 0) {
-        const edges = await store.waitingFor(frontier);
+        const found = store.waitingFor(frontier);
+        const edges = isPromise(found) ? await found : found;
         const next = [];
         for (const [from, targets] of edges) {
             for (const to of targets) {

@@ -1,8 +1,10 @@
 import type { Invocation } from "../invocation/invocation.js";
 import type { InvocationRecord, Outcome } from "../invocation/invocation-record.js";
-import type { Logger } from "../logging/index.js";
+import type { TynencEvents } from "../events.js";
+import type { Logger, SafeEmitter } from "../logging/index.js";
 import type { Notifier } from "../orchestrator/notifier.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
+import type { Awaitable } from "../util/awaitable.js";
 /** A claimed invocation made ready to execute: its handle and the call of its task function. */
 export interface PreparedInvocation {
     readonly handle: Invocation<unknown>;
@@ -15,10 +17,11 @@ export interface RunnerHost {
     readonly orchestrator: Orchestrator;
     readonly notifier: Notifier;
     readonly logger: Logger;
+    readonly events: SafeEmitter<TynencEvents>;
     maxParallelSlots(): number;
     stopGraceMs(): number;
     /** Resolve the task and arguments of a claimed invocation; throws UnknownTaskError and decoding errors. */
-    prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Promise<PreparedInvocation>;
+    prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Awaitable<PreparedInvocation>;
     /** Turn a return value or a thrown error into a stored outcome (a failing serialization becomes a failure). */
     outcomeOf(taskId: string, result: {
         ok: true;

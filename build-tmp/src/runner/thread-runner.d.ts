@@ -13,6 +13,10 @@ export declare class ThreadRunner implements Runner, SuspendHost {
     private readonly logger;
     private slots;
     private occupied;
+    /** Paused executions whose dependencies are done, on their way to RESUMED: they come before new work. */
+    private resuming;
+    /** execute() calls not finished yet, including those still preparing (not yet in `executions`). */
+    private inFlight;
     private readonly executions;
     private readonly resumed;
     private pumping;
@@ -33,6 +37,8 @@ export declare class ThreadRunner implements Runner, SuspendHost {
     private pump;
     private fillSlots;
     private grantSlot;
+    /** Claimed while stopping: hand them straight back to the queue. */
+    private release;
     private start;
     private execute;
     suspend(execution: Execution, ids: string[]): Promise<void>;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { RunnerError, WaitCycleError } from "../errors/errors.js";
 import { executionStorage } from "../invocation/context.js";
 import { InvocationStatus, isFinal } from "../invocation/status.js";
+import { isPromise } from "../util/awaitable.js";
 import { Execution } from "./execution.js";
 import { RunnerCls } from "./runner.js";
 import { StopSignal } from "./stop-signal.js";
@@ -18,6 +19,10 @@ export class ThreadRunner {
     logger;
     slots = 1;
     occupied = 0;
+    /** Paused executions whose dependencies are done, on their way to RESUMED: they come before new work. */
+    resuming = 0;
+    /** execute() calls not finished yet, including those still preparing (not yet in `executions`). */
+    inFlight = 0;
     executions = new Map();
     resumed = [];
     pumping = false;
@@ -46,6 +51,7 @@ export class ThreadRunner {
         const stopped = (this.stopped = new StopSignal());
         this.logger.info(`Starting ThreadRunner with ${this.slots} slot(s) for app ${this.host.appId}`);
         this.unsubscribeWork = this.host.notifier.onWork(() => this.kick());
+        this.host.events.emit("runner:started", { runnerId: this.id, cls: this.cls, slots: this.slots });
         this.kick();
         await stopped.promise;
     }
@@ -55,11 +61,16 @@ export class ThreadRunner {
         this.state = "stopping";
         this.unsubscribeWork?.();
         const grace = this.host.stopGraceMs();
-        this.logger.info(`Stopping: ${this.executions.size} invocation(s) in flight, grace ${grace} ms`);
+        const inFlight = this.inFlight;
+        if (inFlight > 0)
+            this.logger.info(`Stopping with ${inFlight} invocation(s) in flight; grace ${grace} ms`);
+        else
+            this.logger.debug("Stopping");
         await this.drain(grace);
         await this.killRemaining();
         this.state = "idle";
-        this.logger.info("Stopped");
+        this.logger.debug("Stopped");
+        this.host.events.emit("runner:stopped", { runnerId: this.id, cls: this.cls });
         this.stopped?.resolve();
     }
     async [Symbol.asyncDispose]() {
@@ -95,10 +106,12 @@ export class ThreadRunner {
                 await this.grantSlot(next);
                 continue;
             }
-            if (this.state !== "running")
+            if (this.state !== "running" || this.resuming > 0)
                 return;
             const free = this.slots - this.occupied;
             const claimed = await this.host.orchestrator.claim(this.id, free);
+            if (this.state !== "running")
+                return this.release(claimed.map((r) => r.id));
             for (const record of claimed)
                 this.start(record);
             if (claimed.length < free)
@@ -108,7 +121,9 @@ export class ThreadRunner {
     async grantSlot({ execution, grant }) {
         this.occupied++;
         try {
-            await this.host.orchestrator.transition(execution.id, S.RUNNING, this.id);
+            const moved = this.host.orchestrator.transition(execution.id, S.RUNNING, this.id);
+            if (isPromise(moved))
+                await moved;
         }
         catch (error) {
             this.occupied--;
@@ -123,8 +138,16 @@ export class ThreadRunner {
         }
         grant();
     }
+    /** Claimed while stopping: hand them straight back to the queue. */
+    async release(ids) {
+        for (const id of ids) {
+            await this.host.orchestrator.transition(id, S.REROUTED, this.id);
+            await this.host.orchestrator.reroute(id);
+        }
+    }
     start(record) {
         this.occupied++;
+        this.inFlight++;
         if (this.logger.isEnabled("debug")) {
             this.logger.debug(`Claimed invocation (${this.occupied}/${this.slots} busy)`, {
                 invocation: record.id,
@@ -133,6 +156,8 @@ export class ThreadRunner {
         }
         void this.execute(record).finally(() => {
             this.occupied--;
+            if (--this.inFlight === 0)
+                this.onIdle?.();
             this.kick();
         });
     }
@@ -140,7 +165,8 @@ export class ThreadRunner {
         const orchestrator = this.host.orchestrator;
         let prepared;
         try {
-            prepared = await this.host.prepare(record, this.executions.get(record.parentId ?? "")?.invocation);
+            const made = this.host.prepare(record, this.executions.get(record.parentId ?? "")?.invocation);
+            prepared = isPromise(made) ? await made : made;
         }
         catch (error) {
             this.logger.error(`Cannot run invocation: ${error.message}`, { invocation: record.id });
@@ -148,11 +174,15 @@ export class ThreadRunner {
             await orchestrator.finish(record.id, this.host.outcomeOf(record.taskId, { ok: false, error }), this.id);
             return;
         }
+        if (this.state !== "running")
+            return this.release([record.id]);
         const execution = new Execution(prepared.handle, this.id, this.logger, this);
         const debug = this.logger.isEnabled("debug");
         this.executions.set(record.id, execution);
         try {
-            await orchestrator.transition(record.id, S.RUNNING, this.id);
+            const moved = orchestrator.transition(record.id, S.RUNNING, this.id);
+            if (isPromise(moved))
+                await moved;
             if (debug)
                 execution.logger.debug("RUNNING");
             const result = await executionStorage.run(execution, () => invoke(prepared.call));
@@ -170,14 +200,13 @@ export class ThreadRunner {
         }
         finally {
             this.executions.delete(record.id);
-            if (this.executions.size === 0)
-                this.onIdle?.();
         }
     }
     async suspend(execution, ids) {
         const orchestrator = this.host.orchestrator;
-        await this.host.registrationsSettled();
-        const records = await orchestrator.statuses(ids);
+        const found = orchestrator.statuses(ids);
+        const records = isPromise(found) ? await found : found;
+        // An id not stored yet (registered this tick) reads as undefined: not final, so it is waited for.
         const open = ids.filter((_, i) => !isFinal(records[i]?.status ?? S.REGISTERED));
         if (open.length === 0)
             return;
@@ -190,10 +219,20 @@ export class ThreadRunner {
         this.occupied--;
         this.kick();
         await new Promise((resolve) => {
-            execution.cancelWait = orchestrator.whenAllFinal(open, resolve);
+            execution.cancelWait = orchestrator.whenAllFinal(open, () => {
+                this.resuming++; // synchronously, before the finished dependency's slot is handed out
+                resolve();
+            });
         });
         execution.cancelWait = undefined;
-        await orchestrator.transition(execution.id, S.RESUMED, this.id);
+        try {
+            const moved = orchestrator.transition(execution.id, S.RESUMED, this.id);
+            if (isPromise(moved))
+                await moved;
+        }
+        finally {
+            this.resuming--;
+        }
         if (this.logger.isEnabled("debug"))
             execution.logger.debug("RESUMED, waiting for a slot");
         await new Promise((grant) => {
@@ -203,7 +242,7 @@ export class ThreadRunner {
     }
     /** Wait until nothing is in flight, or the grace period is over. */
     async drain(graceMs) {
-        if (this.executions.size === 0)
+        if (this.inFlight === 0)
             return;
         await new Promise((resolve) => {
             const timer = setTimeout(done, graceMs);

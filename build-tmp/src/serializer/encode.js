@@ -70,7 +70,7 @@ export class Encoder {
     }
     /** The entry point for a top-level error: the error itself counts as an ancestor of its properties. */
     encodeErrorPayload(err) {
-        if (typeof err === "object" && err !== null)
+        if (isError(err))
             this.ancestors.push(err);
         return encodeErrorWith(err, this);
     }

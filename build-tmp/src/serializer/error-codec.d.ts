@@ -23,4 +23,4 @@ export declare function isError(value: unknown): value is Error;
 /** Encodes any thrown value; see `JsonSerializer.encodeError` for the cycle-safe entry point. */
 export declare function encodeError(err: unknown, serializer: JsonSerializer): ErrorPayload;
 export declare function encodeErrorWith(err: unknown, context: ErrorEncodingContext, depth?: number, seen?: Set<unknown>): ErrorPayload;
-export declare function decodeError(payload: ErrorPayload, serializer: JsonSerializer, depth?: number): Error;
+export declare function decodeError(payload: ErrorPayload, serializer: JsonSerializer): Error;

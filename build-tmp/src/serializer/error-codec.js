@@ -92,7 +92,10 @@ function constructorName(err) {
     const ctor = Object.getPrototypeOf(err)?.constructor;
     return typeof ctor === "function" && ctor.name !== "" ? ctor.name : undefined;
 }
-export function decodeError(payload, serializer, depth = 0) {
+export function decodeError(payload, serializer) {
+    return decodeErrorAt(payload, serializer, 0);
+}
+function decodeErrorAt(payload, serializer, depth) {
     // Payloads come from storage or another process: tolerate a damaged one rather than lose the failure.
     const fields = typeof payload === "object" && payload !== null ? payload : {};
     const name = typeof fields.name === "string" ? fields.name : "Error";
@@ -115,7 +118,7 @@ export function decodeError(payload, serializer, depth = 0) {
     return err;
 }
 function decodeCause(cause, serializer, depth) {
-    return "value" in cause ? serializer.decodeValue(cause.value) : decodeError(cause, serializer, depth + 1);
+    return "value" in cause ? serializer.decodeValue(cause.value) : decodeErrorAt(cause, serializer, depth + 1);
 }
 function decodeProps(props, serializer) {
     const decoded = new Map();

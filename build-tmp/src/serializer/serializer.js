@@ -4,23 +4,8 @@ import { decodeTree } from "./decode.js";
 import { Encoder } from "./encode.js";
 import { TAG_IN_TEXT } from "./envelope.js";
 import { decodeError } from "./error-codec.js";
+import { numberArrayText, parseNumberText } from "./number-text.js";
 import { isPlainJsonObject, isPlainNumber } from "./plain-json.js";
-/** Texts this serializer writes for small integers; `Number()` reads them far faster than `JSON.parse`. */
-function isIntegerText(text) {
-    const length = text.length;
-    if (length === 0 || length > 15)
-        return false;
-    let i = text.charCodeAt(0) === 45 /* - */ ? 1 : 0;
-    // JSON allows no leading zeros, and neither may this fast path accept them.
-    if (i === length || (text.charCodeAt(i) === 48 /* 0 */ && length > i + 1))
-        return false;
-    for (; i < length; i++) {
-        const code = text.charCodeAt(i);
-        if (code < 48 || code > 57)
-            return false;
-    }
-    return true;
-}
 /**
  * The default serializer: JSON, plus tagged envelopes for what JSON cannot carry (undefined,
  * special numbers, bigint, Date, Map, Set, RegExp, binary data, errors, registered classes).
@@ -42,6 +27,11 @@ export class JsonSerializer {
             case "object":
                 if (value === null)
                     return "null";
+                if (Array.isArray(value)) {
+                    const text = numberArrayText(value);
+                    if (text !== undefined)
+                        return text;
+                }
                 if (isPlainJsonObject(value, 0))
                     return JSON.stringify(value);
                 break;
@@ -49,8 +39,9 @@ export class JsonSerializer {
         return JSON.stringify(this.encodeValue(value, where));
     }
     deserialize(text) {
-        if (isIntegerText(text))
-            return Number(text);
+        const numbers = parseNumberText(text);
+        if (numbers !== undefined)
+            return numbers;
         let parsed;
         try {
             parsed = JSON.parse(text);

@@ -5,11 +5,11 @@ export class MemoryBroker implements Broker {
   private queue: string[] = [];
   private head = 0;
 
-  async route(ids: readonly string[]): Promise<void> {
+  route(ids: readonly string[]): void {
     for (const id of ids) this.queue.push(id);
   }
 
-  async retrieve(max: number): Promise<string[]> {
+  retrieve(max: number): string[] {
     const end = Math.min(this.queue.length, this.head + max);
     const out = this.queue.slice(this.head, end);
     this.head = end;
@@ -20,11 +20,11 @@ export class MemoryBroker implements Broker {
     return out;
   }
 
-  async count(): Promise<number> {
+  count(): number {
     return this.queue.length - this.head;
   }
 
-  async purge(): Promise<void> {
+  purge(): void {
     this.queue = [];
     this.head = 0;
   }

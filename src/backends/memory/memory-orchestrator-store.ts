@@ -22,7 +22,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
   private readonly graph = new MemoryWaitGraph();
   private seq = 0;
 
-  async register(items: readonly NewStatus[], runnerId: string | null, at: number): Promise<void> {
+  register(items: readonly NewStatus[], runnerId: string | null, at: number): void {
     for (const item of items) {
       const record: StatusRecord = { status: INITIAL_STATUS, owner: null, at };
       const history: HistoryEntry[] = [{ status: INITIAL_STATUS, runnerId, at, seq: ++this.seq }];
@@ -30,13 +30,13 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     }
   }
 
-  async transition(
+  transition(
     id: string,
     to: InvocationStatus,
     runnerId: string | null,
     at: number,
     options?: { clearWaits?: boolean },
-  ): Promise<StatusRecord> {
+  ): StatusRecord {
     const entry = this.entries.get(id);
     if (!entry) throw new InvocationNotFoundError(`No invocation with id ${id} in the memory backend`);
     const record = this.apply(id, entry, to, runnerId, at);
@@ -47,7 +47,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     return record;
   }
 
-  async claim(ids: readonly string[], runnerId: string, at: number): Promise<string[]> {
+  claim(ids: readonly string[], runnerId: string, at: number): string[] {
     const claimed: string[] = [];
     for (const id of ids) {
       const entry = this.entries.get(id);
@@ -65,19 +65,19 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     return record;
   }
 
-  async getStatus(id: string): Promise<StatusRecord | undefined> {
+  getStatus(id: string): StatusRecord | undefined {
     return this.entries.get(id)?.record;
   }
 
-  async getStatuses(ids: readonly string[]): Promise<(StatusRecord | undefined)[]> {
+  getStatuses(ids: readonly string[]): (StatusRecord | undefined)[] {
     return ids.map((id) => this.entries.get(id)?.record);
   }
 
-  async getHistory(id: string): Promise<HistoryEntry[]> {
+  getHistory(id: string): HistoryEntry[] {
     return [...(this.entries.get(id)?.history ?? [])];
   }
 
-  async findByStatus(statuses: readonly InvocationStatus[], taskId?: string): Promise<string[]> {
+  findByStatus(statuses: readonly InvocationStatus[], taskId?: string): string[] {
     const out: string[] = [];
     for (const [id, entry] of this.entries) {
       if (statuses.includes(entry.record.status) && (taskId === undefined || entry.taskId === taskId)) {
@@ -87,27 +87,27 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     return out;
   }
 
-  async addWaits(waiterId: string, waitedIds: readonly string[]): Promise<void> {
+  addWaits(waiterId: string, waitedIds: readonly string[]): void {
     this.graph.add(waiterId, waitedIds);
   }
 
-  async removeWaitsOf(waiterId: string): Promise<void> {
+  removeWaitsOf(waiterId: string): void {
     this.graph.removeFrom(waiterId);
   }
 
-  async removeWaitsOn(waitedId: string): Promise<void> {
+  removeWaitsOn(waitedId: string): void {
     this.graph.removeTo(waitedId);
   }
 
-  async waitingFor(ids: readonly string[]): Promise<Map<string, string[]>> {
+  waitingFor(ids: readonly string[]): Map<string, string[]> {
     return this.graph.waitingFor(ids);
   }
 
-  async waitersOf(ids: readonly string[]): Promise<Map<string, string[]>> {
+  waitersOf(ids: readonly string[]): Map<string, string[]> {
     return this.graph.waitersOf(ids);
   }
 
-  async waitedOnRunnable(limit: number): Promise<string[]> {
+  waitedOnRunnable(limit: number): string[] {
     const out: string[] = [];
     if (limit <= 0) return out;
     for (const id of this.graph.ready()) {
@@ -120,7 +120,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     return out;
   }
 
-  async purge(): Promise<void> {
+  purge(): void {
     this.entries.clear();
     this.graph.clear();
   }

@@ -6,7 +6,7 @@ export class MemoryStateBackend implements StateBackend {
   private readonly children = new Map<string, string[]>();
   private readonly outcomes = new Map<string, Outcome>();
 
-  async saveInvocations(records: readonly InvocationRecord[]): Promise<void> {
+  saveInvocations(records: readonly InvocationRecord[]): void {
     for (const record of records) {
       this.invocations.set(record.id, record);
       if (record.parentId === null) continue;
@@ -16,11 +16,11 @@ export class MemoryStateBackend implements StateBackend {
     }
   }
 
-  async getInvocation(id: string): Promise<InvocationRecord | undefined> {
+  getInvocation(id: string): InvocationRecord | undefined {
     return this.invocations.get(id);
   }
 
-  async getInvocations(ids: readonly string[]): Promise<InvocationRecord[]> {
+  getInvocations(ids: readonly string[]): InvocationRecord[] {
     const out: InvocationRecord[] = [];
     for (const id of ids) {
       const record = this.invocations.get(id);
@@ -29,19 +29,19 @@ export class MemoryStateBackend implements StateBackend {
     return out;
   }
 
-  async getChildren(parentId: string): Promise<string[]> {
+  getChildren(parentId: string): string[] {
     return [...(this.children.get(parentId) ?? [])];
   }
 
-  async setOutcome(id: string, outcome: Outcome): Promise<void> {
+  setOutcome(id: string, outcome: Outcome): void {
     this.outcomes.set(id, outcome);
   }
 
-  async getOutcome(id: string): Promise<Outcome | undefined> {
+  getOutcome(id: string): Outcome | undefined {
     return this.outcomes.get(id);
   }
 
-  async purge(): Promise<void> {
+  purge(): void {
     this.invocations.clear();
     this.children.clear();
     this.outcomes.clear();

@@ -8,6 +8,7 @@ export class MemoryWaitGraph {
   private readonly readySet = new Set<string>();
 
   add(waiter: string, waited: readonly string[]): void {
+    if (waited.length === 0) return; // waiting for nothing is not waiting
     let targets = this.out.get(waiter);
     if (!targets) this.out.set(waiter, (targets = new Set()));
     for (const id of waited) {

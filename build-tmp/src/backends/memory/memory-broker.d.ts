@@ -3,8 +3,8 @@ import type { Broker } from "../../broker/broker.js";
 export declare class MemoryBroker implements Broker {
     private queue;
     private head;
-    route(ids: readonly string[]): Promise<void>;
-    retrieve(max: number): Promise<string[]>;
-    count(): Promise<number>;
-    purge(): Promise<void>;
+    route(ids: readonly string[]): void;
+    retrieve(max: number): string[];
+    count(): number;
+    purge(): void;
 }

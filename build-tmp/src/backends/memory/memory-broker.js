@@ -2,11 +2,11 @@
 export class MemoryBroker {
     queue = [];
     head = 0;
-    async route(ids) {
+    route(ids) {
         for (const id of ids)
             this.queue.push(id);
     }
-    async retrieve(max) {
+    retrieve(max) {
         const end = Math.min(this.queue.length, this.head + max);
         const out = this.queue.slice(this.head, end);
         this.head = end;
@@ -16,10 +16,10 @@ export class MemoryBroker {
         }
         return out;
     }
-    async count() {
+    count() {
         return this.queue.length - this.head;
     }
-    async purge() {
+    purge() {
         this.queue = [];
         this.head = 0;
     }

@@ -4,21 +4,22 @@ import type { NewStatus, OrchestratorStore } from "../../orchestrator/orchestrat
 export declare class MemoryOrchestratorStore implements OrchestratorStore {
     private readonly entries;
     private readonly graph;
-    register(items: readonly NewStatus[], runnerId: string | null, at: number): Promise<void>;
+    private seq;
+    register(items: readonly NewStatus[], runnerId: string | null, at: number): void;
     transition(id: string, to: InvocationStatus, runnerId: string | null, at: number, options?: {
         clearWaits?: boolean;
-    }): Promise<StatusRecord>;
-    claim(ids: readonly string[], runnerId: string, at: number): Promise<string[]>;
+    }): StatusRecord;
+    claim(ids: readonly string[], runnerId: string, at: number): string[];
     private apply;
-    getStatus(id: string): Promise<StatusRecord | undefined>;
-    getStatuses(ids: readonly string[]): Promise<(StatusRecord | undefined)[]>;
-    getHistory(id: string): Promise<HistoryEntry[]>;
-    findByStatus(statuses: readonly InvocationStatus[], taskId?: string): Promise<string[]>;
-    addWaits(waiterId: string, waitedIds: readonly string[]): Promise<void>;
-    removeWaitsOf(waiterId: string): Promise<void>;
-    removeWaitsOn(waitedId: string): Promise<void>;
-    waitingFor(ids: readonly string[]): Promise<Map<string, string[]>>;
-    waitersOf(ids: readonly string[]): Promise<Map<string, string[]>>;
-    waitedOnRunnable(limit: number): Promise<string[]>;
-    purge(): Promise<void>;
+    getStatus(id: string): StatusRecord | undefined;
+    getStatuses(ids: readonly string[]): (StatusRecord | undefined)[];
+    getHistory(id: string): HistoryEntry[];
+    findByStatus(statuses: readonly InvocationStatus[], taskId?: string): string[];
+    addWaits(waiterId: string, waitedIds: readonly string[]): void;
+    removeWaitsOf(waiterId: string): void;
+    removeWaitsOn(waitedId: string): void;
+    waitingFor(ids: readonly string[]): Map<string, string[]>;
+    waitersOf(ids: readonly string[]): Map<string, string[]>;
+    waitedOnRunnable(limit: number): string[];
+    purge(): void;
 }

@@ -5,14 +5,15 @@ import { MemoryWaitGraph } from "./memory-wait-graph.js";
 export class MemoryOrchestratorStore {
     entries = new Map();
     graph = new MemoryWaitGraph();
-    async register(items, runnerId, at) {
+    seq = 0;
+    register(items, runnerId, at) {
         for (const item of items) {
             const record = { status: INITIAL_STATUS, owner: null, at };
-            const history = [{ status: INITIAL_STATUS, runnerId, at }];
+            const history = [{ status: INITIAL_STATUS, runnerId, at, seq: ++this.seq }];
             this.entries.set(item.id, { record, taskId: item.taskId, history });
         }
     }
-    async transition(id, to, runnerId, at, options) {
+    transition(id, to, runnerId, at, options) {
         const entry = this.entries.get(id);
         if (!entry)
             throw new InvocationNotFoundError(`No invocation with id ${id} in the memory backend`);
@@ -23,7 +24,7 @@ export class MemoryOrchestratorStore {
         }
         return record;
     }
-    async claim(ids, runnerId, at) {
+    claim(ids, runnerId, at) {
         const claimed = [];
         for (const id of ids) {
             const entry = this.entries.get(id);
@@ -37,19 +38,19 @@ export class MemoryOrchestratorStore {
     apply(id, entry, to, runnerId, at) {
         const record = transition(id, entry.record, to, runnerId, at);
         entry.record = record;
-        entry.history.push({ status: to, runnerId, at });
+        entry.history.push({ status: to, runnerId, at, seq: ++this.seq });
         return record;
     }
-    async getStatus(id) {
+    getStatus(id) {
         return this.entries.get(id)?.record;
     }
-    async getStatuses(ids) {
+    getStatuses(ids) {
         return ids.map((id) => this.entries.get(id)?.record);
     }
-    async getHistory(id) {
+    getHistory(id) {
         return [...(this.entries.get(id)?.history ?? [])];
     }
-    async findByStatus(statuses, taskId) {
+    findByStatus(statuses, taskId) {
         const out = [];
         for (const [id, entry] of this.entries) {
             if (statuses.includes(entry.record.status) && (taskId === undefined || entry.taskId === taskId)) {
@@ -58,22 +59,22 @@ export class MemoryOrchestratorStore {
         }
         return out;
     }
-    async addWaits(waiterId, waitedIds) {
+    addWaits(waiterId, waitedIds) {
         this.graph.add(waiterId, waitedIds);
     }
-    async removeWaitsOf(waiterId) {
+    removeWaitsOf(waiterId) {
         this.graph.removeFrom(waiterId);
     }
-    async removeWaitsOn(waitedId) {
+    removeWaitsOn(waitedId) {
         this.graph.removeTo(waitedId);
     }
-    async waitingFor(ids) {
+    waitingFor(ids) {
         return this.graph.waitingFor(ids);
     }
-    async waitersOf(ids) {
+    waitersOf(ids) {
         return this.graph.waitersOf(ids);
     }
-    async waitedOnRunnable(limit) {
+    waitedOnRunnable(limit) {
         const out = [];
         if (limit <= 0)
             return out;
@@ -87,7 +88,7 @@ export class MemoryOrchestratorStore {
         }
         return out;
     }
-    async purge() {
+    purge() {
         this.entries.clear();
         this.graph.clear();
     }

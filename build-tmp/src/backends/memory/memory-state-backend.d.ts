@@ -4,11 +4,11 @@ export declare class MemoryStateBackend implements StateBackend {
     private readonly invocations;
     private readonly children;
     private readonly outcomes;
-    saveInvocations(records: readonly InvocationRecord[]): Promise<void>;
-    getInvocation(id: string): Promise<InvocationRecord | undefined>;
-    getInvocations(ids: readonly string[]): Promise<InvocationRecord[]>;
-    getChildren(parentId: string): Promise<string[]>;
-    setOutcome(id: string, outcome: Outcome): Promise<void>;
-    getOutcome(id: string): Promise<Outcome | undefined>;
-    purge(): Promise<void>;
+    saveInvocations(records: readonly InvocationRecord[]): void;
+    getInvocation(id: string): InvocationRecord | undefined;
+    getInvocations(ids: readonly string[]): InvocationRecord[];
+    getChildren(parentId: string): string[];
+    setOutcome(id: string, outcome: Outcome): void;
+    getOutcome(id: string): Outcome | undefined;
+    purge(): void;
 }

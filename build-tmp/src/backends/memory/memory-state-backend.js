@@ -2,7 +2,7 @@ export class MemoryStateBackend {
     invocations = new Map();
     children = new Map();
     outcomes = new Map();
-    async saveInvocations(records) {
+    saveInvocations(records) {
         for (const record of records) {
             this.invocations.set(record.id, record);
             if (record.parentId === null)
@@ -14,10 +14,10 @@ export class MemoryStateBackend {
                 this.children.set(record.parentId, [record.id]);
         }
     }
-    async getInvocation(id) {
+    getInvocation(id) {
         return this.invocations.get(id);
     }
-    async getInvocations(ids) {
+    getInvocations(ids) {
         const out = [];
         for (const id of ids) {
             const record = this.invocations.get(id);
@@ -26,16 +26,16 @@ export class MemoryStateBackend {
         }
         return out;
     }
-    async getChildren(parentId) {
+    getChildren(parentId) {
         return [...(this.children.get(parentId) ?? [])];
     }
-    async setOutcome(id, outcome) {
+    setOutcome(id, outcome) {
         this.outcomes.set(id, outcome);
     }
-    async getOutcome(id) {
+    getOutcome(id) {
         return this.outcomes.get(id);
     }
-    async purge() {
+    purge() {
         this.invocations.clear();
         this.children.clear();
         this.outcomes.clear();

@@ -7,6 +7,8 @@ export class MemoryWaitGraph {
     into = new Map();
     readySet = new Set();
     add(waiter, waited) {
+        if (waited.length === 0)
+            return; // waiting for nothing is not waiting
         let targets = this.out.get(waiter);
         if (!targets)
             this.out.set(waiter, (targets = new Set()));

@@ -1,0 +1,4 @@
+export function isPromise(value) {
+    return value instanceof Promise;
+}
+//# sourceMappingURL=awaitable.js.map
