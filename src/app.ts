@@ -151,10 +151,6 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     return this.conf.stopGraceMs;
   }
 
-  registrationsSettled(): Promise<void> {
-    return this.registrar.settled();
-  }
-
   prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Awaitable<PreparedInvocation> {
     const task = this.tasks.get(record.taskId);
     const args = decodeArgs(record.serializedArgs, this.serializer);
@@ -274,13 +270,19 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
 const warnedNonPromise = new WeakSet<object>();
 
 /** Calls the task function; a function that returns a non-promise still works, with a warning once. */
-async function callTask(task: AnyTask, args: unknown[], logger: Logger, fn: TaskFunction = task.fn): Promise<unknown> {
-  const returned: unknown = fn(...args);
-  if (!(returned instanceof Promise) && !warnedNonPromise.has(task)) {
+function callTask(task: AnyTask, args: unknown[], logger: Logger, fn: TaskFunction = task.fn): Promise<unknown> {
+  let returned: unknown;
+  try {
+    returned = fn(...args);
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+  if (returned instanceof Promise) return returned;
+  if (!warnedNonPromise.has(task)) {
     warnedNonPromise.add(task);
     logger.warn(`Task "${task.id}" returned a value that is not a promise; declare its function async`);
   }
-  return returned;
+  return Promise.resolve(returned);
 }
 
 function without(options: TaskOptions, key: string): Record<string, unknown> {

@@ -57,7 +57,6 @@ export declare class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     [Symbol.asyncDispose](): Promise<void>;
     maxParallelSlots(): number;
     stopGraceMs(): number;
-    registrationsSettled(): Promise<void>;
     prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Awaitable<PreparedInvocation>;
     outcomeOf(taskId: string, result: {
         ok: true;

@@ -111,9 +111,6 @@ export class Tynenc {
     stopGraceMs() {
         return this.conf.stopGraceMs;
     }
-    registrationsSettled() {
-        return this.registrar.settled();
-    }
     prepare(record, localParent) {
         const task = this.tasks.get(record.taskId);
         const args = decodeArgs(record.serializedArgs, this.serializer);
@@ -224,13 +221,21 @@ export class Tynenc {
 }
 const warnedNonPromise = new WeakSet();
 /** Calls the task function; a function that returns a non-promise still works, with a warning once. */
-async function callTask(task, args, logger, fn = task.fn) {
-    const returned = fn(...args);
-    if (!(returned instanceof Promise) && !warnedNonPromise.has(task)) {
+function callTask(task, args, logger, fn = task.fn) {
+    let returned;
+    try {
+        returned = fn(...args);
+    }
+    catch (error) {
+        return Promise.reject(error);
+    }
+    if (returned instanceof Promise)
+        return returned;
+    if (!warnedNonPromise.has(task)) {
         warnedNonPromise.add(task);
         logger.warn(`Task "${task.id}" returned a value that is not a promise; declare its function async`);
     }
-    return returned;
+    return Promise.resolve(returned);
 }
 function without(options, key) {
     const copy = { ...options };

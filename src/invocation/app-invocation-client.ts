@@ -41,8 +41,9 @@ export class AppInvocationClient implements InvocationClient {
   private async settle<R>(id: string): Promise<R> {
     const reason = this.host.cannotRunReason();
     if (reason) throw new NoRunnerError(reason);
-    if (!this.host.registrar.idle) await this.ensureRegistered(id);
-    else if (this.host.registrar.failureOf(id) !== undefined) throw this.host.registrar.failureOf(id);
+    if (!this.host.registrar.idle) await this.host.registrar.settled();
+    const failure = this.host.registrar.failureOf(id);
+    if (failure !== undefined) throw failure;
     await new Promise<void>((resolve) => this.host.orchestrator.whenAllFinal([id], resolve));
     return this.host.decodeOutcome(id) as R;
   }

@@ -1,17 +1,22 @@
 import type { Logger } from "../logging/index.js";
+import { isPromise, type Awaitable } from "../util/awaitable.js";
+import { flow, wait, type Flow } from "../util/flow.js";
 import type { InvocationRecord } from "./invocation-record.js";
 
-type RegisterFn = (records: InvocationRecord[], registrarId: string | null) => Promise<void>;
+type RegisterFn = (records: InvocationRecord[], registrarId: string | null) => Awaitable<void>;
+type Batch = Map<string | null, InvocationRecord[]>;
 
 /**
  * Calls return at once; their registrations are written in one batch per tick (10,000 calls made in a
- * loop are one backend write). Batches are written in call order.
+ * loop are one backend write). Batches are written in call order; with an in-process store a batch is
+ * written synchronously at the end of the tick it was made in.
  */
 export class Registrar {
-  private batch = new Map<string | null, InvocationRecord[]>();
+  private batch: Batch = new Map();
   private scheduled = false;
   private writing = 0;
   private tail: Promise<void> = Promise.resolve();
+  private batchWritten: Promise<void> | undefined;
   private readonly failures = new Map<string, unknown>();
 
   constructor(
@@ -36,7 +41,9 @@ export class Registrar {
 
   /** Resolves once every registration made so far has been written (or has failed). */
   settled(): Promise<void> {
-    return this.scheduled ? new Promise((resolve) => queueMicrotask(() => resolve(this.tail))) : this.tail;
+    if (!this.scheduled) return this.tail;
+    // One promise per batch, shared by every caller of this tick.
+    return (this.batchWritten ??= new Promise((resolve) => queueMicrotask(() => resolve(this.tail))));
   }
 
   /** The error that prevented this invocation's registration, if any. */
@@ -48,15 +55,27 @@ export class Registrar {
     const batch = this.batch;
     this.batch = new Map();
     this.scheduled = false;
-    this.writing++;
-    const write = () => this.write(batch).finally(() => this.writing--);
-    this.tail = this.writing === 1 ? write() : this.tail.then(write);
+    this.batchWritten = undefined;
+    if (this.writing > 0) {
+      this.writing++;
+      this.tail = this.tail.then(() => this.write(batch)).finally(() => this.writing--);
+      return;
+    }
+    const written = this.write(batch);
+    if (isPromise(written)) {
+      this.writing++;
+      this.tail = written.finally(() => this.writing--);
+    }
   }
 
-  private async write(batch: Map<string | null, InvocationRecord[]>): Promise<void> {
+  private write(batch: Batch): Awaitable<void> {
+    return flow(this.writeFlow(batch));
+  }
+
+  private *writeFlow(batch: Batch): Flow<void> {
     for (const [registrarId, records] of batch) {
       try {
-        await this.register(records, registrarId);
+        yield* wait(this.register(records, registrarId));
       } catch (error) {
         for (const r of records) this.failures.set(r.id, error);
         this.logger.error(`Could not register ${records.length} invocation(s); they will not run`, { error });

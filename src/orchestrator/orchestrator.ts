@@ -5,6 +5,7 @@ import type { InvocationRecord, Outcome } from "../invocation/invocation-record.
 import { InvocationStatus, isFinal, type HistoryEntry, type StatusRecord } from "../invocation/status.js";
 import type { Logger, SafeEmitter } from "../logging/index.js";
 import { isPromise, type Awaitable } from "../util/awaitable.js";
+import { flow, wait, type Flow } from "../util/flow.js";
 import type { Unsubscribe } from "./notifier.js";
 import { rankByWaiters } from "./priority.js";
 import { findWaitCycle } from "./wait-cycle.js";
@@ -30,17 +31,18 @@ export class Orchestrator {
     return this.backend.orchestratorStore;
   }
 
-  async register(records: readonly InvocationRecord[], runnerId: string | null): Promise<void> {
+  register(records: readonly InvocationRecord[], runnerId: string | null): Awaitable<void> {
+    return flow(this.registerFlow(records, runnerId));
+  }
+
+  private *registerFlow(records: readonly InvocationRecord[], runnerId: string | null): Flow<void> {
     const at = Date.now();
     const ids = records.map((r) => r.id);
-    const saved = this.backend.stateBackend.saveInvocations(records);
-    if (isPromise(saved)) await saved;
-    const registered = this.store.register(records, runnerId, at);
-    if (isPromise(registered)) await registered;
+    yield* wait(this.backend.stateBackend.saveInvocations(records));
+    yield* wait(this.store.register(records, runnerId, at));
     this.emitStatus(ids, S.REGISTERED, runnerId, at);
     // Routed only once everything about the invocation is stored, so a claim always finds it.
-    const routed = this.backend.broker.route(ids);
-    if (isPromise(routed)) await routed;
+    yield* wait(this.backend.broker.route(ids));
     if (this.logger.isEnabled("debug")) {
       for (const r of records) {
         this.logger.debug(`REGISTERED ${r.taskId}`, { invocation: r.id, parent: r.parentId ?? undefined });
@@ -92,24 +94,23 @@ export class Orchestrator {
    * Claim up to `max` invocations for `runnerId` (moved to PENDING): first those others wait for, the
    * most waited-on first, then the broker queue in order. Stale queue entries are dropped.
    */
-  async claim(runnerId: string, max: number): Promise<InvocationRecord[]> {
-    if (max <= 0) return [];
-    const found = this.store.waitedOnRunnable(Math.max(max, PRIORITY_WINDOW));
-    const candidates = isPromise(found) ? await found : found;
-    const ranked = candidates.length > max ? await rankByWaiters(this.store, candidates) : candidates;
-    const claimed = ranked.length ? await this.store.claim(ranked.slice(0, max), runnerId, Date.now()) : [];
+  claim(runnerId: string, max: number): Awaitable<InvocationRecord[]> {
+    return max <= 0 ? [] : flow(this.claimFlow(runnerId, max));
+  }
+
+  private *claimFlow(runnerId: string, max: number): Flow<InvocationRecord[]> {
+    const candidates = yield* wait(this.store.waitedOnRunnable(Math.max(max, PRIORITY_WINDOW)));
+    const ranked = candidates.length > max ? yield* rankByWaiters(this.store, candidates) : candidates;
+    const claimed = ranked.length ? yield* wait(this.store.claim(ranked.slice(0, max), runnerId, Date.now())) : [];
     while (claimed.length < max) {
-      const popped = this.backend.broker.retrieve(max - claimed.length);
-      const ids = isPromise(popped) ? await popped : popped;
+      const ids = yield* wait(this.backend.broker.retrieve(max - claimed.length));
       if (ids.length === 0) break;
       // Stale and duplicate queue entries (already claimed through the wait graph) are skipped here.
-      const taken = this.store.claim(ids, runnerId, Date.now());
-      for (const id of isPromise(taken) ? await taken : taken) claimed.push(id);
+      for (const id of yield* wait(this.store.claim(ids, runnerId, Date.now()))) claimed.push(id);
     }
     if (claimed.length === 0) return [];
     this.emitStatus(claimed, S.PENDING, runnerId, Date.now());
-    const records = this.backend.stateBackend.getInvocations(claimed);
-    return isPromise(records) ? await records : records;
+    return yield* wait(this.backend.stateBackend.getInvocations(claimed));
   }
 
   /**
@@ -117,16 +118,18 @@ export class Orchestrator {
    * so two waits racing to close a cycle both see it (and both fail) instead of both pausing forever.
    * Returns the cycle, in which case nothing changed, or undefined once paused.
    */
-  async pause(waiterId: string, waitedIds: readonly string[], runnerId: string): Promise<string[] | undefined> {
-    const added = this.store.addWaits(waiterId, waitedIds);
-    if (isPromise(added)) await added;
-    const cycle = await findWaitCycle(this.store, waiterId, waitedIds);
+  pause(waiterId: string, waitedIds: readonly string[], runnerId: string): Awaitable<string[] | undefined> {
+    return flow(this.pauseFlow(waiterId, waitedIds, runnerId));
+  }
+
+  private *pauseFlow(waiterId: string, waitedIds: readonly string[], runnerId: string): Flow<string[] | undefined> {
+    yield* wait(this.store.addWaits(waiterId, waitedIds));
+    const cycle = yield* findWaitCycle(this.store, waiterId, waitedIds);
     if (cycle) {
-      await this.store.removeWaitsOf(waiterId);
+      yield* wait(this.store.removeWaitsOf(waiterId));
       return cycle;
     }
-    const paused = this.transition(waiterId, S.PAUSED, runnerId);
-    if (isPromise(paused)) await paused;
+    yield* wait(this.transition(waiterId, S.PAUSED, runnerId));
     return undefined;
   }
 
@@ -159,11 +162,13 @@ export class Orchestrator {
   }
 
   /** Store the outcome, move to SUCCESS/FAILED, release the wait graph and wake whoever waits. */
-  async finish(id: string, outcome: Outcome, runnerId: string): Promise<void> {
-    const stored = this.backend.stateBackend.setOutcome(id, outcome);
-    if (isPromise(stored)) await stored;
-    const moved = this.transition(id, outcome.ok ? S.SUCCESS : S.FAILED, runnerId, { clearWaits: true });
-    if (isPromise(moved)) await moved;
+  finish(id: string, outcome: Outcome, runnerId: string): Awaitable<void> {
+    return flow(this.finishFlow(id, outcome, runnerId));
+  }
+
+  private *finishFlow(id: string, outcome: Outcome, runnerId: string): Flow<void> {
+    yield* wait(this.backend.stateBackend.setOutcome(id, outcome));
+    yield* wait(this.transition(id, outcome.ok ? S.SUCCESS : S.FAILED, runnerId, { clearWaits: true }));
     this.backend.notifier.publishFinal(id);
   }
 

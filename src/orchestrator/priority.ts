@@ -1,3 +1,4 @@
+import { wait, type Flow } from "../util/flow.js";
 import type { OrchestratorStore } from "./orchestrator-store.js";
 
 /** Upper bound on the invocations counted per candidate: enough to order, cheap on huge graphs. */
@@ -7,20 +8,20 @@ const COUNT_CAP = 10_000;
  * Orders candidates by how many invocations wait for them, directly or transitively, most first; ties
  * keep the given order (oldest waited-on first).
  */
-export async function rankByWaiters(
+export function* rankByWaiters(
   store: Pick<OrchestratorStore, "waitersOf">,
   candidates: readonly string[],
-): Promise<string[]> {
+): Flow<string[]> {
   const counts = new Map<string, number>();
-  for (const id of candidates) counts.set(id, await countWaiters(store, id));
+  for (const id of candidates) counts.set(id, yield* countWaiters(store, id));
   return [...candidates].sort((a, b) => counts.get(b)! - counts.get(a)!);
 }
 
-async function countWaiters(store: Pick<OrchestratorStore, "waitersOf">, id: string): Promise<number> {
+function* countWaiters(store: Pick<OrchestratorStore, "waitersOf">, id: string): Flow<number> {
   const seen = new Set<string>([id]);
   let frontier = [id];
   while (frontier.length > 0 && seen.size <= COUNT_CAP) {
-    const edges = await store.waitersOf(frontier);
+    const edges = yield* wait(store.waitersOf(frontier));
     const next: string[] = [];
     for (const waiters of edges.values()) {
       for (const w of waiters) {

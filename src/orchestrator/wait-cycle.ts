@@ -1,16 +1,16 @@
-import { isPromise } from "../util/awaitable.js";
+import { wait, type Flow } from "../util/flow.js";
 import type { OrchestratorStore } from "./orchestrator-store.js";
 
 /**
  * Would the edges `waiter -> waited` close a cycle? Walks "waits for" edges from the waited ids,
- * breadth first, level by level (one store call a level). Returns the cycle as a path that starts and
+ * breadth first, level by level (one store call a level). A flow step (see util/flow.ts). Returns the cycle as a path that starts and
  * ends with the waiter, or undefined.
  */
-export async function findWaitCycle(
+export function* findWaitCycle(
   store: Pick<OrchestratorStore, "waitingFor">,
   waiterId: string,
   waitedIds: readonly string[],
-): Promise<string[] | undefined> {
+): Flow<string[] | undefined> {
   const cameFrom = new Map<string, string>();
   let frontier: string[] = [];
   for (const id of waitedIds) {
@@ -21,8 +21,7 @@ export async function findWaitCycle(
     }
   }
   while (frontier.length > 0) {
-    const found = store.waitingFor(frontier);
-    const edges = isPromise(found) ? await found : found;
+    const edges = yield* wait(store.waitingFor(frontier));
     const next: string[] = [];
     for (const [from, targets] of edges) {
       for (const to of targets) {

@@ -4,6 +4,7 @@ import type { TynencEvents } from "../events.js";
 import type { Logger, SafeEmitter } from "../logging/index.js";
 import type { Notifier } from "../orchestrator/notifier.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
+import type { Registrar } from "../invocation/registrar.js";
 import type { Awaitable } from "../util/awaitable.js";
 
 /** A claimed invocation made ready to execute: its handle and the call of its task function. */
@@ -26,6 +27,6 @@ export interface RunnerHost {
   prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Awaitable<PreparedInvocation>;
   /** Turn a return value or a thrown error into a stored outcome (a failing serialization becomes a failure). */
   outcomeOf(taskId: string, result: { ok: true; value: unknown } | { ok: false; error: unknown }): Outcome;
-  /** Resolves once every invocation registered so far is stored and routed. */
-  registrationsSettled(): Promise<void>;
+  /** Where calls made by running invocations are batched and stored. */
+  readonly registrar: Registrar;
 }

@@ -5,6 +5,7 @@ import type { InvocationRecord } from "../invocation/invocation-record.js";
 import { InvocationStatus, isFinal } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
 import { isPromise } from "../util/awaitable.js";
+import { flow, wait, type Flow } from "../util/flow.js";
 import { Execution, type SuspendHost } from "./execution.js";
 import { RunnerCls, type Runner } from "./runner.js";
 import type { RunnerHost } from "./runner-host.js";
@@ -36,6 +37,7 @@ export class ThreadRunner implements Runner, SuspendHost {
   private readonly resumed: Resumed[] = [];
   private pumping = false;
   private pumpAgain = false;
+  private pumpScheduled = false;
   private state: "idle" | "running" | "stopping" = "idle";
   private unsubscribeWork: (() => void) | undefined;
   private stopped: StopSignal | undefined;
@@ -88,50 +90,66 @@ export class ThreadRunner implements Runner, SuspendHost {
     await this.stop();
   }
 
+  /** Something changed: fill free slots soon. Coalesced: many kicks in one tick make one pass. */
   private kick(): void {
     if (this.pumping) {
       this.pumpAgain = true;
       return;
     }
-    void this.pump();
+    if (this.pumpScheduled || this.occupied >= this.slots) return; // a freed slot kicks again
+    this.pumpScheduled = true;
+    queueMicrotask(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   /** Fill free slots: resumed invocations first (oldest pause first), then what the orchestrator hands out. */
-  private async pump(): Promise<void> {
+  private pump(): void {
     this.pumping = true;
-    try {
-      do {
-        this.pumpAgain = false;
-        await this.fillSlots();
-      } while (this.pumpAgain);
-    } catch (error) {
-      this.logger.error("Runner loop iteration failed; it will retry on the next event", { error });
-    } finally {
+    const done = () => {
       this.pumping = false;
+    };
+    const failed = (error: unknown) => {
+      this.pumping = false;
+      this.logger.error("Runner loop iteration failed; it will retry on the next event", { error });
+    };
+    try {
+      const pass = flow(this.pumpFlow());
+      if (isPromise(pass)) pass.then(done, failed);
+      else done();
+    } catch (error) {
+      failed(error);
     }
   }
 
-  private async fillSlots(): Promise<void> {
+  private *pumpFlow(): Flow<void> {
+    do {
+      this.pumpAgain = false;
+      yield* this.fillSlots();
+    } while (this.pumpAgain);
+  }
+
+  private *fillSlots(): Flow<void> {
     while (this.occupied < this.slots) {
       const next = this.resumed.shift();
       if (next) {
-        await this.grantSlot(next);
+        yield* this.grantSlot(next);
         continue;
       }
       if (this.state !== "running" || this.resuming > 0) return;
       const free = this.slots - this.occupied;
-      const claimed = await this.host.orchestrator.claim(this.id, free);
-      if (this.state !== "running") return this.release(claimed.map((r) => r.id));
+      const claimed = yield* wait(this.host.orchestrator.claim(this.id, free));
+      if (this.state !== "running") return void this.release(claimed.map((r) => r.id));
       for (const record of claimed) this.start(record);
       if (claimed.length < free) return;
     }
   }
 
-  private async grantSlot({ execution, grant }: Resumed): Promise<void> {
+  private *grantSlot({ execution, grant }: Resumed): Flow<void> {
     this.occupied++;
     try {
-      const moved = this.host.orchestrator.transition(execution.id, S.RUNNING, this.id);
-      if (isPromise(moved)) await moved;
+      yield* wait(this.host.orchestrator.transition(execution.id, S.RUNNING, this.id));
     } catch (error) {
       this.occupied--;
       this.logger.warn("Could not resume invocation; it was taken over", { invocation: execution.id, error });
@@ -163,11 +181,12 @@ export class ThreadRunner implements Runner, SuspendHost {
         task: record.taskId,
       });
     }
-    void this.execute(record).finally(() => {
+    const after = () => {
       this.occupied--;
       if (--this.inFlight === 0) this.onIdle?.();
       this.kick();
-    });
+    };
+    this.execute(record).then(after, after);
   }
 
   private async execute(record: InvocationRecord): Promise<void> {
@@ -190,13 +209,14 @@ export class ThreadRunner implements Runner, SuspendHost {
       const moved = orchestrator.transition(record.id, S.RUNNING, this.id);
       if (isPromise(moved)) await moved;
       if (debug) execution.logger.debug("RUNNING");
-      const result = await executionStorage.run(execution, () => invoke(prepared.call));
+      const result = await executionStorage.run(execution, prepared.call).then(succeeded, failed);
       execution.state = "done";
       if (execution.killed) {
         execution.logger.debug("Finished after being killed by shutdown; its outcome is discarded");
         return;
       }
-      await orchestrator.finish(record.id, this.host.outcomeOf(record.taskId, result), this.id);
+      const finished = orchestrator.finish(record.id, this.host.outcomeOf(record.taskId, result), this.id);
+      if (isPromise(finished)) await finished;
       if (debug) execution.logger.debug(result.ok ? "SUCCESS" : "FAILED");
     } catch (error) {
       execution.logger.warn("Could not record the end of invocation", { error });
@@ -207,9 +227,9 @@ export class ThreadRunner implements Runner, SuspendHost {
 
   async suspend(execution: Execution, ids: string[]): Promise<void> {
     const orchestrator = this.host.orchestrator;
+    if (!this.host.registrar.idle) await this.host.registrar.settled(); // what it waits for is stored first
     const found = orchestrator.statuses(ids);
     const records = isPromise(found) ? await found : found;
-    // An id not stored yet (registered this tick) reads as undefined: not final, so it is waited for.
     const open = ids.filter((_, i) => !isFinal(records[i]?.status ?? S.REGISTERED));
     if (open.length === 0) return;
     const cycle = await orchestrator.pause(execution.id, open, this.id);
@@ -269,13 +289,9 @@ export class ThreadRunner implements Runner, SuspendHost {
   }
 }
 
-async function invoke(call: () => Promise<unknown>): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
-  try {
-    return { ok: true, value: await call() };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
+type Result = { ok: true; value: unknown } | { ok: false; error: unknown };
+const succeeded = (value: unknown): Result => ({ ok: true, value });
+const failed = (error: unknown): Result => ({ ok: false, error });
 
 function insertByPauseTime(queue: Resumed[], item: Resumed): void {
   let i = queue.length;

@@ -24,9 +24,10 @@ export class AppInvocationClient {
         if (reason)
             throw new NoRunnerError(reason);
         if (!this.host.registrar.idle)
-            await this.ensureRegistered(id);
-        else if (this.host.registrar.failureOf(id) !== undefined)
-            throw this.host.registrar.failureOf(id);
+            await this.host.registrar.settled();
+        const failure = this.host.registrar.failureOf(id);
+        if (failure !== undefined)
+            throw failure;
         await new Promise((resolve) => this.host.orchestrator.whenAllFinal([id], resolve));
         return this.host.decodeOutcome(id);
     }

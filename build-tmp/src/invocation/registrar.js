@@ -1,6 +1,9 @@
+import { isPromise } from "../util/awaitable.js";
+import { flow, wait } from "../util/flow.js";
 /**
  * Calls return at once; their registrations are written in one batch per tick (10,000 calls made in a
- * loop are one backend write). Batches are written in call order.
+ * loop are one backend write). Batches are written in call order; with an in-process store a batch is
+ * written synchronously at the end of the tick it was made in.
  */
 export class Registrar {
     register;
@@ -9,6 +12,7 @@ export class Registrar {
     scheduled = false;
     writing = 0;
     tail = Promise.resolve();
+    batchWritten;
     failures = new Map();
     constructor(register, logger) {
         this.register = register;
@@ -31,7 +35,10 @@ export class Registrar {
     }
     /** Resolves once every registration made so far has been written (or has failed). */
     settled() {
-        return this.scheduled ? new Promise((resolve) => queueMicrotask(() => resolve(this.tail))) : this.tail;
+        if (!this.scheduled)
+            return this.tail;
+        // One promise per batch, shared by every caller of this tick.
+        return (this.batchWritten ??= new Promise((resolve) => queueMicrotask(() => resolve(this.tail))));
     }
     /** The error that prevented this invocation's registration, if any. */
     failureOf(id) {
@@ -41,14 +48,25 @@ export class Registrar {
         const batch = this.batch;
         this.batch = new Map();
         this.scheduled = false;
-        this.writing++;
-        const write = () => this.write(batch).finally(() => this.writing--);
-        this.tail = this.writing === 1 ? write() : this.tail.then(write);
+        this.batchWritten = undefined;
+        if (this.writing > 0) {
+            this.writing++;
+            this.tail = this.tail.then(() => this.write(batch)).finally(() => this.writing--);
+            return;
+        }
+        const written = this.write(batch);
+        if (isPromise(written)) {
+            this.writing++;
+            this.tail = written.finally(() => this.writing--);
+        }
     }
-    async write(batch) {
+    write(batch) {
+        return flow(this.writeFlow(batch));
+    }
+    *writeFlow(batch) {
         for (const [registrarId, records] of batch) {
             try {
-                await this.register(records, registrarId);
+                yield* wait(this.register(records, registrarId));
             }
             catch (error) {
                 for (const r of records)

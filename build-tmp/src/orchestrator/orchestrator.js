@@ -1,6 +1,7 @@
 import { InvocationNotFoundError } from "../errors/errors.js";
 import { InvocationStatus, isFinal } from "../invocation/status.js";
 import { isPromise } from "../util/awaitable.js";
+import { flow, wait } from "../util/flow.js";
 import { rankByWaiters } from "./priority.js";
 import { findWaitCycle } from "./wait-cycle.js";
 const S = InvocationStatus;
@@ -23,20 +24,17 @@ export class Orchestrator {
     get store() {
         return this.backend.orchestratorStore;
     }
-    async register(records, runnerId) {
+    register(records, runnerId) {
+        return flow(this.registerFlow(records, runnerId));
+    }
+    *registerFlow(records, runnerId) {
         const at = Date.now();
         const ids = records.map((r) => r.id);
-        const saved = this.backend.stateBackend.saveInvocations(records);
-        if (isPromise(saved))
-            await saved;
-        const registered = this.store.register(records, runnerId, at);
-        if (isPromise(registered))
-            await registered;
+        yield* wait(this.backend.stateBackend.saveInvocations(records));
+        yield* wait(this.store.register(records, runnerId, at));
         this.emitStatus(ids, S.REGISTERED, runnerId, at);
         // Routed only once everything about the invocation is stored, so a claim always finds it.
-        const routed = this.backend.broker.route(ids);
-        if (isPromise(routed))
-            await routed;
+        yield* wait(this.backend.broker.route(ids));
         if (this.logger.isEnabled("debug")) {
             for (const r of records) {
                 this.logger.debug(`REGISTERED ${r.taskId}`, { invocation: r.id, parent: r.parentId ?? undefined });
@@ -76,46 +74,42 @@ export class Orchestrator {
      * Claim up to `max` invocations for `runnerId` (moved to PENDING): first those others wait for, the
      * most waited-on first, then the broker queue in order. Stale queue entries are dropped.
      */
-    async claim(runnerId, max) {
-        if (max <= 0)
-            return [];
-        const found = this.store.waitedOnRunnable(Math.max(max, PRIORITY_WINDOW));
-        const candidates = isPromise(found) ? await found : found;
-        const ranked = candidates.length > max ? await rankByWaiters(this.store, candidates) : candidates;
-        const claimed = ranked.length ? await this.store.claim(ranked.slice(0, max), runnerId, Date.now()) : [];
+    claim(runnerId, max) {
+        return max <= 0 ? [] : flow(this.claimFlow(runnerId, max));
+    }
+    *claimFlow(runnerId, max) {
+        const candidates = yield* wait(this.store.waitedOnRunnable(Math.max(max, PRIORITY_WINDOW)));
+        const ranked = candidates.length > max ? yield* rankByWaiters(this.store, candidates) : candidates;
+        const claimed = ranked.length ? yield* wait(this.store.claim(ranked.slice(0, max), runnerId, Date.now())) : [];
         while (claimed.length < max) {
-            const popped = this.backend.broker.retrieve(max - claimed.length);
-            const ids = isPromise(popped) ? await popped : popped;
+            const ids = yield* wait(this.backend.broker.retrieve(max - claimed.length));
             if (ids.length === 0)
                 break;
             // Stale and duplicate queue entries (already claimed through the wait graph) are skipped here.
-            const taken = this.store.claim(ids, runnerId, Date.now());
-            for (const id of isPromise(taken) ? await taken : taken)
+            for (const id of yield* wait(this.store.claim(ids, runnerId, Date.now())))
                 claimed.push(id);
         }
         if (claimed.length === 0)
             return [];
         this.emitStatus(claimed, S.PENDING, runnerId, Date.now());
-        const records = this.backend.stateBackend.getInvocations(claimed);
-        return isPromise(records) ? await records : records;
+        return yield* wait(this.backend.stateBackend.getInvocations(claimed));
     }
     /**
      * RUNNING -> PAUSED, recording what it waits for. The edges go in first and the cycle check runs after,
      * so two waits racing to close a cycle both see it (and both fail) instead of both pausing forever.
      * Returns the cycle, in which case nothing changed, or undefined once paused.
      */
-    async pause(waiterId, waitedIds, runnerId) {
-        const added = this.store.addWaits(waiterId, waitedIds);
-        if (isPromise(added))
-            await added;
-        const cycle = await findWaitCycle(this.store, waiterId, waitedIds);
+    pause(waiterId, waitedIds, runnerId) {
+        return flow(this.pauseFlow(waiterId, waitedIds, runnerId));
+    }
+    *pauseFlow(waiterId, waitedIds, runnerId) {
+        yield* wait(this.store.addWaits(waiterId, waitedIds));
+        const cycle = yield* findWaitCycle(this.store, waiterId, waitedIds);
         if (cycle) {
-            await this.store.removeWaitsOf(waiterId);
+            yield* wait(this.store.removeWaitsOf(waiterId));
             return cycle;
         }
-        const paused = this.transition(waiterId, S.PAUSED, runnerId);
-        if (isPromise(paused))
-            await paused;
+        yield* wait(this.transition(waiterId, S.PAUSED, runnerId));
         return undefined;
     }
     /**
@@ -149,13 +143,12 @@ export class Orchestrator {
         };
     }
     /** Store the outcome, move to SUCCESS/FAILED, release the wait graph and wake whoever waits. */
-    async finish(id, outcome, runnerId) {
-        const stored = this.backend.stateBackend.setOutcome(id, outcome);
-        if (isPromise(stored))
-            await stored;
-        const moved = this.transition(id, outcome.ok ? S.SUCCESS : S.FAILED, runnerId, { clearWaits: true });
-        if (isPromise(moved))
-            await moved;
+    finish(id, outcome, runnerId) {
+        return flow(this.finishFlow(id, outcome, runnerId));
+    }
+    *finishFlow(id, outcome, runnerId) {
+        yield* wait(this.backend.stateBackend.setOutcome(id, outcome));
+        yield* wait(this.transition(id, outcome.ok ? S.SUCCESS : S.FAILED, runnerId, { clearWaits: true }));
         this.backend.notifier.publishFinal(id);
     }
     /** Runner shutdown: KILLED then REROUTED and back in the queue for another runner. */

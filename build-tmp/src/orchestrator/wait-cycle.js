@@ -1,10 +1,10 @@
-import { isPromise } from "../util/awaitable.js";
+import { wait } from "../util/flow.js";
 /**
  * Would the edges `waiter -> waited` close a cycle? Walks "waits for" edges from the waited ids,
- * breadth first, level by level (one store call a level). Returns the cycle as a path that starts and
+ * breadth first, level by level (one store call a level). A flow step (see util/flow.ts). Returns the cycle as a path that starts and
  * ends with the waiter, or undefined.
  */
-export async function findWaitCycle(store, waiterId, waitedIds) {
+export function* findWaitCycle(store, waiterId, waitedIds) {
     const cameFrom = new Map();
     let frontier = [];
     for (const id of waitedIds) {
@@ -16,8 +16,7 @@ export async function findWaitCycle(store, waiterId, waitedIds) {
         }
     }
     while (frontier.length > 0) {
-        const found = store.waitingFor(frontier);
-        const edges = isPromise(found) ? await found : found;
+        const edges = yield* wait(store.waitingFor(frontier));
         const next = [];
         for (const [from, targets] of edges) {
             for (const to of targets) {

@@ -4,6 +4,7 @@ import type { TynencEvents } from "../events.js";
 import type { Logger, SafeEmitter } from "../logging/index.js";
 import type { Notifier } from "../orchestrator/notifier.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
+import type { Registrar } from "../invocation/registrar.js";
 import type { Awaitable } from "../util/awaitable.js";
 /** A claimed invocation made ready to execute: its handle and the call of its task function. */
 export interface PreparedInvocation {
@@ -30,6 +31,6 @@ export interface RunnerHost {
         ok: false;
         error: unknown;
     }): Outcome;
-    /** Resolves once every invocation registered so far is stored and routed. */
-    registrationsSettled(): Promise<void>;
+    /** Where calls made by running invocations are batched and stored. */
+    readonly registrar: Registrar;
 }

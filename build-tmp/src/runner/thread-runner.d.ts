@@ -21,6 +21,7 @@ export declare class ThreadRunner implements Runner, SuspendHost {
     private readonly resumed;
     private pumping;
     private pumpAgain;
+    private pumpScheduled;
     private state;
     private unsubscribeWork;
     private stopped;
@@ -32,9 +33,11 @@ export declare class ThreadRunner implements Runner, SuspendHost {
     run(): Promise<void>;
     stop(): Promise<void>;
     [Symbol.asyncDispose](): Promise<void>;
+    /** Something changed: fill free slots soon. Coalesced: many kicks in one tick make one pass. */
     private kick;
     /** Fill free slots: resumed invocations first (oldest pause first), then what the orchestrator hands out. */
     private pump;
+    private pumpFlow;
     private fillSlots;
     private grantSlot;
     /** Claimed while stopping: hand them straight back to the queue. */

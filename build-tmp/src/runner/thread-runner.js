@@ -3,6 +3,7 @@ import { RunnerError, WaitCycleError } from "../errors/errors.js";
 import { executionStorage } from "../invocation/context.js";
 import { InvocationStatus, isFinal } from "../invocation/status.js";
 import { isPromise } from "../util/awaitable.js";
+import { flow, wait } from "../util/flow.js";
 import { Execution } from "./execution.js";
 import { RunnerCls } from "./runner.js";
 import { StopSignal } from "./stop-signal.js";
@@ -27,6 +28,7 @@ export class ThreadRunner {
     resumed = [];
     pumping = false;
     pumpAgain = false;
+    pumpScheduled = false;
     state = "idle";
     unsubscribeWork;
     stopped;
@@ -76,54 +78,70 @@ export class ThreadRunner {
     async [Symbol.asyncDispose]() {
         await this.stop();
     }
+    /** Something changed: fill free slots soon. Coalesced: many kicks in one tick make one pass. */
     kick() {
         if (this.pumping) {
             this.pumpAgain = true;
             return;
         }
-        void this.pump();
+        if (this.pumpScheduled || this.occupied >= this.slots)
+            return; // a freed slot kicks again
+        this.pumpScheduled = true;
+        queueMicrotask(() => {
+            this.pumpScheduled = false;
+            this.pump();
+        });
     }
     /** Fill free slots: resumed invocations first (oldest pause first), then what the orchestrator hands out. */
-    async pump() {
+    pump() {
         this.pumping = true;
+        const done = () => {
+            this.pumping = false;
+        };
+        const failed = (error) => {
+            this.pumping = false;
+            this.logger.error("Runner loop iteration failed; it will retry on the next event", { error });
+        };
         try {
-            do {
-                this.pumpAgain = false;
-                await this.fillSlots();
-            } while (this.pumpAgain);
+            const pass = flow(this.pumpFlow());
+            if (isPromise(pass))
+                pass.then(done, failed);
+            else
+                done();
         }
         catch (error) {
-            this.logger.error("Runner loop iteration failed; it will retry on the next event", { error });
-        }
-        finally {
-            this.pumping = false;
+            failed(error);
         }
     }
-    async fillSlots() {
+    *pumpFlow() {
+        do {
+            this.pumpAgain = false;
+            yield* this.fillSlots();
+        } while (this.pumpAgain);
+    }
+    *fillSlots() {
         while (this.occupied < this.slots) {
             const next = this.resumed.shift();
             if (next) {
-                await this.grantSlot(next);
+                yield* this.grantSlot(next);
                 continue;
             }
             if (this.state !== "running" || this.resuming > 0)
                 return;
             const free = this.slots - this.occupied;
-            const claimed = await this.host.orchestrator.claim(this.id, free);
+            const claimed = yield* wait(this.host.orchestrator.claim(this.id, free));
             if (this.state !== "running")
-                return this.release(claimed.map((r) => r.id));
+                return void this.release(claimed.map((r) => r.id));
             for (const record of claimed)
                 this.start(record);
             if (claimed.length < free)
                 return;
         }
     }
-    async grantSlot({ execution, grant }) {
+    *grantSlot({ execution, grant }) {
         this.occupied++;
         try {
-            const moved = this.host.orchestrator.transition(execution.id, S.RUNNING, this.id);
-            if (isPromise(moved))
-                await moved;
+            yield* wait(this.host.orchestrator.transition(execution.id, S.RUNNING, this.id));
         }
         catch (error) {
             this.occupied--;
@@ -154,12 +172,13 @@ export class ThreadRunner {
                 task: record.taskId,
             });
         }
-        void this.execute(record).finally(() => {
+        const after = () => {
             this.occupied--;
             if (--this.inFlight === 0)
                 this.onIdle?.();
             this.kick();
-        });
+        };
+        this.execute(record).then(after, after);
     }
     async execute(record) {
         const orchestrator = this.host.orchestrator;
@@ -185,13 +204,15 @@ export class ThreadRunner {
                 await moved;
             if (debug)
                 execution.logger.debug("RUNNING");
-            const result = await executionStorage.run(execution, () => invoke(prepared.call));
+            const result = await executionStorage.run(execution, prepared.call).then(succeeded, failed);
             execution.state = "done";
             if (execution.killed) {
                 execution.logger.debug("Finished after being killed by shutdown; its outcome is discarded");
                 return;
             }
-            await orchestrator.finish(record.id, this.host.outcomeOf(record.taskId, result), this.id);
+            const finished = orchestrator.finish(record.id, this.host.outcomeOf(record.taskId, result), this.id);
+            if (isPromise(finished))
+                await finished;
             if (debug)
                 execution.logger.debug(result.ok ? "SUCCESS" : "FAILED");
         }
@@ -204,9 +225,10 @@ export class ThreadRunner {
     }
     async suspend(execution, ids) {
         const orchestrator = this.host.orchestrator;
+        if (!this.host.registrar.idle)
+            await this.host.registrar.settled(); // what it waits for is stored first
         const found = orchestrator.statuses(ids);
         const records = isPromise(found) ? await found : found;
-        // An id not stored yet (registered this tick) reads as undefined: not final, so it is waited for.
         const open = ids.filter((_, i) => !isFinal(records[i]?.status ?? S.REGISTERED));
         if (open.length === 0)
             return;
@@ -271,14 +293,8 @@ export class ThreadRunner {
         this.executions.clear();
     }
 }
-async function invoke(call) {
-    try {
-        return { ok: true, value: await call() };
-    }
-    catch (error) {
-        return { ok: false, error };
-    }
-}
+const succeeded = (value) => ({ ok: true, value });
+const failed = (error) => ({ ok: false, error });
 function insertByPauseTime(queue, item) {
     let i = queue.length;
     while (i > 0 && queue[i - 1].execution.pausedAt > item.execution.pausedAt)

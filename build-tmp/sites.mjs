@@ -1,0 +1,14 @@
+import { createHook } from "node:async_hooks";
+import { Tynenc } from "./src/index.js";
+const app = new Tynenc({ appId: "b", loggingLevel: "warn", maxParallelSlots: 1 });
+const fib = app.task("fib", async (n) => n <= 1 ? n : (await fib(n - 1).result) + (await fib(n - 2).result));
+const loop = app.runner.run();
+await fib(5).result;
+const sites = new Map();
+Error.stackTraceLimit = 8;
+const h = createHook({ init(id, type) { if (type === "PROMISE") { const st = new Error().stack.split("\n").slice(4,7).map(l=>l.trim().replace(/\(.*build-tmp\//,"(").replace(/:\d+\)$/,")")).join(" < "); sites.set(st, (sites.get(st)||0)+1); } } }).enable();
+await fib(12).result;
+h.disable();
+const n = 465;
+console.log([...sites].sort((a,b)=>b[1]-a[1]).slice(0,30).map(([k,v])=>(v/n).toFixed(2)+"  "+k).join("\n"));
+await app.runner.stop(); await loop;

@@ -1,0 +1,10 @@
+import { testApp } from "./test/helpers.js";
+const app = testApp({ loggingLevel: "debug", logger: undefined as never });
+const unrelated = app.task("unrelated", async () => "u");
+const child = app.task("child", async () => "c");
+const parent = app.task("parent", async () => child().result);
+const loop = app.runner.run();
+const p = parent();
+const us = [unrelated(), unrelated()];
+await p.result; await Promise.all(us.map((u) => u.result));
+await app.runner.stop(); await loop;

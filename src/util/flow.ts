@@ -1,0 +1,34 @@
+import { isPromise, type Awaitable } from "./awaitable.js";
+
+/**
+ * Step functions written as generators: `const x = yield* wait(store.get(id))` reads like `await`, but
+ * when every store answers directly (memory, better-sqlite3) the whole step runs synchronously and
+ * costs no promise at all; the first real promise switches the rest of the step to async.
+ */
+// `any` as the type sent in: `wait()` is what gives each step its precise type.
+export type Flow<T> = Generator<unknown, T, any>;
+
+/** Inside a flow: wait for an Awaitable and get its value, typed. */
+export function* wait<T>(value: Awaitable<T>): Generator<Awaitable<T>, T, any> {
+  return (yield value) as T;
+}
+
+/** Run a flow: returns its result directly if it never met a promise, else a promise of it. */
+export function flow<T>(generator: Flow<T>): Awaitable<T> {
+  return step(generator, undefined, false);
+}
+
+function step<T>(generator: Flow<T>, input: unknown, failed: boolean): Awaitable<T> {
+  for (;;) {
+    const next = failed ? generator.throw(input) : generator.next(input);
+    if (next.done) return next.value;
+    if (isPromise(next.value)) {
+      return next.value.then(
+        (value) => step(generator, value, false),
+        (error: unknown) => step(generator, error, true),
+      );
+    }
+    input = next.value;
+    failed = false;
+  }
+}
