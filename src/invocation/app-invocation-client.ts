@@ -1,10 +1,10 @@
 import { InvocationNotFoundError, NoRunnerError } from "../errors/errors.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
 import type { Invocation, InvocationClient } from "./invocation.js";
-import type { Awaitable } from "../util/awaitable.js";
+import { isPromise, type Awaitable } from "../util/awaitable.js";
 import type { Registrar } from "./registrar.js";
 import { ResultPromise } from "./result-promise.js";
-import type { HistoryEntry, InvocationStatus } from "./status.js";
+import { isFinal, type HistoryEntry, type InvocationStatus } from "./status.js";
 
 /** How handles reach the backend of the app that made them. */
 export interface ClientHost {
@@ -44,7 +44,11 @@ export class AppInvocationClient implements InvocationClient {
     if (!this.host.registrar.idle) await this.host.registrar.settled();
     const failure = this.host.registrar.failureOf(id);
     if (failure !== undefined) throw failure;
-    await new Promise<void>((resolve) => this.host.orchestrator.whenAllFinal([id], resolve));
+    const current = this.host.orchestrator.status(id);
+    const record = isPromise(current) ? await current : current;
+    if (!record || !isFinal(record.status)) {
+      await new Promise<void>((resolve) => this.host.orchestrator.whenAllFinal([id], resolve));
+    }
     return this.host.decodeOutcome(id) as R;
   }
 

@@ -140,18 +140,22 @@ export class Orchestrator {
   whenAllFinal(ids: readonly string[], listener: () => void): Unsubscribe {
     let remaining = ids.length;
     let done = false;
-    const arrived = new Set<string>();
+    const arrived = ids.length > 1 ? new Set<string>() : undefined;
     const arrive = (id: string) => {
-      if (done || arrived.has(id)) return;
-      arrived.add(id);
+      if (done || arrived?.has(id)) return;
+      arrived?.add(id);
       if (--remaining === 0) {
         done = true;
         listener();
       }
     };
     const unsubs = ids.map((id) => this.backend.notifier.onFinal(id, () => arrive(id)));
-    const check = (records: (StatusRecord | undefined)[]) =>
-      records.forEach((r, i) => r && isFinal(r.status) && arrive(ids[i]!));
+    const check = (records: (StatusRecord | undefined)[]) => {
+      for (let i = 0; i < records.length; i++) {
+        const r = records[i];
+        if (r && isFinal(r.status)) arrive(ids[i]!);
+      }
+    };
     const records = this.store.getStatuses(ids);
     if (isPromise(records)) records.then(check, (error: unknown) => this.logger.error("Status check failed", { error }));
     else check(records);

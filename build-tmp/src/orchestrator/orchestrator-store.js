@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=orchestrator-store.js.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=runner-host.js.map

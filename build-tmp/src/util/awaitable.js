@@ -1,4 +1,0 @@
-export function isPromise(value) {
-    return value instanceof Promise;
-}
-//# sourceMappingURL=awaitable.js.map
