@@ -2,10 +2,13 @@ import { Tynenc, type Task } from "../src/index.js";
 
 /** A quiet app with the recursive fibonacci task of the sample, for the benchmarks. */
 export function fibApp(slots?: number): { app: Tynenc; fib: Task<[number], number> } {
-  const app = new Tynenc({ appId: "bench", loggingLevel: "warn", ...(slots ? { maxParallelSlots: slots } : {}) });
-  const fib: Task<[number], number> = app.task(
-    "fibonacci",
-    async (n: number): Promise<number> => (n <= 1 ? n : (await fib(n - 1).result) + (await fib(n - 2).result)),
+  const app = new Tynenc({
+    appId: "bench",
+    loggingLevel: "warn",
+    ...(slots ? { maxParallelSlots: slots } : {}),
+  });
+  const fib: Task<[number], number> = app.task("fibonacci", async (n: number): Promise<number> =>
+    n <= 1 ? n : (await fib(n - 1).result) + (await fib(n - 2).result),
   );
   return { app, fib };
 }

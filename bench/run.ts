@@ -42,22 +42,37 @@ async function fibSection(): Promise<void> {
     `${dflt.ms.toFixed(0)} ms (${Math.round((calls / dflt.ms) * 1000)} invocations/s)`,
   );
   line("plain recursive async fib(20)", `${plain.ms.toFixed(2)} ms`);
-  line("overhead vs plain async (1 slot)", `x${(one.ms / plain.ms).toFixed(0)} (${((one.ms * 1000) / calls).toFixed(1)} µs per invocation)`);
+  line(
+    "overhead vs plain async (1 slot)",
+    `x${(one.ms / plain.ms).toFixed(0)} (${((one.ms * 1000) / calls).toFixed(1)} µs per invocation)`,
+  );
   const fib10 = await best(3, () => timeFib(10, 1));
   const [slow, fast] = PYNENC_FIB10_SECONDS.map((s) => (s * 1000) / fib10.ms);
-  line("fib(10) vs Pynenc's 70-84 s", `${fib10.ms.toFixed(1)} ms: x${Math.round(slow!)}-x${Math.round(fast!)} faster`);
+  line(
+    "fib(10) vs Pynenc's 70-84 s",
+    `${fib10.ms.toFixed(1)} ms: x${Math.round(slow!)}-x${Math.round(fast!)} faster`,
+  );
   const fib15 = await best(3, () => timeFib(15, 1));
-  line("fib(15) vs BullMQ step jobs' 0.86 s", `${fib15.ms.toFixed(0)} ms: x${((BULLMQ_FIB15_SECONDS * 1000) / fib15.ms).toFixed(1)} faster`);
+  line(
+    "fib(15) vs BullMQ step jobs' 0.86 s",
+    `${fib15.ms.toFixed(0)} ms: x${((BULLMQ_FIB15_SECONDS * 1000) / fib15.ms).toFixed(1)} faster`,
+  );
   line("target: fib(20) in < 500 ms (>= 50,000/s)", one.ms < 500 ? "met" : "NOT met");
 }
 
 async function trivialSection(): Promise<void> {
   console.log("\n## 100,000 independent trivial invocations");
   const t = await trivialThroughput(100_000);
-  line("register all, then await all", `${t.ms.toFixed(0)} ms (${Math.round((100_000 / t.ms) * 1000)} invocations/s)`);
+  line(
+    "register all, then await all",
+    `${t.ms.toFixed(0)} ms (${Math.round((100_000 / t.ms) * 1000)} invocations/s)`,
+  );
   line("target >= 100,000/s", (100_000 / t.ms) * 1000 >= 100_000 ? "met" : "NOT met");
   const l = await trivialLatency(10_000);
-  line("registration -> result, idle runner (10,000 samples)", `p50 ${l.p50.toFixed(3)} ms, p99 ${l.p99.toFixed(3)} ms`);
+  line(
+    "registration -> result, idle runner (10,000 samples)",
+    `p50 ${l.p50.toFixed(3)} ms, p99 ${l.p99.toFixed(3)} ms`,
+  );
   line("target p50 < 1 ms", l.p50 < 1 ? "met" : "NOT met");
 }
 
@@ -67,11 +82,19 @@ function memorySection(): void {
   const out = execFileSync(process.execPath, ["--expose-gc", script, "25"], { encoding: "utf8" });
   const m = JSON.parse(out) as { ms: number; calls: number; peakRssMiB: number; bytesPerInvocation: number };
   line("wall time", `${m.ms.toFixed(0)} ms (${Math.round((m.calls / m.ms) * 1000)} invocations/s)`);
-  line("peak RSS", `${m.peakRssMiB.toFixed(0)} MiB (target < 1024 MiB: ${m.peakRssMiB < 1024 ? "met" : "NOT met"})`);
-  line("heap retained per finished invocation", `${m.bytesPerInvocation} bytes (status, history, args, result)`);
+  line(
+    "peak RSS",
+    `${m.peakRssMiB.toFixed(0)} MiB (target < 1024 MiB: ${m.peakRssMiB < 1024 ? "met" : "NOT met"})`,
+  );
+  line(
+    "heap retained per finished invocation",
+    `${m.bytesPerInvocation} bytes (status, history, args, result)`,
+  );
 }
 
-console.log(`tynenc bench — Node ${process.version}, ${availableParallelism()} CPUs, memory backend, ThreadRunner`);
+console.log(
+  `tynenc bench — Node ${process.version}, ${availableParallelism()} CPUs, memory backend, ThreadRunner`,
+);
 await fibSection();
 await trivialSection();
 memorySection();

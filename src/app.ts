@@ -55,7 +55,8 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
 
   constructor(options: TynencOptions = {}) {
     const { backend, logger, ...fields } = options;
-    const codeOptions = typeof backend === "object" ? { ...fields, backend: backend.name } : { ...fields, backend };
+    const codeOptions =
+      typeof backend === "object" ? { ...fields, backend: backend.name } : { ...fields, backend };
     if (codeOptions.backend === undefined) delete codeOptions.backend;
     this.conf = AppConfig.load(codeOptions as Partial<AppConfigValues>);
     if (typeof backend === "object") this.backendInstance = backend;
@@ -77,11 +78,15 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   /** Register a task. Its id is `name`, `options.name` or the function's name; types come from `fn`. */
   task<F extends TaskFunction>(name: string, fn: F, options?: TaskOptions): TaskOf<F>;
   task<F extends TaskFunction>(fn: F, options?: TaskOptions): TaskOf<F>;
-  task<F extends TaskFunction>(nameOrFn: string | F, fnOrOptions?: F | TaskOptions, options?: TaskOptions): TaskOf<F> {
+  task<F extends TaskFunction>(
+    nameOrFn: string | F,
+    fnOrOptions?: F | TaskOptions,
+    options?: TaskOptions,
+  ): TaskOf<F> {
     const { id, fn, options: opts } = this.tasks.resolve(nameOrFn, fnOrOptions, options);
     this.conf.taskConfig(id, without(opts, "name")); // validates task options now, not at first call
     const task = this.makeTask(id, fn, opts) as unknown as TaskOf<F>;
-    this.tasks.add(task as unknown as AnyTask);
+    this.tasks.add(task);
     return task;
   }
 
@@ -91,7 +96,10 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   }
 
   /** Register a class (or Error subclass) so its instances survive serialization as themselves. */
-  registerClass<T>(cls: abstract new (...args: any[]) => T, options?: Parameters<JsonSerializer["registerClass"]>[1]): void {
+  registerClass<T>(
+    cls: abstract new (...args: any[]) => T,
+    options?: Parameters<JsonSerializer["registerClass"]>[1],
+  ): void {
     this.serializer.registerClass(cls as never, options as never);
   }
 
@@ -127,7 +135,13 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     const record = await this.orchestrator.getRecord(id);
     const task = this.tasks.get(record.taskId);
     const parent = record.parentId ? await this.getInvocation(record.parentId) : null;
-    return new Invocation<R>(id, task, decodeArgs(record.serializedArgs, this.serializer), parent, this.client);
+    return new Invocation<R>(
+      id,
+      task,
+      decodeArgs(record.serializedArgs, this.serializer),
+      parent,
+      this.client,
+    );
   }
 
   /** Stop the runner (if running) and close the backend. */
@@ -242,7 +256,8 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
       : createLogger({ name, level: this.conf.loggingLevel, format: this.conf.logFormat });
     this.conf.onChange((field, value) => {
       if (field === "loggingLevel") root.setLevel(value as never);
-      if (field === "logFormat" && "setFormat" in root) (root as { setFormat(f: never): void }).setFormat(value as never);
+      if (field === "logFormat" && "setFormat" in root)
+        (root as { setFormat(f: never): void }).setFormat(value as never);
     });
     return root;
   }
@@ -263,19 +278,27 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
         `runnerCls "${cls}" runs invocations outside this process, but the "${this.backend.name}" backend keeps everything inside it; use "ThreadRunner" with it, or a shared backend (sqlite, redis)`,
       );
     }
-    throw new RunnerError(`runnerCls "${cls}" is not available in this version of tynenc; use "ThreadRunner"`);
+    throw new RunnerError(
+      `runnerCls "${cls}" is not available in this version of tynenc; use "ThreadRunner"`,
+    );
   }
 }
 
 const warnedNonPromise = new WeakSet<object>();
 
 /** Calls the task function; a function that returns a non-promise still works, with a warning once. */
-function callTask(task: AnyTask, args: unknown[], logger: Logger, fn: TaskFunction = task.fn): Promise<unknown> {
+function callTask(
+  task: AnyTask,
+  args: unknown[],
+  logger: Logger,
+  fn: TaskFunction = task.fn,
+): Promise<unknown> {
   let returned: unknown;
   try {
     returned = fn(...args);
   } catch (error) {
-    return Promise.reject(error as Error);
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on exactly as thrown
+    return Promise.reject(error);
   }
   if (returned instanceof Promise) return returned;
   if (!warnedNonPromise.has(task)) {

@@ -32,7 +32,7 @@ export class DevModeClient implements InvocationClient {
     const invocation = new Invocation<R>(randomUUID(), task, args, parent, this);
     const history: HistoryEntry[] = [entry(S.REGISTERED), entry(S.PENDING), entry(S.RUNNING)];
     const scope: ExecutionScope = {
-      invocation: invocation as Invocation<unknown>,
+      invocation: invocation,
       runnerId: DEV_RUNNER,
       logger: this.logger.child({ runner: DEV_RUNNER, invocation: invocation.id, task: task.id }),
       waitOn: (_id, settled) => settled,
@@ -43,10 +43,10 @@ export class DevModeClient implements InvocationClient {
       .then((value) => this.roundTrip(value, `result of task "${task.id}"`))
       .then(
         (value) => this.end(state, S.SUCCESS, value),
-        (error: unknown) => this.end(state, S.FAILED, Promise.reject(error)),
+        (error: unknown) => this.end(state, S.FAILED, Promise.reject(error as Error)),
       );
     state.result.catch(() => {}); // read or not, a failure must not be an unhandled rejection
-    this.states.set(invocation as Invocation<unknown>, state);
+    this.states.set(invocation, state);
     return invocation;
   }
 
@@ -59,7 +59,7 @@ export class DevModeClient implements InvocationClient {
   }
 
   result<R>(invocation: Invocation<R>): Promise<R> {
-    return this.state(invocation as Invocation<unknown>).result as Promise<R>;
+    return this.state(invocation).result as Promise<R>;
   }
 
   private end<T>(state: DevState, status: InvocationStatus, value: T): T {

@@ -18,4 +18,5 @@ export function callIdOf(record: Pick<InvocationRecord, "taskId" | "argsId">): s
 }
 
 /** How an invocation ended: the serialized result or the serialized error payload. */
-export type Outcome = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly error: string };
+export type Outcome =
+  { readonly ok: true; readonly value: string } | { readonly ok: false; readonly error: string };

@@ -17,7 +17,7 @@ export class Registrar {
   private writing = 0;
   private tail: Promise<void> = Promise.resolve();
   private batchWritten: Promise<void> | undefined;
-  private readonly failures = new Map<string, unknown>();
+  private readonly failures = new Map<string, Error>();
 
   constructor(
     private readonly register: RegisterFn,
@@ -47,7 +47,7 @@ export class Registrar {
   }
 
   /** The error that prevented this invocation's registration, if any. */
-  failureOf(id: string): unknown {
+  failureOf(id: string): Error | undefined {
     return this.failures.get(id);
   }
 
@@ -77,7 +77,8 @@ export class Registrar {
       try {
         yield* wait(this.register(records, registrarId));
       } catch (error) {
-        for (const r of records) this.failures.set(r.id, error);
+        const failure = error instanceof Error ? error : new Error(String(error));
+        for (const r of records) this.failures.set(r.id, failure);
         this.logger.error(`Could not register ${records.length} invocation(s); they will not run`, { error });
       }
     }

@@ -1,7 +1,15 @@
 import { currentExecution } from "./context.js";
 
-const nativeThen = Promise.prototype.then;
 const ignore = () => {};
+
+/** `then` of the built-in Promise, bypassing the override below. */
+function nativeThen<T, A, B>(
+  promise: Promise<T>,
+  onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+  onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+): Promise<A | B> {
+  return Promise.prototype.then.call(promise, onFulfilled, onRejected) as Promise<A | B>;
+}
 
 /**
  * The promise behind `invocation.result`. Awaiting it inside a running invocation goes through that
@@ -25,9 +33,9 @@ export class ResultPromise<T> extends Promise<T> {
     });
     promise.invocationId = invocationId;
     promise.onOutsideAwait = onOutsideAwait;
-    nativeThen.call(settled, resolve, reject);
+    void nativeThen(settled, resolve, reject);
     // A result read but never awaited must not crash the process with an unhandled rejection.
-    nativeThen.call(promise, undefined, ignore);
+    void nativeThen(promise, undefined, ignore);
     return promise;
   }
 
@@ -37,8 +45,8 @@ export class ResultPromise<T> extends Promise<T> {
   ): Promise<A | B> {
     const scope = currentExecution();
     if (scope && this.invocationId) {
-      const own = nativeThen.call(this, undefined) as Promise<T>;
-      nativeThen.call(own, undefined, ignore); // observed later, once the runner opens the gate
+      const own = nativeThen<T, T, never>(this);
+      void nativeThen(own, undefined, ignore); // observed later, once the runner opens the gate
       return scope.waitOn(this.invocationId, own).then(onFulfilled, onRejected);
     }
     if (this.onOutsideAwait) {
@@ -46,6 +54,6 @@ export class ResultPromise<T> extends Promise<T> {
       this.onOutsideAwait = undefined;
       check();
     }
-    return nativeThen.call(this, onFulfilled, onRejected) as Promise<A | B>;
+    return nativeThen(this, onFulfilled, onRejected);
   }
 }

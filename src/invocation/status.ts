@@ -45,14 +45,44 @@ const O = Ownership;
 
 /** The status table of DESIGN §4: the one source of truth for every backend. */
 export const STATUS_TABLE: Readonly<Record<InvocationStatus, StatusDefinition>> = {
-  REGISTERED: { final: false, runnable: true, ownership: O.releases, next: [S.PENDING, S.CONCURRENCY_CONTROLLED, S.CONCURRENCY_CONTROLLED_FINAL] },
-  PENDING: { final: false, runnable: false, ownership: O.acquires, next: [S.RUNNING, S.KILLED, S.REROUTED, S.PENDING_RECOVERY] },
-  RUNNING: { final: false, runnable: false, ownership: O.requires, next: [S.PAUSED, S.SUCCESS, S.FAILED, S.RETRY, S.KILLED, S.RUNNING_RECOVERY] },
-  PAUSED: { final: false, runnable: false, ownership: O.requires, next: [S.RESUMED, S.KILLED, S.RUNNING_RECOVERY] },
-  RESUMED: { final: false, runnable: false, ownership: O.requires, next: [S.RUNNING, S.KILLED, S.RUNNING_RECOVERY] },
+  REGISTERED: {
+    final: false,
+    runnable: true,
+    ownership: O.releases,
+    next: [S.PENDING, S.CONCURRENCY_CONTROLLED, S.CONCURRENCY_CONTROLLED_FINAL],
+  },
+  PENDING: {
+    final: false,
+    runnable: false,
+    ownership: O.acquires,
+    next: [S.RUNNING, S.KILLED, S.REROUTED, S.PENDING_RECOVERY],
+  },
+  RUNNING: {
+    final: false,
+    runnable: false,
+    ownership: O.requires,
+    next: [S.PAUSED, S.SUCCESS, S.FAILED, S.RETRY, S.KILLED, S.RUNNING_RECOVERY],
+  },
+  PAUSED: {
+    final: false,
+    runnable: false,
+    ownership: O.requires,
+    next: [S.RESUMED, S.KILLED, S.RUNNING_RECOVERY],
+  },
+  RESUMED: {
+    final: false,
+    runnable: false,
+    ownership: O.requires,
+    next: [S.RUNNING, S.KILLED, S.RUNNING_RECOVERY],
+  },
   RETRY: { final: false, runnable: true, ownership: O.releases, next: [S.PENDING] },
   KILLED: { final: false, runnable: false, ownership: O.releases, next: [S.REROUTED] },
-  REROUTED: { final: false, runnable: true, ownership: O.releases, next: [S.PENDING, S.CONCURRENCY_CONTROLLED] },
+  REROUTED: {
+    final: false,
+    runnable: true,
+    ownership: O.releases,
+    next: [S.PENDING, S.CONCURRENCY_CONTROLLED],
+  },
   CONCURRENCY_CONTROLLED: { final: false, runnable: false, ownership: O.releases, next: [S.REROUTED] },
   PENDING_RECOVERY: { final: false, runnable: false, ownership: O.overrides, next: [S.REROUTED] },
   RUNNING_RECOVERY: { final: false, runnable: false, ownership: O.overrides, next: [S.REROUTED] },

@@ -101,7 +101,9 @@ export class Orchestrator {
   private *claimFlow(runnerId: string, max: number): Flow<InvocationRecord[]> {
     const candidates = yield* wait(this.store.waitedOnRunnable(Math.max(max, PRIORITY_WINDOW)));
     const ranked = candidates.length > max ? yield* rankByWaiters(this.store, candidates) : candidates;
-    const claimed = ranked.length ? yield* wait(this.store.claim(ranked.slice(0, max), runnerId, Date.now())) : [];
+    const claimed = ranked.length
+      ? yield* wait(this.store.claim(ranked.slice(0, max), runnerId, Date.now()))
+      : [];
     while (claimed.length < max) {
       const ids = yield* wait(this.backend.broker.retrieve(max - claimed.length));
       if (ids.length === 0) break;
@@ -122,7 +124,11 @@ export class Orchestrator {
     return flow(this.pauseFlow(waiterId, waitedIds, runnerId));
   }
 
-  private *pauseFlow(waiterId: string, waitedIds: readonly string[], runnerId: string): Flow<string[] | undefined> {
+  private *pauseFlow(
+    waiterId: string,
+    waitedIds: readonly string[],
+    runnerId: string,
+  ): Flow<string[] | undefined> {
     yield* wait(this.store.addWaits(waiterId, waitedIds));
     const cycle = yield* findWaitCycle(this.store, waiterId, waitedIds);
     if (cycle) {
@@ -157,7 +163,8 @@ export class Orchestrator {
       }
     };
     const records = this.store.getStatuses(ids);
-    if (isPromise(records)) records.then(check, (error: unknown) => this.logger.error("Status check failed", { error }));
+    if (isPromise(records))
+      records.then(check, (error: unknown) => this.logger.error("Status check failed", { error }));
     else check(records);
     return () => {
       done = true;
@@ -189,14 +196,25 @@ export class Orchestrator {
     this.backend.notifier.publishWork();
   }
 
-  private announce(id: string, to: InvocationStatus, runnerId: string | null, record: StatusRecord): StatusRecord {
+  private announce(
+    id: string,
+    to: InvocationStatus,
+    runnerId: string | null,
+    record: StatusRecord,
+  ): StatusRecord {
     this.events.emit("invocation:status", { invocationId: id, status: to, runnerId, at: record.at });
     return record;
   }
 
   /** Tell listeners; skipped entirely (no payload built) when nobody listens. */
-  private emitStatus(ids: readonly string[], status: InvocationStatus, runnerId: string | null, at: number): void {
+  private emitStatus(
+    ids: readonly string[],
+    status: InvocationStatus,
+    runnerId: string | null,
+    at: number,
+  ): void {
     if (!this.events.hasListeners("invocation:status")) return;
-    for (const invocationId of ids) this.events.emit("invocation:status", { invocationId, status, runnerId, at });
+    for (const invocationId of ids)
+      this.events.emit("invocation:status", { invocationId, status, runnerId, at });
   }
 }

@@ -76,7 +76,8 @@ export class ThreadRunner implements Runner, SuspendHost {
     this.unsubscribeWork?.();
     const grace = this.host.stopGraceMs();
     const inFlight = this.inFlight;
-    if (inFlight > 0) this.logger.info(`Stopping with ${inFlight} invocation(s) in flight; grace ${grace} ms`);
+    if (inFlight > 0)
+      this.logger.info(`Stopping with ${inFlight} invocation(s) in flight; grace ${grace} ms`);
     else this.logger.debug("Stopping");
     await this.drain(grace);
     await this.killRemaining();
@@ -209,7 +210,7 @@ export class ThreadRunner implements Runner, SuspendHost {
       const moved = orchestrator.transition(record.id, S.RUNNING, this.id);
       if (isPromise(moved)) await moved;
       if (debug) execution.logger.debug("RUNNING");
-      const result = await executionStorage.run(execution, prepared.call).then(succeeded, failed);
+      const result = await executionStorage.run(execution, () => prepared.call()).then(succeeded, failed);
       execution.state = "done";
       if (execution.killed) {
         execution.logger.debug("Finished after being killed by shutdown; its outcome is discarded");
@@ -262,14 +263,13 @@ export class ThreadRunner implements Runner, SuspendHost {
   private async drain(graceMs: number): Promise<void> {
     if (this.inFlight === 0) return;
     await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.onIdle = undefined;
+        resolve();
+      };
       const timer = setTimeout(done, graceMs);
       this.onIdle = done;
-      const self = this;
-      function done() {
-        clearTimeout(timer);
-        self.onIdle = undefined;
-        resolve();
-      }
     });
   }
 
@@ -281,7 +281,10 @@ export class ThreadRunner implements Runner, SuspendHost {
         await this.host.orchestrator.killAndReroute(execution.id, this.id);
         this.logger.warn("KILLED by shutdown and REROUTED for another runner", { invocation: execution.id });
       } catch (error) {
-        this.logger.debug("Not killed: it reached a final status meanwhile", { invocation: execution.id, error });
+        this.logger.debug("Not killed: it reached a final status meanwhile", {
+          invocation: execution.id,
+          error,
+        });
       }
     }
     this.resumed.length = 0;

@@ -30,7 +30,7 @@ export class TaskRegistry {
     const id = (typeof nameOrFn === "string" ? nameOrFn : undefined) ?? options.name ?? fn.name;
     if (!id) {
       throw new TaskRegistrationError(
-        "A task needs a name: use app.task(\"name\", fn) or app.task(fn, { name }) (anonymous functions have none)",
+        'A task needs a name: use app.task("name", fn) or app.task(fn, { name }) (anonymous functions have none)',
       );
     }
     if (!TASK_ID.test(id)) {
@@ -43,7 +43,7 @@ export class TaskRegistry {
         `A task with id "${id}" is already registered in app "${this.appId()}"; task ids must be unique: give one of them another name`,
       );
     }
-    return { id, fn: fn as TaskFunction, options };
+    return { id, fn: fn, options };
   }
 
   add(task: AnyTask): void {

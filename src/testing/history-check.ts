@@ -16,11 +16,14 @@ export function historyProblems(history: readonly HistoryEntry[]): string[] {
     const step = history[i]!;
     const from = STATUS_TABLE[prev.status];
     const to = STATUS_TABLE[step.status];
-    if (!from.next.includes(step.status)) problems.push(`step ${i}: ${prev.status} -> ${step.status} is not allowed`);
+    if (!from.next.includes(step.status))
+      problems.push(`step ${i}: ${prev.status} -> ${step.status} is not allowed`);
     if (step.seq <= prev.seq) problems.push(`step ${i}: seq ${step.seq} does not follow ${prev.seq}`);
     const owned = from.ownership === "requires" || from.ownership === "acquires";
     if (owned && to.ownership !== "overrides" && step.runnerId !== owner) {
-      problems.push(`step ${i}: ${step.status} set by ${step.runnerId ?? "(none)"} but ${owner ?? "(none)"} owns it`);
+      problems.push(
+        `step ${i}: ${step.status} set by ${step.runnerId ?? "(none)"} but ${owner ?? "(none)"} owns it`,
+      );
     }
     if (to.ownership === "acquires") owner = step.runnerId;
     else if (to.ownership === "releases" || to.ownership === "overrides") owner = null;
@@ -32,7 +35,10 @@ export function historyProblems(history: readonly HistoryEntry[]): string[] {
  * The most invocations that were RUNNING at the same moment, replaying all histories in their global
  * order (`seq`). Optionally only those run by one runner.
  */
-export function maxConcurrentRunning(histories: readonly (readonly HistoryEntry[])[], runnerId?: string): number {
+export function maxConcurrentRunning(
+  histories: readonly (readonly HistoryEntry[])[],
+  runnerId?: string,
+): number {
   const events: { seq: number; key: number; running: boolean }[] = [];
   histories.forEach((history, key) => {
     for (const entry of history) {

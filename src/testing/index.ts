@@ -11,7 +11,7 @@ export { waitForStatus, waitUntil, type WaitOptions } from "./wait.js";
 
 /** Every id's history, fetched from the app's backend. */
 export async function histories(app: Tynenc, ids: readonly string[]): Promise<HistoryEntry[][]> {
-  return Promise.all(ids.map((id) => app.orchestrator.history(id)));
+  return Promise.all(ids.map(async (id) => app.orchestrator.history(id)));
 }
 
 /** Throws an Error listing every invocation whose history breaks the status table. */
@@ -20,7 +20,8 @@ export async function assertValidHistories(app: Tynenc, ids: readonly string[]):
   const report: string[] = [];
   all.forEach((history, i) => {
     const problems = historyProblems(history);
-    if (problems.length) report.push(`${ids[i]}: ${problems.join("; ")} [${history.map((h) => h.status).join(" > ")}]`);
+    if (problems.length)
+      report.push(`${ids[i]}: ${problems.join("; ")} [${history.map((h) => h.status).join(" > ")}]`);
   });
   if (report.length) throw new Error(`Invalid status histories:\n${report.join("\n")}`);
 }

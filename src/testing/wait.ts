@@ -43,7 +43,10 @@ export async function waitUntil(
         checking = false;
       }
     };
-    const timer = setTimeout(() => finish(new Error(`Timed out after ${timeoutMs} ms waiting for ${description}`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`Timed out after ${timeoutMs} ms waiting for ${description}`)),
+      timeoutMs,
+    );
     const unsubscribe = app.events.on("invocation:status", () => void check());
     void check();
   });

@@ -58,7 +58,13 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     return claimed;
   }
 
-  private apply(id: string, entry: Entry, to: InvocationStatus, runnerId: string | null, at: number): StatusRecord {
+  private apply(
+    id: string,
+    entry: Entry,
+    to: InvocationStatus,
+    runnerId: string | null,
+    at: number,
+  ): StatusRecord {
     const record = transition(id, entry.record, to, runnerId, at);
     entry.record = record;
     entry.history.push({ status: to, runnerId, at, seq: ++this.seq });
