@@ -33,6 +33,8 @@ export class ThreadRunner implements Runner, SuspendHost {
   private resuming = 0;
   /** execute() calls not finished yet, including those still preparing (not yet in `executions`). */
   private inFlight = 0;
+  /** Bumped at every stop: a killed execution that settles later must not touch the next run's counts. */
+  private generation = 0;
   private readonly executions = new Map<string, Execution>();
   private readonly resumed: Resumed[] = [];
   private pumping = false;
@@ -182,7 +184,9 @@ export class ThreadRunner implements Runner, SuspendHost {
         task: record.taskId,
       });
     }
+    const generation = this.generation;
     const after = () => {
+      if (generation !== this.generation) return;
       this.occupied--;
       if (--this.inFlight === 0) this.onIdle?.();
       this.kick();
@@ -289,6 +293,10 @@ export class ThreadRunner implements Runner, SuspendHost {
     }
     this.resumed.length = 0;
     this.executions.clear();
+    this.generation++;
+    this.occupied = 0;
+    this.inFlight = 0;
+    this.resuming = 0;
   }
 }
 

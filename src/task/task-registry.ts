@@ -15,8 +15,9 @@ export class TaskRegistry {
     fnOrOptions?: TaskFunction | TaskOptions,
     maybeOptions?: TaskOptions,
   ): { id: string; fn: TaskFunction; options: TaskOptions } {
-    const fn = typeof nameOrFn === "function" ? nameOrFn : fnOrOptions;
-    const options = ((typeof nameOrFn === "function" ? fnOrOptions : maybeOptions) ?? {}) as TaskOptions;
+    const named = typeof nameOrFn === "string";
+    const fn = named ? fnOrOptions : nameOrFn;
+    const options = ((named ? maybeOptions : fnOrOptions) ?? {}) as TaskOptions;
     if (typeof fn !== "function") {
       throw new TaskRegistrationError(
         `app.task(${typeof nameOrFn === "string" ? JSON.stringify(nameOrFn) + ", " : ""}...) needs an async function, got ${describe(fn)}`,

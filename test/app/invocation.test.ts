@@ -183,7 +183,12 @@ describe("error propagation", () => {
     });
     const tracked = trackInvocations(app);
     const top = parent();
-    const inMain = await withRunner(app, () => top.result.then(() => undefined, (e: unknown) => e));
+    const inMain = await withRunner(app, () =>
+      top.result.then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    );
 
     assert.equal(seenInParent.length, 1);
     for (const [where, error] of [
@@ -202,7 +207,8 @@ describe("error propagation", () => {
     assert.equal(await top.status(), S.FAILED);
     await assertValidHistories(app, tracked.ids);
     for (const id of tracked.ids) {
-      assert.equal((await app.getInvocation(id).then((i) => i.status())) as string, S.FAILED);
+      const handle = await app.getInvocation(id);
+      assert.equal(await handle.status(), S.FAILED);
     }
   });
 
@@ -212,7 +218,12 @@ describe("error propagation", () => {
       throw new UnregisteredError("not known here");
     });
     const tracked = trackInvocations(app);
-    const error = await withRunner(app, () => fails().result.then(() => undefined, (e: unknown) => e));
+    const error = await withRunner(app, () =>
+      fails().result.then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    );
     assert.ok(error instanceof Error, `got ${String(error)}`);
     assert.ok(!(error instanceof UnregisteredError), "an unregistered class cannot be rebuilt");
     assert.equal(error.name, "UnregisteredError");
@@ -226,7 +237,12 @@ describe("error propagation", () => {
       throw new TypeError("wrong type");
     });
     const tracked = trackInvocations(app);
-    const error = await withRunner(app, () => fails().result.then(() => undefined, (e: unknown) => e));
+    const error = await withRunner(app, () =>
+      fails().result.then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    );
     assert.ok(error instanceof TypeError, `got ${String(error)}`);
     assert.equal(error.name, "TypeError");
     assert.equal(error.message, "wrong type");
@@ -239,7 +255,12 @@ describe("error propagation", () => {
       throw new Error("top", { cause: new RangeError("middle", { cause: new Error("bottom") }) });
     });
     const tracked = trackInvocations(app);
-    const error = await withRunner(app, () => fails().result.then(() => undefined, (e: unknown) => e));
+    const error = await withRunner(app, () =>
+      fails().result.then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    );
     assert.ok(error instanceof Error);
     const middle = error.cause;
     assert.ok(middle instanceof RangeError, `got ${String(middle)}`);
@@ -256,7 +277,13 @@ describe("values through a runner", () => {
     const echo = app.task("echo", async (...args: unknown[]) => args);
     const inspect = app.task(
       "inspect",
-      async (date: Date, big: bigint, map: Map<string, Set<number>>, nothing: undefined, bytes: Uint8Array) => ({
+      async (
+        date: Date,
+        big: bigint,
+        map: Map<string, Set<number>>,
+        nothing: undefined,
+        bytes: Uint8Array,
+      ) => ({
         date: date instanceof Date && date.getTime() === 86_400_000,
         big: typeof big === "bigint" && big === 2n ** 100n,
         map: map instanceof Map && map.get("k") instanceof Set && map.get("k")!.has(3),
@@ -297,7 +324,10 @@ describe("values through a runner", () => {
 
   it("passes special values between a parent and its child task", async () => {
     const app = testApp();
-    const child = app.task("child", async (when: Date, count: bigint) => new Map([[when.toISOString(), count + 1n]]));
+    const child = app.task(
+      "child",
+      async (when: Date, count: bigint) => new Map([[when.toISOString(), count + 1n]]),
+    );
     const parent = app.task("parent", async () => {
       const map = await child(new Date(0), 41n).result;
       return map instanceof Map ? map.get(new Date(0).toISOString()) : "not a map";

@@ -103,7 +103,9 @@ describe("app.task: registration and task ids", () => {
 
   it("rejects an anonymous function without a name, saying how to name it", () => {
     const app = testApp();
-    const error = thrown(() => app.task((() => async () => 1)()));
+    const anonymous = [async () => 1][0]!; // an arrow in an array literal gets no inferred name
+    assert.equal(anonymous.name, "");
+    const error = thrown(() => app.task(anonymous));
     assert.ok(error instanceof TaskRegistrationError, `got ${error.name}`);
     assert.match(error.message, /app\.task\("name", fn\)/);
     assert.match(error.message, /\{ name \}/);
@@ -273,7 +275,10 @@ describe("task functions that are not async", () => {
     const tracked = trackInvocations(app);
     await withRunner(app, async () => {
       const invocation = task();
-      await assert.rejects(invocation.result, (e: unknown) => e instanceof RangeError && e.message === "sync throw");
+      await assert.rejects(
+        invocation.result,
+        (e: unknown) => e instanceof RangeError && e.message === "sync throw",
+      );
       assert.equal(await invocation.status(), S.FAILED);
     });
     await assertValidHistories(app, tracked.ids);
@@ -296,7 +301,8 @@ describe("invalid configuration", () => {
     assert.ok(error instanceof ConfigError, `got ${error.name}`);
     assert.match(error.message, /loggingLevel/);
     assert.match(error.message, /"loud"/);
-    for (const level of ["debug", "info", "warn", "error", "silent"]) assert.match(error.message, new RegExp(level));
+    for (const level of ["debug", "info", "warn", "error", "silent"])
+      assert.match(error.message, new RegExp(level));
   });
 
   it("a wrong type in the constructor is a ConfigError", () => {
