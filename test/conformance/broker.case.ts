@@ -100,7 +100,7 @@ export function brokerCases(name: string, makeBackend: BackendFactory): void {
       await broker().route(all);
       const seen: string[] = [];
       for (;;) {
-        const batches = await Promise.all(Array.from({ length: 8 }, () => broker().retrieve(37)));
+        const batches = await Promise.all(Array.from({ length: 8 }, async () => broker().retrieve(37)));
         for (const batch of batches) assert.ok(batch.length <= 37);
         const flat = batches.flat();
         if (flat.length === 0) break;
@@ -114,7 +114,7 @@ export function brokerCases(name: string, makeBackend: BackendFactory): void {
     it("each concurrent retrieve still returns its ids oldest first", async () => {
       const all = ids("o", 300);
       await broker().route(all);
-      const batches = await Promise.all(Array.from({ length: 6 }, () => broker().retrieve(50)));
+      const batches = await Promise.all(Array.from({ length: 6 }, async () => broker().retrieve(50)));
       for (const batch of batches) {
         const positions = batch.map((id) => all.indexOf(id));
         assert.deepEqual(

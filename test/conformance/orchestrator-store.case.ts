@@ -343,7 +343,7 @@ export function orchestratorStoreCases(name: string, makeBackend: BackendFactory
         );
         const runners = ["r1", "r2", "r3", "r4"];
         const orders = [all, [...all].reverse(), all.filter((_, i) => i % 2 === 0), all.slice(100)];
-        const results = await Promise.all(runners.map((r, i) => store().claim(orders[i] ?? [], r, 2)));
+        const results = await Promise.all(runners.map(async (r, i) => store().claim(orders[i] ?? [], r, 2)));
         const flat = results.flat();
         assert.equal(new Set(flat).size, flat.length, "an id was claimed twice");
         assert.deepEqual(sorted(flat), all);

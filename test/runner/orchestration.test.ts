@@ -11,9 +11,8 @@ import { testApp, withRunner } from "../helpers.js";
 
 function fibApp(slots: number) {
   const app = testApp({ maxParallelSlots: slots });
-  const fib: Task<[number], number> = app.task(
-    "fib",
-    async (n: number): Promise<number> => (n <= 1 ? n : (await fib(n - 1).result) + (await fib(n - 2).result)),
+  const fib: Task<[number], number> = app.task("fib", async (n: number): Promise<number> =>
+    n <= 1 ? n : (await fib(n - 1).result) + (await fib(n - 2).result),
   );
   return { app, fib };
 }
@@ -121,10 +120,18 @@ describe("automatic orchestration on a ThreadRunner", () => {
 
   it("fails a wait cycle at once, naming it, in the waiter and everything above", async () => {
     const app = testApp({ maxParallelSlots: 2 });
-    const waitFor = app.task("waitFor", async (id: string): Promise<unknown> => (await app.getInvocation(id)).result);
+    const waitFor = app.task(
+      "waitFor",
+      async (id: string): Promise<unknown> => (await app.getInvocation(id)).result,
+    );
     const top = app.task("top", async (): Promise<unknown> => waitFor(app.currentInvocation()!.id).result);
     const tracked = trackInvocations(app);
-    const error = await withRunner(app, () => top().result.then(() => undefined, (e: unknown) => e));
+    const error = await withRunner(app, () =>
+      top().result.then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    );
     assert.ok(error instanceof WaitCycleError, `got ${String(error)}`);
     const [topId, waitId] = tracked.ids;
     assert.match(error.message, new RegExp(`${waitId} -> ${topId} -> ${waitId}`));
@@ -136,7 +143,10 @@ describe("automatic orchestration on a ThreadRunner", () => {
     const app = testApp();
     const selfish = app.task("selfish", async (): Promise<unknown> => app.currentInvocation()!.result);
     await withRunner(app, async () => {
-      await assert.rejects(selfish().result, (e: unknown) => e instanceof WaitCycleError && /cycle/.test(e.message));
+      await assert.rejects(
+        selfish().result,
+        (e: unknown) => e instanceof WaitCycleError && /cycle/.test(e.message),
+      );
     });
   });
 });
