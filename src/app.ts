@@ -7,7 +7,7 @@ import { AppInvocationClient, type ClientHost } from "./invocation/app-invocatio
 import { currentExecution } from "./invocation/context.js";
 import { DevModeClient } from "./invocation/dev-mode.js";
 import { Invocation } from "./invocation/invocation.js";
-import type { InvocationRecord, Outcome } from "./invocation/invocation-record.js";
+import { NewInvocationRecord, type InvocationRecord, type Outcome } from "./invocation/invocation-record.js";
 import { Registrar } from "./invocation/registrar.js";
 import type { TynencEvents } from "./events.js";
 import {
@@ -234,17 +234,16 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     if (this.conf.devModeForceSyncTasks) {
       return this.devMode.call(task, args, (copied) => callTask(task, copied, this.logger, fn));
     }
-    const { serialized, argsId } = encodeArgs(args, this.serializer, task.id);
+    const encoded = encodeArgs(args, this.serializer, task.id);
     const scope = currentExecution();
     const parent = scope?.invocation ?? null;
-    const record: InvocationRecord = {
-      id: randomUUID(),
-      taskId: task.id,
-      argsId,
-      serializedArgs: serialized,
-      parentId: parent ? parent.id : null,
-      createdAt: Date.now(),
-    };
+    const record = new NewInvocationRecord(
+      randomUUID(),
+      task.id,
+      encoded,
+      parent ? parent.id : null,
+      Date.now(),
+    );
     this.registrar.add(record, scope?.runnerId ?? null);
     return new Invocation(record.id, task, args, parent, this.client);
   }

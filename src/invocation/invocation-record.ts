@@ -20,3 +20,22 @@ export function callIdOf(record: Pick<InvocationRecord, "taskId" | "argsId">): s
 /** How an invocation ended: the serialized result or the serialized error payload. */
 export type Outcome =
   { readonly ok: true; readonly value: string } | { readonly ok: false; readonly error: string };
+
+/** A record made by a call in this process: the args id is hashed only if something reads it. */
+export class NewInvocationRecord implements InvocationRecord {
+  constructor(
+    readonly id: string,
+    readonly taskId: string,
+    private readonly args: { readonly serialized: string; readonly argsId: string },
+    readonly parentId: string | null,
+    readonly createdAt: number,
+  ) {}
+
+  get argsId(): string {
+    return this.args.argsId;
+  }
+
+  get serializedArgs(): string {
+    return this.args.serialized;
+  }
+}

@@ -8,8 +8,22 @@ import { setOwn } from "./envelope.js";
 import type { Serializer } from "./serializer.js";
 
 export interface EncodedArgs {
-  serialized: string;
-  argsId: string;
+  readonly serialized: string;
+  /** Hashed on first read: most invocations never need their call id. */
+  readonly argsId: string;
+}
+
+class LazyArgs implements EncodedArgs {
+  private id: string | undefined;
+
+  constructor(
+    readonly serialized: string,
+    private readonly canonical: string,
+  ) {}
+
+  get argsId(): string {
+    return (this.id ??= sha256Hex(this.canonical));
+  }
 }
 
 export const NO_ARGS_ID = "no_args";
@@ -27,7 +41,7 @@ export function encodeArgs(args: readonly unknown[], serializer: Serializer, tas
   const canonical = hasUnsortedKeys(list, 0)
     ? serializeArgs(canonicalize(list, []) as unknown[], serializer, taskId)
     : serialized;
-  return { serialized, argsId: sha256Hex(canonical) };
+  return new LazyArgs(serialized, canonical);
 }
 
 /** `crypto.hash` (Node >= 20.12) is a one-shot several times faster than `createHash`; older 20.x lacks it. */

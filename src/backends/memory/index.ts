@@ -3,18 +3,20 @@ import { MemoryBroker } from "./memory-broker.js";
 import { MemoryNotifier } from "./memory-notifier.js";
 import { MemoryOrchestratorStore } from "./memory-orchestrator-store.js";
 import { MemoryStateBackend } from "./memory-state-backend.js";
+import { MemoryTable } from "./memory-table.js";
 
 export { MemoryBroker, MemoryNotifier, MemoryOrchestratorStore, MemoryStateBackend };
 
 /** Everything in this process: zero set-up, for tests and single-process apps. */
 export function memoryBackend(): Backend {
   const notifier = new MemoryNotifier();
+  const table = new MemoryTable();
   return {
     name: "memory",
     sharedAcrossProcesses: false,
     broker: new MemoryBroker(),
-    orchestratorStore: new MemoryOrchestratorStore(),
-    stateBackend: new MemoryStateBackend(),
+    orchestratorStore: new MemoryOrchestratorStore(table),
+    stateBackend: new MemoryStateBackend(table),
     notifier,
     close: () => notifier.close(),
   };

@@ -8,25 +8,35 @@ import {
   type StatusRecord,
 } from "../../invocation/status.js";
 import type { NewStatus, OrchestratorStore } from "../../orchestrator/orchestrator-store.js";
+import { MemoryTable, type MemoryRow } from "./memory-table.js";
 import { MemoryWaitGraph } from "./memory-wait-graph.js";
 
 interface Entry {
-  record: StatusRecord;
-  readonly taskId: string;
+  status: StatusRecord;
   readonly history: HistoryEntry[];
 }
 
+/** A row that the orchestrator store has registered. */
+type RegisteredRow = MemoryRow & Entry;
+
 /** One JavaScript thread makes every method atomic: nothing awaits between read and write. */
 export class MemoryOrchestratorStore implements OrchestratorStore {
-  private readonly entries = new Map<string, Entry>();
   private readonly graph = new MemoryWaitGraph();
   private seq = 0;
 
+  constructor(private readonly table = new MemoryTable()) {}
+
+  private entry(id: string): RegisteredRow | undefined {
+    const row = this.table.get(id);
+    return row?.status ? (row as RegisteredRow) : undefined;
+  }
+
   register(items: readonly NewStatus[], runnerId: string | null, at: number): void {
     for (const item of items) {
-      const record: StatusRecord = { status: INITIAL_STATUS, owner: null, at };
-      const history: HistoryEntry[] = [{ status: INITIAL_STATUS, runnerId, at, seq: ++this.seq }];
-      this.entries.set(item.id, { record, taskId: item.taskId, history });
+      const row = this.table.row(item.id);
+      row.status = { status: INITIAL_STATUS, owner: null, at };
+      row.taskId = item.taskId;
+      row.history = [{ status: INITIAL_STATUS, runnerId, at, seq: ++this.seq }];
     }
   }
 
@@ -37,7 +47,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     at: number,
     options?: { clearWaits?: boolean },
   ): StatusRecord {
-    const entry = this.entries.get(id);
+    const entry = this.entry(id);
     if (!entry) throw new InvocationNotFoundError(`No invocation with id ${id} in the memory backend`);
     const record = this.apply(id, entry, to, runnerId, at);
     if (options?.clearWaits) {
@@ -50,8 +60,8 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
   claim(ids: readonly string[], runnerId: string, at: number): string[] {
     const claimed: string[] = [];
     for (const id of ids) {
-      const entry = this.entries.get(id);
-      if (!entry || !isRunnable(entry.record.status)) continue;
+      const entry = this.entry(id);
+      if (!entry || !isRunnable(entry.status.status)) continue;
       this.apply(id, entry, InvocationStatus.PENDING, runnerId, at);
       claimed.push(id);
     }
@@ -65,28 +75,29 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     runnerId: string | null,
     at: number,
   ): StatusRecord {
-    const record = transition(id, entry.record, to, runnerId, at);
-    entry.record = record;
+    const record = transition(id, entry.status, to, runnerId, at);
+    entry.status = record;
     entry.history.push({ status: to, runnerId, at, seq: ++this.seq });
     return record;
   }
 
   getStatus(id: string): StatusRecord | undefined {
-    return this.entries.get(id)?.record;
+    return this.entry(id)?.status;
   }
 
   getStatuses(ids: readonly string[]): (StatusRecord | undefined)[] {
-    return ids.map((id) => this.entries.get(id)?.record);
+    return ids.map((id) => this.table.get(id)?.status);
   }
 
   getHistory(id: string): HistoryEntry[] {
-    return [...(this.entries.get(id)?.history ?? [])];
+    return [...(this.entry(id)?.history ?? [])];
   }
 
   findByStatus(statuses: readonly InvocationStatus[], taskId?: string): string[] {
     const out: string[] = [];
-    for (const [id, entry] of this.entries) {
-      if (statuses.includes(entry.record.status) && (taskId === undefined || entry.taskId === taskId)) {
+    for (const [id, row] of this.table.rows) {
+      if (!row.status) continue;
+      if (statuses.includes(row.status.status) && (taskId === undefined || row.taskId === taskId)) {
         out.push(id);
       }
     }
@@ -117,8 +128,8 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     const out: string[] = [];
     if (limit <= 0) return out;
     for (const id of this.graph.ready()) {
-      const entry = this.entries.get(id);
-      if (entry && isRunnable(entry.record.status)) {
+      const entry = this.entry(id);
+      if (entry && isRunnable(entry.status.status)) {
         out.push(id);
         if (out.length >= limit) break;
       }
@@ -127,7 +138,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
   }
 
   purge(): void {
-    this.entries.clear();
+    this.table.clear(["status", "taskId", "history"]);
     this.graph.clear();
   }
 }

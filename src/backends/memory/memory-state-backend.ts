@@ -1,49 +1,46 @@
 import type { InvocationRecord, Outcome } from "../../invocation/invocation-record.js";
 import type { StateBackend } from "../../state-backend/state-backend.js";
+import { MemoryTable } from "./memory-table.js";
 
 export class MemoryStateBackend implements StateBackend {
-  private readonly invocations = new Map<string, InvocationRecord>();
-  private readonly children = new Map<string, string[]>();
-  private readonly outcomes = new Map<string, Outcome>();
+  constructor(private readonly table = new MemoryTable()) {}
 
   saveInvocations(records: readonly InvocationRecord[]): void {
     for (const record of records) {
-      this.invocations.set(record.id, record);
+      this.table.row(record.id).record = record;
       if (record.parentId === null) continue;
-      const siblings = this.children.get(record.parentId);
-      if (siblings) siblings.push(record.id);
-      else this.children.set(record.parentId, [record.id]);
+      const parent = this.table.row(record.parentId);
+      if (parent.children) parent.children.push(record.id);
+      else parent.children = [record.id];
     }
   }
 
   getInvocation(id: string): InvocationRecord | undefined {
-    return this.invocations.get(id);
+    return this.table.get(id)?.record;
   }
 
   getInvocations(ids: readonly string[]): InvocationRecord[] {
     const out: InvocationRecord[] = [];
     for (const id of ids) {
-      const record = this.invocations.get(id);
+      const record = this.table.get(id)?.record;
       if (record) out.push(record);
     }
     return out;
   }
 
   getChildren(parentId: string): string[] {
-    return [...(this.children.get(parentId) ?? [])];
+    return [...(this.table.get(parentId)?.children ?? [])];
   }
 
   setOutcome(id: string, outcome: Outcome): void {
-    this.outcomes.set(id, outcome);
+    this.table.row(id).outcome = outcome;
   }
 
   getOutcome(id: string): Outcome | undefined {
-    return this.outcomes.get(id);
+    return this.table.get(id)?.outcome;
   }
 
   purge(): void {
-    this.invocations.clear();
-    this.children.clear();
-    this.outcomes.clear();
+    this.table.clear(["record", "outcome", "children"]);
   }
 }

@@ -1,0 +1,50 @@
+import type { InvocationRecord, Outcome } from "../../invocation/invocation-record.js";
+import type { HistoryEntry, StatusRecord } from "../../invocation/status.js";
+
+/** Everything the memory backend knows about one invocation, in one place (one map lookup). */
+export interface MemoryRow {
+  /** Set by the state backend. */
+  record: InvocationRecord | undefined;
+  outcome: Outcome | undefined;
+  children: string[] | undefined;
+  /** Set by the orchestrator store. */
+  status: StatusRecord | undefined;
+  taskId: string | undefined;
+  history: HistoryEntry[] | undefined;
+}
+
+/**
+ * The one table the memory components share: the state backend and the orchestrator store of one
+ * `memoryBackend()` write different fields of the same rows, which halves lookups and objects kept.
+ */
+export class MemoryTable {
+  readonly rows = new Map<string, MemoryRow>();
+
+  get(id: string): MemoryRow | undefined {
+    return this.rows.get(id);
+  }
+
+  row(id: string): MemoryRow {
+    let row = this.rows.get(id);
+    if (!row) {
+      row = {
+        record: undefined,
+        outcome: undefined,
+        children: undefined,
+        status: undefined,
+        taskId: undefined,
+        history: undefined,
+      };
+      this.rows.set(id, row);
+    }
+    return row;
+  }
+
+  /** Clear some fields of every row (one component's purge), dropping rows left empty. */
+  clear(fields: readonly (keyof MemoryRow)[]): void {
+    for (const [id, row] of this.rows) {
+      for (const field of fields) row[field] = undefined;
+      if (!row.record && !row.status && !row.outcome && !row.children) this.rows.delete(id);
+    }
+  }
+}
