@@ -204,11 +204,13 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
 
   cannotRunReason(): string | undefined {
     if (this.backend.sharedAcrossProcesses || this.conf.runnerCls !== "DummyRunner") return undefined;
+    if (executingApps.get(this.backend)?.size) return undefined; // another app of this process runs it
     return `No runner can ever execute this invocation: the "${this.backend.name}" backend keeps everything in this process and runnerCls is "DummyRunner", which runs nothing. Set runnerCls to "ThreadRunner" and start app.runner.run(), or use a shared backend (sqlite, redis) with a runner in another process`;
   }
 
   onOutsideAwait(invocation: Invocation<unknown>): void {
-    if (this.warnedNoRunner || this.backend.sharedAcrossProcesses || this.runnerInstance?.running) return;
+    if (this.warnedNoRunner || this.backend.sharedAcrossProcesses) return;
+    for (const app of executingApps.get(this.backend) ?? []) if (app.runnerInstance?.running) return;
     this.warnedNoRunner = true;
     this.logger.warn(
       `Awaiting the result of ${invocation.task.id} (${invocation.id}) while no runner is running in this process: with the "${this.backend.name}" backend only a runner started here can execute it. Start app.runner.run(), or set devModeForceSyncTasks for unit tests`,
@@ -271,6 +273,8 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
 
   private makeRunner(cls: string): Runner {
     if (cls === "DummyRunner") return new DummyRunner();
+    const apps = executingApps.get(this.backend) ?? new Set<Tynenc>();
+    executingApps.set(this.backend, apps.add(this));
     if (cls === "ThreadRunner") return new ThreadRunner(this);
     if (!this.backend.sharedAcrossProcesses) {
       throw new RunnerError(
@@ -284,6 +288,9 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
 }
 
 const warnedNonPromise = new WeakSet<object>();
+
+/** Apps of this process that made an executing runner for a backend instance (shared in-process backends). */
+const executingApps = new WeakMap<Backend, Set<Tynenc>>();
 
 /** Calls the task function; a function that returns a non-promise still works, with a warning once. */
 function callTask(
