@@ -4,7 +4,7 @@ import type { Invocation, InvocationClient } from "./invocation.js";
 import { isPromise, type Awaitable } from "../util/awaitable.js";
 import type { Registrar } from "./registrar.js";
 import { ResultPromise } from "./result-promise.js";
-import { isFinal, type HistoryEntry, type InvocationStatus } from "./status.js";
+import { isFinal, type HistoryEntry, type InvocationStatus, type StatusRecord } from "./status.js";
 
 /** How handles reach the backend of the app that made them. */
 export interface ClientHost {
@@ -33,23 +33,37 @@ export class AppInvocationClient implements InvocationClient {
   }
 
   result<R>(invocation: Invocation<R>): Promise<R> {
-    return ResultPromise.of(invocation.id, this.settle<R>(invocation.id), () =>
-      this.host.onOutsideAwait(invocation as Invocation<unknown>),
-    );
+    const promise = ResultPromise.of<R>(invocation.id, () => this.host.onOutsideAwait(invocation));
+    const reason = this.host.cannotRunReason();
+    if (reason) promise.settle({ ok: false, error: new NoRunnerError(reason) });
+    else if (this.host.registrar.idle) this.watch(invocation.id, promise);
+    else void this.host.registrar.settled().then(() => this.watch(invocation.id, promise));
+    return promise;
   }
 
-  private async settle<R>(id: string): Promise<R> {
-    const reason = this.host.cannotRunReason();
-    if (reason) throw new NoRunnerError(reason);
-    if (!this.host.registrar.idle) await this.host.registrar.settled();
+  /** Settle `promise` once the invocation is final: at once if it already is, else on its final event. */
+  private watch<R>(id: string, promise: ResultPromise<R>): void {
     const failure = this.host.registrar.failureOf(id);
-    if (failure !== undefined) throw failure;
-    const current = this.host.orchestrator.status(id);
-    const record = isPromise(current) ? await current : current;
-    if (!record || !isFinal(record.status)) {
-      await new Promise<void>((resolve) => this.host.orchestrator.whenAllFinal([id], resolve));
+    if (failure !== undefined) return promise.settle({ ok: false, error: failure });
+    const deliver = () => this.deliver(id, promise);
+    const found = this.host.orchestrator.status(id);
+    const check = (record: StatusRecord | undefined) => {
+      if (record && isFinal(record.status)) deliver();
+      else this.host.orchestrator.whenAllFinal([id], deliver);
+    };
+    if (isPromise(found)) found.then(check, (error: unknown) => promise.settle({ ok: false, error }));
+    else check(found);
+  }
+
+  private deliver<R>(id: string, promise: ResultPromise<R>): void {
+    const fail = (error: unknown) => promise.settle({ ok: false, error });
+    try {
+      const value = this.host.decodeOutcome(id);
+      if (isPromise(value)) value.then((v) => promise.settle({ ok: true, value: v as R }), fail);
+      else promise.settle({ ok: true, value: value as R });
+    } catch (error) {
+      fail(error);
     }
-    return this.host.decodeOutcome(id) as R;
   }
 
   private async ensureRegistered(id: string): Promise<void> {

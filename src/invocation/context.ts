@@ -10,8 +10,11 @@ export interface ExecutionScope {
   readonly invocation: Invocation<unknown>;
   readonly runnerId: string;
   readonly logger: Logger;
-  /** Route an await of another invocation's result through the runner (pause, free the slot, resume). */
-  waitOn<T>(waitedId: string, settled: Promise<T>): Promise<T>;
+  /**
+   * Route an await of another invocation's result through the runner: pause, free the slot, and call
+   * `resume` once the slot is held again (with an error instead if the wait cannot happen, e.g. a cycle).
+   */
+  waitOn(waitedId: string, resume: (error?: unknown) => void): void;
 }
 
 export const executionStorage = new AsyncLocalStorage<ExecutionScope>();

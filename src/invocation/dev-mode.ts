@@ -35,7 +35,7 @@ export class DevModeClient implements InvocationClient {
       invocation: invocation,
       runnerId: DEV_RUNNER,
       logger: this.logger.child({ runner: DEV_RUNNER, invocation: invocation.id, task: task.id }),
-      waitOn: (_id, settled) => settled,
+      waitOn: (_id, resume) => resume(),
     };
     const state: DevState = { status: S.RUNNING, history, result: Promise.resolve() };
     state.result = executionStorage

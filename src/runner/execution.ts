@@ -6,10 +6,10 @@ import { WaitBatch } from "./wait-batch.js";
 /** What an execution needs from the runner that holds its slot. */
 export interface SuspendHost {
   /**
-   * The execution awaits `ids`: pause it if any is unfinished, and resolve once it holds a slot again.
-   * Rejects (nothing paused) when the wait would close a cycle.
+   * The execution awaits `ids`: pause it if any is unfinished, and call `done` once it holds a slot
+   * again; `done(error)` (nothing paused) when the wait would close a cycle.
    */
-  suspend(execution: Execution, ids: string[]): Promise<void>;
+  suspend(execution: Execution, ids: string[], done: (error?: unknown) => void): void;
 }
 
 /**
@@ -33,6 +33,8 @@ export class Execution implements ExecutionScope {
     readonly runnerId: string,
     private readonly runnerLogger: Logger,
     private readonly host: SuspendHost,
+    /** Calls the task function with the invocation's arguments. */
+    readonly call: () => Promise<unknown>,
   ) {}
 
   /** Made on first use: most invocations at `info` never log, and a child logger is not free. */
@@ -47,17 +49,14 @@ export class Execution implements ExecutionScope {
     return this.invocation.id;
   }
 
-  waitOn<T>(waitedId: string, settled: Promise<T>): Promise<T> {
-    let batch: WaitBatch;
-    if (this.state === "done") return settled;
-    if (this.state === "running") {
-      batch = this.collecting ??= this.collect(new WaitBatch());
-    } else {
-      // Awaited while already waiting: handled as the next pause, once this one has resumed.
-      batch = this.deferred ??= new WaitBatch();
-    }
-    batch.ids.add(waitedId);
-    return batch.opened.then(() => settled);
+  waitOn(waitedId: string, resume: (error?: unknown) => void): void {
+    if (this.state === "done") return resume();
+    // Awaited while already waiting: handled as the next pause, once this one has resumed.
+    const batch =
+      this.state === "running"
+        ? (this.collecting ??= this.collect(new WaitBatch()))
+        : (this.deferred ??= new WaitBatch());
+    batch.add(waitedId, resume);
   }
 
   private collect(batch: WaitBatch): WaitBatch {
@@ -67,18 +66,14 @@ export class Execution implements ExecutionScope {
 
   private decide(batch: WaitBatch): void {
     if (this.collecting === batch) this.collecting = undefined;
-    if (this.state === "done" || this.killed) return batch.open();
+    if (this.state === "done" || this.killed) return batch.release();
     this.state = "waiting";
-    this.host.suspend(this, [...batch.ids]).then(
-      () => this.continueWith(batch, undefined),
-      (error: unknown) => this.continueWith(batch, error),
-    );
+    this.host.suspend(this, [...batch.ids], (error) => this.continueWith(batch, error));
   }
 
   private continueWith(batch: WaitBatch, error: unknown): void {
     this.state = "running";
-    if (error === undefined) batch.open();
-    else batch.fail(error);
+    batch.release(error);
     const next = this.deferred;
     if (next) {
       this.deferred = undefined;

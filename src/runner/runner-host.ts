@@ -11,7 +11,7 @@ import type { Awaitable } from "../util/awaitable.js";
 export interface PreparedInvocation {
   readonly handle: Invocation<unknown>;
   readonly taskId: string;
-  call(): Promise<unknown>;
+  readonly call: () => Promise<unknown>;
 }
 
 /** What a runner needs from its app. An interface so runners in other threads can provide their own. */

@@ -5,7 +5,7 @@ import type { InvocationRecord } from "../invocation/invocation-record.js";
 import { InvocationStatus, isFinal } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
 import { isPromise } from "../util/awaitable.js";
-import { flow, wait, type Flow } from "../util/flow.js";
+import { flow, flowOf, runFlow, wait, type Flow } from "../util/flow.js";
 import { Execution, type SuspendHost } from "./execution.js";
 import { RunnerCls, type Runner } from "./runner.js";
 import type { RunnerHost } from "./runner-host.js";
@@ -186,81 +186,101 @@ export class ThreadRunner implements Runner, SuspendHost {
     }
     const generation = this.generation;
     const after = () => {
-      if (generation !== this.generation) return;
+      this.executions.delete(record.id);
+      if (generation !== this.generation) return; // killed by a stop: the counts were reset then
       this.occupied--;
       if (--this.inFlight === 0) this.onIdle?.();
       this.kick();
     };
-    this.execute(record).then(after, after);
+    runFlow(this.beginFlow(record), (error, execution) => {
+      if (error !== undefined)
+        this.logger.warn("Could not start invocation", { invocation: record.id, error });
+      if (!execution) return after();
+      executionStorage
+        .run(execution, () => execution.call())
+        .then(
+          (value: unknown) => this.complete(execution, { ok: true, value }, after),
+          (error: unknown) => this.complete(execution, { ok: false, error }, after),
+        );
+    });
   }
 
-  private async execute(record: InvocationRecord): Promise<void> {
+  /** Prepare and move to RUNNING; undefined when it must not run here (failed to prepare, stopping). */
+  private *beginFlow(record: InvocationRecord): Flow<Execution | undefined> {
     const orchestrator = this.host.orchestrator;
     let prepared;
     try {
-      const made = this.host.prepare(record, this.executions.get(record.parentId ?? "")?.invocation);
-      prepared = isPromise(made) ? await made : made;
+      prepared = yield* wait(
+        this.host.prepare(record, this.executions.get(record.parentId ?? "")?.invocation),
+      );
     } catch (error) {
       this.logger.error(`Cannot run invocation: ${(error as Error).message}`, { invocation: record.id });
-      await orchestrator.transition(record.id, S.RUNNING, this.id);
-      await orchestrator.finish(record.id, this.host.outcomeOf(record.taskId, { ok: false, error }), this.id);
-      return;
+      yield* wait(orchestrator.transition(record.id, S.RUNNING, this.id));
+      yield* wait(
+        orchestrator.finish(record.id, this.host.outcomeOf(record.taskId, { ok: false, error }), this.id),
+      );
+      return undefined;
     }
-    if (this.state !== "running") return this.release([record.id]);
-    const execution = new Execution(prepared.handle, this.id, this.logger, this);
-    const debug = this.logger.isEnabled("debug");
+    if (this.state !== "running") {
+      yield* wait(this.release([record.id]));
+      return undefined;
+    }
+    const execution = new Execution(prepared.handle, this.id, this.logger, this, prepared.call);
     this.executions.set(record.id, execution);
-    try {
-      const moved = orchestrator.transition(record.id, S.RUNNING, this.id);
-      if (isPromise(moved)) await moved;
-      if (debug) execution.logger.debug("RUNNING");
-      const result = await executionStorage.run(execution, () => prepared.call()).then(succeeded, failed);
-      execution.state = "done";
-      if (execution.killed) {
-        execution.logger.debug("Finished after being killed by shutdown; its outcome is discarded");
-        return;
-      }
-      const finished = orchestrator.finish(record.id, this.host.outcomeOf(record.taskId, result), this.id);
-      if (isPromise(finished)) await finished;
-      if (debug) execution.logger.debug(result.ok ? "SUCCESS" : "FAILED");
-    } catch (error) {
-      execution.logger.warn("Could not record the end of invocation", { error });
-    } finally {
-      this.executions.delete(record.id);
-    }
+    yield* wait(orchestrator.transition(record.id, S.RUNNING, this.id));
+    if (this.logger.isEnabled("debug")) execution.logger.debug("RUNNING");
+    return execution;
   }
 
-  async suspend(execution: Execution, ids: string[]): Promise<void> {
+  /** The task function settled: store the outcome unless a stop killed it meanwhile. */
+  private complete(execution: Execution, result: TaskResult, after: () => void): void {
+    execution.state = "done";
+    if (execution.killed) {
+      execution.logger.debug("Finished after being killed by shutdown; its outcome is discarded");
+      return after();
+    }
+    const outcome = this.host.outcomeOf(execution.invocation.task.id, result);
+    runFlow(flowOf(this.host.orchestrator.finish(execution.id, outcome, this.id)), (error) => {
+      if (error !== undefined) execution.logger.warn("Could not record the end of invocation", { error });
+      else if (this.logger.isEnabled("debug")) execution.logger.debug(result.ok ? "SUCCESS" : "FAILED");
+      after();
+    });
+  }
+
+  suspend(execution: Execution, ids: string[], done: (error?: unknown) => void): void {
+    runFlow(this.pauseFlow(execution, ids), (error, open) => {
+      if (error !== undefined || !open) return done(error);
+      execution.cancelWait = this.host.orchestrator.whenAllFinal(open, () => {
+        execution.cancelWait = undefined;
+        this.resuming++; // synchronously, before the finished dependency's slot is handed out
+        runFlow(flowOf(this.host.orchestrator.transition(execution.id, S.RESUMED, this.id)), (failure) => {
+          this.resuming--;
+          if (failure !== undefined) {
+            execution.logger.warn("Could not resume; it was taken over", { error: failure });
+            return;
+          }
+          if (this.logger.isEnabled("debug")) execution.logger.debug("RESUMED, waiting for a slot");
+          insertByPauseTime(this.resumed, { execution, grant: () => done() });
+          this.kick();
+        });
+      });
+    });
+  }
+
+  /** Pause on the unfinished ones among `ids` and free the slot; returns them, or undefined if none. */
+  private *pauseFlow(execution: Execution, ids: string[]): Flow<string[] | undefined> {
     const orchestrator = this.host.orchestrator;
-    if (!this.host.registrar.idle) await this.host.registrar.settled(); // what it waits for is stored first
-    const found = orchestrator.statuses(ids);
-    const records = isPromise(found) ? await found : found;
+    if (!this.host.registrar.idle) yield* wait(this.host.registrar.settled()); // waited ids are stored first
+    const records = yield* wait(orchestrator.statuses(ids));
     const open = ids.filter((_, i) => !isFinal(records[i]?.status ?? S.REGISTERED));
-    if (open.length === 0) return;
-    const cycle = await orchestrator.pause(execution.id, open, this.id);
+    if (open.length === 0) return undefined;
+    const cycle = yield* wait(orchestrator.pause(execution.id, open, this.id));
     if (cycle) throw cycleError(execution, cycle);
     execution.pausedAt = performance.now();
     if (this.logger.isEnabled("debug")) execution.logger.debug(`PAUSED waiting for ${open.join(", ")}`);
     this.occupied--;
     this.kick();
-    await new Promise<void>((resolve) => {
-      execution.cancelWait = orchestrator.whenAllFinal(open, () => {
-        this.resuming++; // synchronously, before the finished dependency's slot is handed out
-        resolve();
-      });
-    });
-    execution.cancelWait = undefined;
-    try {
-      const moved = orchestrator.transition(execution.id, S.RESUMED, this.id);
-      if (isPromise(moved)) await moved;
-    } finally {
-      this.resuming--;
-    }
-    if (this.logger.isEnabled("debug")) execution.logger.debug("RESUMED, waiting for a slot");
-    await new Promise<void>((grant) => {
-      insertByPauseTime(this.resumed, { execution, grant });
-      this.kick();
-    });
+    return open;
   }
 
   /** Wait until nothing is in flight, or the grace period is over. */
@@ -300,9 +320,7 @@ export class ThreadRunner implements Runner, SuspendHost {
   }
 }
 
-type Result = { ok: true; value: unknown } | { ok: false; error: unknown };
-const succeeded = (value: unknown): Result => ({ ok: true, value });
-const failed = (error: unknown): Result => ({ ok: false, error });
+type TaskResult = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 function insertByPauseTime(queue: Resumed[], item: Resumed): void {
   let i = queue.length;

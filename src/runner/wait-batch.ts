@@ -1,22 +1,15 @@
-/** The set of invocations one pause waits for, and the gate its awaiting code passes once resumed. */
+/** The set of invocations one pause waits for, and the continuations to run once it resumes. */
 export class WaitBatch {
   readonly ids = new Set<string>();
-  readonly opened: Promise<void>;
-  private resolveOpened!: () => void;
-  private rejectOpened!: (error: unknown) => void;
+  private readonly continuations: ((error?: unknown) => void)[] = [];
 
-  constructor() {
-    this.opened = new Promise<void>((resolve, reject) => {
-      this.resolveOpened = resolve;
-      this.rejectOpened = reject;
-    });
+  add(id: string, resume: (error?: unknown) => void): void {
+    this.ids.add(id);
+    this.continuations.push(resume);
   }
 
-  open(): void {
-    this.resolveOpened();
-  }
-
-  fail(error: unknown): void {
-    this.rejectOpened(error);
+  /** Resume every await of the batch (with `error` when the wait failed). */
+  release(error?: unknown): void {
+    for (const resume of this.continuations) resume(error);
   }
 }

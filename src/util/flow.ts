@@ -32,3 +32,26 @@ function step<T>(generator: Flow<T>, input: unknown, failed: boolean): Awaitable
     failed = false;
   }
 }
+
+/** A one-step flow of a single Awaitable, for `runFlow`. */
+export function* flowOf<T>(value: Awaitable<T>): Flow<T> {
+  return yield* wait(value);
+}
+
+/** Run a flow and hand its outcome to a callback: no promise at all when every step answered directly. */
+export function runFlow<T>(generator: Flow<T>, done: (error: unknown, value?: T) => void): void {
+  let result: Awaitable<T>;
+  try {
+    result = flow(generator);
+  } catch (error) {
+    return done(error ?? new Error("flow failed"));
+  }
+  if (isPromise(result)) {
+    result.then(
+      (value) => done(undefined, value),
+      (error: unknown) => done(error ?? new Error("flow failed")),
+    );
+  } else {
+    done(undefined, result);
+  }
+}
