@@ -1,6 +1,6 @@
 import type { Logger } from "../logging/index.js";
 import { isPromise, type Awaitable } from "../util/awaitable.js";
-import { flow, wait, type Flow } from "../util/flow.js";
+import { flow, type Flow } from "../util/flow.js";
 import type { InvocationRecord } from "./invocation-record.js";
 
 type RegisterFn = (records: InvocationRecord[], registrarId: string | null) => Awaitable<void>;
@@ -75,7 +75,7 @@ export class Registrar {
   private *writeFlow(batch: Batch): Flow<void> {
     for (const [registrarId, records] of batch) {
       try {
-        yield* wait(this.register(records, registrarId));
+        yield this.register(records, registrarId);
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));
         for (const r of records) this.failures.set(r.id, failure);

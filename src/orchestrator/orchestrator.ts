@@ -5,7 +5,7 @@ import type { InvocationRecord, Outcome } from "../invocation/invocation-record.
 import { InvocationStatus, isFinal, type HistoryEntry, type StatusRecord } from "../invocation/status.js";
 import type { Logger, SafeEmitter } from "../logging/index.js";
 import { isPromise, type Awaitable } from "../util/awaitable.js";
-import { flow, wait, type Flow } from "../util/flow.js";
+import { flow, type Flow } from "../util/flow.js";
 import type { Unsubscribe } from "./notifier.js";
 import { rankByWaiters } from "./priority.js";
 import { findWaitCycle } from "./wait-cycle.js";
@@ -38,11 +38,11 @@ export class Orchestrator {
   private *registerFlow(records: readonly InvocationRecord[], runnerId: string | null): Flow<void> {
     const at = Date.now();
     const ids = records.map((r) => r.id);
-    yield* wait(this.backend.stateBackend.saveInvocations(records));
-    yield* wait(this.store.register(records, runnerId, at));
+    yield this.backend.stateBackend.saveInvocations(records);
+    yield this.store.register(records, runnerId, at);
     this.emitStatus(ids, S.REGISTERED, runnerId, at);
     // Routed only once everything about the invocation is stored, so a claim always finds it.
-    yield* wait(this.backend.broker.route(ids));
+    yield this.backend.broker.route(ids);
     if (this.logger.isEnabled("debug")) {
       for (const r of records) {
         this.logger.debug(`REGISTERED ${r.taskId}`, { invocation: r.id, parent: r.parentId ?? undefined });
@@ -99,20 +99,20 @@ export class Orchestrator {
   }
 
   private *claimFlow(runnerId: string, max: number): Flow<InvocationRecord[]> {
-    const candidates = yield* wait(this.store.waitedOnRunnable(Math.max(max, PRIORITY_WINDOW)));
+    const candidates = (yield this.store.waitedOnRunnable(Math.max(max, PRIORITY_WINDOW))) as string[];
     const ranked = candidates.length > max ? yield* rankByWaiters(this.store, candidates) : candidates;
     const claimed = ranked.length
-      ? yield* wait(this.store.claim(ranked.slice(0, max), runnerId, Date.now()))
+      ? ((yield this.store.claim(ranked.slice(0, max), runnerId, Date.now())) as string[])
       : [];
     while (claimed.length < max) {
-      const ids = yield* wait(this.backend.broker.retrieve(max - claimed.length));
+      const ids = (yield this.backend.broker.retrieve(max - claimed.length)) as string[];
       if (ids.length === 0) break;
       // Stale and duplicate queue entries (already claimed through the wait graph) are skipped here.
-      for (const id of yield* wait(this.store.claim(ids, runnerId, Date.now()))) claimed.push(id);
+      for (const id of (yield this.store.claim(ids, runnerId, Date.now())) as string[]) claimed.push(id);
     }
     if (claimed.length === 0) return [];
     this.emitStatus(claimed, S.PENDING, runnerId, Date.now());
-    return yield* wait(this.backend.stateBackend.getInvocations(claimed));
+    return (yield this.backend.stateBackend.getInvocations(claimed)) as InvocationRecord[];
   }
 
   /**
@@ -129,13 +129,13 @@ export class Orchestrator {
     waitedIds: readonly string[],
     runnerId: string,
   ): Flow<string[] | undefined> {
-    yield* wait(this.store.addWaits(waiterId, waitedIds));
+    yield this.store.addWaits(waiterId, waitedIds);
     const cycle = yield* findWaitCycle(this.store, waiterId, waitedIds);
     if (cycle) {
-      yield* wait(this.store.removeWaitsOf(waiterId));
+      yield this.store.removeWaitsOf(waiterId);
       return cycle;
     }
-    yield* wait(this.transition(waiterId, S.PAUSED, runnerId));
+    yield this.transition(waiterId, S.PAUSED, runnerId);
     return undefined;
   }
 
@@ -178,8 +178,8 @@ export class Orchestrator {
   }
 
   private *finishFlow(id: string, outcome: Outcome, runnerId: string): Flow<void> {
-    yield* wait(this.backend.stateBackend.setOutcome(id, outcome));
-    yield* wait(this.transition(id, outcome.ok ? S.SUCCESS : S.FAILED, runnerId, { clearWaits: true }));
+    yield this.backend.stateBackend.setOutcome(id, outcome);
+    yield this.transition(id, outcome.ok ? S.SUCCESS : S.FAILED, runnerId, { clearWaits: true });
     this.backend.notifier.publishFinal(id);
   }
 

@@ -1,4 +1,4 @@
-import { wait, type Flow } from "../util/flow.js";
+import { type Flow } from "../util/flow.js";
 import type { OrchestratorStore } from "./orchestrator-store.js";
 
 /** Upper bound on the invocations counted per candidate: enough to order, cheap on huge graphs. */
@@ -21,7 +21,7 @@ function* countWaiters(store: Pick<OrchestratorStore, "waitersOf">, id: string):
   const seen = new Set<string>([id]);
   let frontier = [id];
   while (frontier.length > 0 && seen.size <= COUNT_CAP) {
-    const edges = yield* wait(store.waitersOf(frontier));
+    const edges = (yield store.waitersOf(frontier)) as Map<string, string[]>;
     const next: string[] = [];
     for (const waiters of edges.values()) {
       for (const w of waiters) {

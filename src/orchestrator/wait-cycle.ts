@@ -1,4 +1,4 @@
-import { wait, type Flow } from "../util/flow.js";
+import { type Flow } from "../util/flow.js";
 import type { OrchestratorStore } from "./orchestrator-store.js";
 
 /**
@@ -21,7 +21,7 @@ export function* findWaitCycle(
     }
   }
   while (frontier.length > 0) {
-    const edges = yield* wait(store.waitingFor(frontier));
+    const edges = (yield store.waitingFor(frontier)) as Map<string, string[]>;
     const next: string[] = [];
     for (const [from, targets] of edges) {
       for (const to of targets) {

@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import { RunnerError, WaitCycleError } from "../errors/errors.js";
 import { executionStorage } from "../invocation/context.js";
 import type { InvocationRecord } from "../invocation/invocation-record.js";
-import { InvocationStatus, isFinal } from "../invocation/status.js";
+import { InvocationStatus, isFinal, type StatusRecord } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
 import { isPromise } from "../util/awaitable.js";
-import { flow, flowOf, runFlow, wait, type Flow } from "../util/flow.js";
+import { flow, flowOf, runFlow, type Flow } from "../util/flow.js";
 import { Execution, type SuspendHost } from "./execution.js";
 import { RunnerCls, type Runner } from "./runner.js";
-import type { RunnerHost } from "./runner-host.js";
+import type { PreparedInvocation, RunnerHost } from "./runner-host.js";
 import { StopSignal } from "./stop-signal.js";
 
 const S = InvocationStatus;
@@ -142,7 +142,7 @@ export class ThreadRunner implements Runner, SuspendHost {
       }
       if (this.state !== "running" || this.resuming > 0) return;
       const free = this.slots - this.occupied;
-      const claimed = yield* wait(this.host.orchestrator.claim(this.id, free));
+      const claimed = (yield this.host.orchestrator.claim(this.id, free)) as InvocationRecord[];
       if (this.state !== "running") return void this.release(claimed.map((r) => r.id));
       for (const record of claimed) this.start(record);
       if (claimed.length < free) return;
@@ -152,7 +152,7 @@ export class ThreadRunner implements Runner, SuspendHost {
   private *grantSlot({ execution, grant }: Resumed): Flow<void> {
     this.occupied++;
     try {
-      yield* wait(this.host.orchestrator.transition(execution.id, S.RUNNING, this.id));
+      yield this.host.orchestrator.transition(execution.id, S.RUNNING, this.id);
     } catch (error) {
       this.occupied--;
       this.logger.warn("Could not resume invocation; it was taken over", { invocation: execution.id, error });
@@ -208,26 +208,23 @@ export class ThreadRunner implements Runner, SuspendHost {
   /** Prepare and move to RUNNING; undefined when it must not run here (failed to prepare, stopping). */
   private *beginFlow(record: InvocationRecord): Flow<Execution | undefined> {
     const orchestrator = this.host.orchestrator;
-    let prepared;
+    let prepared: PreparedInvocation;
     try {
-      prepared = yield* wait(
-        this.host.prepare(record, this.executions.get(record.parentId ?? "")?.invocation),
-      );
+      const parent = this.executions.get(record.parentId ?? "")?.invocation;
+      prepared = (yield this.host.prepare(record, parent)) as PreparedInvocation;
     } catch (error) {
       this.logger.error(`Cannot run invocation: ${(error as Error).message}`, { invocation: record.id });
-      yield* wait(orchestrator.transition(record.id, S.RUNNING, this.id));
-      yield* wait(
-        orchestrator.finish(record.id, this.host.outcomeOf(record.taskId, { ok: false, error }), this.id),
-      );
+      yield orchestrator.transition(record.id, S.RUNNING, this.id);
+      yield orchestrator.finish(record.id, this.host.outcomeOf(record.taskId, { ok: false, error }), this.id);
       return undefined;
     }
     if (this.state !== "running") {
-      yield* wait(this.release([record.id]));
+      yield this.release([record.id]);
       return undefined;
     }
     const execution = new Execution(prepared.handle, this.id, this.logger, this, prepared.call);
     this.executions.set(record.id, execution);
-    yield* wait(orchestrator.transition(record.id, S.RUNNING, this.id));
+    yield orchestrator.transition(record.id, S.RUNNING, this.id);
     if (this.logger.isEnabled("debug")) execution.logger.debug("RUNNING");
     return execution;
   }
@@ -270,11 +267,11 @@ export class ThreadRunner implements Runner, SuspendHost {
   /** Pause on the unfinished ones among `ids` and free the slot; returns them, or undefined if none. */
   private *pauseFlow(execution: Execution, ids: string[]): Flow<string[] | undefined> {
     const orchestrator = this.host.orchestrator;
-    if (!this.host.registrar.idle) yield* wait(this.host.registrar.settled()); // waited ids are stored first
-    const records = yield* wait(orchestrator.statuses(ids));
+    if (!this.host.registrar.idle) yield this.host.registrar.settled(); // waited ids are stored first
+    const records = (yield orchestrator.statuses(ids)) as (StatusRecord | undefined)[];
     const open = ids.filter((_, i) => !isFinal(records[i]?.status ?? S.REGISTERED));
     if (open.length === 0) return undefined;
-    const cycle = yield* wait(orchestrator.pause(execution.id, open, this.id));
+    const cycle = (yield orchestrator.pause(execution.id, open, this.id)) as string[] | undefined;
     if (cycle) throw cycleError(execution, cycle);
     execution.pausedAt = performance.now();
     if (this.logger.isEnabled("debug")) execution.logger.debug(`PAUSED waiting for ${open.join(", ")}`);

@@ -1,17 +1,12 @@
 import { isPromise, type Awaitable } from "./awaitable.js";
 
 /**
- * Step functions written as generators: `const x = yield* wait(store.get(id))` reads like `await`, but
+ * Step functions written as generators: `const x = (yield store.get(id)) as X` reads like `await`, but
  * when every store answers directly (memory, better-sqlite3) the whole step runs synchronously and
- * costs no promise at all; the first real promise switches the rest of the step to async.
+ * costs no promise at all; the first real promise switches the rest of the step to async. (A typed
+ * `yield* wait(...)` helper would read better but allocates a generator per step on the hot path.)
  */
-// `any` as the type sent in: `wait()` is what gives each step its precise type.
 export type Flow<T> = Generator<unknown, T, any>;
-
-/** Inside a flow: wait for an Awaitable and get its value, typed. */
-export function* wait<T>(value: Awaitable<T>): Generator<Awaitable<T>, T, any> {
-  return (yield value) as T;
-}
 
 /** Run a flow: returns its result directly if it never met a promise, else a promise of it. */
 export function flow<T>(generator: Flow<T>): Awaitable<T> {
@@ -35,7 +30,7 @@ function step<T>(generator: Flow<T>, input: unknown, failed: boolean): Awaitable
 
 /** A one-step flow of a single Awaitable, for `runFlow`. */
 export function* flowOf<T>(value: Awaitable<T>): Flow<T> {
-  return yield* wait(value);
+  return (yield value) as T;
 }
 
 /** Run a flow and hand its outcome to a callback: no promise at all when every step answered directly. */
