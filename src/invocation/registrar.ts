@@ -4,6 +4,7 @@ import { flow, type Flow } from "../util/flow.js";
 import type { InvocationRecord } from "./invocation-record.js";
 
 type RegisterFn = (records: InvocationRecord[], registrarId: string | null) => Awaitable<void>;
+/** Records of one tick, grouped by who registered them (usually all by one). */
 type Batch = Map<string | null, InvocationRecord[]>;
 
 /**
@@ -25,14 +26,18 @@ export class Registrar {
   ) {}
 
   add(record: InvocationRecord, registrarId: string | null): void {
+    if (!this.scheduled) {
+      this.scheduled = true;
+      this.batch = new Map([[registrarId, [record]]]);
+      queueMicrotask(this.flushNow);
+      return;
+    }
     const list = this.batch.get(registrarId);
     if (list) list.push(record);
     else this.batch.set(registrarId, [record]);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      queueMicrotask(() => this.flush());
-    }
   }
+
+  private readonly flushNow = () => this.flush();
 
   /** Nothing waits to be written: every registration made so far is stored (or has failed). */
   get idle(): boolean {
@@ -53,7 +58,6 @@ export class Registrar {
 
   private flush(): void {
     const batch = this.batch;
-    this.batch = new Map();
     this.scheduled = false;
     this.batchWritten = undefined;
     if (this.writing > 0) {

@@ -8,12 +8,13 @@ import {
   type StatusRecord,
 } from "../../invocation/status.js";
 import type { NewStatus, OrchestratorStore } from "../../orchestrator/orchestrator-store.js";
+import { CompactHistory } from "./compact-history.js";
 import { MemoryTable, type MemoryRow } from "./memory-table.js";
 import { MemoryWaitGraph } from "./memory-wait-graph.js";
 
 interface Entry {
   status: StatusRecord;
-  readonly history: HistoryEntry[];
+  readonly history: number[];
 }
 
 /** A row that the orchestrator store has registered. */
@@ -23,6 +24,7 @@ type RegisteredRow = MemoryRow & Entry;
 export class MemoryOrchestratorStore implements OrchestratorStore {
   private readonly graph = new MemoryWaitGraph();
   private seq = 0;
+  private readonly histories = new CompactHistory();
 
   constructor(private readonly table = new MemoryTable()) {}
 
@@ -36,7 +38,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
       const row = this.table.row(item.id);
       row.status = { status: INITIAL_STATUS, owner: null, at };
       row.taskId = item.taskId;
-      row.history = [{ status: INITIAL_STATUS, runnerId, at, seq: ++this.seq }];
+      row.history = this.histories.start(INITIAL_STATUS, runnerId, at, ++this.seq);
     }
   }
 
@@ -77,7 +79,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
   ): StatusRecord {
     const record = transition(id, entry.status, to, runnerId, at);
     entry.status = record;
-    entry.history.push({ status: to, runnerId, at, seq: ++this.seq });
+    this.histories.append(entry.history, to, runnerId, at, ++this.seq);
     return record;
   }
 
@@ -90,7 +92,8 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
   }
 
   getHistory(id: string): HistoryEntry[] {
-    return [...(this.entry(id)?.history ?? [])];
+    const history = this.entry(id)?.history;
+    return history ? this.histories.read(history) : [];
   }
 
   findByStatus(statuses: readonly InvocationStatus[], taskId?: string): string[] {

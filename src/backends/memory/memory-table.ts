@@ -1,5 +1,5 @@
 import type { InvocationRecord, Outcome } from "../../invocation/invocation-record.js";
-import type { HistoryEntry, StatusRecord } from "../../invocation/status.js";
+import type { StatusRecord } from "../../invocation/status.js";
 
 /** Everything the memory backend knows about one invocation, in one place (one map lookup). */
 export interface MemoryRow {
@@ -10,7 +10,8 @@ export interface MemoryRow {
   /** Set by the orchestrator store. */
   status: StatusRecord | undefined;
   taskId: string | undefined;
-  history: HistoryEntry[] | undefined;
+  /** Flat entries, see compact-history.ts. */
+  history: number[] | undefined;
 }
 
 /**
@@ -19,13 +20,22 @@ export interface MemoryRow {
  */
 export class MemoryTable {
   readonly rows = new Map<string, MemoryRow>();
+  // Consecutive operations mostly touch the same invocation: skip the map for those.
+  private lastId: string | undefined;
+  private lastRow: MemoryRow | undefined;
 
   get(id: string): MemoryRow | undefined {
-    return this.rows.get(id);
+    if (id === this.lastId) return this.lastRow;
+    const row = this.rows.get(id);
+    if (row) {
+      this.lastId = id;
+      this.lastRow = row;
+    }
+    return row;
   }
 
   row(id: string): MemoryRow {
-    let row = this.rows.get(id);
+    let row = this.get(id);
     if (!row) {
       row = {
         record: undefined,
@@ -42,6 +52,8 @@ export class MemoryTable {
 
   /** Clear some fields of every row (one component's purge), dropping rows left empty. */
   clear(fields: readonly (keyof MemoryRow)[]): void {
+    this.lastId = undefined;
+    this.lastRow = undefined;
     for (const [id, row] of this.rows) {
       for (const field of fields) row[field] = undefined;
       if (!row.record && !row.status && !row.outcome && !row.children) this.rows.delete(id);
