@@ -72,3 +72,43 @@ export class NoRunnerError extends TynencError {
 export class InvocationKilledError extends TynencError {
   override readonly code = "INVOCATION_KILLED";
 }
+
+/**
+ * Thrown by a task to ask for another attempt, optionally after `delayMs` (else the task's backoff).
+ * Counts against `maxRetries`.
+ */
+export class RetryError extends TynencError {
+  override readonly code = "RETRY_REQUESTED";
+  constructor(
+    message = "The task asked to be retried",
+    readonly delayMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Thrown by a task (or wrapping another error as `cause`) to fail at once, whatever `retryFor` says. */
+export class NonRetryableError extends TynencError {
+  override readonly code = "NON_RETRYABLE";
+}
+
+/** The invocation was cancelled (`invocation.cancel()`, or its waiting parent was cancelled). */
+export class CancelledError extends TynencError {
+  override readonly code = "CANCELLED";
+}
+
+/** The invocation ran longer than its task's `timeoutMs`. */
+export class TimeoutError extends TynencError {
+  override readonly code = "TIMEOUT";
+}
+
+/** Running concurrency dropped the invocation (`rerouteOnConcurrencyControl: false`). */
+export class ConcurrencyControlledError extends TynencError {
+  override readonly code = "CONCURRENCY_CONTROLLED";
+}
+
+/** The invocation finished and was purged by retention: its status and result are gone. */
+export class InvocationPurgedError extends TynencError {
+  override readonly code = "INVOCATION_PURGED";
+}
