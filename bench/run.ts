@@ -92,11 +92,28 @@ function memorySection(): void {
   );
 }
 
+function retentionSection(): void {
+  console.log("\n## 1,000,000 trivial invocations with the default retention, fresh process");
+  const script = fileURLToPath(new URL("./million.js", import.meta.url));
+  const out = execFileSync(process.execPath, ["--expose-gc", script], { encoding: "utf8" });
+  const m = JSON.parse(out) as {
+    ms: number;
+    kept: number;
+    retentionMaxFinished: number;
+    rssMiB: number;
+    peakRssMiB: number;
+  };
+  line("wall time", `${(m.ms / 1000).toFixed(1)} s (${Math.round((1e6 / m.ms) * 1000)} invocations/s)`);
+  line("finished invocations kept", `${m.kept} (retentionMaxFinished ${m.retentionMaxFinished})`);
+  line("RSS at the end / peak", `${m.rssMiB.toFixed(0)} MiB / ${m.peakRssMiB.toFixed(0)} MiB`);
+}
+
 console.log(
   `tynenc bench — Node ${process.version}, ${availableParallelism()} CPUs, memory backend, ThreadRunner`,
 );
 await fibSection();
 await trivialSection();
 memorySection();
+retentionSection();
 console.log("\n## serializer (ns/op, serialize + deserialize)");
 await runSerializerBench();

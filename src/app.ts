@@ -117,7 +117,12 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   }
 
   get orchestrator(): Orchestrator {
-    return (this.orchestratorInstance ??= new Orchestrator(this.backend, this.logger, this.events));
+    return (this.orchestratorInstance ??= new Orchestrator(
+      this.backend,
+      this.logger,
+      this.events,
+      () => this.conf,
+    ));
   }
 
   get notifier() {

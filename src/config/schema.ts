@@ -81,6 +81,16 @@ export const APP_FIELDS = {
     default: 30000,
     doc: "An invocation PENDING for longer than this is recovered and re-queued.",
   }),
+  retentionMs: durationMsField({
+    default: 86_400_000,
+    doc: "Finished invocations (status, history, result) are purged once they have been final this long.",
+  }),
+  retentionMaxFinished: intField({
+    min: 1,
+    max: 1_000_000_000,
+    default: 10_000,
+    doc: "At most this many finished invocations are kept; the oldest-finished are purged first.",
+  }),
 } as const satisfies Schema;
 
 export type AppConfigValues = ValuesOf<typeof APP_FIELDS>;
@@ -91,7 +101,27 @@ export const TASK_FIELDS = {
   maxRetries: intField({
     min: 0,
     default: 0,
-    doc: "Times an invocation that fails with a retriable error is run again before it is FAILED.",
+    doc: "Times an invocation that throws RetryError or an error in the task's retryFor option is run again (same id) before it is FAILED.",
+  }),
+  retryBackoff: enumField({
+    values: ["fixed", "exponential"],
+    default: "exponential",
+    doc: "How the delay before each retry grows: fixed waits retryDelayMs every time, exponential doubles it per retry.",
+  }),
+  retryDelayMs: durationMsField({
+    // The longest setTimeout: Node fires a longer one at once (after a TimeoutOverflowWarning).
+    max: 2 ** 31 - 1,
+    default: 1000,
+    doc: "Delay before the first retry (before every retry when retryBackoff is fixed).",
+  }),
+  retryMaxDelayMs: durationMsField({
+    max: 2 ** 31 - 1, // the longest setTimeout, as for retryDelayMs
+    default: 60000,
+    doc: "Longest delay before a retry: caps the exponential growth, and jitter stays below it too.",
+  }),
+  retryJitter: booleanField({
+    default: true,
+    doc: "Pick each retry delay at random in [delay/2, delay] so invocations that failed together do not retry in lockstep.",
   }),
 } as const satisfies Schema;
 

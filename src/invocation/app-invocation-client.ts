@@ -1,4 +1,4 @@
-import { InvocationNotFoundError, NoRunnerError } from "../errors/errors.js";
+import { InvocationPurgedError, NoRunnerError } from "../errors/errors.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
 import type { Invocation, InvocationClient } from "./invocation.js";
 import { isPromise, type Awaitable } from "../util/awaitable.js";
@@ -23,13 +23,15 @@ export class AppInvocationClient implements InvocationClient {
   async status(invocation: Invocation<unknown>): Promise<InvocationStatus> {
     await this.ensureRegistered(invocation.id);
     const record = await this.host.orchestrator.status(invocation.id);
-    if (!record) throw notFound(invocation.id);
+    if (!record) throw purged(invocation.id);
     return record.status;
   }
 
   async history(invocation: Invocation<unknown>): Promise<HistoryEntry[]> {
     await this.ensureRegistered(invocation.id);
-    return this.host.orchestrator.history(invocation.id);
+    const history = await this.host.orchestrator.history(invocation.id);
+    if (history.length === 0) throw purged(invocation.id);
+    return history;
   }
 
   result<R>(invocation: Invocation<R>): Promise<R> {
@@ -48,7 +50,9 @@ export class AppInvocationClient implements InvocationClient {
     const deliver = () => this.deliver(id, promise);
     const found = this.host.orchestrator.status(id);
     const check = (record: StatusRecord | undefined) => {
-      if (record && isFinal(record.status)) deliver();
+      // Registered (the registrar is idle and did not fail) yet unknown: retention purged it.
+      if (!record) promise.settle({ ok: false, error: purged(id) });
+      else if (isFinal(record.status)) deliver();
       else this.host.orchestrator.whenAllFinal([id], deliver);
     };
     if (isPromise(found)) found.then(check, (error: unknown) => promise.settle({ ok: false, error }));
@@ -73,6 +77,8 @@ export class AppInvocationClient implements InvocationClient {
   }
 }
 
-function notFound(id: string): InvocationNotFoundError {
-  return new InvocationNotFoundError(`No invocation with id ${id} is known to this app's backend`);
+function purged(id: string): InvocationPurgedError {
+  return new InvocationPurgedError(
+    `Invocation ${id} is no longer in the backend: it finished and retention purged its status and result (raise retentionMaxFinished or retentionMs to keep finished invocations longer)`,
+  );
 }

@@ -50,5 +50,12 @@ export interface OrchestratorStore {
   /** Up to `limit` invocations that others wait for, that wait for nothing and are runnable. */
   waitedOnRunnable(limit: number): Awaitable<string[]>;
 
+  /**
+   * Retention: forget finished invocations (status and history) that became final before `olderThan`
+   * (epoch ms), and all but the `keepNewest` most recently finished. Returns the ids forgotten, so the
+   * state backend can drop their records and results too.
+   */
+  purgeFinished(olderThan: number, keepNewest: number): Awaitable<string[]>;
+
   purge(): Awaitable<void>;
 }

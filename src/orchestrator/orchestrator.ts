@@ -2,7 +2,13 @@ import type { Backend } from "../backends/backend.js";
 import { InvocationNotFoundError } from "../errors/errors.js";
 import type { TynencEvents } from "../events.js";
 import type { InvocationRecord, Outcome } from "../invocation/invocation-record.js";
-import { InvocationStatus, isFinal, type HistoryEntry, type StatusRecord } from "../invocation/status.js";
+import {
+  FINAL_STATUSES,
+  InvocationStatus,
+  isFinal,
+  type HistoryEntry,
+  type StatusRecord,
+} from "../invocation/status.js";
 import type { Logger, SafeEmitter } from "../logging/index.js";
 import { isPromise, type Awaitable } from "../util/awaitable.js";
 import { flow, type Flow } from "../util/flow.js";
@@ -15,16 +21,29 @@ const S = InvocationStatus;
 /** Candidates fetched from the wait graph per claim, so the ranking sees more than it hands out. */
 const PRIORITY_WINDOW = 64;
 
+/** Retention runs once per this many finished invocations: cheap, and no timer in an idle process. */
+const PURGE_EVERY = 1000;
+
+export interface RetentionPolicy {
+  /** Finished invocations older than this (ms since final) are purged. */
+  readonly retentionMs: number;
+  /** At most this many finished invocations are kept. */
+  readonly retentionMaxFinished: number;
+}
+
 /**
  * The core of orchestration, written once over the backend interfaces: registration, the claim order,
  * pause and resume, finishing, killing. Backends only store; every rule lives here or in status.ts.
  * Store calls use `isPromise(r) ? await r : r` so in-process stores cost no extra promise.
  */
 export class Orchestrator {
+  private finishedSincePurge = 0;
+
   constructor(
     private readonly backend: Backend,
     private readonly logger: Logger,
     private readonly events: SafeEmitter<TynencEvents>,
+    private readonly retention: () => RetentionPolicy,
   ) {}
 
   private get store() {
@@ -55,7 +74,7 @@ export class Orchestrator {
     const record = await this.backend.stateBackend.getInvocation(id);
     if (!record) {
       throw new InvocationNotFoundError(
-        `No invocation with id ${id} in backend "${this.backend.name}"; it may belong to another app or backend, or have been purged`,
+        `No invocation with id ${id} in backend "${this.backend.name}": it belongs to another app or backend, or it finished and retention purged it (see retentionMs, retentionMaxFinished)`,
       );
     }
     return record;
@@ -181,6 +200,30 @@ export class Orchestrator {
     yield this.backend.stateBackend.setOutcome(id, outcome);
     yield this.transition(id, outcome.ok ? S.SUCCESS : S.FAILED, runnerId, { clearWaits: true });
     this.backend.notifier.publishFinal(id);
+    if (++this.finishedSincePurge >= PURGE_EVERY) {
+      this.finishedSincePurge = 0;
+      yield* this.purgeFlow();
+    }
+  }
+
+  /** Ids of the finished invocations still kept (for monitoring and tests). */
+  findFinished(): Awaitable<string[]> {
+    return this.store.findByStatus(FINAL_STATUSES);
+  }
+
+  /** Apply retention now: forget finished invocations beyond the configured age and count. */
+  purgeFinished(): Awaitable<string[]> {
+    return flow(this.purgeFlow());
+  }
+
+  private *purgeFlow(): Flow<string[]> {
+    const { retentionMs, retentionMaxFinished } = this.retention();
+    const ids = (yield this.store.purgeFinished(Date.now() - retentionMs, retentionMaxFinished)) as string[];
+    if (ids.length === 0) return ids;
+    yield this.backend.stateBackend.deleteInvocations(ids);
+    if (this.logger.isEnabled("debug"))
+      this.logger.debug(`Retention purged ${ids.length} finished invocation(s)`);
+    return ids;
   }
 
   /** Runner shutdown: KILLED then REROUTED and back in the queue for another runner. */

@@ -269,7 +269,8 @@ export class ThreadRunner implements Runner, SuspendHost {
     const orchestrator = this.host.orchestrator;
     if (!this.host.registrar.idle) yield this.host.registrar.settled(); // waited ids are stored first
     const records = (yield orchestrator.statuses(ids)) as (StatusRecord | undefined)[];
-    const open = ids.filter((_, i) => !isFinal(records[i]?.status ?? S.REGISTERED));
+    // Unknown once registrations are written means purged by retention: finished, nothing to wait for.
+    const open = ids.filter((_, i) => records[i] !== undefined && !isFinal(records[i].status));
     if (open.length === 0) return undefined;
     const cycle = (yield orchestrator.pause(execution.id, open, this.id)) as string[] | undefined;
     if (cycle) throw cycleError(execution, cycle);

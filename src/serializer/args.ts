@@ -44,8 +44,22 @@ export function encodeArgs(args: readonly unknown[], serializer: Serializer, tas
   return new LazyArgs(serialized, canonical);
 }
 
+/**
+ * The same call with another text (large arguments replaced by references): the args id still
+ * hashes the original arguments, so externalizing never changes which calls count as the same.
+ */
+export function withSerialized(encoded: EncodedArgs, serialized: string): EncodedArgs {
+  if (serialized === encoded.serialized) return encoded;
+  return {
+    serialized,
+    get argsId() {
+      return encoded.argsId;
+    },
+  };
+}
+
 /** `crypto.hash` (Node >= 20.12) is a one-shot several times faster than `createHash`; older 20.x lacks it. */
-const sha256Hex: (text: string) => string =
+export const sha256Hex: (text: string) => string =
   typeof crypto.hash === "function"
     ? (text) => crypto.hash("sha256", text, "hex")
     : (text) => crypto.createHash("sha256").update(text).digest("hex");

@@ -27,6 +27,13 @@ export const EnvelopeKind = {
 } as const;
 export type EnvelopeKind = (typeof EnvelopeKind)[keyof typeof EnvelopeKind];
 
+/**
+ * A large value stored once in the data store: `{"$tyn":"ref","v":"<sha256 of its text>"}`. It only
+ * ever stands for a whole argument or a whole result and is resolved (src/data-store/large-values.ts)
+ * before the text reaches the serializer, so it is not an `EnvelopeKind` the decoder rebuilds.
+ */
+export const REF_KIND = "ref";
+
 export interface Envelope {
   [TAG]: EnvelopeKind;
   v?: unknown;

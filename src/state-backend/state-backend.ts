@@ -16,6 +16,8 @@ export interface StateBackend {
   /** Record the outcome; written before the final status, so a final invocation always has one. */
   setOutcome(id: string, outcome: Outcome): Awaitable<void>;
   getOutcome(id: string): Awaitable<Outcome | undefined>;
+  /** Drop the records and outcomes of these invocations (retention). */
+  deleteInvocations(ids: readonly string[]): Awaitable<void>;
   /** Wipe everything of this app. */
   purge(): Awaitable<void>;
 }

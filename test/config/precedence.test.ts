@@ -31,6 +31,8 @@ void describe("precedence: defaults < file < code < env < assignment", () => {
       heartbeatIntervalMs: 5000,
       runnerDeadAfterMs: 60000,
       maxPendingMs: 30000,
+      retentionMs: 86_400_000,
+      retentionMaxFinished: 10_000,
     });
     assert.deepEqual(conf.sourceOf("maxParallelSlots"), { source: "default", detail: "" });
   });

@@ -67,10 +67,19 @@ void describe("task config precedence: default < file section < app.task options
   void it("has typed properties and describe()", () => {
     const task = appWithFile(undefined).conf.taskConfig("fib", {});
     expectTypeOf<TaskConfig["maxRetries"]>().toEqualTypeOf<number>();
-    assert.deepEqual(task.describe(), [
-      { field: "maxRetries", value: 0, source: "default", detail: "", doc: TASK_FIELDS.maxRetries.doc },
-    ]);
-    assert.deepEqual(task.toJSON(), { maxRetries: 0 });
+    assert.deepEqual(task.describe()[0], {
+      field: "maxRetries",
+      value: 0,
+      source: "default",
+      detail: "",
+      doc: TASK_FIELDS.maxRetries.doc,
+    });
+    assert.deepEqual(
+      task.describe().map((row) => row.field),
+      Object.keys(TASK_FIELDS),
+    );
+    assert.equal(task.toJSON().maxRetries, 0);
+    assert.deepEqual(Object.keys(task.toJSON()), Object.keys(TASK_FIELDS));
   });
 });
 

@@ -2,11 +2,19 @@ import { brokerCases } from "./broker.case.js";
 import type { BackendFactory } from "./harness.js";
 import { notifierCases } from "./notifier.case.js";
 import { orchestratorStoreCases } from "./orchestrator-store.case.js";
+import { retentionCases } from "./retention.case.js";
 import { stateBackendCases } from "./state-backend.case.js";
 import { waitGraphCases } from "./wait-graph.case.js";
 
 export type { BackendFactory } from "./harness.js";
-export { brokerCases, notifierCases, orchestratorStoreCases, stateBackendCases, waitGraphCases };
+export {
+  brokerCases,
+  notifierCases,
+  orchestratorStoreCases,
+  retentionCases,
+  stateBackendCases,
+  waitGraphCases,
+};
 
 /**
  * Declares the whole behaviour suite of DESIGN §7 for one backend. `makeBackend` must return a fresh,
@@ -19,4 +27,5 @@ export function runConformance(name: string, makeBackend: BackendFactory): void 
   waitGraphCases(name, makeBackend);
   stateBackendCases(name, makeBackend);
   notifierCases(name, makeBackend);
+  retentionCases(name, makeBackend);
 }

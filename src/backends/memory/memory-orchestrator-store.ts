@@ -2,6 +2,7 @@ import { InvocationNotFoundError } from "../../errors/errors.js";
 import {
   INITIAL_STATUS,
   InvocationStatus,
+  isFinal,
   isRunnable,
   transition,
   type HistoryEntry,
@@ -9,6 +10,7 @@ import {
 } from "../../invocation/status.js";
 import type { NewStatus, OrchestratorStore } from "../../orchestrator/orchestrator-store.js";
 import { CompactHistory } from "./compact-history.js";
+import { FinishedQueue } from "./finished-queue.js";
 import { MemoryTable, type MemoryRow } from "./memory-table.js";
 import { MemoryWaitGraph } from "./memory-wait-graph.js";
 
@@ -25,6 +27,8 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
   private readonly graph = new MemoryWaitGraph();
   private seq = 0;
   private readonly histories = new CompactHistory();
+  /** Finished invocations in the order they finished, for retention. */
+  private readonly finished = new FinishedQueue();
 
   constructor(private readonly table = new MemoryTable()) {}
 
@@ -80,6 +84,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     const record = transition(id, entry.status, to, runnerId, at);
     entry.status = record;
     this.histories.append(entry.history, to, runnerId, at, ++this.seq);
+    if (isFinal(to)) this.finished.push(id, at);
     return record;
   }
 
@@ -140,7 +145,19 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     return out;
   }
 
+  purgeFinished(olderThan: number, keepNewest: number): string[] {
+    const purged = this.finished.take(olderThan, keepNewest);
+    for (const id of purged) {
+      const row = this.table.get(id);
+      if (!row) continue;
+      // The whole row goes: the state backend of this bundle shares it.
+      this.table.delete(id);
+    }
+    return purged;
+  }
+
   purge(): void {
+    this.finished.clear();
     this.table.clear(["status", "taskId", "history"]);
     this.graph.clear();
   }

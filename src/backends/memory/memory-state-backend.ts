@@ -40,6 +40,17 @@ export class MemoryStateBackend implements StateBackend {
     return this.table.get(id)?.outcome;
   }
 
+  deleteInvocations(ids: readonly string[]): void {
+    for (const id of ids) {
+      const row = this.table.get(id);
+      if (!row) continue;
+      row.record = undefined;
+      row.outcome = undefined;
+      row.children = undefined;
+      if (!row.status) this.table.delete(id);
+    }
+  }
+
   purge(): void {
     this.table.clear(["record", "outcome", "children"]);
   }

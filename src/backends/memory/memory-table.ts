@@ -50,6 +50,14 @@ export class MemoryTable {
     return row;
   }
 
+  delete(id: string): void {
+    this.rows.delete(id);
+    if (id === this.lastId) {
+      this.lastId = undefined;
+      this.lastRow = undefined;
+    }
+  }
+
   /** Clear some fields of every row (one component's purge), dropping rows left empty. */
   clear(fields: readonly (keyof MemoryRow)[]): void {
     this.lastId = undefined;
