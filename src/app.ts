@@ -23,9 +23,20 @@ import { DummyRunner } from "./runner/dummy-runner.js";
 import type { Runner } from "./runner/runner.js";
 import type { PreparedInvocation, RunnerHost } from "./runner/runner-host.js";
 import { ThreadRunner } from "./runner/thread-runner.js";
-import { decodeArgs, decodeError, encodeArgs, encodeError, JsonSerializer } from "./serializer/index.js";
+import {
+  decodeArgs,
+  decodeError,
+  encodeArgs,
+  encodeError,
+  JsonSerializer,
+  type EncodedArgs,
+} from "./serializer/index.js";
+import { withSerialized } from "./serializer/args.js";
+import { LargeValues } from "./data-store/index.js";
 import type { AnyTask, Task, TaskFunction, TaskOf, TaskOptions } from "./task/task.js";
+import { InvocationGroup } from "./task/invocation-group.js";
 import { TaskLogger } from "./task/task-logger.js";
+import { retryOptionsFrom, validateRetryOptions } from "./retry/index.js";
 import { TaskRegistry } from "./task/task-registry.js";
 import { isPromise, type Awaitable } from "./util/awaitable.js";
 
@@ -51,6 +62,7 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   private backendInstance: Backend | undefined;
   private orchestratorInstance: Orchestrator | undefined;
   private runnerInstance: Runner | undefined;
+  private largeValuesInstance: LargeValues | undefined;
   private warnedNoRunner = false;
 
   constructor(options: TynencOptions = {}) {
@@ -84,10 +96,34 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     options?: TaskOptions,
   ): TaskOf<F> {
     const { id, fn, options: opts } = this.tasks.resolve(nameOrFn, fnOrOptions, options);
-    this.conf.taskConfig(id, without(opts, "name")); // validates task options now, not at first call
+    // Task settings are validated now, not at the first call.
+    const conf = this.conf.taskConfig(id, without(opts, ...CODE_ONLY_OPTIONS));
+    validateRetryOptions(
+      id,
+      { ...retryOptionsFrom(conf), retryFor: opts.retryFor },
+      {
+        maxRetriesSource: conf.sourceOf("maxRetries").source,
+      },
+    );
     const task = this.makeTask(id, fn, opts) as unknown as TaskOf<F>;
     this.tasks.add(task);
     return task;
+  }
+
+  /**
+   * A task that keeps the plain function's signature: calling it returns the result, not an invocation
+   * (it registers an invocation and awaits it). For adopting tynenc one function at a time.
+   */
+  directTask<F extends TaskFunction>(name: string, fn: F, options?: TaskOptions): F;
+  directTask<F extends TaskFunction>(fn: F, options?: TaskOptions): F;
+  directTask<F extends TaskFunction>(
+    nameOrFn: string | F,
+    fnOrOptions?: F | TaskOptions,
+    options?: TaskOptions,
+  ): F {
+    const task = this.task(nameOrFn as string, fnOrOptions as F, options);
+    const direct = (...args: Parameters<F>) => task(...args).result;
+    return Object.defineProperty(direct, "name", { value: task.id }) as unknown as F;
   }
 
   /** The task registered under `id`; throws UnknownTaskError naming the known ones. */
@@ -172,39 +208,60 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
 
   prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Awaitable<PreparedInvocation> {
     const task = this.tasks.get(record.taskId);
-    const args = decodeArgs(record.serializedArgs, this.serializer);
-    const make = (parent: Invocation<unknown> | null): PreparedInvocation => ({
-      handle: new Invocation<unknown>(record.id, task, args, parent, this.client),
-      taskId: task.id,
-      call: () => callTask(task, args, this.logger),
-    });
-    if (localParent || !record.parentId) return make(localParent ?? null);
+    const make = (text: string, parent: Invocation<unknown> | null): PreparedInvocation => {
+      const args = decodeArgs(text, this.serializer);
+      return {
+        handle: new Invocation<unknown>(record.id, task, args, parent, this.client),
+        taskId: task.id,
+        call: () => callTask(task, args, this.logger),
+      };
+    };
+    const text = this.largeValues.resolveArgs(record.serializedArgs);
+    if (!isPromise(text) && (localParent || !record.parentId)) return make(text, localParent ?? null);
     // The parent runs elsewhere (another runner, or it already finished): load its handle.
-    return this.getInvocation(record.parentId).then(make, () => make(null));
+    return Promise.resolve(text).then(async (resolved) => {
+      const parent = record.parentId ? await this.getInvocation(record.parentId).catch(() => null) : null;
+      return make(resolved, localParent ?? parent);
+    });
   }
 
   outcomeOf(taskId: string, result: { ok: true; value: unknown } | { ok: false; error: unknown }): Outcome {
     if (result.ok) {
       try {
-        return { ok: true, value: this.serializer.serialize(result.value, `result of task "${taskId}"`) };
+        const text = this.serializer.serialize(result.value, `result of task "${taskId}"`);
+        return { ok: true, value: this.externalizeResult(text) };
       } catch (error) {
         return this.outcomeOf(taskId, { ok: false, error });
       }
     }
-    return { ok: false, error: this.serializer.serialize(encodeError(result.error, this.serializer)) };
+    return {
+      ok: false,
+      error: this.externalizeResult(this.serializer.serialize(encodeError(result.error, this.serializer))),
+    };
+  }
+
+  private externalizeResult(text: string): string {
+    const threshold = this.conf.largeValueThresholdBytes;
+    if (threshold === 0 || text.length * 3 <= threshold) return text;
+    const stored = this.largeValues.externalizeResult(text);
+    return isPromise(stored) ? text : stored; // an async store keeps results inline for now
   }
 
   // ---- ClientHost ----
 
   decodeOutcome(id: string): Awaitable<unknown> {
     const found = this.orchestrator.outcome(id);
-    return isPromise(found) ? found.then((o) => this.decode(id, o)) : this.decode(id, found);
+    return isPromise(found) ? found.then(async (o) => this.decode(id, o)) : this.decode(id, found);
   }
 
-  private decode(id: string, outcome: Outcome | undefined): unknown {
+  private decode(id: string, outcome: Outcome | undefined): Awaitable<unknown> {
     if (!outcome) throw new RunnerError(`Invocation ${id} is final but has no stored result or error`);
-    if (outcome.ok) return this.serializer.deserialize(outcome.value);
-    throw decodeError(this.serializer.deserialize(outcome.error) as never, this.serializer);
+    const text = this.largeValues.resolveResult(outcome.ok ? outcome.value : outcome.error);
+    const read = (resolved: string) => {
+      if (outcome.ok) return this.serializer.deserialize(resolved);
+      throw decodeError(this.serializer.deserialize(resolved) as never, this.serializer);
+    };
+    return isPromise(text) ? text.then(read) : read(text);
   }
 
   cannotRunReason(): string | undefined {
@@ -227,12 +284,15 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   private makeTask(id: string, fn: TaskFunction, options: TaskOptions): AnyTask {
     const logger = new TaskLogger(this.logger.child({ task: id }));
     const call = (...args: unknown[]): Invocation<unknown> => this.call(task, args, fn);
+    const parallelize = (argsList: Iterable<unknown[]>) =>
+      new InvocationGroup(Array.from(argsList, (args) => this.call(task, args, fn)));
     const task = Object.defineProperties(call, {
       id: { value: id, enumerable: true },
       name: { value: id },
       logger: { value: logger },
       fn: { value: fn },
       options: { value: Object.freeze({ ...options }) },
+      parallelize: { value: parallelize },
     }) as unknown as AnyTask;
     return task;
   }
@@ -241,7 +301,7 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     if (this.conf.devModeForceSyncTasks) {
       return this.devMode.call(task, args, (copied) => callTask(task, copied, this.logger, fn));
     }
-    const encoded = encodeArgs(args, this.serializer, task.id);
+    const encoded = this.externalize(task, encodeArgs(args, this.serializer, task.id));
     const scope = currentExecution();
     const parent = scope?.invocation ?? null;
     const record = new NewInvocationRecord(
@@ -253,6 +313,27 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     );
     this.registrar.add(record, scope?.runnerId ?? null);
     return new Invocation(record.id, task, args, parent, this.client);
+  }
+
+  /** Arguments above largeValueThresholdBytes go to the data store once, by content hash. */
+  private externalize(task: AnyTask, encoded: EncodedArgs): EncodedArgs {
+    const threshold = this.conf.largeValueThresholdBytes;
+    if (threshold === 0 || encoded.serialized.length * 3 <= threshold) return encoded; // at most 3 UTF-8 bytes per UTF-16 unit
+    const inline = task.options.inlineArgs ? new Set(task.options.inlineArgs) : undefined;
+    const result = this.largeValues.externalizeArgs(encoded.serialized, inline);
+    if (isPromise(result)) {
+      throw new ConfigError(
+        `Backend "${this.backend.name}" stores large values asynchronously, which calls cannot wait for yet; raise largeValueThresholdBytes or set it to 0`,
+      );
+    }
+    return withSerialized(encoded, result.serialized);
+  }
+
+  /** Large values of this app's backend (made on first use). */
+  get largeValues(): LargeValues {
+    return (this.largeValuesInstance ??= new LargeValues(this.backend.dataStore, {
+      thresholdBytes: this.conf.largeValueThresholdBytes,
+    }));
   }
 
   private makeLogger(user: LoggerLike | undefined): Logger {
@@ -319,9 +400,12 @@ function callTask(
   return Promise.resolve(returned);
 }
 
-function without(options: TaskOptions, key: string): Record<string, unknown> {
+/** Task options that are not settings (functions, classes, lists): never read from files or env. */
+const CODE_ONLY_OPTIONS = ["name", "retryFor", "inlineArgs"] as const;
+
+function without(options: TaskOptions, ...keys: readonly string[]): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...options };
-  delete copy[key];
+  for (const key of keys) delete copy[key];
   return copy;
 }
 

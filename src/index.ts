@@ -1,6 +1,10 @@
 export { Tynenc, type TynencOptions } from "./app.js";
 export type { Task, TaskOptions, TaskFunction, TaskOf, AnyTask } from "./task/task.js";
 export { Invocation } from "./invocation/invocation.js";
+export { InvocationGroup, type GroupOutcome } from "./task/invocation-group.js";
+export type { DataStore } from "./data-store/data-store.js";
+export { LargeValues } from "./data-store/index.js";
+export type { ErrorClass } from "./retry/index.js";
 export {
   InvocationStatus,
   STATUS_TABLE,
@@ -18,7 +22,7 @@ export { RunnerCls, type Runner } from "./runner/runner.js";
 export { ThreadRunner } from "./runner/thread-runner.js";
 export { DummyRunner } from "./runner/dummy-runner.js";
 export type { Backend } from "./backends/backend.js";
-export { memoryBackend } from "./backends/memory/index.js";
+export { memoryBackend, MemoryDataStore } from "./backends/memory/index.js";
 export type { Broker } from "./broker/broker.js";
 export type { StateBackend } from "./state-backend/state-backend.js";
 export type { OrchestratorStore, NewStatus } from "./orchestrator/orchestrator-store.js";

@@ -1,4 +1,5 @@
 import type { Broker } from "../broker/broker.js";
+import type { DataStore } from "../data-store/data-store.js";
 import type { Notifier } from "../orchestrator/notifier.js";
 import type { OrchestratorStore } from "../orchestrator/orchestrator-store.js";
 import type { StateBackend } from "../state-backend/state-backend.js";
@@ -12,5 +13,7 @@ export interface Backend {
   readonly orchestratorStore: OrchestratorStore;
   readonly stateBackend: StateBackend;
   readonly notifier: Notifier;
+  /** Large arguments and results, stored once by content hash. */
+  readonly dataStore: DataStore;
   close(): Promise<void>;
 }

@@ -81,6 +81,12 @@ export const APP_FIELDS = {
     default: 30000,
     doc: "An invocation PENDING for longer than this is recovered and re-queued.",
   }),
+  largeValueThresholdBytes: intField({
+    min: 0,
+    max: 2_147_483_647,
+    default: 1_048_576,
+    doc: "Arguments and results larger than this (UTF-8 bytes) are stored once by content hash and referenced; 0 keeps every value inline.",
+  }),
   retentionMs: durationMsField({
     default: 86_400_000,
     doc: "Finished invocations (status, history, result) are purged once they have been final this long.",
@@ -122,6 +128,10 @@ export const TASK_FIELDS = {
   retryJitter: booleanField({
     default: true,
     doc: "Pick each retry delay at random in [delay/2, delay] so invocations that failed together do not retry in lockstep.",
+  }),
+  timeoutMs: durationMsField({
+    default: 0,
+    doc: "An invocation running (or paused) longer than this ends TIMED_OUT and its waiters get a TimeoutError; 0 means no limit.",
   }),
 } as const satisfies Schema;
 

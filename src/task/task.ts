@@ -1,12 +1,20 @@
 import type { Logger } from "../logging/index.js";
 import type { Invocation } from "../invocation/invocation.js";
+import type { TaskConfigValues } from "../config/index.js";
+import type { ErrorClass } from "../retry/index.js";
+import type { InvocationGroup } from "./invocation-group.js";
 
-/** Options given to `app.task(...)`. Later features add fields here. */
-export interface TaskOptions {
+/**
+ * Options given to `app.task(...)`: the task settings of docs/configuration.md (which config files and
+ * `TYNENC__TASK__<ID>__<FIELD>` can override) plus options that only code can give.
+ */
+export interface TaskOptions extends Partial<TaskConfigValues> {
   /** The task id; defaults to the name given to `app.task` or the function's own name. */
   readonly name?: string;
-  /** Task-level configuration fields (see docs/configuration.md), e.g. `maxRetries`. */
-  readonly [field: string]: unknown;
+  /** Errors (classes) worth another attempt, within `maxRetries`. `RetryError` always is. */
+  readonly retryFor?: readonly ErrorClass[];
+  /** 0-based positions of arguments kept inline however large (see largeValueThresholdBytes). */
+  readonly inlineArgs?: readonly number[];
 }
 
 export type TaskFunction = (...args: any[]) => Promise<unknown>;
@@ -20,6 +28,8 @@ export interface Task<A extends unknown[], R> {
   /** The plain function, callable directly (no invocation, no runner). */
   readonly fn: (...args: A) => Promise<R>;
   readonly options: TaskOptions;
+  /** Register one invocation per argument list, in one batch; the group awaits them together. */
+  parallelize(argsList: Iterable<A>): InvocationGroup<R>;
 }
 
 export type TaskOf<F extends TaskFunction> = Task<Parameters<F>, Awaited<ReturnType<F>>>;

@@ -1,4 +1,7 @@
+import type { Backend } from "../../src/backends/backend.js";
+import type { DataStore } from "../../src/data-store/data-store.js";
 import { brokerCases } from "./broker.case.js";
+import { dataStoreCases } from "./data-store.case.js";
 import type { BackendFactory } from "./harness.js";
 import { notifierCases } from "./notifier.case.js";
 import { orchestratorStoreCases } from "./orchestrator-store.case.js";
@@ -28,4 +31,17 @@ export function runConformance(name: string, makeBackend: BackendFactory): void 
   stateBackendCases(name, makeBackend);
   notifierCases(name, makeBackend);
   retentionCases(name, makeBackend);
+  const open = new Map<DataStore, Backend>();
+  dataStoreCases(
+    name,
+    async () => {
+      const backend = await makeBackend();
+      open.set(backend.dataStore, backend);
+      return backend.dataStore;
+    },
+    async (store) => {
+      await open.get(store)?.close();
+      open.delete(store);
+    },
+  );
 }

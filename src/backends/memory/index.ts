@@ -1,11 +1,12 @@
 import type { Backend } from "../backend.js";
 import { MemoryBroker } from "./memory-broker.js";
+import { MemoryDataStore } from "./memory-data-store.js";
 import { MemoryNotifier } from "./memory-notifier.js";
 import { MemoryOrchestratorStore } from "./memory-orchestrator-store.js";
 import { MemoryStateBackend } from "./memory-state-backend.js";
 import { MemoryTable } from "./memory-table.js";
 
-export { MemoryBroker, MemoryNotifier, MemoryOrchestratorStore, MemoryStateBackend };
+export { MemoryBroker, MemoryDataStore, MemoryNotifier, MemoryOrchestratorStore, MemoryStateBackend };
 
 /** Everything in this process: zero set-up, for tests and single-process apps. */
 export function memoryBackend(): Backend {
@@ -18,6 +19,7 @@ export function memoryBackend(): Backend {
     orchestratorStore: new MemoryOrchestratorStore(table),
     stateBackend: new MemoryStateBackend(table),
     notifier,
+    dataStore: new MemoryDataStore(),
     close: () => notifier.close(),
   };
 }
