@@ -36,7 +36,13 @@ import { LargeValues } from "./data-store/index.js";
 import type { AnyTask, Task, TaskFunction, TaskOf, TaskOptions } from "./task/task.js";
 import { InvocationGroup } from "./task/invocation-group.js";
 import { TaskLogger } from "./task/task-logger.js";
-import { retryOptionsFrom, validateRetryOptions } from "./retry/index.js";
+import {
+  decideRetry,
+  retryOptionsFrom,
+  validateRetryOptions,
+  type RetryDecision,
+  type RetryOptions,
+} from "./retry/index.js";
 import { TaskRegistry } from "./task/task-registry.js";
 import { isPromise, type Awaitable } from "./util/awaitable.js";
 
@@ -63,6 +69,7 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   private orchestratorInstance: Orchestrator | undefined;
   private runnerInstance: Runner | undefined;
   private largeValuesInstance: LargeValues | undefined;
+  private readonly retryOptions = new Map<string, RetryOptions>();
   private warnedNoRunner = false;
 
   constructor(options: TynencOptions = {}) {
@@ -98,13 +105,9 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     const { id, fn, options: opts } = this.tasks.resolve(nameOrFn, fnOrOptions, options);
     // Task settings are validated now, not at the first call.
     const conf = this.conf.taskConfig(id, without(opts, ...CODE_ONLY_OPTIONS));
-    validateRetryOptions(
-      id,
-      { ...retryOptionsFrom(conf), retryFor: opts.retryFor },
-      {
-        maxRetriesSource: conf.sourceOf("maxRetries").source,
-      },
-    );
+    const retry = retryOptionsFrom(conf, opts.retryFor);
+    validateRetryOptions(id, retry, { maxRetriesSource: conf.sourceOf("maxRetries").source });
+    this.retryOptions.set(id, retry);
     const task = this.makeTask(id, fn, opts) as unknown as TaskOf<F>;
     this.tasks.add(task);
     return task;
@@ -223,6 +226,12 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
       const parent = record.parentId ? await this.getInvocation(record.parentId).catch(() => null) : null;
       return make(resolved, localParent ?? parent);
     });
+  }
+
+  retryDecision(taskId: string, error: unknown, failedAttempts: number): RetryDecision {
+    const options = this.retryOptions.get(taskId);
+    if (!options) return { retry: false, delayMs: 0, reason: `task "${taskId}" has no retry options` };
+    return decideRetry(error, failedAttempts, options);
   }
 
   outcomeOf(taskId: string, result: { ok: true; value: unknown } | { ok: false; error: unknown }): Outcome {

@@ -226,6 +226,27 @@ export class Orchestrator {
     return ids;
   }
 
+  /**
+   * A failed attempt that will be retried: RUNNING -> RETRY (the owner lets go; the history keeps each
+   * attempt), then back in the queue once `delayMs` has passed. Whoever waits for it keeps waiting.
+   */
+  retry(id: string, runnerId: string, delayMs: number): Awaitable<void> {
+    return flow(this.retryFlow(id, runnerId, delayMs));
+  }
+
+  private *retryFlow(id: string, runnerId: string, delayMs: number): Flow<void> {
+    yield this.transition(id, S.RETRY, runnerId);
+    yield this.backend.broker.routeAt([id], Date.now() + delayMs);
+    if (delayMs <= 0) this.backend.notifier.publishWork();
+  }
+
+  /** How many attempts of this invocation failed and were retried so far. */
+  retriesSoFar(id: string): Awaitable<number> {
+    const history = this.store.getHistory(id);
+    const count = (entries: HistoryEntry[]) => entries.filter((h) => h.status === S.RETRY).length;
+    return isPromise(history) ? history.then(count) : count(history);
+  }
+
   /** Runner shutdown: KILLED then REROUTED and back in the queue for another runner. */
   async killAndReroute(id: string, runnerId: string): Promise<void> {
     await this.transition(id, S.KILLED, runnerId, { clearWaits: true });

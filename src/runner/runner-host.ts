@@ -5,6 +5,7 @@ import type { Logger, SafeEmitter } from "../logging/index.js";
 import type { Notifier } from "../orchestrator/notifier.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
 import type { Registrar } from "../invocation/registrar.js";
+import type { RetryDecision } from "../retry/index.js";
 import type { Awaitable } from "../util/awaitable.js";
 
 /** A claimed invocation made ready to execute: its handle and the call of its task function. */
@@ -27,6 +28,8 @@ export interface RunnerHost {
   prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Awaitable<PreparedInvocation>;
   /** Turn a return value or a thrown error into a stored outcome (a failing serialization becomes a failure). */
   outcomeOf(taskId: string, result: { ok: true; value: unknown } | { ok: false; error: unknown }): Outcome;
+  /** Whether a failed attempt is retried, and after how long (the task's retry options). */
+  retryDecision(taskId: string, error: unknown, failedAttempts: number): RetryDecision;
   /** Where calls made by running invocations are batched and stored. */
   readonly registrar: Registrar;
 }

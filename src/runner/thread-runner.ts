@@ -236,12 +236,28 @@ export class ThreadRunner implements Runner, SuspendHost {
       execution.logger.debug("Finished after being killed by shutdown; its outcome is discarded");
       return after();
     }
-    const outcome = this.host.outcomeOf(execution.invocation.task.id, result);
-    runFlow(flowOf(this.host.orchestrator.finish(execution.id, outcome, this.id)), (error) => {
+    runFlow(this.completeFlow(execution, result), (error) => {
       if (error !== undefined) execution.logger.warn("Could not record the end of invocation", { error });
-      else if (this.logger.isEnabled("debug")) execution.logger.debug(result.ok ? "SUCCESS" : "FAILED");
       after();
     });
+  }
+
+  /** Retry the failed attempt if its task says so, else store the outcome and finish. */
+  private *completeFlow(execution: Execution, result: TaskResult): Flow<void> {
+    const orchestrator = this.host.orchestrator;
+    const taskId = execution.invocation.task.id;
+    if (!result.ok) {
+      const failed = (yield orchestrator.retriesSoFar(execution.id)) as number;
+      const decision = this.host.retryDecision(taskId, result.error, failed);
+      if (decision.retry) {
+        execution.logger.info(decision.reason, { error: result.error });
+        yield orchestrator.retry(execution.id, this.id, decision.delayMs);
+        return;
+      }
+      if (failed > 0) execution.logger.info(decision.reason); // retries used up
+    }
+    yield orchestrator.finish(execution.id, this.host.outcomeOf(taskId, result), this.id);
+    if (this.logger.isEnabled("debug")) execution.logger.debug(result.ok ? "SUCCESS" : "FAILED");
   }
 
   suspend(execution: Execution, ids: string[], done: (error?: unknown) => void): void {

@@ -12,14 +12,18 @@ export { MemoryBroker, MemoryDataStore, MemoryNotifier, MemoryOrchestratorStore,
 export function memoryBackend(): Backend {
   const notifier = new MemoryNotifier();
   const table = new MemoryTable();
+  const broker = new MemoryBroker(() => notifier.publishWork());
   return {
     name: "memory",
     sharedAcrossProcesses: false,
-    broker: new MemoryBroker(),
+    broker,
     orchestratorStore: new MemoryOrchestratorStore(table),
     stateBackend: new MemoryStateBackend(table),
     notifier,
     dataStore: new MemoryDataStore(),
-    close: () => notifier.close(),
+    close: async () => {
+      broker.dispose();
+      await notifier.close();
+    },
   };
 }

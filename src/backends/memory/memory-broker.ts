@@ -1,9 +1,22 @@
 import type { Broker } from "../../broker/broker.js";
+import { DelayedIds } from "./delayed-ids.js";
 
 /** An array used as a deque: popping advances a head index, compacted now and then. */
 export class MemoryBroker implements Broker {
   private queue: string[] = [];
   private head = 0;
+  private readonly delayed = new DelayedIds((ids) => {
+    this.route(ids);
+    this.onDue?.();
+  });
+
+  /** @param onDue called after delayed ids were routed (the bundle wakes its runners with it). */
+  constructor(private readonly onDue?: () => void) {}
+
+  routeAt(ids: readonly string[], dueAt: number): void {
+    if (dueAt <= Date.now()) return this.route(ids);
+    this.delayed.add(ids, dueAt);
+  }
 
   route(ids: readonly string[]): void {
     for (const id of ids) this.queue.push(id);
@@ -24,7 +37,13 @@ export class MemoryBroker implements Broker {
     return this.queue.length - this.head;
   }
 
+  /** Drop delayed ids and their timer (the backend is closing). */
+  dispose(): void {
+    this.delayed.clear();
+  }
+
   purge(): void {
+    this.delayed.clear();
     this.queue = [];
     this.head = 0;
   }

@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { MemoryDataStore, type Tynenc, type TynencOptions } from "../../src/index.js";
+import { assertValidHistories, trackInvocations } from "../../src/testing/index.js";
+import { testApp, withRunner } from "../helpers.js";
+
+const MB = 1_000_000;
+
+function largeApp(options: TynencOptions = {}): { app: Tynenc; store: MemoryDataStore } {
+  const app = testApp({ largeValueThresholdBytes: 1024, maxParallelSlots: 4, ...options });
+  const store = app.backend.dataStore;
+  assert.ok(store instanceof MemoryDataStore);
+  return { app, store };
+}
+
+describe("large values through the app", () => {
+  it("stores a ~1 MB argument passed to 100 invocations once, and every invocation gets all of it", async () => {
+    const { app, store } = largeApp();
+    const length = app.task("length", async (text: string) => text.length);
+    const big = "x".repeat(MB);
+    const tracked = trackInvocations(app);
+    const results = await withRunner(app, () =>
+      length.parallelize(Array.from({ length: 100 }, (): [string] => [big])).results(),
+    );
+    assert.deepEqual(results, new Array<number>(100).fill(MB));
+    assert.equal(store.size, 1, "stored once by content hash");
+    assert.ok(store.bytes >= MB && store.bytes < MB + 100, `bytes ${store.bytes}`);
+    await assertValidHistories(app, tracked.ids);
+  });
+
+  it("shows the full argument through app.getInvocation(id)", async () => {
+    const { app, store } = largeApp();
+    const length = app.task("length", async (text: string, n: number) => text.length + n);
+    const big = "y".repeat(MB);
+    const tracked = trackInvocations(app);
+    assert.equal(await withRunner(app, () => length(big, 1).result), MB + 1);
+    assert.equal(store.size, 1);
+    const invocation = await app.getInvocation(tracked.ids[0]!);
+    assert.equal(invocation.args.length, 2);
+    assert.equal(invocation.args[0], big);
+    assert.equal(invocation.args[1], 1);
+    await assertValidHistories(app, tracked.ids);
+  });
+
+  it("keeps the parent of a child whose parent had a large argument and already finished", async () => {
+    const { app } = largeApp({ maxParallelSlots: 1 });
+    const child = app.task("child", async () => app.currentInvocation()?.parent?.id ?? null);
+    const parent = app.task("parent", async (text: string) => {
+      child(); // not awaited: with one slot it runs after the parent has finished
+      return text.length;
+    });
+    const tracked = trackInvocations(app);
+    await withRunner(app, async () => {
+      assert.equal(await parent("p".repeat(MB)).result, MB);
+      const [parentId, childId] = tracked.ids;
+      assert.equal(await (await app.getInvocation(childId!)).result, parentId);
+    });
+    await assertValidHistories(app, tracked.ids);
+  });
+
+  it("does not store small arguments or results", async () => {
+    const { app, store } = largeApp();
+    const echo = app.task("echo", async (text: string, n: number) => `${text}:${n}`);
+    const tracked = trackInvocations(app);
+    const results = await withRunner(app, () =>
+      echo.parallelize(Array.from({ length: 20 }, (_, n): [string, number] => ["small", n])).results(),
+    );
+    assert.equal(results[19], "small:19");
+    assert.equal(store.size, 0);
+    assert.equal(store.bytes, 0);
+    await assertValidHistories(app, tracked.ids);
+  });
+
+  it("keeps the arguments listed in inlineArgs inline however large", async () => {
+    const { app, store } = largeApp();
+    const length = app.task("length", async (text: string) => text.length, { inlineArgs: [0] });
+    const big = "z".repeat(MB);
+    const tracked = trackInvocations(app);
+    assert.equal(await withRunner(app, () => length(big).result), MB);
+    assert.equal(store.size, 0);
+    assert.equal((await app.getInvocation(tracked.ids[0]!)).args[0], big);
+    await assertValidHistories(app, tracked.ids);
+  });
+
+  it("stores only the large argument when another one is inline", async () => {
+    const { app, store } = largeApp();
+    const both = app.task("both", async (a: string, b: string) => a.length + b.length, { inlineArgs: [0] });
+    const tracked = trackInvocations(app);
+    assert.equal(await withRunner(app, () => both("a".repeat(MB), "b".repeat(MB)).result), 2 * MB);
+    assert.equal(store.size, 1);
+    await assertValidHistories(app, tracked.ids);
+  });
+
+  it("stores a large result and the awaited result is the full string", async () => {
+    const { app, store } = largeApp();
+    const make = app.task("make", async (n: number) => "r".repeat(n));
+    const tracked = trackInvocations(app);
+    const result = await withRunner(app, () => make(2 * MB).result);
+    assert.equal(result.length, 2 * MB);
+    assert.equal(result, "r".repeat(2 * MB));
+    assert.equal(store.size, 1);
+    assert.ok(store.bytes >= 2 * MB && store.bytes < 2 * MB + 100, `bytes ${store.bytes}`);
+    // Read again through a fresh handle: the stored reference resolves again.
+    assert.equal(await (await app.getInvocation(tracked.ids[0]!)).result, result);
+    await assertValidHistories(app, tracked.ids);
+  });
+
+  it("round-trips a large Uint8Array byte-identical, as argument and as result", async () => {
+    const { app, store } = largeApp();
+    const reverse = app.task("reverse", async (bytes: Uint8Array) => bytes.slice().reverse());
+    const bytes = new Uint8Array(256 * 1024);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + (i >> 8)) & 0xff;
+    const tracked = trackInvocations(app);
+    const result = await withRunner(app, () => reverse(bytes).result);
+    assert.ok(result instanceof Uint8Array);
+    assert.equal(result.length, bytes.length);
+    assert.deepEqual(Buffer.from(result), Buffer.from(bytes.slice().reverse()));
+    assert.ok(store.size >= 1, "the large bytes were stored");
+    await assertValidHistories(app, tracked.ids);
+  });
+
+  it("stores nothing with largeValueThresholdBytes: 0", async () => {
+    const { app, store } = largeApp({ largeValueThresholdBytes: 0 });
+    const roundTrip = app.task("roundTrip", async (text: string) => text + "!");
+    const big = "w".repeat(MB);
+    const tracked = trackInvocations(app);
+    const results = await withRunner(app, () =>
+      roundTrip.parallelize(Array.from({ length: 3 }, (): [string] => [big])).results(),
+    );
+    for (const result of results) assert.equal(result, big + "!");
+    assert.equal(store.size, 0);
+    assert.equal(store.bytes, 0);
+    await assertValidHistories(app, tracked.ids);
+  });
+});
