@@ -179,13 +179,8 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     const record = await this.orchestrator.getRecord(id);
     const task = this.tasks.get(record.taskId);
     const parent = record.parentId ? await this.getInvocation(record.parentId) : null;
-    return new Invocation<R>(
-      id,
-      task,
-      decodeArgs(record.serializedArgs, this.serializer),
-      parent,
-      this.client,
-    );
+    const text = await this.largeValues.resolveArgs(record.serializedArgs);
+    return new Invocation<R>(id, task, decodeArgs(text, this.serializer), parent, this.client);
   }
 
   /** Stop the runner (if running) and close the backend. */
@@ -294,7 +289,7 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     const logger = new TaskLogger(this.logger.child({ task: id }));
     const call = (...args: unknown[]): Invocation<unknown> => this.call(task, args, fn);
     const parallelize = (argsList: Iterable<unknown[]>) =>
-      new InvocationGroup(Array.from(argsList, (args) => this.call(task, args, fn)));
+      new InvocationGroup(this.callMany(task, argsList, fn));
     const task = Object.defineProperties(call, {
       id: { value: id, enumerable: true },
       name: { value: id },
@@ -310,7 +305,18 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     if (this.conf.devModeForceSyncTasks) {
       return this.devMode.call(task, args, (copied) => callTask(task, copied, this.logger, fn));
     }
-    const encoded = this.externalize(task, encodeArgs(args, this.serializer, task.id));
+    return this.register(task, args, this.externalize(task, encodeArgs(args, this.serializer, task.id)));
+  }
+
+  /** Every argument list is encoded before any is registered: one bad entry registers none. */
+  private callMany(task: AnyTask, argsList: Iterable<unknown[]>, fn: TaskFunction): Invocation<unknown>[] {
+    if (this.conf.devModeForceSyncTasks) return Array.from(argsList, (args) => this.call(task, args, fn));
+    const all = Array.from(argsList);
+    const encoded = all.map((args) => this.externalize(task, encodeArgs(args, this.serializer, task.id)));
+    return all.map((args, i) => this.register(task, args, encoded[i]!));
+  }
+
+  private register(task: AnyTask, args: unknown[], encoded: EncodedArgs): Invocation<unknown> {
     const scope = currentExecution();
     const parent = scope?.invocation ?? null;
     const record = new NewInvocationRecord(
