@@ -70,6 +70,7 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   private runnerInstance: Runner | undefined;
   private largeValuesInstance: LargeValues | undefined;
   private readonly retryOptions = new Map<string, RetryOptions>();
+  private readonly taskTimeouts = new Map<string, number>();
   private warnedNoRunner = false;
 
   constructor(options: TynencOptions = {}) {
@@ -108,6 +109,7 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     const retry = retryOptionsFrom(conf, opts.retryFor);
     validateRetryOptions(id, retry, { maxRetriesSource: conf.sourceOf("maxRetries").source });
     this.retryOptions.set(id, retry);
+    this.taskTimeouts.set(id, conf.timeoutMs);
     const task = this.makeTask(id, fn, opts) as unknown as TaskOf<F>;
     this.tasks.add(task);
     return task;
@@ -168,6 +170,15 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     return this.backend.notifier;
   }
 
+  /**
+   * Inside a task: the running invocation and the AbortSignal that fires when it is cancelled or times
+   * out. Undefined elsewhere.
+   */
+  context(): { readonly invocation: Invocation<unknown>; readonly signal: AbortSignal } | undefined {
+    const scope = currentExecution();
+    return scope && { invocation: scope.invocation, signal: scope.signal };
+  }
+
   /** The invocation whose code is running right now (inside a task), or undefined elsewhere. */
   currentInvocation(): Invocation<unknown> | undefined {
     return currentExecution()?.invocation;
@@ -223,6 +234,10 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     });
   }
 
+  timeoutMs(taskId: string): number {
+    return this.taskTimeouts.get(taskId) ?? 0;
+  }
+
   retryDecision(taskId: string, error: unknown, failedAttempts: number): RetryDecision {
     const options = this.retryOptions.get(taskId);
     if (!options) return { retry: false, delayMs: 0, reason: `task "${taskId}" has no retry options` };
@@ -242,6 +257,10 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
       ok: false,
       error: this.externalizeResult(this.serializer.serialize(encodeError(result.error, this.serializer))),
     };
+  }
+
+  failureOutcome(error: Error): Outcome {
+    return this.outcomeOf("", { ok: false, error });
   }
 
   private externalizeResult(text: string): string {

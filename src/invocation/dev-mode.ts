@@ -36,6 +36,7 @@ export class DevModeClient implements InvocationClient {
       runnerId: DEV_RUNNER,
       logger: this.logger.child({ runner: DEV_RUNNER, invocation: invocation.id, task: task.id }),
       waitOn: (_id, resume) => resume(),
+      signal: new AbortController().signal,
     };
     const state: DevState = { status: S.RUNNING, history, result: Promise.resolve() };
     state.result = executionStorage
@@ -48,6 +49,11 @@ export class DevModeClient implements InvocationClient {
     state.result.catch(() => {}); // read or not, a failure must not be an unhandled rejection
     this.states.set(invocation, state);
     return invocation;
+  }
+
+  /** Inline calls run to the end at once: there is nothing left to cancel. */
+  async cancel(): Promise<boolean> {
+    return false;
   }
 
   async status(invocation: Invocation<unknown>): Promise<InvocationStatus> {

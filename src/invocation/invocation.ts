@@ -5,6 +5,7 @@ export interface InvocationClient {
   status(invocation: Invocation<unknown>): Promise<InvocationStatus>;
   history(invocation: Invocation<unknown>): Promise<HistoryEntry[]>;
   result<R>(invocation: Invocation<R>): Promise<R>;
+  cancel(invocation: Invocation<unknown>): Promise<boolean>;
 }
 
 /** The identity every handle exposes about the task it runs. */
@@ -32,6 +33,15 @@ export class Invocation<R> {
   /** The current status. */
   status(): Promise<InvocationStatus> {
     return this.client.status(this);
+  }
+
+  /**
+   * Stop it: a queued one never runs, a running or paused one has its signal aborted and its slot freed;
+   * it ends CANCELLED and whoever awaits it gets a CancelledError. The invocations only it waits for are
+   * cancelled too. Resolves to false if it had already finished.
+   */
+  cancel(): Promise<boolean> {
+    return this.client.cancel(this);
   }
 
   /** Every status it went through, in order, with the runner that moved it and when (ms epoch). */

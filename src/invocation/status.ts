@@ -16,6 +16,8 @@ export const InvocationStatus = {
   SUCCESS: "SUCCESS",
   FAILED: "FAILED",
   CONCURRENCY_CONTROLLED_FINAL: "CONCURRENCY_CONTROLLED_FINAL",
+  CANCELLED: "CANCELLED",
+  TIMED_OUT: "TIMED_OUT",
 } as const;
 export type InvocationStatus = (typeof InvocationStatus)[keyof typeof InvocationStatus];
 
@@ -49,46 +51,55 @@ export const STATUS_TABLE: Readonly<Record<InvocationStatus, StatusDefinition>> 
     final: false,
     runnable: true,
     ownership: O.releases,
-    next: [S.PENDING, S.CONCURRENCY_CONTROLLED, S.CONCURRENCY_CONTROLLED_FINAL],
+    next: [S.PENDING, S.CONCURRENCY_CONTROLLED, S.CONCURRENCY_CONTROLLED_FINAL, S.CANCELLED],
   },
   PENDING: {
     final: false,
     runnable: false,
     ownership: O.acquires,
-    next: [S.RUNNING, S.KILLED, S.REROUTED, S.PENDING_RECOVERY],
+    next: [S.RUNNING, S.KILLED, S.REROUTED, S.PENDING_RECOVERY, S.CANCELLED],
   },
   RUNNING: {
     final: false,
     runnable: false,
     ownership: O.requires,
-    next: [S.PAUSED, S.SUCCESS, S.FAILED, S.RETRY, S.KILLED, S.RUNNING_RECOVERY],
+    next: [S.PAUSED, S.SUCCESS, S.FAILED, S.RETRY, S.KILLED, S.RUNNING_RECOVERY, S.CANCELLED, S.TIMED_OUT],
   },
   PAUSED: {
     final: false,
     runnable: false,
     ownership: O.requires,
-    next: [S.RESUMED, S.KILLED, S.RUNNING_RECOVERY],
+    next: [S.RESUMED, S.KILLED, S.RUNNING_RECOVERY, S.CANCELLED, S.TIMED_OUT],
   },
   RESUMED: {
     final: false,
     runnable: false,
     ownership: O.requires,
-    next: [S.RUNNING, S.KILLED, S.RUNNING_RECOVERY],
+    next: [S.RUNNING, S.KILLED, S.RUNNING_RECOVERY, S.CANCELLED, S.TIMED_OUT],
   },
-  RETRY: { final: false, runnable: true, ownership: O.releases, next: [S.PENDING] },
-  KILLED: { final: false, runnable: false, ownership: O.releases, next: [S.REROUTED] },
+  RETRY: { final: false, runnable: true, ownership: O.releases, next: [S.PENDING, S.CANCELLED] },
+  KILLED: { final: false, runnable: false, ownership: O.releases, next: [S.REROUTED, S.CANCELLED] },
   REROUTED: {
     final: false,
     runnable: true,
     ownership: O.releases,
-    next: [S.PENDING, S.CONCURRENCY_CONTROLLED],
+    next: [S.PENDING, S.CONCURRENCY_CONTROLLED, S.CANCELLED],
   },
-  CONCURRENCY_CONTROLLED: { final: false, runnable: false, ownership: O.releases, next: [S.REROUTED] },
+  CONCURRENCY_CONTROLLED: {
+    final: false,
+    runnable: false,
+    ownership: O.releases,
+    next: [S.REROUTED, S.CANCELLED],
+  },
   PENDING_RECOVERY: { final: false, runnable: false, ownership: O.overrides, next: [S.REROUTED] },
   RUNNING_RECOVERY: { final: false, runnable: false, ownership: O.overrides, next: [S.REROUTED] },
   SUCCESS: { final: true, runnable: false, ownership: O.releases, next: [] },
   FAILED: { final: true, runnable: false, ownership: O.releases, next: [] },
   CONCURRENCY_CONTROLLED_FINAL: { final: true, runnable: false, ownership: O.releases, next: [] },
+  /** Stopped on request (`invocation.cancel()`, or a cancelled parent that alone waited for it). */
+  CANCELLED: { final: true, runnable: false, ownership: O.releases, next: [] },
+  /** Ran (or waited) longer than its task's `timeoutMs`. */
+  TIMED_OUT: { final: true, runnable: false, ownership: O.releases, next: [] },
 };
 
 /** The status every invocation starts in; registration is not a transition. */

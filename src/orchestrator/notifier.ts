@@ -11,5 +11,8 @@ export interface Notifier {
   /** The invocation reached a final status. */
   onFinal(id: string, listener: () => void): Unsubscribe;
   publishFinal(id: string): void;
+  /** Cancellation of an invocation owned by some runner was asked for: its owner carries it out. */
+  onCancel(listener: (id: string) => void): Unsubscribe;
+  publishCancel(id: string): void;
   close(): Promise<void>;
 }

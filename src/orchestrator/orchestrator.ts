@@ -191,14 +191,22 @@ export class Orchestrator {
     };
   }
 
-  /** Store the outcome, move to SUCCESS/FAILED, release the wait graph and wake whoever waits. */
-  finish(id: string, outcome: Outcome, runnerId: string): Awaitable<void> {
-    return flow(this.finishFlow(id, outcome, runnerId));
+  /**
+   * Store the outcome, move to a final status (SUCCESS/FAILED by the outcome, or the one given), release
+   * the wait graph and wake whoever waits.
+   */
+  finish(id: string, outcome: Outcome, runnerId: string | null, status?: InvocationStatus): Awaitable<void> {
+    return flow(this.finishFlow(id, outcome, runnerId, status));
   }
 
-  private *finishFlow(id: string, outcome: Outcome, runnerId: string): Flow<void> {
+  private *finishFlow(
+    id: string,
+    outcome: Outcome,
+    runnerId: string | null,
+    status: InvocationStatus = outcome.ok ? S.SUCCESS : S.FAILED,
+  ): Flow<void> {
     yield this.backend.stateBackend.setOutcome(id, outcome);
-    yield this.transition(id, outcome.ok ? S.SUCCESS : S.FAILED, runnerId, { clearWaits: true });
+    yield this.transition(id, status, runnerId, { clearWaits: true });
     this.backend.notifier.publishFinal(id);
     if (++this.finishedSincePurge >= PURGE_EVERY) {
       this.finishedSincePurge = 0;
@@ -245,6 +253,38 @@ export class Orchestrator {
     const history = this.store.getHistory(id);
     const count = (entries: HistoryEntry[]) => entries.filter((h) => h.status === S.RETRY).length;
     return isPromise(history) ? history.then(count) : count(history);
+  }
+
+  /**
+   * Cancel an invocation and, first, the invocations only it waits for. An unowned one (queued, retrying)
+   * is cancelled here; an owned one (claimed, running, paused) by its owner, told through the notifier.
+   * `outcomeOf` turns the CancelledError into the stored error. Returns false if it was already final.
+   */
+  cancel(id: string, outcomeOf: (id: string) => Outcome): Awaitable<boolean> {
+    return flow(this.cancelFlow(id, outcomeOf));
+  }
+
+  private *cancelFlow(id: string, outcomeOf: (id: string) => Outcome): Flow<boolean> {
+    const record = (yield this.store.getStatus(id)) as StatusRecord | undefined;
+    if (!record || isFinal(record.status)) return false;
+    const waited = ((yield this.store.waitingFor([id])) as Map<string, string[]>).get(id) ?? [];
+    const waiters = (yield this.store.waitersOf(waited)) as Map<string, string[]>;
+    for (const child of waited) {
+      const others = (waiters.get(child) ?? []).filter((w) => w !== id);
+      if (others.length === 0) yield* this.cancelFlow(child, outcomeOf); // nobody else needs it
+    }
+    if (record.owner !== null) {
+      this.backend.notifier.publishCancel(id);
+      return true;
+    }
+    try {
+      yield this.finish(id, outcomeOf(id), null, S.CANCELLED);
+    } catch (error) {
+      // Claimed meanwhile: its new owner carries the cancellation out.
+      this.logger.debug("Cancelling through the owner after a race", { invocation: id, error });
+      this.backend.notifier.publishCancel(id);
+    }
+    return true;
   }
 
   /** Runner shutdown: KILLED then REROUTED and back in the queue for another runner. */

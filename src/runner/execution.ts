@@ -27,6 +27,9 @@ export class Execution implements ExecutionScope {
   private deferred: WaitBatch | undefined;
 
   private scopedLogger: Logger | undefined;
+  private controller: AbortController | undefined;
+  /** The timeoutMs timer, while it runs. */
+  timer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly invocation: Invocation<unknown>,
@@ -35,6 +38,10 @@ export class Execution implements ExecutionScope {
     private readonly host: SuspendHost,
     /** Calls the task function with the invocation's arguments. */
     readonly call: () => Promise<unknown>,
+    /** The slot it holds (or not, while paused) and whether its end was accounted for. */
+    readonly ticket: { holdsSlot: boolean; released: boolean },
+    /** Accounts for its end (slot, in-flight count); runs once however often it is called. */
+    readonly release: () => void,
   ) {}
 
   /** Made on first use: most invocations at `info` never log, and a child logger is not free. */
@@ -43,6 +50,15 @@ export class Execution implements ExecutionScope {
       invocation: this.invocation.id,
       task: this.invocation.task.id,
     }));
+  }
+
+  /** Made on first use: most tasks never look at it. */
+  get signal(): AbortSignal {
+    return (this.controller ??= new AbortController()).signal;
+  }
+
+  abort(reason: Error): void {
+    (this.controller ??= new AbortController()).abort(reason);
   }
 
   get id(): string {

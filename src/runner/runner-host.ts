@@ -28,6 +28,8 @@ export interface RunnerHost {
   prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Awaitable<PreparedInvocation>;
   /** Turn a return value or a thrown error into a stored outcome (a failing serialization becomes a failure). */
   outcomeOf(taskId: string, result: { ok: true; value: unknown } | { ok: false; error: unknown }): Outcome;
+  /** The task's timeoutMs (0: none). */
+  timeoutMs(taskId: string): number;
   /** Whether a failed attempt is retried, and after how long (the task's retry options). */
   retryDecision(taskId: string, error: unknown, failedAttempts: number): RetryDecision;
   /** Where calls made by running invocations are batched and stored. */

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { RunnerError, WaitCycleError } from "../errors/errors.js";
+import { CancelledError, RunnerError, TimeoutError, WaitCycleError } from "../errors/errors.js";
+import { RecentIds } from "./recent-ids.js";
 import { executionStorage } from "../invocation/context.js";
 import type { InvocationRecord } from "../invocation/invocation-record.js";
 import { InvocationStatus, isFinal, type StatusRecord } from "../invocation/status.js";
@@ -42,6 +43,9 @@ export class ThreadRunner implements Runner, SuspendHost {
   private pumpScheduled = false;
   private state: "idle" | "running" | "stopping" = "idle";
   private unsubscribeWork: (() => void) | undefined;
+  private unsubscribeCancel: (() => void) | undefined;
+  /** Cancellations asked for invocations not (yet) executing here: checked when one starts. */
+  private readonly earlyCancels = new RecentIds(1024);
   private stopped: StopSignal | undefined;
   private onIdle: (() => void) | undefined;
 
@@ -67,6 +71,7 @@ export class ThreadRunner implements Runner, SuspendHost {
     const stopped = (this.stopped = new StopSignal());
     this.logger.info(`Starting ThreadRunner with ${this.slots} slot(s) for app ${this.host.appId}`);
     this.unsubscribeWork = this.host.notifier.onWork(() => this.kick());
+    this.unsubscribeCancel = this.host.notifier.onCancel((id) => this.cancelRequested(id));
     this.host.events.emit("runner:started", { runnerId: this.id, cls: this.cls, slots: this.slots });
     this.kick();
     await stopped.promise;
@@ -76,6 +81,7 @@ export class ThreadRunner implements Runner, SuspendHost {
     if (this.state !== "running") return this.stopped?.promise;
     this.state = "stopping";
     this.unsubscribeWork?.();
+    this.unsubscribeCancel?.();
     const grace = this.host.stopGraceMs();
     const inFlight = this.inFlight;
     if (inFlight > 0)
@@ -150,11 +156,14 @@ export class ThreadRunner implements Runner, SuspendHost {
   }
 
   private *grantSlot({ execution, grant }: Resumed): Flow<void> {
+    if (execution.killed) return; // cancelled or timed out while it waited for a slot
     this.occupied++;
+    execution.ticket.holdsSlot = true;
     try {
       yield this.host.orchestrator.transition(execution.id, S.RUNNING, this.id);
     } catch (error) {
       this.occupied--;
+      execution.ticket.holdsSlot = false;
       this.logger.warn("Could not resume invocation; it was taken over", { invocation: execution.id, error });
       return;
     }
@@ -185,14 +194,18 @@ export class ThreadRunner implements Runner, SuspendHost {
       });
     }
     const generation = this.generation;
+    const ticket = { holdsSlot: true, released: false };
+    // Runs once: when the task settles, or earlier when it is cancelled or times out.
     const after = () => {
+      if (ticket.released) return;
+      ticket.released = true;
       this.executions.delete(record.id);
       if (generation !== this.generation) return; // killed by a stop: the counts were reset then
-      this.occupied--;
+      if (ticket.holdsSlot) this.occupied--;
       if (--this.inFlight === 0) this.onIdle?.();
       this.kick();
     };
-    runFlow(this.beginFlow(record), (error, execution) => {
+    runFlow(this.beginFlow(record, ticket, after), (error, execution) => {
       if (error !== undefined)
         this.logger.warn("Could not start invocation", { invocation: record.id, error });
       if (!execution) return after();
@@ -206,7 +219,11 @@ export class ThreadRunner implements Runner, SuspendHost {
   }
 
   /** Prepare and move to RUNNING; undefined when it must not run here (failed to prepare, stopping). */
-  private *beginFlow(record: InvocationRecord): Flow<Execution | undefined> {
+  private *beginFlow(
+    record: InvocationRecord,
+    ticket: Execution["ticket"],
+    after: () => void,
+  ): Flow<Execution | undefined> {
     const orchestrator = this.host.orchestrator;
     let prepared: PreparedInvocation;
     try {
@@ -222,18 +239,30 @@ export class ThreadRunner implements Runner, SuspendHost {
       yield this.release([record.id]);
       return undefined;
     }
-    const execution = new Execution(prepared.handle, this.id, this.logger, this, prepared.call);
+    const execution = new Execution(
+      prepared.handle,
+      this.id,
+      this.logger,
+      this,
+      prepared.call,
+      ticket,
+      after,
+    );
     this.executions.set(record.id, execution);
     yield orchestrator.transition(record.id, S.RUNNING, this.id);
     if (this.logger.isEnabled("debug")) execution.logger.debug("RUNNING");
+    const timeoutMs = this.host.timeoutMs(record.taskId);
+    if (timeoutMs > 0) execution.timer = setTimeout(() => this.timedOut(execution, timeoutMs), timeoutMs);
+    if (this.earlyCancels.take(record.id)) this.cancelRequested(record.id);
     return execution;
   }
 
   /** The task function settled: store the outcome unless a stop killed it meanwhile. */
   private complete(execution: Execution, result: TaskResult, after: () => void): void {
     execution.state = "done";
+    clearTimeout(execution.timer);
     if (execution.killed) {
-      execution.logger.debug("Finished after being killed by shutdown; its outcome is discarded");
+      execution.logger.debug("Settled after it was killed, cancelled or timed out; its outcome is discarded");
       return after();
     }
     runFlow(this.completeFlow(execution, result), (error) => {
@@ -292,9 +321,52 @@ export class ThreadRunner implements Runner, SuspendHost {
     if (cycle) throw cycleError(execution, cycle);
     execution.pausedAt = performance.now();
     if (this.logger.isEnabled("debug")) execution.logger.debug(`PAUSED waiting for ${open.join(", ")}`);
+    execution.ticket.holdsSlot = false;
     this.occupied--;
     this.kick();
     return open;
+  }
+
+  /** Someone asked to cancel `id`: if it executes here, stop it now (else remember, in case it starts). */
+  private cancelRequested(id: string): void {
+    const execution = this.executions.get(id);
+    if (!execution) return this.earlyCancels.add(id);
+    this.abort(
+      execution,
+      S.CANCELLED,
+      new CancelledError(`Invocation ${id} (task "${execution.invocation.task.id}") was cancelled`),
+    );
+  }
+
+  private timedOut(execution: Execution, timeoutMs: number): void {
+    const task = execution.invocation.task.id;
+    this.abort(
+      execution,
+      S.TIMED_OUT,
+      new TimeoutError(
+        `Invocation ${execution.id} (task "${task}") did not finish within timeoutMs ${timeoutMs} ms`,
+      ),
+    );
+  }
+
+  /**
+   * End an execution now with `status`: abort its signal, free its slot, store `error` as its outcome
+   * and wake its waiters. Its code may still be running; whatever it returns later is discarded.
+   */
+  private abort(execution: Execution, status: InvocationStatus, error: Error): void {
+    if (execution.state === "done" || execution.killed) return;
+    execution.killed = true;
+    clearTimeout(execution.timer);
+    execution.cancelWait?.();
+    const queued = this.resumed.findIndex((r) => r.execution === execution);
+    if (queued >= 0) this.resumed.splice(queued, 1);
+    execution.abort(error);
+    execution.logger.info(`${status}: ${error.message}`);
+    const outcome = this.host.outcomeOf(execution.invocation.task.id, { ok: false, error });
+    runFlow(flowOf(this.host.orchestrator.finish(execution.id, outcome, this.id, status)), (failure) => {
+      if (failure !== undefined) execution.logger.warn(`Could not record ${status}`, { error: failure });
+      execution.release();
+    });
   }
 
   /** Wait until nothing is in flight, or the grace period is over. */

@@ -48,6 +48,7 @@ function manualGroup(count: number) {
   const client: InvocationClient = {
     status: async () => S.REGISTERED,
     history: async () => [],
+    cancel: async () => false,
     result: <R>() =>
       new Promise<R>((resolve, reject) => {
         settlers.push({ resolve: (v) => resolve(v as R), reject });

@@ -4,6 +4,16 @@ import type { Notifier, Unsubscribe } from "../../orchestrator/notifier.js";
 export class MemoryNotifier implements Notifier {
   private readonly work = new Set<() => void>();
   private readonly finals = new Map<string, Set<() => void>>();
+  private readonly cancels = new Set<(id: string) => void>();
+
+  onCancel(listener: (id: string) => void): Unsubscribe {
+    this.cancels.add(listener);
+    return () => this.cancels.delete(listener);
+  }
+
+  publishCancel(id: string): void {
+    for (const listener of this.cancels) listener(id);
+  }
 
   onWork(listener: () => void): Unsubscribe {
     this.work.add(listener);
@@ -35,6 +45,7 @@ export class MemoryNotifier implements Notifier {
 
   async close(): Promise<void> {
     this.work.clear();
+    this.cancels.clear();
     this.finals.clear();
   }
 }
