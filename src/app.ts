@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { memoryBackend } from "./backends/memory/index.js";
 import type { Backend } from "./backends/backend.js";
 import { AppConfig, type AppConfigValues } from "./config/index.js";
-import { ConfigError, RunnerError } from "./errors/errors.js";
+import { ConcurrencyControlledError, ConfigError, RunnerError } from "./errors/errors.js";
 import { AppInvocationClient, type ClientHost } from "./invocation/app-invocation-client.js";
 import { currentExecution } from "./invocation/context.js";
 import { DevModeClient } from "./invocation/dev-mode.js";
@@ -33,6 +33,13 @@ import {
 } from "./serializer/index.js";
 import { withSerialized } from "./serializer/args.js";
 import { LargeValues } from "./data-store/index.js";
+import {
+  argsDiff,
+  concurrencyPolicy,
+  decidesAtCall,
+  keysOf,
+  type ConcurrencyPolicy,
+} from "./concurrency/concurrency-policy.js";
 import type { AnyTask, Task, TaskFunction, TaskOf, TaskOptions } from "./task/task.js";
 import { InvocationGroup } from "./task/invocation-group.js";
 import { TaskLogger } from "./task/task-logger.js";
@@ -71,6 +78,7 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   private largeValuesInstance: LargeValues | undefined;
   private readonly retryOptions = new Map<string, RetryOptions>();
   private readonly taskTimeouts = new Map<string, number>();
+  private readonly policies = new Map<string, ConcurrencyPolicy>();
   private warnedNoRunner = false;
 
   constructor(options: TynencOptions = {}) {
@@ -96,8 +104,8 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   }
 
   /** Register a task. Its id is `name`, `options.name` or the function's name; types come from `fn`. */
-  task<F extends TaskFunction>(name: string, fn: F, options?: TaskOptions): TaskOf<F>;
-  task<F extends TaskFunction>(fn: F, options?: TaskOptions): TaskOf<F>;
+  task<F extends TaskFunction>(name: string, fn: F, options?: TaskOptions<Parameters<F>>): TaskOf<F>;
+  task<F extends TaskFunction>(fn: F, options?: TaskOptions<Parameters<F>>): TaskOf<F>;
   task<F extends TaskFunction>(
     nameOrFn: string | F,
     fnOrOptions?: F | TaskOptions,
@@ -110,6 +118,7 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     validateRetryOptions(id, retry, { maxRetriesSource: conf.sourceOf("maxRetries").source });
     this.retryOptions.set(id, retry);
     this.taskTimeouts.set(id, conf.timeoutMs);
+    this.policies.set(id, concurrencyPolicy(id, conf, opts.concurrencyKey));
     const task = this.makeTask(id, fn, opts) as unknown as TaskOf<F>;
     this.tasks.add(task);
     return task;
@@ -158,12 +167,11 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   }
 
   get orchestrator(): Orchestrator {
-    return (this.orchestratorInstance ??= new Orchestrator(
-      this.backend,
-      this.logger,
-      this.events,
-      () => this.conf,
-    ));
+    return (this.orchestratorInstance ??= new Orchestrator(this.backend, this.logger, this.events, {
+      retention: () => this.conf,
+      reroutesOnConcurrency: (taskId) => this.policies.get(taskId)?.reroute ?? true,
+      failureOutcome: (error) => this.failureOutcome(error),
+    }));
   }
 
   get notifier() {
@@ -338,15 +346,44 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   private register(task: AnyTask, args: unknown[], encoded: EncodedArgs): Invocation<unknown> {
     const scope = currentExecution();
     const parent = scope?.invocation ?? null;
+    const policy = this.policies.get(task.id)!;
+    const keys = keysOf(policy, task.id, args, encoded, this.serializer);
+    const id = randomUUID();
     const record = new NewInvocationRecord(
-      randomUUID(),
+      id,
       task.id,
       encoded,
       parent ? parent.id : null,
       Date.now(),
+      keys.runningKey,
     );
-    this.registrar.add(record, scope?.runnerId ?? null);
-    return new Invocation(record.id, task, args, parent, this.client);
+    if (!decidesAtCall(policy)) {
+      this.registrar.add(record, scope?.runnerId ?? null);
+      return new Invocation(id, task, args, parent, this.client);
+    }
+    const answer = this.orchestrator.registerNow(record, keys, scope?.runnerId ?? null);
+    if (isPromise(answer)) {
+      throw new ConfigError(
+        `Task "${task.id}" uses registrationConcurrency or callResultCache, which need a backend that answers at once (memory); backend "${this.backend.name}" does not yet`,
+      );
+    }
+    if (answer.reused && policy.raiseOnDifferentArgs) this.checkSameArgs(task, answer.id, args);
+    if (answer.reused && this.logger.isEnabled("debug")) {
+      this.logger.debug(`Call of ${task.id} reuses invocation ${answer.id}`, { task: task.id });
+    }
+    return new Invocation(answer.id, task, args, parent, this.client, answer.reused);
+  }
+
+  /** raiseOnDifferentArgs: a reused invocation must have been called with the same arguments. */
+  private checkSameArgs(task: AnyTask, existingId: string, args: unknown[]): void {
+    const existing = this.backend.stateBackend.getInvocation(existingId);
+    if (isPromise(existing) || !existing) return;
+    const before = decodeArgs(existing.serializedArgs, this.serializer);
+    const diff = argsDiff(before, args, this.serializer);
+    if (!diff) return;
+    throw new ConcurrencyControlledError(
+      `Task "${task.id}" already has an unfinished invocation ${existingId} of the same registrationConcurrency scope, called with other arguments (raiseOnDifferentArgs):\n${diff}`,
+    );
   }
 
   /** Arguments above largeValueThresholdBytes go to the data store once, by content hash. */
@@ -435,7 +472,7 @@ function callTask(
 }
 
 /** Task options that are not settings (functions, classes, lists): never read from files or env. */
-const CODE_ONLY_OPTIONS = ["name", "retryFor", "inlineArgs"] as const;
+const CODE_ONLY_OPTIONS = ["name", "retryFor", "inlineArgs", "concurrencyKey"] as const;
 
 function without(options: TaskOptions, ...keys: readonly string[]): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...options };

@@ -133,6 +133,28 @@ export const TASK_FIELDS = {
     default: 0,
     doc: "An invocation running (or paused) longer than this ends TIMED_OUT and its waiters get a TimeoutError; 0 means no limit.",
   }),
+  registrationConcurrency: enumField({
+    values: ["disabled", "task", "arguments", "keys"],
+    default: "disabled",
+    doc: "A call while an unfinished invocation of the same scope (task, same arguments, same concurrencyKey) exists returns that invocation.",
+  }),
+  runningConcurrency: enumField({
+    values: ["disabled", "task", "arguments", "keys"],
+    default: "disabled",
+    doc: "At most one invocation of the same scope is claimed or running at a time; the others wait their turn.",
+  }),
+  rerouteOnConcurrencyControl: booleanField({
+    default: true,
+    doc: "An invocation held back by runningConcurrency waits for its turn; false drops it to CONCURRENCY_CONTROLLED_FINAL.",
+  }),
+  raiseOnDifferentArgs: booleanField({
+    default: false,
+    doc: "Under registrationConcurrency, a call whose arguments differ from the reused invocation's throws with the difference instead.",
+  }),
+  callResultCache: booleanField({
+    default: false,
+    doc: "A call identical to one that already succeeded (and is still kept) returns that invocation and its result without running again.",
+  }),
 } as const satisfies Schema;
 
 export type TaskConfigValues = ValuesOf<typeof TASK_FIELDS>;

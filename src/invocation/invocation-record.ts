@@ -10,6 +10,8 @@ export interface InvocationRecord {
   readonly parentId: string | null;
   /** Epoch ms of registration. */
   readonly createdAt: number;
+  /** Running concurrency scope, if its task has running concurrency (see concurrency-policy.ts). */
+  readonly runningKey?: string;
 }
 
 /** `callId = taskId + ":" + argsId`: invocations of the same call share it. */
@@ -29,6 +31,7 @@ export class NewInvocationRecord implements InvocationRecord {
     private readonly args: { readonly serialized: string; readonly argsId: string },
     readonly parentId: string | null,
     readonly createdAt: number,
+    readonly runningKey?: string,
   ) {}
 
   get argsId(): string {

@@ -23,6 +23,11 @@ export class Invocation<R> {
     readonly args: readonly unknown[],
     readonly parent: Invocation<unknown> | null,
     private readonly client: InvocationClient,
+    /**
+     * True when the call returned an invocation that already existed (registration concurrency found
+     * an unfinished one of the same scope, or the call result cache a finished one) instead of a new one.
+     */
+    readonly reused = false,
   ) {}
 
   /** Settles with the task's return value or rejects with its error. The same promise on every read. */

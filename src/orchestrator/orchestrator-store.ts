@@ -4,6 +4,12 @@ import type { Awaitable } from "../util/awaitable.js";
 export interface NewStatus {
   readonly id: string;
   readonly taskId: string;
+  /** Registration concurrency: no two unfinished invocations may share it (see `register`). */
+  readonly registrationKey?: string;
+  /** Running concurrency: no two claimed or running invocations may share it (see `claim`). */
+  readonly runningKey?: string;
+  /** Call result cache: the call, whose latest success `cachedResult` finds. */
+  readonly cacheKey?: string;
 }
 
 /**
@@ -12,8 +18,16 @@ export interface NewStatus {
  * same atomic step, so status and history never disagree.
  */
 export interface OrchestratorStore {
-  /** Insert invocations in REGISTERED (with their first history entry). */
-  register(items: readonly NewStatus[], runnerId: string | null, at: number): Awaitable<void>;
+  /**
+   * Insert invocations in REGISTERED (with their first history entry). An item whose registrationKey an
+   * unfinished invocation already holds is not inserted: its slot in the answer is that invocation's id
+   * (undefined for every item inserted).
+   */
+  register(
+    items: readonly NewStatus[],
+    runnerId: string | null,
+    at: number,
+  ): Awaitable<(string | undefined)[]>;
   /**
    * Atomically validate and apply one change; throws StatusTransitionError/OwnershipError, and
    * InvocationNotFoundError for an unknown id. With `clearWaits`, every wait edge from and to the
@@ -28,7 +42,8 @@ export interface OrchestratorStore {
   ): Awaitable<StatusRecord>;
   /**
    * Claim: move each id that is runnable now to PENDING owned by `runnerId`, atomically per id. Ids that
-   * are not runnable (already claimed, final, unknown) are skipped, not errors. Returns the claimed ids.
+   * are not runnable (already claimed, final, unknown) are skipped, not errors; so are ids whose
+   * runningKey is held by a PENDING or RUNNING invocation (they stay runnable). Returns the claimed ids.
    */
   claim(ids: readonly string[], runnerId: string, at: number): Awaitable<string[]>;
   getStatus(id: string): Awaitable<StatusRecord | undefined>;
@@ -49,6 +64,13 @@ export interface OrchestratorStore {
   waitersOf(ids: readonly string[]): Awaitable<Map<string, string[]>>;
   /** Up to `limit` invocations that others wait for, that wait for nothing and are runnable. */
   waitedOnRunnable(limit: number): Awaitable<string[]>;
+
+  /** Invocations claimed or running under this running key. */
+  runningKeyHolders(runningKey: string): Awaitable<string[]>;
+  /** Invocations in CONCURRENCY_CONTROLLED waiting for this running key. */
+  parkedOn(runningKey: string): Awaitable<string[]>;
+  /** The latest successful invocation registered with this cacheKey, while it is kept. */
+  cachedResult(cacheKey: string): Awaitable<string | undefined>;
 
   /**
    * Retention: forget finished invocations (status and history) that became final before `olderThan`

@@ -1,18 +1,21 @@
 import type { Backend } from "../backends/backend.js";
-import { InvocationNotFoundError } from "../errors/errors.js";
+import { ConcurrencyControlledError, InvocationNotFoundError } from "../errors/errors.js";
 import type { TynencEvents } from "../events.js";
 import type { InvocationRecord, Outcome } from "../invocation/invocation-record.js";
 import {
   FINAL_STATUSES,
   InvocationStatus,
   isFinal,
+  isRunnable,
   type HistoryEntry,
   type StatusRecord,
 } from "../invocation/status.js";
 import type { Logger, SafeEmitter } from "../logging/index.js";
 import { isPromise, type Awaitable } from "../util/awaitable.js";
 import { flow, type Flow } from "../util/flow.js";
+import type { ConcurrencyKeys } from "../concurrency/concurrency-policy.js";
 import type { Unsubscribe } from "./notifier.js";
+import type { NewStatus } from "./orchestrator-store.js";
 import { rankByWaiters } from "./priority.js";
 import { findWaitCycle } from "./wait-cycle.js";
 
@@ -23,6 +26,15 @@ const PRIORITY_WINDOW = 64;
 
 /** Retention runs once per this many finished invocations: cheap, and no timer in an idle process. */
 const PURGE_EVERY = 1000;
+
+/** What the orchestrator asks of the app: settings and task policies it applies. */
+export interface OrchestratorHooks {
+  retention(): RetentionPolicy;
+  /** Does this task's running concurrency re-queue held-back invocations (else drop them)? */
+  reroutesOnConcurrency(taskId: string): boolean;
+  /** The stored outcome of an invocation ended with `error`. */
+  failureOutcome(error: Error): Outcome;
+}
 
 export interface RetentionPolicy {
   /** Finished invocations older than this (ms since final) are purged. */
@@ -43,7 +55,7 @@ export class Orchestrator {
     private readonly backend: Backend,
     private readonly logger: Logger,
     private readonly events: SafeEmitter<TynencEvents>,
-    private readonly retention: () => RetentionPolicy,
+    private readonly hooks: OrchestratorHooks,
   ) {}
 
   private get store() {
@@ -58,7 +70,11 @@ export class Orchestrator {
     const at = Date.now();
     const ids = records.map((r) => r.id);
     yield this.backend.stateBackend.saveInvocations(records);
-    yield this.store.register(records, runnerId, at);
+    yield this.store.register(
+      records.map((r) => newStatusOf(r)),
+      runnerId,
+      at,
+    );
     this.emitStatus(ids, S.REGISTERED, runnerId, at);
     // Routed only once everything about the invocation is stored, so a claim always finds it.
     yield this.backend.broker.route(ids);
@@ -120,18 +136,119 @@ export class Orchestrator {
   private *claimFlow(runnerId: string, max: number): Flow<InvocationRecord[]> {
     const candidates = (yield this.store.waitedOnRunnable(Math.max(max, PRIORITY_WINDOW))) as string[];
     const ranked = candidates.length > max ? yield* rankByWaiters(this.store, candidates) : candidates;
-    const claimed = ranked.length
-      ? ((yield this.store.claim(ranked.slice(0, max), runnerId, Date.now())) as string[])
-      : [];
+    const first = ranked.slice(0, max);
+    const claimed = first.length ? ((yield this.store.claim(first, runnerId, Date.now())) as string[]) : [];
+    if (claimed.length < first.length) yield* this.holdBack(first, claimed, runnerId);
     while (claimed.length < max) {
       const ids = (yield this.backend.broker.retrieve(max - claimed.length)) as string[];
       if (ids.length === 0) break;
       // Stale and duplicate queue entries (already claimed through the wait graph) are skipped here.
-      for (const id of (yield this.store.claim(ids, runnerId, Date.now())) as string[]) claimed.push(id);
+      const taken = (yield this.store.claim(ids, runnerId, Date.now())) as string[];
+      for (const id of taken) claimed.push(id);
+      if (taken.length < ids.length) yield* this.holdBack(ids, taken, runnerId);
     }
     if (claimed.length === 0) return [];
     this.emitStatus(claimed, S.PENDING, runnerId, Date.now());
     return (yield this.backend.stateBackend.getInvocations(claimed)) as InvocationRecord[];
+  }
+
+  /**
+   * Of `offered`, those neither claimed nor stale were held back by running concurrency: park them in
+   * CONCURRENCY_CONTROLLED until their key frees (or drop them to CONCURRENCY_CONTROLLED_FINAL when
+   * their task says so). A key that freed meanwhile is released at once, so nothing parks forever.
+   */
+  private *holdBack(offered: readonly string[], claimed: readonly string[], runnerId: string): Flow<void> {
+    const taken = new Set(claimed);
+    const rest = offered.filter((id) => !taken.has(id));
+    const records = (yield this.store.getStatuses(rest)) as (StatusRecord | undefined)[];
+    const blocked = rest.filter((_, i) => records[i] && isRunnable(records[i].status));
+    if (blocked.length === 0) return;
+    const keys = new Set<string>();
+    for (const record of (yield this.backend.stateBackend.getInvocations(blocked)) as InvocationRecord[]) {
+      if (record.runningKey === undefined) continue;
+      try {
+        if (this.hooks.reroutesOnConcurrency(record.taskId)) {
+          yield this.transition(record.id, S.CONCURRENCY_CONTROLLED, runnerId);
+          keys.add(record.runningKey);
+        } else {
+          const error = new ConcurrencyControlledError(
+            `Invocation ${record.id} of task "${record.taskId}" was dropped: another invocation of its runningConcurrency scope was running (rerouteOnConcurrencyControl is false)`,
+          );
+          yield this.finish(
+            record.id,
+            this.hooks.failureOutcome(error),
+            runnerId,
+            S.CONCURRENCY_CONTROLLED_FINAL,
+          );
+        }
+      } catch (error) {
+        this.logger.debug("Held-back invocation moved on meanwhile", { invocation: record.id, error });
+      }
+    }
+    for (const key of keys) yield* this.releaseKeyFlow(key, runnerId);
+  }
+
+  /**
+   * An invocation under `runningKey` stopped running (finished, paused, retried, killed): if nothing
+   * else holds the key, send the ones parked on it back to the queue.
+   */
+  releaseRunningKey(runningKey: string, runnerId: string): Awaitable<void> {
+    return flow(this.releaseKeyFlow(runningKey, runnerId));
+  }
+
+  private *releaseKeyFlow(runningKey: string, runnerId: string): Flow<void> {
+    if (((yield this.store.runningKeyHolders(runningKey)) as string[]).length > 0) return;
+    const parked = (yield this.store.parkedOn(runningKey)) as string[];
+    if (parked.length === 0) return;
+    for (const id of parked) yield this.transition(id, S.REROUTED, runnerId);
+    yield this.backend.broker.route(parked);
+    this.backend.notifier.publishWork();
+  }
+
+  /** Whether an invocation under `runningKey` may run now (none claimed or running holds it). */
+  runningKeyFree(runningKey: string): Awaitable<boolean> {
+    const holders = this.store.runningKeyHolders(runningKey);
+    return isPromise(holders) ? holders.then((h) => h.length === 0) : holders.length === 0;
+  }
+
+  /**
+   * Register one invocation whose task decides at the call which invocation it gets (registration
+   * concurrency, result cache): the latest success of the same call, an unfinished one of the same
+   * scope, or this new one. Returns the id the call stands for and whether it was reused.
+   */
+  registerNow(
+    record: InvocationRecord,
+    keys: ConcurrencyKeys,
+    runnerId: string | null,
+  ): Awaitable<{ id: string; reused: boolean }> {
+    return flow(this.registerNowFlow(record, keys, runnerId));
+  }
+
+  private *registerNowFlow(
+    record: InvocationRecord,
+    keys: ConcurrencyKeys,
+    runnerId: string | null,
+  ): Flow<{ id: string; reused: boolean }> {
+    if (keys.cacheKey !== undefined) {
+      const cached = (yield this.store.cachedResult(keys.cacheKey)) as string | undefined;
+      if (cached !== undefined) return { id: cached, reused: true };
+    }
+    const at = Date.now();
+    const [existing] = (yield this.store.register([newStatusOf(record, keys)], runnerId, at)) as (
+      string | undefined
+    )[];
+    if (existing !== undefined) return { id: existing, reused: true };
+    yield this.backend.stateBackend.saveInvocations([record]);
+    this.emitStatus([record.id], S.REGISTERED, runnerId, at);
+    yield this.backend.broker.route([record.id]);
+    if (this.logger.isEnabled("debug")) {
+      this.logger.debug(`REGISTERED ${record.taskId}`, {
+        invocation: record.id,
+        parent: record.parentId ?? undefined,
+      });
+    }
+    this.backend.notifier.publishWork();
+    return { id: record.id, reused: false };
   }
 
   /**
@@ -225,7 +342,7 @@ export class Orchestrator {
   }
 
   private *purgeFlow(): Flow<string[]> {
-    const { retentionMs, retentionMaxFinished } = this.retention();
+    const { retentionMs, retentionMaxFinished } = this.hooks.retention();
     const ids = (yield this.store.purgeFinished(Date.now() - retentionMs, retentionMaxFinished)) as string[];
     if (ids.length === 0) return ids;
     yield this.backend.stateBackend.deleteInvocations(ids);
@@ -321,4 +438,11 @@ export class Orchestrator {
     for (const invocationId of ids)
       this.events.emit("invocation:status", { invocationId, status, runnerId, at });
   }
+}
+
+function newStatusOf(record: InvocationRecord, keys?: ConcurrencyKeys): NewStatus {
+  const { id, taskId } = record;
+  const runningKey = keys?.runningKey ?? record.runningKey;
+  if (!keys && runningKey === undefined) return { id, taskId };
+  return { id, taskId, registrationKey: keys?.registrationKey, runningKey, cacheKey: keys?.cacheKey };
 }

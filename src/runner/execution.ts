@@ -28,6 +28,8 @@ export class Execution implements ExecutionScope {
 
   private scopedLogger: Logger | undefined;
   private controller: AbortController | undefined;
+  /** Its running-concurrency scope, if its task has one. */
+  runningKey: string | undefined;
   /** The timeoutMs timer, while it runs. */
   timer: NodeJS.Timeout | undefined;
 

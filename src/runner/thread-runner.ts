@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { CancelledError, RunnerError, TimeoutError, WaitCycleError } from "../errors/errors.js";
 import { RecentIds } from "./recent-ids.js";
 import { executionStorage } from "../invocation/context.js";
-import type { InvocationRecord } from "../invocation/invocation-record.js";
+import type { InvocationRecord, Outcome } from "../invocation/invocation-record.js";
 import { InvocationStatus, isFinal, type StatusRecord } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
 import { isPromise } from "../util/awaitable.js";
@@ -141,7 +141,7 @@ export class ThreadRunner implements Runner, SuspendHost {
 
   private *fillSlots(): Flow<void> {
     while (this.occupied < this.slots) {
-      const next = this.resumed.shift();
+      const next = yield* this.nextResumed();
       if (next) {
         yield* this.grantSlot(next);
         continue;
@@ -152,6 +152,24 @@ export class ThreadRunner implements Runner, SuspendHost {
       if (this.state !== "running") return void this.release(claimed.map((r) => r.id));
       for (const record of claimed) this.start(record);
       if (claimed.length < free) return;
+    }
+  }
+
+  /** The oldest-paused resumed invocation that may run now (its running-concurrency key is free). */
+  private *nextResumed(): Flow<Resumed | undefined> {
+    for (let i = 0; i < this.resumed.length; i++) {
+      const key = this.resumed[i]!.execution.runningKey;
+      if (key === undefined || ((yield this.host.orchestrator.runningKeyFree(key)) as boolean)) {
+        return this.resumed.splice(i, 1)[0];
+      }
+    }
+    return undefined;
+  }
+
+  /** It stopped holding its running-concurrency key: let what waits for the key go. */
+  private *releaseKey(execution: Execution): Flow<void> {
+    if (execution.runningKey !== undefined) {
+      yield this.host.orchestrator.releaseRunningKey(execution.runningKey, this.id);
     }
   }
 
@@ -248,6 +266,7 @@ export class ThreadRunner implements Runner, SuspendHost {
       ticket,
       after,
     );
+    execution.runningKey = record.runningKey;
     this.executions.set(record.id, execution);
     yield orchestrator.transition(record.id, S.RUNNING, this.id);
     if (this.logger.isEnabled("debug")) execution.logger.debug("RUNNING");
@@ -281,11 +300,13 @@ export class ThreadRunner implements Runner, SuspendHost {
       if (decision.retry) {
         execution.logger.info(decision.reason, { error: result.error });
         yield orchestrator.retry(execution.id, this.id, decision.delayMs);
+        yield* this.releaseKey(execution);
         return;
       }
       if (failed > 0) execution.logger.info(decision.reason); // retries used up
     }
     yield orchestrator.finish(execution.id, this.host.outcomeOf(taskId, result), this.id);
+    yield* this.releaseKey(execution);
     if (this.logger.isEnabled("debug")) execution.logger.debug(result.ok ? "SUCCESS" : "FAILED");
   }
 
@@ -324,6 +345,7 @@ export class ThreadRunner implements Runner, SuspendHost {
     execution.ticket.holdsSlot = false;
     this.occupied--;
     this.kick();
+    yield* this.releaseKey(execution); // a paused invocation does not hold its scope
     return open;
   }
 
@@ -363,10 +385,15 @@ export class ThreadRunner implements Runner, SuspendHost {
     execution.abort(error);
     execution.logger.info(`${status}: ${error.message}`);
     const outcome = this.host.outcomeOf(execution.invocation.task.id, { ok: false, error });
-    runFlow(flowOf(this.host.orchestrator.finish(execution.id, outcome, this.id, status)), (failure) => {
+    runFlow(this.abortFlow(execution, outcome, status), (failure) => {
       if (failure !== undefined) execution.logger.warn(`Could not record ${status}`, { error: failure });
       execution.release();
     });
+  }
+
+  private *abortFlow(execution: Execution, outcome: Outcome, status: InvocationStatus): Flow<void> {
+    yield this.host.orchestrator.finish(execution.id, outcome, this.id, status);
+    yield* this.releaseKey(execution);
   }
 
   /** Wait until nothing is in flight, or the grace period is over. */
@@ -389,6 +416,9 @@ export class ThreadRunner implements Runner, SuspendHost {
       execution.cancelWait?.();
       try {
         await this.host.orchestrator.killAndReroute(execution.id, this.id);
+        if (execution.runningKey !== undefined) {
+          await this.host.orchestrator.releaseRunningKey(execution.runningKey, this.id);
+        }
         this.logger.warn("KILLED by shutdown and REROUTED for another runner", { invocation: execution.id });
       } catch (error) {
         this.logger.debug("Not killed: it reached a final status meanwhile", {

@@ -8,13 +8,18 @@ import type { InvocationGroup } from "./invocation-group.js";
  * Options given to `app.task(...)`: the task settings of docs/configuration.md (which config files and
  * `TYNENC__TASK__<ID>__<FIELD>` can override) plus options that only code can give.
  */
-export interface TaskOptions extends Partial<TaskConfigValues> {
+export interface TaskOptions<A extends unknown[] = any[]> extends Partial<TaskConfigValues> {
   /** The task id; defaults to the name given to `app.task` or the function's own name. */
   readonly name?: string;
   /** Errors (classes) worth another attempt, within `maxRetries`. `RetryError` always is. */
   readonly retryFor?: readonly ErrorClass[];
   /** 0-based positions of arguments kept inline however large (see largeValueThresholdBytes). */
   readonly inlineArgs?: readonly number[];
+  /**
+   * The key of the `"keys"` concurrency modes, a function of the task's own arguments: calls with equal
+   * keys share a scope (e.g. `(userId: string, amount: number) => userId`).
+   */
+  readonly concurrencyKey?: (...args: A) => unknown;
 }
 
 export type TaskFunction = (...args: any[]) => Promise<unknown>;
@@ -27,7 +32,7 @@ export interface Task<A extends unknown[], R> {
   readonly logger: Logger;
   /** The plain function, callable directly (no invocation, no runner). */
   readonly fn: (...args: A) => Promise<R>;
-  readonly options: TaskOptions;
+  readonly options: TaskOptions<A>;
   /** Register one invocation per argument list, in one batch; the group awaits them together. */
   parallelize(argsList: Iterable<A>): InvocationGroup<R>;
 }

@@ -10,6 +10,7 @@ import {
 } from "../../invocation/status.js";
 import type { NewStatus, OrchestratorStore } from "../../orchestrator/orchestrator-store.js";
 import { CompactHistory } from "./compact-history.js";
+import { ConcurrencyIndex } from "./concurrency-index.js";
 import { FinishedQueue } from "./finished-queue.js";
 import { MemoryTable, type MemoryRow } from "./memory-table.js";
 import { MemoryWaitGraph } from "./memory-wait-graph.js";
@@ -29,6 +30,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
   private readonly histories = new CompactHistory();
   /** Finished invocations in the order they finished, for retention. */
   private readonly finished = new FinishedQueue();
+  private readonly concurrency = new ConcurrencyIndex();
 
   constructor(private readonly table = new MemoryTable()) {}
 
@@ -37,13 +39,19 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     return row?.status ? (row as RegisteredRow) : undefined;
   }
 
-  register(items: readonly NewStatus[], runnerId: string | null, at: number): void {
+  register(items: readonly NewStatus[], runnerId: string | null, at: number): (string | undefined)[] {
+    const existing: (string | undefined)[] = [];
     for (const item of items) {
+      const duplicate = this.concurrency.duplicateOf(item);
+      existing.push(duplicate);
+      if (duplicate !== undefined) continue;
+      this.concurrency.add(item);
       const row = this.table.row(item.id);
       row.status = { status: INITIAL_STATUS, owner: null, at };
       row.taskId = item.taskId;
       row.history = this.histories.start(INITIAL_STATUS, runnerId, at, ++this.seq);
     }
+    return existing;
   }
 
   transition(
@@ -67,7 +75,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     const claimed: string[] = [];
     for (const id of ids) {
       const entry = this.entry(id);
-      if (!entry || !isRunnable(entry.status.status)) continue;
+      if (!entry || !isRunnable(entry.status.status) || !this.concurrency.canRun(id)) continue;
       this.apply(id, entry, InvocationStatus.PENDING, runnerId, at);
       claimed.push(id);
     }
@@ -84,6 +92,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     const record = transition(id, entry.status, to, runnerId, at);
     entry.status = record;
     this.histories.append(entry.history, to, runnerId, at, ++this.seq);
+    this.concurrency.changed(id, to);
     if (isFinal(to)) this.finished.push(id, at);
     return record;
   }
@@ -145,8 +154,21 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     return out;
   }
 
+  runningKeyHolders(runningKey: string): string[] {
+    return this.concurrency.holdersOf(runningKey);
+  }
+
+  parkedOn(runningKey: string): string[] {
+    return this.concurrency.parked(runningKey);
+  }
+
+  cachedResult(cacheKey: string): string | undefined {
+    return this.concurrency.cachedResult(cacheKey);
+  }
+
   purgeFinished(olderThan: number, keepNewest: number): string[] {
     const purged = this.finished.take(olderThan, keepNewest);
+    if (purged.length) this.concurrency.forgetAll(new Set(purged));
     for (const id of purged) {
       const row = this.table.get(id);
       if (!row) continue;
@@ -158,6 +180,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
 
   purge(): void {
     this.finished.clear();
+    this.concurrency.clear();
     this.table.clear(["status", "taskId", "history"]);
     this.graph.clear();
   }
