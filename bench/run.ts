@@ -5,6 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
+import { memoizedFib, parallelizeFigures } from "./controls.js";
 import { fibCalls, plainFib, timeFib } from "./fib.js";
 import { runSerializerBench } from "./serializer.bench.js";
 import { trivialLatency, trivialThroughput } from "./trivial.js";
@@ -92,6 +93,18 @@ function memorySection(): void {
   );
 }
 
+async function controlsSection(): Promise<void> {
+  console.log("\n## task controls");
+  const memo = await memoizedFib(30);
+  line(
+    "fib(30) with registrationConcurrency + callResultCache",
+    `${memo.ms.toFixed(1)} ms, ${memo.bodies} task bodies (2,692,537 invocations without)`,
+  );
+  const p = await parallelizeFigures(10_000);
+  line("task.parallelize of 10,000 calls: registered", `${p.registerMs.toFixed(0)} ms`);
+  line("... and every result in", `${p.totalMs.toFixed(0)} ms`);
+}
+
 function retentionSection(): void {
   console.log("\n## 1,000,000 trivial invocations with the default retention, fresh process");
   const script = fileURLToPath(new URL("./million.js", import.meta.url));
@@ -113,6 +126,7 @@ console.log(
 );
 await fibSection();
 await trivialSection();
+await controlsSection();
 memorySection();
 retentionSection();
 console.log("\n## serializer (ns/op, serialize + deserialize)");
