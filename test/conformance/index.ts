@@ -2,6 +2,7 @@ import type { Backend } from "../../src/backends/backend.js";
 import type { DataStore } from "../../src/data-store/data-store.js";
 import { brokerCases } from "./broker.case.js";
 import { dataStoreCases } from "./data-store.case.js";
+import { deliveryCases } from "./delivery.case.js";
 import type { BackendFactory } from "./harness.js";
 import { notifierCases } from "./notifier.case.js";
 import { orchestratorStoreCases } from "./orchestrator-store.case.js";
@@ -31,6 +32,7 @@ export function runConformance(name: string, makeBackend: BackendFactory): void 
   stateBackendCases(name, makeBackend);
   notifierCases(name, makeBackend);
   retentionCases(name, makeBackend);
+  deliveryCases(name, makeBackend);
   const open = new Map<DataStore, Backend>();
   dataStoreCases(
     name,
