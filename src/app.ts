@@ -1,57 +1,31 @@
-import { randomUUID } from "node:crypto";
 import { memoryBackend } from "./backends/memory/index.js";
 import type { Backend } from "./backends/backend.js";
 import { AppConfig, type AppConfigValues } from "./config/index.js";
-import { ConcurrencyControlledError, ConfigError, RunnerError } from "./errors/errors.js";
+import { ConfigError, RunnerError } from "./errors/errors.js";
 import { AppInvocationClient, type ClientHost } from "./invocation/app-invocation-client.js";
 import { currentExecution } from "./invocation/context.js";
 import { DevModeClient } from "./invocation/dev-mode.js";
 import { Invocation } from "./invocation/invocation.js";
-import { NewInvocationRecord, type InvocationRecord, type Outcome } from "./invocation/invocation-record.js";
+import type { InvocationRecord, Outcome } from "./invocation/invocation-record.js";
 import { Registrar } from "./invocation/registrar.js";
 import type { TynencEvents } from "./events.js";
-import {
-  adaptLogger,
-  createLogger,
-  SafeEmitter,
-  type Logger,
-  type LoggerLike,
-  type RootLogger,
-} from "./logging/index.js";
+import { SafeEmitter, type Logger, type LoggerLike } from "./logging/index.js";
 import { Orchestrator } from "./orchestrator/orchestrator.js";
 import { DummyRunner } from "./runner/dummy-runner.js";
 import type { Runner } from "./runner/runner.js";
 import type { PreparedInvocation, RunnerHost } from "./runner/runner-host.js";
 import { ThreadRunner } from "./runner/thread-runner.js";
-import {
-  decodeArgs,
-  decodeError,
-  encodeArgs,
-  encodeError,
-  JsonSerializer,
-  type EncodedArgs,
-} from "./serializer/index.js";
-import { withSerialized } from "./serializer/args.js";
-import { LargeValues } from "./data-store/index.js";
-import {
-  argsDiff,
-  concurrencyPolicy,
-  decidesAtCall,
-  keysOf,
-  type ConcurrencyPolicy,
-} from "./concurrency/concurrency-policy.js";
+import { decodeArgs, JsonSerializer } from "./serializer/index.js";
+import type { LargeValues } from "./data-store/index.js";
 import type { AnyTask, Task, TaskFunction, TaskOf, TaskOptions } from "./task/task.js";
-import { InvocationGroup } from "./task/invocation-group.js";
-import { TaskLogger } from "./task/task-logger.js";
-import {
-  decideRetry,
-  retryOptionsFrom,
-  validateRetryOptions,
-  type RetryDecision,
-  type RetryOptions,
-} from "./retry/index.js";
+import { callTask } from "./task/call-task.js";
+import { TaskPolicies } from "./task/task-policies.js";
+import type { RetryDecision } from "./retry/index.js";
 import { TaskRegistry } from "./task/task-registry.js";
 import { isPromise, type Awaitable } from "./util/awaitable.js";
+import { appLogger } from "./app/app-logger.js";
+import { Payloads } from "./app/payloads.js";
+import { TaskCalls } from "./app/task-calls.js";
 
 /** Constructor options: any configuration field, plus objects that are not configuration. */
 export type TynencOptions = Partial<Omit<AppConfigValues, "backend">> & {
@@ -61,7 +35,11 @@ export type TynencOptions = Partial<Omit<AppConfigValues, "backend">> & {
   logger?: LoggerLike;
 };
 
-/** An app: task registry, configuration, and the backend and runner that execute its invocations. */
+/**
+ * An app: task registry, configuration, and the backend and runner that execute its invocations.
+ * Task calls live in app/task-calls.ts, payload encoding in app/payloads.ts, task settings in
+ * task/task-policies.ts.
+ */
 export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   readonly conf: AppConfig;
   readonly logger: Logger;
@@ -71,14 +49,12 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   readonly events: SafeEmitter<TynencEvents>;
   private readonly tasks: TaskRegistry;
   private readonly client: AppInvocationClient;
-  private readonly devMode: DevModeClient;
+  private readonly policies: TaskPolicies;
+  private readonly payloads: Payloads;
+  private readonly calls: TaskCalls;
   private backendInstance: Backend | undefined;
   private orchestratorInstance: Orchestrator | undefined;
   private runnerInstance: Runner | undefined;
-  private largeValuesInstance: LargeValues | undefined;
-  private readonly retryOptions = new Map<string, RetryOptions>();
-  private readonly taskTimeouts = new Map<string, number>();
-  private readonly policies = new Map<string, ConcurrencyPolicy>();
   private warnedNoRunner = false;
 
   constructor(options: TynencOptions = {}) {
@@ -88,15 +64,18 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     if (codeOptions.backend === undefined) delete codeOptions.backend;
     this.conf = AppConfig.load(codeOptions as Partial<AppConfigValues>);
     if (typeof backend === "object") this.backendInstance = backend;
-    this.logger = this.makeLogger(logger);
+    this.logger = appLogger(this.conf, logger);
     for (const warning of this.conf.warnings) this.logger.warn(warning);
     this.events = new SafeEmitter<TynencEvents>(this.logger);
     this.tasks = new TaskRegistry(() => this.conf.appId);
     this.registrar = new Registrar((records, by) => this.orchestrator.register(records, by), this.logger);
     this.client = new AppInvocationClient(this);
-    this.devMode = new DevModeClient(this.logger, (value, where) =>
+    const devMode = new DevModeClient(this.logger, (value, where) =>
       this.serializer.deserialize(this.serializer.serialize(value, where)),
     );
+    this.policies = new TaskPolicies(this.conf);
+    this.payloads = new Payloads(this, this.conf, this.serializer);
+    this.calls = new TaskCalls(this, this.client, devMode, this.policies, this.payloads);
   }
 
   get appId(): string {
@@ -112,14 +91,8 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     options?: TaskOptions,
   ): TaskOf<F> {
     const { id, fn, options: opts } = this.tasks.resolve(nameOrFn, fnOrOptions, options);
-    // Task settings are validated now, not at the first call.
-    const conf = this.conf.taskConfig(id, without(opts, ...CODE_ONLY_OPTIONS));
-    const retry = retryOptionsFrom(conf, opts.retryFor);
-    validateRetryOptions(id, retry, { maxRetriesSource: conf.sourceOf("maxRetries").source });
-    this.retryOptions.set(id, retry);
-    this.taskTimeouts.set(id, conf.timeoutMs);
-    this.policies.set(id, concurrencyPolicy(id, conf, opts.concurrencyKey));
-    const task = this.makeTask(id, fn, opts) as unknown as TaskOf<F>;
+    this.policies.define(id, opts); // validated now, not at the first call
+    const task = this.calls.makeTask(id, fn, opts) as unknown as TaskOf<F>;
     this.tasks.add(task);
     return task;
   }
@@ -169,7 +142,7 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   get orchestrator(): Orchestrator {
     return (this.orchestratorInstance ??= new Orchestrator(this.backend, this.logger, this.events, {
       retention: () => this.conf,
-      reroutesOnConcurrency: (taskId) => this.policies.get(taskId)?.reroute ?? true,
+      reroutesOnConcurrency: (taskId) => this.policies.reroutesOnConcurrency(taskId),
       failureOutcome: (error) => this.failureOutcome(error),
     }));
   }
@@ -243,56 +216,25 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   }
 
   timeoutMs(taskId: string): number {
-    return this.taskTimeouts.get(taskId) ?? 0;
+    return this.policies.timeoutMs(taskId);
   }
 
   retryDecision(taskId: string, error: unknown, failedAttempts: number): RetryDecision {
-    const options = this.retryOptions.get(taskId);
-    if (!options) return { retry: false, delayMs: 0, reason: `task "${taskId}" has no retry options` };
-    return decideRetry(error, failedAttempts, options);
+    return this.policies.retryDecision(taskId, error, failedAttempts);
   }
 
   outcomeOf(taskId: string, result: { ok: true; value: unknown } | { ok: false; error: unknown }): Outcome {
-    if (result.ok) {
-      try {
-        const text = this.serializer.serialize(result.value, `result of task "${taskId}"`);
-        return { ok: true, value: this.externalizeResult(text) };
-      } catch (error) {
-        return this.outcomeOf(taskId, { ok: false, error });
-      }
-    }
-    return {
-      ok: false,
-      error: this.externalizeResult(this.serializer.serialize(encodeError(result.error, this.serializer))),
-    };
+    return this.payloads.outcomeOf(taskId, result);
   }
 
   failureOutcome(error: Error): Outcome {
     return this.outcomeOf("", { ok: false, error });
   }
 
-  private externalizeResult(text: string): string {
-    const threshold = this.conf.largeValueThresholdBytes;
-    if (threshold === 0 || text.length * 3 <= threshold) return text;
-    const stored = this.largeValues.externalizeResult(text);
-    return isPromise(stored) ? text : stored; // an async store keeps results inline for now
-  }
-
   // ---- ClientHost ----
 
   decodeOutcome(id: string): Awaitable<unknown> {
-    const found = this.orchestrator.outcome(id);
-    return isPromise(found) ? found.then(async (o) => this.decode(id, o)) : this.decode(id, found);
-  }
-
-  private decode(id: string, outcome: Outcome | undefined): Awaitable<unknown> {
-    if (!outcome) throw new RunnerError(`Invocation ${id} is final but has no stored result or error`);
-    const text = this.largeValues.resolveResult(outcome.ok ? outcome.value : outcome.error);
-    const read = (resolved: string) => {
-      if (outcome.ok) return this.serializer.deserialize(resolved);
-      throw decodeError(this.serializer.deserialize(resolved) as never, this.serializer);
-    };
-    return isPromise(text) ? text.then(read) : read(text);
+    return this.payloads.decodeOutcome(id);
   }
 
   cannotRunReason(): string | undefined {
@@ -312,112 +254,9 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
 
   // ---- internals ----
 
-  private makeTask(id: string, fn: TaskFunction, options: TaskOptions): AnyTask {
-    const logger = new TaskLogger(this.logger.child({ task: id }));
-    const call = (...args: unknown[]): Invocation<unknown> => this.call(task, args, fn);
-    const parallelize = (argsList: Iterable<unknown[]>) =>
-      new InvocationGroup(this.callMany(task, argsList, fn));
-    const task = Object.defineProperties(call, {
-      id: { value: id, enumerable: true },
-      name: { value: id },
-      logger: { value: logger },
-      fn: { value: fn },
-      options: { value: Object.freeze({ ...options }) },
-      parallelize: { value: parallelize },
-    }) as unknown as AnyTask;
-    return task;
-  }
-
-  private call(task: AnyTask, args: unknown[], fn: TaskFunction): Invocation<unknown> {
-    if (this.conf.devModeForceSyncTasks) {
-      return this.devMode.call(task, args, (copied) => callTask(task, copied, this.logger, fn));
-    }
-    return this.register(task, args, this.externalize(task, encodeArgs(args, this.serializer, task.id)));
-  }
-
-  /** Every argument list is encoded before any is registered: one bad entry registers none. */
-  private callMany(task: AnyTask, argsList: Iterable<unknown[]>, fn: TaskFunction): Invocation<unknown>[] {
-    if (this.conf.devModeForceSyncTasks) return Array.from(argsList, (args) => this.call(task, args, fn));
-    const all = Array.from(argsList);
-    const encoded = all.map((args) => this.externalize(task, encodeArgs(args, this.serializer, task.id)));
-    return all.map((args, i) => this.register(task, args, encoded[i]!));
-  }
-
-  private register(task: AnyTask, args: unknown[], encoded: EncodedArgs): Invocation<unknown> {
-    const scope = currentExecution();
-    const parent = scope?.invocation ?? null;
-    const policy = this.policies.get(task.id)!;
-    const keys = keysOf(policy, task.id, args, encoded, this.serializer);
-    const id = randomUUID();
-    const record = new NewInvocationRecord(
-      id,
-      task.id,
-      encoded,
-      parent ? parent.id : null,
-      Date.now(),
-      keys.runningKey,
-    );
-    if (!decidesAtCall(policy)) {
-      this.registrar.add(record, scope?.runnerId ?? null);
-      return new Invocation(id, task, args, parent, this.client);
-    }
-    const answer = this.orchestrator.registerNow(record, keys, scope?.runnerId ?? null);
-    if (isPromise(answer)) {
-      throw new ConfigError(
-        `Task "${task.id}" uses registrationConcurrency or callResultCache, which need a backend that answers at once (memory); backend "${this.backend.name}" does not yet`,
-      );
-    }
-    if (answer.reused && policy.raiseOnDifferentArgs) this.checkSameArgs(task, answer.id, args);
-    if (answer.reused && this.logger.isEnabled("debug")) {
-      this.logger.debug(`Call of ${task.id} reuses invocation ${answer.id}`, { task: task.id });
-    }
-    return new Invocation(answer.id, task, args, parent, this.client, answer.reused);
-  }
-
-  /** raiseOnDifferentArgs: a reused invocation must have been called with the same arguments. */
-  private checkSameArgs(task: AnyTask, existingId: string, args: unknown[]): void {
-    const existing = this.backend.stateBackend.getInvocation(existingId);
-    if (isPromise(existing) || !existing) return;
-    const before = decodeArgs(existing.serializedArgs, this.serializer);
-    const diff = argsDiff(before, args, this.serializer);
-    if (!diff) return;
-    throw new ConcurrencyControlledError(
-      `Task "${task.id}" already has an unfinished invocation ${existingId} of the same registrationConcurrency scope, called with other arguments (raiseOnDifferentArgs):\n${diff}`,
-    );
-  }
-
-  /** Arguments above largeValueThresholdBytes go to the data store once, by content hash. */
-  private externalize(task: AnyTask, encoded: EncodedArgs): EncodedArgs {
-    const threshold = this.conf.largeValueThresholdBytes;
-    if (threshold === 0 || encoded.serialized.length * 3 <= threshold) return encoded; // at most 3 UTF-8 bytes per UTF-16 unit
-    const inline = task.options.inlineArgs ? new Set(task.options.inlineArgs) : undefined;
-    const result = this.largeValues.externalizeArgs(encoded.serialized, inline);
-    if (isPromise(result)) {
-      throw new ConfigError(
-        `Backend "${this.backend.name}" stores large values asynchronously, which calls cannot wait for yet; raise largeValueThresholdBytes or set it to 0`,
-      );
-    }
-    return withSerialized(encoded, result.serialized);
-  }
-
   /** Large values of this app's backend (made on first use). */
   get largeValues(): LargeValues {
-    return (this.largeValuesInstance ??= new LargeValues(this.backend.dataStore, {
-      thresholdBytes: this.conf.largeValueThresholdBytes,
-    }));
-  }
-
-  private makeLogger(user: LoggerLike | undefined): Logger {
-    const name = `tynenc.${this.conf.appId}`;
-    const root: RootLogger = user
-      ? adaptLogger(user, name, this.conf.loggingLevel)
-      : createLogger({ name, level: this.conf.loggingLevel, format: this.conf.logFormat });
-    this.conf.onChange((field, value) => {
-      if (field === "loggingLevel") root.setLevel(value as never);
-      if (field === "logFormat" && "setFormat" in root)
-        (root as { setFormat(f: never): void }).setFormat(value as never);
-    });
-    return root;
+    return this.payloads.largeValues;
   }
 
   private makeBackend(): Backend {
@@ -444,40 +283,7 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   }
 }
 
-const warnedNonPromise = new WeakSet<object>();
-
 /** Apps of this process that made an executing runner for a backend instance (shared in-process backends). */
 const executingApps = new WeakMap<Backend, Set<Tynenc>>();
-
-/** Calls the task function; a function that returns a non-promise still works, with a warning once. */
-function callTask(
-  task: AnyTask,
-  args: unknown[],
-  logger: Logger,
-  fn: TaskFunction = task.fn,
-): Promise<unknown> {
-  let returned: unknown;
-  try {
-    returned = fn(...args);
-  } catch (error) {
-    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on exactly as thrown
-    return Promise.reject(error);
-  }
-  if (returned instanceof Promise) return returned;
-  if (!warnedNonPromise.has(task)) {
-    warnedNonPromise.add(task);
-    logger.warn(`Task "${task.id}" returned a value that is not a promise; declare its function async`);
-  }
-  return Promise.resolve(returned);
-}
-
-/** Task options that are not settings (functions, classes, lists): never read from files or env. */
-const CODE_ONLY_OPTIONS = ["name", "retryFor", "inlineArgs", "concurrencyKey"] as const;
-
-function without(options: TaskOptions, ...keys: readonly string[]): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...options };
-  for (const key of keys) delete copy[key];
-  return copy;
-}
 
 export type { Task };

@@ -77,7 +77,12 @@ export const STATUS_TABLE: Readonly<Record<InvocationStatus, StatusDefinition>> 
     ownership: O.requires,
     next: [S.RUNNING, S.KILLED, S.RUNNING_RECOVERY, S.CANCELLED, S.TIMED_OUT],
   },
-  RETRY: { final: false, runnable: true, ownership: O.releases, next: [S.PENDING, S.CANCELLED] },
+  RETRY: {
+    final: false,
+    runnable: true,
+    ownership: O.releases,
+    next: [S.PENDING, S.CONCURRENCY_CONTROLLED, S.CONCURRENCY_CONTROLLED_FINAL, S.CANCELLED],
+  },
   KILLED: { final: false, runnable: false, ownership: O.releases, next: [S.REROUTED, S.CANCELLED] },
   REROUTED: {
     final: false,

@@ -1,6 +1,7 @@
 import type { Backend } from "../../src/backends/backend.js";
 import type { DataStore } from "../../src/data-store/data-store.js";
 import { brokerCases } from "./broker.case.js";
+import { concurrencyCases } from "./concurrency.case.js";
 import { dataStoreCases } from "./data-store.case.js";
 import { deliveryCases } from "./delivery.case.js";
 import type { BackendFactory } from "./harness.js";
@@ -32,6 +33,7 @@ export function runConformance(name: string, makeBackend: BackendFactory): void 
   stateBackendCases(name, makeBackend);
   notifierCases(name, makeBackend);
   retentionCases(name, makeBackend);
+  concurrencyCases(name, makeBackend);
   deliveryCases(name, makeBackend);
   const open = new Map<DataStore, Backend>();
   dataStoreCases(

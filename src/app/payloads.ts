@@ -1,0 +1,99 @@
+import type { Backend } from "../backends/backend.js";
+import type { AppConfig } from "../config/index.js";
+import { LargeValues } from "../data-store/index.js";
+import { ConfigError, RunnerError } from "../errors/errors.js";
+import type { Outcome } from "../invocation/invocation-record.js";
+import type { Orchestrator } from "../orchestrator/orchestrator.js";
+import { withSerialized } from "../serializer/args.js";
+import {
+  decodeError,
+  encodeArgs,
+  encodeError,
+  type EncodedArgs,
+  type JsonSerializer,
+} from "../serializer/index.js";
+import type { AnyTask } from "../task/task.js";
+import { isPromise, type Awaitable } from "../util/awaitable.js";
+
+/** The parts of the app made on first use that payloads need. */
+export interface PayloadHost {
+  readonly backend: Backend;
+  readonly orchestrator: Orchestrator;
+}
+
+/**
+ * What crosses the backend as text: arguments and results encoded, the large ones moved to the data
+ * store (largeValueThresholdBytes), outcomes decoded back into values and errors.
+ */
+export class Payloads {
+  private largeValuesInstance: LargeValues | undefined;
+
+  constructor(
+    private readonly app: PayloadHost,
+    private readonly conf: AppConfig,
+    private readonly serializer: JsonSerializer,
+  ) {}
+
+  /** Large values of this app's backend (made on first use). */
+  get largeValues(): LargeValues {
+    return (this.largeValuesInstance ??= new LargeValues(this.app.backend.dataStore, {
+      thresholdBytes: this.conf.largeValueThresholdBytes,
+    }));
+  }
+
+  /** The arguments of a call, encoded and, above the threshold, externalized. */
+  encodeArgs(task: AnyTask, args: unknown[]): EncodedArgs {
+    return this.externalizeArgs(task, encodeArgs(args, this.serializer, task.id));
+  }
+
+  /** Arguments above largeValueThresholdBytes go to the data store once, by content hash. */
+  private externalizeArgs(task: AnyTask, encoded: EncodedArgs): EncodedArgs {
+    const threshold = this.conf.largeValueThresholdBytes;
+    if (threshold === 0 || encoded.serialized.length * 3 <= threshold) return encoded; // at most 3 UTF-8 bytes per UTF-16 unit
+    const inline = task.options.inlineArgs ? new Set(task.options.inlineArgs) : undefined;
+    const result = this.largeValues.externalizeArgs(encoded.serialized, inline);
+    if (isPromise(result)) {
+      throw new ConfigError(
+        `Backend "${this.app.backend.name}" stores large values asynchronously, which calls cannot wait for yet; raise largeValueThresholdBytes or set it to 0`,
+      );
+    }
+    return withSerialized(encoded, result.serialized);
+  }
+
+  outcomeOf(taskId: string, result: { ok: true; value: unknown } | { ok: false; error: unknown }): Outcome {
+    if (result.ok) {
+      try {
+        const text = this.serializer.serialize(result.value, `result of task "${taskId}"`);
+        return { ok: true, value: this.externalizeResult(text) };
+      } catch (error) {
+        return this.outcomeOf(taskId, { ok: false, error });
+      }
+    }
+    return {
+      ok: false,
+      error: this.externalizeResult(this.serializer.serialize(encodeError(result.error, this.serializer))),
+    };
+  }
+
+  private externalizeResult(text: string): string {
+    const threshold = this.conf.largeValueThresholdBytes;
+    if (threshold === 0 || text.length * 3 <= threshold) return text;
+    const stored = this.largeValues.externalizeResult(text);
+    return isPromise(stored) ? text : stored; // an async store keeps results inline for now
+  }
+
+  decodeOutcome(id: string): Awaitable<unknown> {
+    const found = this.app.orchestrator.outcome(id);
+    return isPromise(found) ? found.then(async (o) => this.decode(id, o)) : this.decode(id, found);
+  }
+
+  private decode(id: string, outcome: Outcome | undefined): Awaitable<unknown> {
+    if (!outcome) throw new RunnerError(`Invocation ${id} is final but has no stored result or error`);
+    const text = this.largeValues.resolveResult(outcome.ok ? outcome.value : outcome.error);
+    const read = (resolved: string) => {
+      if (outcome.ok) return this.serializer.deserialize(resolved);
+      throw decodeError(this.serializer.deserialize(resolved) as never, this.serializer);
+    };
+    return isPromise(text) ? text.then(read) : read(text);
+  }
+}

@@ -1,0 +1,116 @@
+import type { Backend } from "../backends/backend.js";
+import type { ConcurrencyKeys } from "../concurrency/concurrency-policy.js";
+import { ConcurrencyControlledError } from "../errors/errors.js";
+import type { TynencEvents } from "../events.js";
+import type { InvocationRecord } from "../invocation/invocation-record.js";
+import { InvocationStatus, isRunnable, type StatusRecord } from "../invocation/status.js";
+import type { Logger, SafeEmitter } from "../logging/index.js";
+import type { Flow } from "../util/flow.js";
+import type { Orchestrator, OrchestratorHooks } from "./orchestrator.js";
+import type { NewStatus } from "./orchestrator-store.js";
+import { emitStatus } from "./status-events.js";
+
+const S = InvocationStatus;
+
+/**
+ * The orchestrator's concurrency rules: running concurrency (hold back at claim, release when a key
+ * frees) and the registrations decided at the call (registration concurrency, result cache).
+ */
+export class ConcurrencyControl {
+  constructor(
+    private readonly orchestrator: Orchestrator,
+    private readonly backend: Backend,
+    private readonly logger: Logger,
+    private readonly events: SafeEmitter<TynencEvents>,
+    private readonly hooks: OrchestratorHooks,
+  ) {}
+
+  private get store() {
+    return this.backend.orchestratorStore;
+  }
+
+  /**
+   * Of `offered`, those neither claimed nor stale were held back by running concurrency: park them in
+   * CONCURRENCY_CONTROLLED until their key frees (or drop them to CONCURRENCY_CONTROLLED_FINAL when
+   * their task says so). A key that freed meanwhile is released at once, so nothing parks forever.
+   */
+  *holdBack(offered: readonly string[], claimed: readonly string[], runnerId: string): Flow<void> {
+    const taken = new Set(claimed);
+    const rest = offered.filter((id) => !taken.has(id));
+    const records = (yield this.store.getStatuses(rest)) as (StatusRecord | undefined)[];
+    const blocked = rest.filter((_, i) => records[i] && isRunnable(records[i].status));
+    if (blocked.length === 0) return;
+    const keys = new Set<string>();
+    for (const record of (yield this.backend.stateBackend.getInvocations(blocked)) as InvocationRecord[]) {
+      if (record.runningKey === undefined) continue;
+      try {
+        if (this.hooks.reroutesOnConcurrency(record.taskId)) {
+          yield this.orchestrator.transition(record.id, S.CONCURRENCY_CONTROLLED, runnerId);
+          keys.add(record.runningKey);
+        } else {
+          const error = new ConcurrencyControlledError(
+            `Invocation ${record.id} of task "${record.taskId}" was dropped: another invocation of its runningConcurrency scope was running (rerouteOnConcurrencyControl is false)`,
+          );
+          yield this.orchestrator.finish(
+            record.id,
+            this.hooks.failureOutcome(error),
+            runnerId,
+            S.CONCURRENCY_CONTROLLED_FINAL,
+          );
+        }
+      } catch (error) {
+        // Claimed or finished meanwhile it moved on by itself; still runnable means it must not be lost.
+        this.logger.debug("Held-back invocation moved on meanwhile", { invocation: record.id, error });
+        const now = (yield this.store.getStatus(record.id)) as StatusRecord | undefined;
+        if (now && isRunnable(now.status)) yield this.backend.broker.route([record.id]);
+      }
+    }
+    for (const key of keys) yield* this.releaseKeyFlow(key, runnerId);
+  }
+
+  /** See `Orchestrator.releaseRunningKey`. */
+  *releaseKeyFlow(runningKey: string, runnerId: string): Flow<void> {
+    if (((yield this.store.runningKeyHolders(runningKey)) as string[]).length > 0) return;
+    const parked = (yield this.store.parkedOn(runningKey)) as string[];
+    for (const id of parked) yield this.orchestrator.transition(id, S.REROUTED, runnerId);
+    if (parked.length) yield this.backend.broker.route(parked);
+    // Also wakes runners holding a RESUMED invocation that waits for this key, here or elsewhere.
+    this.backend.notifier.publishWork();
+  }
+
+  /** See `Orchestrator.registerNow`. */
+  *registerNowFlow(
+    record: InvocationRecord,
+    keys: ConcurrencyKeys,
+    runnerId: string | null,
+  ): Flow<{ id: string; reused: boolean }> {
+    if (keys.cacheKey !== undefined) {
+      const cached = (yield this.store.cachedResult(keys.cacheKey)) as string | undefined;
+      if (cached !== undefined) return { id: cached, reused: true };
+    }
+    const at = Date.now();
+    const [existing] = (yield this.store.register([newStatusOf(record, keys)], runnerId, at)) as (
+      string | undefined
+    )[];
+    if (existing !== undefined) return { id: existing, reused: true };
+    yield this.backend.stateBackend.saveInvocations([record]);
+    emitStatus(this.events, [record.id], S.REGISTERED, runnerId, at);
+    yield this.backend.broker.route([record.id]);
+    if (this.logger.isEnabled("debug")) {
+      this.logger.debug(`REGISTERED ${record.taskId}`, {
+        invocation: record.id,
+        parent: record.parentId ?? undefined,
+      });
+    }
+    this.backend.notifier.publishWork();
+    return { id: record.id, reused: false };
+  }
+}
+
+/** The status row a new invocation is registered with, carrying its concurrency keys if it has any. */
+export function newStatusOf(record: InvocationRecord, keys?: ConcurrencyKeys): NewStatus {
+  const { id, taskId } = record;
+  const runningKey = keys?.runningKey ?? record.runningKey;
+  if (!keys && runningKey === undefined) return { id, taskId };
+  return { id, taskId, registrationKey: keys?.registrationKey, runningKey, cacheKey: keys?.cacheKey };
+}

@@ -1,0 +1,97 @@
+import type { Backend } from "../backends/backend.js";
+import type { Outcome } from "../invocation/invocation-record.js";
+import { InvocationStatus, isFinal, type HistoryEntry, type StatusRecord } from "../invocation/status.js";
+import type { Logger } from "../logging/index.js";
+import { isPromise, type Awaitable } from "../util/awaitable.js";
+import type { Flow } from "../util/flow.js";
+import type { Orchestrator, OrchestratorHooks } from "./orchestrator.js";
+
+const S = InvocationStatus;
+
+/** Retention runs once per this many finished invocations: cheap, and no timer in an idle process. */
+const PURGE_EVERY = 1000;
+
+/**
+ * What happens to an invocation besides running to its end: retry, cancel, kill and reroute, and the
+ * retention that forgets it once finished. The public entry points are on `Orchestrator`.
+ */
+export class Lifecycle {
+  private finishedSincePurge = 0;
+
+  constructor(
+    private readonly orchestrator: Orchestrator,
+    private readonly backend: Backend,
+    private readonly logger: Logger,
+    private readonly hooks: OrchestratorHooks,
+  ) {}
+
+  private get store() {
+    return this.backend.orchestratorStore;
+  }
+
+  /** Counts one finished invocation; true once every PURGE_EVERY, when retention should run. */
+  purgeDue(): boolean {
+    if (++this.finishedSincePurge < PURGE_EVERY) return false;
+    this.finishedSincePurge = 0;
+    return true;
+  }
+
+  /** See `Orchestrator.purgeFinished`. */
+  *purgeFlow(): Flow<string[]> {
+    const { retentionMs, retentionMaxFinished } = this.hooks.retention();
+    const ids = (yield this.store.purgeFinished(Date.now() - retentionMs, retentionMaxFinished)) as string[];
+    if (ids.length === 0) return ids;
+    yield this.backend.stateBackend.deleteInvocations(ids);
+    if (this.logger.isEnabled("debug"))
+      this.logger.debug(`Retention purged ${ids.length} finished invocation(s)`);
+    return ids;
+  }
+
+  /** See `Orchestrator.retry`. */
+  *retryFlow(id: string, runnerId: string, delayMs: number): Flow<void> {
+    yield this.orchestrator.transition(id, S.RETRY, runnerId);
+    yield this.backend.broker.routeAt([id], Date.now() + delayMs);
+    if (delayMs <= 0) this.backend.notifier.publishWork();
+  }
+
+  retriesSoFar(id: string): Awaitable<number> {
+    const history = this.store.getHistory(id);
+    const count = (entries: HistoryEntry[]) => entries.filter((h) => h.status === S.RETRY).length;
+    return isPromise(history) ? history.then(count) : count(history);
+  }
+
+  /** See `Orchestrator.cancel`. */
+  *cancelFlow(id: string, outcomeOf: (id: string) => Outcome): Flow<boolean> {
+    const record = (yield this.store.getStatus(id)) as StatusRecord | undefined;
+    if (!record || isFinal(record.status)) return false;
+    const waited = ((yield this.store.waitingFor([id])) as Map<string, string[]>).get(id) ?? [];
+    const waiters = (yield this.store.waitersOf(waited)) as Map<string, string[]>;
+    for (const child of waited) {
+      const others = (waiters.get(child) ?? []).filter((w) => w !== id);
+      if (others.length === 0) yield* this.cancelFlow(child, outcomeOf); // nobody else needs it
+    }
+    if (record.owner !== null) {
+      this.backend.notifier.publishCancel(id);
+      return true;
+    }
+    try {
+      yield this.orchestrator.finish(id, outcomeOf(id), null, S.CANCELLED);
+    } catch (error) {
+      // Claimed meanwhile: its new owner carries the cancellation out.
+      this.logger.debug("Cancelling through the owner after a race", { invocation: id, error });
+      this.backend.notifier.publishCancel(id);
+    }
+    return true;
+  }
+
+  async killAndReroute(id: string, runnerId: string): Promise<void> {
+    await this.orchestrator.transition(id, S.KILLED, runnerId, { clearWaits: true });
+    await this.orchestrator.transition(id, S.REROUTED, runnerId);
+    await this.reroute(id);
+  }
+
+  async reroute(id: string): Promise<void> {
+    await this.backend.broker.route([id]);
+    this.backend.notifier.publishWork();
+  }
+}

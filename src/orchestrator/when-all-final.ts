@@ -1,0 +1,43 @@
+import type { Backend } from "../backends/backend.js";
+import { isFinal, type StatusRecord } from "../invocation/status.js";
+import type { Logger } from "../logging/index.js";
+import { isPromise } from "../util/awaitable.js";
+import type { Unsubscribe } from "./notifier.js";
+
+/**
+ * Calls `listener` once every id in `ids` is final. Subscribes before checking, so a status reached in
+ * between is never missed; may call `listener` before returning. Returns a cancel function.
+ */
+export function whenAllFinal(
+  backend: Backend,
+  logger: Logger,
+  ids: readonly string[],
+  listener: () => void,
+): Unsubscribe {
+  let remaining = ids.length;
+  let done = false;
+  const arrived = ids.length > 1 ? new Set<string>() : undefined;
+  const arrive = (id: string) => {
+    if (done || arrived?.has(id)) return;
+    arrived?.add(id);
+    if (--remaining === 0) {
+      done = true;
+      listener();
+    }
+  };
+  const unsubs = ids.map((id) => backend.notifier.onFinal(id, () => arrive(id)));
+  const check = (records: (StatusRecord | undefined)[]) => {
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      if (r && isFinal(r.status)) arrive(ids[i]!);
+    }
+  };
+  const records = backend.orchestratorStore.getStatuses(ids);
+  if (isPromise(records))
+    records.then(check, (error: unknown) => logger.error("Status check failed", { error }));
+  else check(records);
+  return () => {
+    done = true;
+    for (const unsubscribe of unsubs) unsubscribe();
+  };
+}

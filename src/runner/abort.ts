@@ -1,0 +1,74 @@
+import { CancelledError, TimeoutError } from "../errors/errors.js";
+import type { Outcome } from "../invocation/invocation-record.js";
+import { InvocationStatus } from "../invocation/status.js";
+import { runFlow, type Flow } from "../util/flow.js";
+import type { Execution } from "./execution.js";
+import { RecentIds } from "./recent-ids.js";
+import type { RunnerHost } from "./runner-host.js";
+import { releaseKey, type RunnerState } from "./runner-state.js";
+
+const S = InvocationStatus;
+
+/** A ThreadRunner ending executions early: cancelled on request, or over their task's timeoutMs. */
+export class Abort {
+  /** Cancellations asked for invocations not (yet) executing here: checked when one starts. */
+  private readonly earlyCancels = new RecentIds(1024);
+
+  constructor(
+    private readonly state: RunnerState,
+    private readonly host: RunnerHost,
+    private readonly runnerId: string,
+  ) {}
+
+  /** Someone asked to cancel `id`: if it executes here, stop it now (else remember, in case it starts). */
+  cancelRequested(id: string): void {
+    const execution = this.state.executions.get(id);
+    if (!execution) return this.earlyCancels.add(id);
+    this.abort(
+      execution,
+      S.CANCELLED,
+      new CancelledError(`Invocation ${id} (task "${execution.invocation.task.id}") was cancelled`),
+    );
+  }
+
+  /** It just started: carry out a cancellation asked before it did. */
+  cancelIfRequested(id: string): void {
+    if (this.earlyCancels.take(id)) this.cancelRequested(id);
+  }
+
+  timedOut(execution: Execution, timeoutMs: number): void {
+    const task = execution.invocation.task.id;
+    this.abort(
+      execution,
+      S.TIMED_OUT,
+      new TimeoutError(
+        `Invocation ${execution.id} (task "${task}") did not finish within timeoutMs ${timeoutMs} ms`,
+      ),
+    );
+  }
+
+  /**
+   * End an execution now with `status`: abort its signal, free its slot, store `error` as its outcome
+   * and wake its waiters. Its code may still be running; whatever it returns later is discarded.
+   */
+  private abort(execution: Execution, status: InvocationStatus, error: Error): void {
+    if (execution.state === "done" || execution.killed) return;
+    execution.killed = true;
+    clearTimeout(execution.timer);
+    execution.cancelWait?.();
+    const queued = this.state.resumed.findIndex((r) => r.execution === execution);
+    if (queued >= 0) this.state.resumed.splice(queued, 1);
+    execution.abort(error);
+    execution.logger.info(`${status}: ${error.message}`);
+    const outcome = this.host.outcomeOf(execution.invocation.task.id, { ok: false, error });
+    runFlow(this.abortFlow(execution, outcome, status), (failure) => {
+      if (failure !== undefined) execution.logger.warn(`Could not record ${status}`, { error: failure });
+      execution.release();
+    });
+  }
+
+  private *abortFlow(execution: Execution, outcome: Outcome, status: InvocationStatus): Flow<void> {
+    yield this.host.orchestrator.finish(execution.id, outcome, this.runnerId, status);
+    yield* releaseKey(this.host, this.runnerId, execution);
+  }
+}

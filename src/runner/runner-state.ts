@@ -1,0 +1,37 @@
+import type { Flow } from "../util/flow.js";
+import type { Execution } from "./execution.js";
+import type { RunnerHost } from "./runner-host.js";
+
+/** A paused execution whose dependencies are done, and the call that gives it its slot back. */
+export interface Resumed {
+  readonly execution: Execution;
+  readonly grant: () => void;
+}
+
+/**
+ * The slot accounting of one ThreadRunner, shared by its parts (the pump in thread-runner.ts,
+ * suspension.ts, abort.ts, shutdown.ts). A slot is held from claim to finish, except while PAUSED.
+ */
+export class RunnerState {
+  phase: "idle" | "running" | "stopping" = "idle";
+  slots = 1;
+  occupied = 0;
+  /** Paused executions whose dependencies are done, on their way to RESUMED: they come before new work. */
+  resuming = 0;
+  /** execute() calls not finished yet, including those still preparing (not yet in `executions`). */
+  inFlight = 0;
+  /** Bumped at every stop: a killed execution that settles later must not touch the next run's counts. */
+  generation = 0;
+  readonly executions = new Map<string, Execution>();
+  /** RESUMED executions waiting for a slot, oldest pause first. */
+  readonly resumed: Resumed[] = [];
+  /** Called when `inFlight` drops to 0 (set while a stop drains). */
+  onIdle: (() => void) | undefined;
+}
+
+/** It stopped holding its running-concurrency key: let what waits for the key go. */
+export function* releaseKey(host: RunnerHost, runnerId: string, execution: Execution): Flow<void> {
+  if (execution.runningKey !== undefined) {
+    yield host.orchestrator.releaseRunningKey(execution.runningKey, runnerId);
+  }
+}

@@ -1,0 +1,204 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { InvocationStatus, type InvocationStatus as Status } from "../../src/invocation/status.js";
+import type { NewStatus, OrchestratorStore } from "../../src/orchestrator/orchestrator-store.js";
+import { sorted, statusOf, useBackend, type BackendFactory } from "./harness.js";
+
+const S = InvocationStatus;
+
+/**
+ * The concurrency half of the OrchestratorStore contract (src/orchestrator/orchestrator-store.ts):
+ * registration keys in `register`, running keys in `claim`, `runningKeyHolders`, `parkedOn` and
+ * `cachedResult`. The rules that use them (hold back, re-queue, reuse) are the orchestrator's.
+ */
+export function concurrencyCases(name: string, makeBackend: BackendFactory): void {
+  describe(`OrchestratorStore concurrency keys (${name})`, () => {
+    const backend = useBackend(makeBackend);
+    const store = (): OrchestratorStore => backend().orchestratorStore;
+    let clock = 100;
+
+    async function register(...items: NewStatus[]): Promise<(string | undefined)[]> {
+      return store().register(items, null, clock++);
+    }
+
+    async function move(id: string, path: readonly Status[], runner = "r1"): Promise<void> {
+      for (const to of path) await store().transition(id, to, runner, clock++);
+    }
+
+    describe("register with a registrationKey", () => {
+      it("returns the existing id for a duplicate while the first is unfinished, and inserts nothing", async () => {
+        assert.deepEqual(await register({ id: "a", taskId: "t", registrationKey: "k" }), [undefined]);
+        assert.deepEqual(await register({ id: "b", taskId: "t", registrationKey: "k" }), ["a"]);
+        assert.equal(await store().getStatus("b"), undefined);
+        assert.deepEqual(await store().getHistory("b"), []);
+        assert.equal((await store().getStatus("a"))?.status, S.REGISTERED);
+      });
+
+      it("answers per item, including duplicates within one call", async () => {
+        const answer = await register(
+          { id: "a", taskId: "t", registrationKey: "k1" },
+          { id: "b", taskId: "t", registrationKey: "k1" },
+          { id: "c", taskId: "t", registrationKey: "k2" },
+          { id: "d", taskId: "t" },
+        );
+        assert.deepEqual(answer, [undefined, "a", undefined, undefined]);
+        assert.deepEqual(sorted(await store().findByStatus([S.REGISTERED])), ["a", "c", "d"]);
+      });
+
+      it("keeps dedup through PENDING, RUNNING and PAUSED", async () => {
+        await register({ id: "a", taskId: "t", registrationKey: "k" });
+        let n = 0;
+        for (const path of [[S.PENDING], [S.RUNNING], [S.PAUSED]] as const) {
+          await move("a", path);
+          assert.deepEqual(await register({ id: `dup-${n++}`, taskId: "t", registrationKey: "k" }), ["a"]);
+        }
+      });
+
+      it("registers again once the first is final", async () => {
+        await register({ id: "a", taskId: "t", registrationKey: "k" });
+        await move("a", [S.PENDING, S.RUNNING, S.SUCCESS]);
+        assert.deepEqual(await register({ id: "b", taskId: "t", registrationKey: "k" }), [undefined]);
+        assert.equal((await store().getStatus("b"))?.status, S.REGISTERED);
+        await move("b", [S.PENDING, S.RUNNING, S.FAILED]);
+        assert.deepEqual(await register({ id: "c", taskId: "t", registrationKey: "k" }), [undefined]);
+      });
+
+      it("treats a dropped (CONCURRENCY_CONTROLLED_FINAL) one as finished", async () => {
+        await register({ id: "a", taskId: "t", registrationKey: "k" });
+        await store().transition("a", S.CONCURRENCY_CONTROLLED_FINAL, "r1", clock++);
+        assert.deepEqual(await register({ id: "b", taskId: "t", registrationKey: "k" }), [undefined]);
+      });
+    });
+
+    describe("claim with a runningKey", () => {
+      it("skips an id whose runningKey a PENDING or RUNNING invocation holds; it stays runnable", async () => {
+        await register(
+          { id: "a", taskId: "t", runningKey: "rk" },
+          { id: "b", taskId: "t", runningKey: "rk" },
+        );
+        assert.deepEqual(await store().claim(["a"], "r1", clock++), ["a"]);
+        assert.deepEqual(await store().claim(["b"], "r2", clock++), []);
+        assert.equal((await store().getStatus("b"))?.status, S.REGISTERED);
+        await move("a", [S.RUNNING]);
+        assert.deepEqual(await store().claim(["b"], "r2", clock++), []);
+        assert.deepEqual(statusOf(await store().getStatus("b"))?.owner, null);
+      });
+
+      it("claims only the first of one key within one call, and other keys freely", async () => {
+        await register(
+          { id: "a", taskId: "t", runningKey: "rk" },
+          { id: "b", taskId: "t", runningKey: "rk" },
+          { id: "c", taskId: "t", runningKey: "other" },
+          { id: "d", taskId: "t" },
+        );
+        assert.deepEqual(await store().claim(["a", "b", "c", "d"], "r1", clock++), ["a", "c", "d"]);
+      });
+
+      it("allows it once the holder pauses", async () => {
+        await register(
+          { id: "a", taskId: "t", runningKey: "rk" },
+          { id: "b", taskId: "t", runningKey: "rk" },
+        );
+        await store().claim(["a"], "r1", clock++);
+        await move("a", [S.RUNNING, S.PAUSED]);
+        assert.deepEqual(await store().claim(["b"], "r2", clock++), ["b"]);
+      });
+
+      it("allows it once the holder finishes", async () => {
+        await register(
+          { id: "a", taskId: "t", runningKey: "rk" },
+          { id: "b", taskId: "t", runningKey: "rk" },
+        );
+        await store().claim(["a"], "r1", clock++);
+        await move("a", [S.RUNNING, S.SUCCESS]);
+        assert.deepEqual(await store().claim(["b"], "r2", clock++), ["b"]);
+      });
+
+      it("allows it once the holder is retrying or was rerouted", async () => {
+        await register(
+          { id: "a", taskId: "t", runningKey: "rk" },
+          { id: "b", taskId: "t", runningKey: "rk" },
+          { id: "c", taskId: "t", runningKey: "rk" },
+        );
+        await store().claim(["a"], "r1", clock++);
+        await move("a", [S.RUNNING, S.RETRY]);
+        assert.deepEqual(await store().claim(["b"], "r2", clock++), ["b"]);
+        await move("b", [S.REROUTED], "r2");
+        assert.deepEqual(await store().claim(["c"], "r3", clock++), ["c"]);
+      });
+    });
+
+    describe("runningKeyHolders", () => {
+      it("lists the PENDING and RUNNING invocations of a key, not paused, queued or final ones", async () => {
+        await register(
+          { id: "a", taskId: "t", runningKey: "rk" },
+          { id: "b", taskId: "t", runningKey: "rk" },
+          { id: "c", taskId: "t", runningKey: "other" },
+        );
+        assert.deepEqual(await store().runningKeyHolders("rk"), []);
+        await store().claim(["a", "c"], "r1", clock++);
+        assert.deepEqual(await store().runningKeyHolders("rk"), ["a"]);
+        assert.deepEqual(await store().runningKeyHolders("other"), ["c"]);
+        await move("a", [S.RUNNING]);
+        assert.deepEqual(await store().runningKeyHolders("rk"), ["a"]);
+        await move("a", [S.PAUSED]);
+        assert.deepEqual(await store().runningKeyHolders("rk"), []);
+        await store().claim(["b"], "r2", clock++);
+        assert.deepEqual(await store().runningKeyHolders("rk"), ["b"]);
+        await move("b", [S.RUNNING, S.SUCCESS], "r2");
+        assert.deepEqual(await store().runningKeyHolders("rk"), []);
+        assert.deepEqual(await store().runningKeyHolders("unknown"), []);
+      });
+    });
+
+    describe("parkedOn", () => {
+      it("lists the CONCURRENCY_CONTROLLED invocations of a key until they move on", async () => {
+        await register(
+          { id: "a", taskId: "t", runningKey: "rk" },
+          { id: "b", taskId: "t", runningKey: "rk" },
+          { id: "c", taskId: "t", runningKey: "rk" },
+          { id: "d", taskId: "t", runningKey: "other" },
+        );
+        await store().claim(["a"], "r1", clock++);
+        for (const id of ["b", "c", "d"])
+          await store().transition(id, S.CONCURRENCY_CONTROLLED, "r1", clock++);
+        assert.deepEqual(sorted(await store().parkedOn("rk")), ["b", "c"]);
+        assert.deepEqual(await store().parkedOn("other"), ["d"]);
+        await store().transition("b", S.REROUTED, "r1", clock++);
+        assert.deepEqual(await store().parkedOn("rk"), ["c"]);
+        await store().transition("c", S.CANCELLED, null, clock++);
+        assert.deepEqual(await store().parkedOn("rk"), []);
+        assert.deepEqual(await store().parkedOn("unknown"), []);
+      });
+    });
+
+    describe("cachedResult", () => {
+      it("returns the latest SUCCESS of a cacheKey, nothing while unfinished", async () => {
+        await register({ id: "a", taskId: "t", cacheKey: "ck" });
+        assert.equal(await store().cachedResult("ck"), undefined);
+        await store().claim(["a"], "r1", clock++);
+        await move("a", [S.RUNNING]);
+        assert.equal(await store().cachedResult("ck"), undefined);
+        await move("a", [S.SUCCESS]);
+        assert.equal(await store().cachedResult("ck"), "a");
+        await register({ id: "b", taskId: "t", cacheKey: "ck" });
+        await store().claim(["b"], "r1", clock++);
+        await move("b", [S.RUNNING, S.SUCCESS]);
+        assert.equal(await store().cachedResult("ck"), "b");
+      });
+
+      it("returns nothing for a FAILED call, and keeps an earlier success when a later one fails", async () => {
+        await register({ id: "f", taskId: "t", cacheKey: "bad" });
+        await store().claim(["f"], "r1", clock++);
+        await move("f", [S.RUNNING, S.FAILED]);
+        assert.equal(await store().cachedResult("bad"), undefined);
+        await register({ id: "a", taskId: "t", cacheKey: "ck" }, { id: "b", taskId: "t", cacheKey: "ck" });
+        await store().claim(["a", "b"], "r1", clock++);
+        await move("a", [S.RUNNING, S.SUCCESS]);
+        await move("b", [S.RUNNING, S.FAILED]);
+        assert.equal(await store().cachedResult("ck"), "a");
+        assert.equal(await store().cachedResult("unknown"), undefined);
+      });
+    });
+  });
+}
