@@ -7,6 +7,8 @@ import { fibApp, fibCalls } from "./fib.js";
 const n = Number(process.argv[2] ?? 25);
 const gc = (globalThis as { gc?: () => void }).gc;
 const { app, fib } = fibApp(1);
+// Keep every finished invocation: the worst case for memory, and what "bytes per invocation" measures.
+app.conf.retentionMaxFinished = 1_000_000_000;
 const loop = app.runner.run();
 await fib(5).result;
 gc?.();

@@ -94,8 +94,8 @@ export const APP_FIELDS = {
   retentionMaxFinished: intField({
     min: 1,
     max: 1_000_000_000,
-    default: 10_000,
-    doc: "At most this many finished invocations are kept; the oldest-finished are purged first.",
+    default: 100_000,
+    doc: "At most this many finished invocations are kept; the oldest-finished are purged first (a result read later is gone).",
   }),
 } as const satisfies Schema;
 

@@ -33,7 +33,7 @@ void describe("precedence: defaults < file < code < env < assignment", () => {
       maxPendingMs: 30000,
       largeValueThresholdBytes: 1_048_576,
       retentionMs: 86_400_000,
-      retentionMaxFinished: 10_000,
+      retentionMaxFinished: 100_000,
     });
     assert.deepEqual(conf.sourceOf("maxParallelSlots"), { source: "default", detail: "" });
   });
