@@ -1,4 +1,4 @@
-import { Tynenc, type TynencOptions } from "../src/index.js";
+import { memoryBackend, Tynenc, type Backend, type TynencOptions } from "../src/index.js";
 import type { LoggerLike } from "../src/logging/index.js";
 
 export interface CapturedLine {
@@ -15,7 +15,23 @@ export function captureLogger(): LoggerLike & { lines: CapturedLine[] } {
   return { lines, debug: push("debug"), info: push("info"), warn: push("warn"), error: push("error") };
 }
 
-/** An app for one test: quiet unless asked, ThreadRunner, short stop grace. */
+/**
+ * The backend the behaviour suites run on: `TYNENC_TEST_BACKEND` (default memory). Every app-level test
+ * goes through `testApp`, so a new backend runs the whole suite by adding its factory here.
+ */
+export function testBackend(): Backend {
+  const name = process.env.TYNENC_TEST_BACKEND ?? "memory";
+  const factories: Record<string, () => Backend> = { memory: memoryBackend };
+  const factory = factories[name];
+  if (!factory) {
+    throw new Error(
+      `TYNENC_TEST_BACKEND=${name} is not a backend this test suite knows (known: ${Object.keys(factories).join(", ")})`,
+    );
+  }
+  return factory();
+}
+
+/** An app for one test: quiet unless asked, ThreadRunner, short stop grace, a fresh test backend. */
 export function testApp(options: TynencOptions = {}): Tynenc {
   return new Tynenc({
     appId: "test",
@@ -23,6 +39,7 @@ export function testApp(options: TynencOptions = {}): Tynenc {
     maxParallelSlots: 1,
     stopGraceMs: 200,
     logger: options.logger ?? captureLogger(),
+    backend: testBackend(),
     ...options,
   });
 }
