@@ -20,14 +20,20 @@ export interface MemoryRow {
  */
 export class MemoryTable {
   readonly rows = new Map<string, MemoryRow>();
-  // Consecutive operations mostly touch the same invocation: skip the map for those.
+  // Consecutive operations mostly touch the same two invocations (a waiter and what it waits for):
+  // remember the last two rows and skip the map for those.
   private lastId: string | undefined;
   private lastRow: MemoryRow | undefined;
+  private prevId: string | undefined;
+  private prevRow: MemoryRow | undefined;
 
   get(id: string): MemoryRow | undefined {
     if (id === this.lastId) return this.lastRow;
+    if (id === this.prevId) return this.prevRow;
     const row = this.rows.get(id);
     if (row) {
+      this.prevId = this.lastId;
+      this.prevRow = this.lastRow;
       this.lastId = id;
       this.lastRow = row;
     }
@@ -52,16 +58,17 @@ export class MemoryTable {
 
   delete(id: string): void {
     this.rows.delete(id);
-    if (id === this.lastId) {
-      this.lastId = undefined;
-      this.lastRow = undefined;
-    }
+    if (id === this.lastId || id === this.prevId) this.forgetRecent();
+  }
+
+  private forgetRecent(): void {
+    this.lastId = this.prevId = undefined;
+    this.lastRow = this.prevRow = undefined;
   }
 
   /** Clear some fields of every row (one component's purge), dropping rows left empty. */
   clear(fields: readonly (keyof MemoryRow)[]): void {
-    this.lastId = undefined;
-    this.lastRow = undefined;
+    this.forgetRecent();
     for (const [id, row] of this.rows) {
       for (const field of fields) row[field] = undefined;
       if (!row.record && !row.status && !row.outcome && !row.children) this.rows.delete(id);
