@@ -69,6 +69,6 @@ export class Abort {
 
   private *abortFlow(execution: Execution, outcome: Outcome, status: InvocationStatus): Flow<void> {
     yield this.host.orchestrator.finish(execution.id, outcome, this.runnerId, status);
-    yield* releaseKey(this.host, this.runnerId, execution);
+    yield releaseKey(this.host, this.runnerId, execution);
   }
 }

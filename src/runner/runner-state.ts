@@ -1,4 +1,4 @@
-import type { Flow } from "../util/flow.js";
+import type { Awaitable } from "../util/awaitable.js";
 import type { Execution } from "./execution.js";
 import type { RunnerHost } from "./runner-host.js";
 
@@ -30,8 +30,8 @@ export class RunnerState {
 }
 
 /** It stopped holding its running-concurrency key: let what waits for the key go. */
-export function* releaseKey(host: RunnerHost, runnerId: string, execution: Execution): Flow<void> {
-  if (execution.runningKey !== undefined) {
-    yield host.orchestrator.releaseRunningKey(execution.runningKey, runnerId);
-  }
+export function releaseKey(host: RunnerHost, runnerId: string, execution: Execution): Awaitable<void> {
+  // Most tasks have no running key: no call, no generator, on the hot path.
+  if (execution.runningKey === undefined) return;
+  return host.orchestrator.releaseRunningKey(execution.runningKey, runnerId);
 }

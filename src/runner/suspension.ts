@@ -1,7 +1,7 @@
 import { WaitCycleError } from "../errors/errors.js";
 import { InvocationStatus, isFinal, type StatusRecord } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
-import { flowOf, runFlow, type Flow } from "../util/flow.js";
+import { runFlow, settle, type Flow } from "../util/flow.js";
 import type { Execution } from "./execution.js";
 import type { RunnerHost } from "./runner-host.js";
 import { releaseKey, type Resumed, type RunnerState } from "./runner-state.js";
@@ -28,8 +28,8 @@ export class Suspension {
       execution.cancelWait = this.host.orchestrator.whenAllFinal(open, () => {
         execution.cancelWait = undefined;
         this.state.resuming++; // synchronously, before the finished dependency's slot is handed out
-        runFlow(
-          flowOf(this.host.orchestrator.transition(execution.id, S.RESUMED, this.runnerId)),
+        settle(
+          () => this.host.orchestrator.transition(execution.id, S.RESUMED, this.runnerId),
           (failure) => {
             this.state.resuming--;
             if (failure !== undefined) {
@@ -60,7 +60,7 @@ export class Suspension {
     execution.ticket.holdsSlot = false;
     this.state.occupied--;
     this.kick();
-    yield* releaseKey(this.host, this.runnerId, execution); // a paused invocation does not hold its scope
+    yield releaseKey(this.host, this.runnerId, execution); // a paused invocation does not hold its scope
     return open;
   }
 

@@ -139,7 +139,7 @@ export class ThreadRunner implements Runner, SuspendHost {
   private *fillSlots(): Flow<void> {
     const state = this.state;
     while (state.occupied < state.slots) {
-      const next = yield* this.suspension.nextResumed();
+      const next = this.state.resumed.length ? yield* this.suspension.nextResumed() : undefined;
       if (next) {
         yield* this.suspension.grantSlot(next);
         continue;
@@ -253,13 +253,13 @@ export class ThreadRunner implements Runner, SuspendHost {
       if (decision.retry) {
         execution.logger.info(decision.reason, { error: result.error });
         yield orchestrator.retry(execution.id, this.id, decision.delayMs);
-        yield* releaseKey(this.host, this.id, execution);
+        yield releaseKey(this.host, this.id, execution);
         return;
       }
       if (failed > 0) execution.logger.info(decision.reason); // retries used up
     }
     yield orchestrator.finish(execution.id, this.host.outcomeOf(taskId, result), this.id);
-    yield* releaseKey(this.host, this.id, execution);
+    yield releaseKey(this.host, this.id, execution);
     if (this.logger.isEnabled("debug")) execution.logger.debug(result.ok ? "SUCCESS" : "FAILED");
   }
 }

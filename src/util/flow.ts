@@ -28,9 +28,22 @@ function step<T>(generator: Flow<T>, input: unknown, failed: boolean): Awaitable
   }
 }
 
-/** A one-step flow of a single Awaitable, for `runFlow`. */
-export function* flowOf<T>(value: Awaitable<T>): Flow<T> {
-  return (yield value) as T;
+/**
+ * Call `step` and hand its outcome (value, rejection or synchronous throw) to `done`: at once when it
+ * answers directly, with no promise and no generator.
+ */
+export function settle<T>(step: () => Awaitable<T>, done: (error: unknown, value?: T) => void): void {
+  let value: Awaitable<T>;
+  try {
+    value = step();
+  } catch (error) {
+    return done(error ?? new Error("step failed"));
+  }
+  if (!isPromise(value)) return done(undefined, value);
+  value.then(
+    (v) => done(undefined, v),
+    (error: unknown) => done(error ?? new Error("step failed")),
+  );
 }
 
 /** Run a flow and hand its outcome to a callback: no promise at all when every step answered directly. */
