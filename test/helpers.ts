@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { memoryBackend, Tynenc, type Backend, type TynencOptions } from "../src/index.js";
 import type { LoggerLike } from "../src/logging/index.js";
 
@@ -53,4 +54,15 @@ export async function withRunner<T>(app: Tynenc, body: () => Promise<T>): Promis
     await app.runner.stop();
     await loop;
   }
+}
+
+/** The error `fn` throws synchronously (fails the test if it returns). */
+export function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof Error, `threw a non-Error: ${String(error)}`);
+    return error;
+  }
+  assert.fail("expected a synchronous throw");
 }

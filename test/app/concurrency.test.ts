@@ -21,18 +21,7 @@ import {
   waitForStatus,
 } from "../../src/testing/index.js";
 import { deferred, within } from "../conformance/harness.js";
-import { testApp, withRunner } from "../helpers.js";
-
-/** The error `fn` throws synchronously (fails the test if it returns). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof Error, `threw a non-Error: ${String(error)}`);
-    return error;
-  }
-  assert.fail("expected a synchronous throw");
-}
+import { testApp, thrown, withRunner } from "../helpers.js";
 
 function statusesOf(history: readonly { status: string }[]): string[] {
   return history.map((h) => h.status);

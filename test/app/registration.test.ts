@@ -9,18 +9,7 @@ import {
   UnknownTaskError,
 } from "../../src/index.js";
 import { assertValidHistories, trackInvocations } from "../../src/testing/index.js";
-import { captureLogger, testApp, withRunner } from "../helpers.js";
-
-/** The error `fn` throws synchronously (fails the test if it returns). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof Error, `threw a non-Error: ${String(error)}`);
-    return error;
-  }
-  assert.fail("expected a synchronous throw");
-}
+import { captureLogger, testApp, thrown, withRunner } from "../helpers.js";
 
 describe("app.task: registration and task ids", () => {
   it("registers app.task(name, fn) under the given name and runs it", async () => {
