@@ -63,7 +63,11 @@ async function importApp(modulePath: string, io: CliIo): Promise<Describable | s
     mod = (await import(url)) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof TynencError) throw error;
-    return `cannot import app module ${modulePath}: ${(error as Error).message}`;
+    const hint =
+      (error as { code?: string }).code === "ERR_UNKNOWN_FILE_EXTENSION"
+        ? "; Node cannot load TypeScript by itself: run the CLI through tsx (npx tsx node_modules/tynenc/dist/cli/main.js ...) or point --app at the compiled .js module"
+        : "";
+    return `cannot import app module ${modulePath}: ${(error as Error).message}${hint}`;
   }
   const app = (mod["app"] ?? mod["default"]) as { conf?: unknown } | undefined;
   if (!isDescribable(app?.conf)) {
