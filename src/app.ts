@@ -15,7 +15,7 @@ import { DummyRunner } from "./runner/dummy-runner.js";
 import type { Runner } from "./runner/runner.js";
 import type { PreparedInvocation, RunnerHost } from "./runner/runner-host.js";
 import { ThreadRunner } from "./runner/thread-runner.js";
-import { decodeArgs, JsonSerializer } from "./serializer/index.js";
+import { JsonSerializer } from "./serializer/index.js";
 import type { LargeValues } from "./data-store/index.js";
 import type { AnyTask, Task, TaskFunction, TaskOf, TaskOptions } from "./task/task.js";
 import { callTask } from "./task/call-task.js";
@@ -171,8 +171,8 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     const record = await this.orchestrator.getRecord(id);
     const task = this.tasks.get(record.taskId);
     const parent = record.parentId ? await this.getInvocation(record.parentId) : null;
-    const text = await this.largeValues.resolveArgs(record.serializedArgs);
-    return new Invocation<R>(id, task, decodeArgs(text, this.serializer), parent, this.client);
+    const args = await this.payloads.argsOf(record.serializedArgs);
+    return new Invocation<R>(id, task, args, parent, this.client);
   }
 
   /** Stop the runner (if running) and close the backend. */
@@ -198,18 +198,15 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
 
   prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Awaitable<PreparedInvocation> {
     const task = this.tasks.get(record.taskId);
-    const make = (text: string, parent: Invocation<unknown> | null): PreparedInvocation => {
-      const args = decodeArgs(text, this.serializer);
-      return {
-        handle: new Invocation<unknown>(record.id, task, args, parent, this.client),
-        taskId: task.id,
-        call: () => callTask(task, args, this.logger),
-      };
-    };
-    const text = this.largeValues.resolveArgs(record.serializedArgs);
-    if (!isPromise(text) && (localParent || !record.parentId)) return make(text, localParent ?? null);
+    const make = (args: unknown[], parent: Invocation<unknown> | null): PreparedInvocation => ({
+      handle: new Invocation<unknown>(record.id, task, args, parent, this.client),
+      taskId: task.id,
+      call: () => callTask(task, args, this.logger),
+    });
+    const args = this.payloads.argsOf(record.serializedArgs);
+    if (!isPromise(args) && (localParent || !record.parentId)) return make(args, localParent ?? null);
     // The parent runs elsewhere (another runner, or it already finished): load its handle.
-    return Promise.resolve(text).then(async (resolved) => {
+    return Promise.resolve(args).then(async (resolved) => {
       const parent = record.parentId ? await this.getInvocation(record.parentId).catch(() => null) : null;
       return make(resolved, localParent ?? parent);
     });
@@ -269,9 +266,11 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
 
   private makeRunner(cls: string): Runner {
     if (cls === "DummyRunner") return new DummyRunner();
-    const apps = executingApps.get(this.backend) ?? new Set<Tynenc>();
-    executingApps.set(this.backend, apps.add(this));
-    if (cls === "ThreadRunner") return new ThreadRunner(this);
+    if (cls === "ThreadRunner") {
+      const apps = executingApps.get(this.backend) ?? new Set<Tynenc>();
+      executingApps.set(this.backend, apps.add(this));
+      return new ThreadRunner(this);
+    }
     if (!this.backend.sharedAcrossProcesses) {
       throw new RunnerError(
         `runnerCls "${cls}" runs invocations outside this process, but the "${this.backend.name}" backend keeps everything inside it; use "ThreadRunner" with it, or a shared backend (sqlite, redis)`,

@@ -6,6 +6,7 @@ import type { Outcome } from "../invocation/invocation-record.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
 import { withSerialized } from "../serializer/args.js";
 import {
+  decodeArgs,
   decodeError,
   encodeArgs,
   encodeError,
@@ -58,6 +59,14 @@ export class Payloads {
       );
     }
     return withSerialized(encoded, result.serialized);
+  }
+
+  /** A stored invocation's arguments, large values resolved. */
+  argsOf(serializedArgs: string): Awaitable<unknown[]> {
+    const text = this.largeValues.resolveArgs(serializedArgs);
+    return isPromise(text)
+      ? text.then((t) => decodeArgs(t, this.serializer))
+      : decodeArgs(text, this.serializer);
   }
 
   outcomeOf(taskId: string, result: { ok: true; value: unknown } | { ok: false; error: unknown }): Outcome {

@@ -11,7 +11,7 @@ import { NewInvocationRecord } from "../invocation/invocation-record.js";
 import type { Registrar } from "../invocation/registrar.js";
 import type { Logger } from "../logging/index.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
-import { decodeArgs, type EncodedArgs, type JsonSerializer } from "../serializer/index.js";
+import type { EncodedArgs, JsonSerializer } from "../serializer/index.js";
 import { callTask } from "../task/call-task.js";
 import { InvocationGroup } from "../task/invocation-group.js";
 import type { TaskPolicies } from "../task/task-policies.js";
@@ -110,7 +110,8 @@ export class TaskCalls {
   private checkSameArgs(task: AnyTask, existingId: string, args: unknown[]): void {
     const existing = this.app.backend.stateBackend.getInvocation(existingId);
     if (isPromise(existing) || !existing) return;
-    const before = decodeArgs(existing.serializedArgs, this.app.serializer);
+    const before = this.payloads.argsOf(existing.serializedArgs);
+    if (isPromise(before)) return;
     const diff = argsDiff(before, args, this.app.serializer);
     if (!diff) return;
     throw new ConcurrencyControlledError(
