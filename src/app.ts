@@ -143,7 +143,7 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     return (this.orchestratorInstance ??= new Orchestrator(this.backend, this.logger, this.events, {
       retention: () => this.conf,
       reroutesOnConcurrency: (taskId) => this.policies.reroutesOnConcurrency(taskId),
-      failureOutcome: (error) => this.failureOutcome(error),
+      failureOutcome: (error) => this.outcomeOf("", { ok: false, error }),
     }));
   }
 
@@ -222,10 +222,6 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
 
   outcomeOf(taskId: string, result: { ok: true; value: unknown } | { ok: false; error: unknown }): Outcome {
     return this.payloads.outcomeOf(taskId, result);
-  }
-
-  failureOutcome(error: Error): Outcome {
-    return this.outcomeOf("", { ok: false, error });
   }
 
   // ---- ClientHost ----

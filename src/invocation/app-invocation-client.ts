@@ -1,5 +1,4 @@
-import { CancelledError, InvocationPurgedError, NoRunnerError } from "../errors/errors.js";
-import type { Outcome } from "./invocation-record.js";
+import { InvocationPurgedError, NoRunnerError } from "../errors/errors.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
 import type { Invocation, InvocationClient } from "./invocation.js";
 import { isPromise, type Awaitable } from "../util/awaitable.js";
@@ -12,8 +11,6 @@ export interface ClientHost {
   readonly orchestrator: Orchestrator;
   readonly registrar: Registrar;
   decodeOutcome(id: string): Awaitable<unknown>;
-  /** The stored outcome of an invocation stopped with `error`. */
-  failureOutcome(error: Error): Outcome;
   /** A reason the invocation can never run from here (checked once per result), or undefined. */
   cannotRunReason(): string | undefined;
   /** Called the first time a result is awaited outside any invocation. */
@@ -75,9 +72,7 @@ export class AppInvocationClient implements InvocationClient {
 
   async cancel(invocation: Invocation<unknown>): Promise<boolean> {
     await this.ensureRegistered(invocation.id);
-    return this.host.orchestrator.cancel(invocation.id, (id) =>
-      this.host.failureOutcome(new CancelledError(`Invocation ${id} was cancelled`)),
-    );
+    return this.host.orchestrator.cancel(invocation.id);
   }
 
   private async ensureRegistered(id: string): Promise<void> {

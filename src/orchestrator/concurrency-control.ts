@@ -1,14 +1,12 @@
 import type { Backend } from "../backends/backend.js";
 import type { ConcurrencyKeys } from "../concurrency/concurrency-policy.js";
 import { ConcurrencyControlledError } from "../errors/errors.js";
-import type { TynencEvents } from "../events.js";
 import type { InvocationRecord } from "../invocation/invocation-record.js";
 import { InvocationStatus, isRunnable, type StatusRecord } from "../invocation/status.js";
-import type { Logger, SafeEmitter } from "../logging/index.js";
+import type { Logger } from "../logging/index.js";
 import type { Flow } from "../util/flow.js";
 import type { Orchestrator, OrchestratorHooks } from "./orchestrator.js";
 import type { NewStatus } from "./orchestrator-store.js";
-import { emitStatus } from "./status-events.js";
 
 const S = InvocationStatus;
 
@@ -21,7 +19,6 @@ export class ConcurrencyControl {
     private readonly orchestrator: Orchestrator,
     private readonly backend: Backend,
     private readonly logger: Logger,
-    private readonly events: SafeEmitter<TynencEvents>,
     private readonly hooks: OrchestratorHooks,
   ) {}
 
@@ -93,16 +90,7 @@ export class ConcurrencyControl {
       string | undefined
     )[];
     if (existing !== undefined) return { id: existing, reused: true };
-    yield this.backend.stateBackend.saveInvocations([record]);
-    emitStatus(this.events, [record.id], S.REGISTERED, runnerId, at);
-    yield this.backend.broker.route([record.id]);
-    if (this.logger.isEnabled("debug")) {
-      this.logger.debug(`REGISTERED ${record.taskId}`, {
-        invocation: record.id,
-        parent: record.parentId ?? undefined,
-      });
-    }
-    this.backend.notifier.publishWork();
+    yield* this.orchestrator.storeAndRoute([record], runnerId, at);
     return { id: record.id, reused: false };
   }
 }

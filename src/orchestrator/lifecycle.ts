@@ -1,5 +1,5 @@
 import type { Backend } from "../backends/backend.js";
-import type { Outcome } from "../invocation/invocation-record.js";
+import { CancelledError } from "../errors/errors.js";
 import { InvocationStatus, isFinal, type HistoryEntry, type StatusRecord } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
 import { isPromise, type Awaitable } from "../util/awaitable.js";
@@ -61,21 +61,22 @@ export class Lifecycle {
   }
 
   /** See `Orchestrator.cancel`. */
-  *cancelFlow(id: string, outcomeOf: (id: string) => Outcome): Flow<boolean> {
+  *cancelFlow(id: string): Flow<boolean> {
     const record = (yield this.store.getStatus(id)) as StatusRecord | undefined;
     if (!record || isFinal(record.status)) return false;
     const waited = ((yield this.store.waitingFor([id])) as Map<string, string[]>).get(id) ?? [];
     const waiters = (yield this.store.waitersOf(waited)) as Map<string, string[]>;
     for (const child of waited) {
       const others = (waiters.get(child) ?? []).filter((w) => w !== id);
-      if (others.length === 0) yield* this.cancelFlow(child, outcomeOf); // nobody else needs it
+      if (others.length === 0) yield* this.cancelFlow(child); // nobody else needs it
     }
     if (record.owner !== null) {
       this.backend.notifier.publishCancel(id);
       return true;
     }
     try {
-      yield this.orchestrator.finish(id, outcomeOf(id), null, S.CANCELLED);
+      const outcome = this.hooks.failureOutcome(new CancelledError(`Invocation ${id} was cancelled`));
+      yield this.orchestrator.finish(id, outcome, null, S.CANCELLED);
     } catch (error) {
       // Claimed meanwhile: its new owner carries the cancellation out.
       this.logger.debug("Cancelling through the owner after a race", { invocation: id, error });

@@ -44,7 +44,7 @@ export interface RetentionPolicy {
 /**
  * The core of orchestration, written once over the backend interfaces: registration, the claim order,
  * pause and resume, finishing, killing. Backends only store; every rule lives here or in status.ts.
- * Store calls use `isPromise(r) ? await r : r` so in-process stores cost no extra promise.
+ * Steps are generator flows (util/flow.ts), so with in-process stores they run without a promise.
  * Concurrency rules live in concurrency-control.ts, retry/cancel/kill/retention in lifecycle.ts.
  */
 export class Orchestrator {
@@ -57,7 +57,7 @@ export class Orchestrator {
     private readonly events: SafeEmitter<TynencEvents>,
     hooks: OrchestratorHooks,
   ) {
-    this.concurrency = new ConcurrencyControl(this, backend, logger, events, hooks);
+    this.concurrency = new ConcurrencyControl(this, backend, logger, hooks);
     this.lifecycle = new Lifecycle(this, backend, logger, hooks);
   }
 
@@ -71,15 +71,22 @@ export class Orchestrator {
 
   private *registerFlow(records: readonly InvocationRecord[], runnerId: string | null): Flow<void> {
     const at = Date.now();
-    const ids = records.map((r) => r.id);
-    yield this.backend.stateBackend.saveInvocations(records);
     yield this.store.register(
       records.map((r) => newStatusOf(r)),
       runnerId,
       at,
     );
+    yield* this.storeAndRoute(records, runnerId, at);
+  }
+
+  /**
+   * The second half of a registration, once the statuses are in: store the records, announce them and
+   * queue them. Routed only once everything about an invocation is stored, so a claim always finds it.
+   */
+  *storeAndRoute(records: readonly InvocationRecord[], runnerId: string | null, at: number): Flow<void> {
+    const ids = records.map((r) => r.id);
+    yield this.backend.stateBackend.saveInvocations(records);
     emitStatus(this.events, ids, S.REGISTERED, runnerId, at);
-    // Routed only once everything about the invocation is stored, so a claim always finds it.
     yield this.backend.broker.route(ids);
     if (this.logger.isEnabled("debug")) {
       for (const r of records) {
@@ -260,10 +267,10 @@ export class Orchestrator {
   /**
    * Cancel an invocation and, first, the invocations only it waits for. An unowned one (queued, retrying)
    * is cancelled here; an owned one (claimed, running, paused) by its owner, told through the notifier.
-   * `outcomeOf` turns the CancelledError into the stored error. Returns false if it was already final.
+   * Returns false if it was already final.
    */
-  cancel(id: string, outcomeOf: (id: string) => Outcome): Awaitable<boolean> {
-    return flow(this.lifecycle.cancelFlow(id, outcomeOf));
+  cancel(id: string): Awaitable<boolean> {
+    return flow(this.lifecycle.cancelFlow(id));
   }
 
   /** Runner shutdown: KILLED then REROUTED and back in the queue for another runner. */
