@@ -17,19 +17,22 @@ export function whenAllFinal(
   let remaining = ids.length;
   let done = false;
   const arrived = ids.length > 1 ? new Set<string>() : undefined;
-  const arrive = (id: string) => {
+  const arrive = (i: number) => {
+    const id = ids[i]!;
     if (done || arrived?.has(id)) return;
     arrived?.add(id);
+    // Found final by the check, its final event is past: drop the subscription, or it stays forever.
+    unsubs[i]!();
     if (--remaining === 0) {
       done = true;
       listener();
     }
   };
-  const unsubs = ids.map((id) => backend.notifier.onFinal(id, () => arrive(id)));
+  const unsubs = ids.map((id, i) => backend.notifier.onFinal(id, () => arrive(i)));
   const check = (records: (StatusRecord | undefined)[]) => {
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
-      if (r && isFinal(r.status)) arrive(ids[i]!);
+      if (r && isFinal(r.status)) arrive(i);
     }
   };
   const records = backend.orchestratorStore.getStatuses(ids);
