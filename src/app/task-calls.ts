@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Backend } from "../backends/backend.js";
 import { argsDiff, decidesAtCall, keysOf } from "../concurrency/concurrency-policy.js";
 import type { AppConfig } from "../config/index.js";
@@ -19,6 +18,7 @@ import type { AnyTask, TaskFunction, TaskOptions } from "../task/task.js";
 import { TaskLogger } from "../task/task-logger.js";
 import { isPromise } from "../util/awaitable.js";
 import type { Payloads } from "./payloads.js";
+import { newId } from "../util/ids.js";
 
 /** What of the app a task call uses. */
 export interface CallHost {
@@ -80,7 +80,7 @@ export class TaskCalls {
     const parent = scope?.invocation ?? null;
     const policy = this.policies.concurrency(task.id);
     const keys = keysOf(policy, task.id, args, encoded, this.app.serializer);
-    const id = randomUUID();
+    const id = newId();
     const record = new NewInvocationRecord(
       id,
       task.id,

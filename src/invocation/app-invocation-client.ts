@@ -35,12 +35,20 @@ export class AppInvocationClient implements InvocationClient {
   }
 
   result<R>(invocation: Invocation<R>): Promise<R> {
-    const promise = ResultPromise.of<R>(invocation.id, () => this.host.onOutsideAwait(invocation));
-    const reason = this.host.cannotRunReason();
-    if (reason) promise.settle({ ok: false, error: new NoRunnerError(reason) });
-    else if (this.host.registrar.idle) this.watch(invocation.id, promise);
+    return ResultPromise.of<R>(invocation.id, (promise, outside) =>
+      this.observe(invocation, promise, outside),
+    );
+  }
+
+  /** The result is awaited (outside any invocation, or by an invocation that resumed): deliver it. */
+  private observe<R>(invocation: Invocation<R>, promise: ResultPromise<R>, outside: boolean): void {
+    if (outside) {
+      this.host.onOutsideAwait(invocation);
+      const reason = this.host.cannotRunReason();
+      if (reason) return promise.settle({ ok: false, error: new NoRunnerError(reason) });
+    }
+    if (this.host.registrar.idle) this.watch(invocation.id, promise);
     else void this.host.registrar.settled().then(() => this.watch(invocation.id, promise));
-    return promise;
   }
 
   /** Settle `promise` once the invocation is final: at once if it already is, else on its final event. */

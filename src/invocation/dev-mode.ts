@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import type { Logger } from "../logging/index.js";
 import { executionStorage, type ExecutionScope } from "./context.js";
 import { Invocation, type InvocationClient, type TaskRef } from "./invocation.js";
 import { InvocationStatus, type HistoryEntry } from "./status.js";
+import { newId } from "../util/ids.js";
 
 const S = InvocationStatus;
 const DEV_RUNNER = "dev-mode-inline";
@@ -29,7 +29,7 @@ export class DevModeClient implements InvocationClient {
   call<R>(task: TaskRef, args: readonly unknown[], run: (args: unknown[]) => Promise<R>): Invocation<R> {
     const parent = executionStorage.getStore()?.invocation ?? null;
     const copied = this.roundTrip(args, `arguments of task "${task.id}"`) as unknown[];
-    const invocation = new Invocation<R>(randomUUID(), task, args, parent, this);
+    const invocation = new Invocation<R>(newId(), task, args, parent, this);
     const history: HistoryEntry[] = [entry(S.REGISTERED), entry(S.PENDING), entry(S.RUNNING)];
     const scope: ExecutionScope = {
       invocation: invocation,

@@ -1,7 +1,5 @@
 import { currentExecution } from "./context.js";
 
-const ignore = () => {};
-
 /** `then` of the built-in Promise, bypassing the override below. */
 function nativeThen<T, A, B>(
   promise: Promise<T>,
@@ -14,9 +12,19 @@ function nativeThen<T, A, B>(
 type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
 /**
+ * Starts delivering the outcome to a result promise, once: `outside` when it is first awaited outside any
+ * invocation, else when an invocation awaiting it resumes.
+ */
+export type Observe<T> = (promise: ResultPromise<T>, outside: boolean) => void;
+
+/**
  * The promise behind `invocation.result`. Awaiting it inside a running invocation goes through that
  * invocation's runner, which pauses the waiter, frees its slot, and continues the awaiting code only
  * once it holds a slot again; elsewhere it is a plain promise.
+ *
+ * Lazy: nothing watches the invocation until the result is awaited, and the built-in promise is
+ * rejected only once somebody awaits it outside an invocation, so a result read and never awaited
+ * costs no subscription and cannot crash the process with an unhandled rejection.
  */
 export class ResultPromise<T> extends Promise<T> {
   // Derived promises (then/catch/finally) are plain promises: only the result itself is special.
@@ -25,25 +33,19 @@ export class ResultPromise<T> extends Promise<T> {
   }
 
   private invocationId = "";
-  private onOutsideAwait: (() => void) | undefined;
+  private observe: Observe<T> | undefined;
   private outcome: Settled<T> | undefined;
+  private awaitedOutside = false;
   private whenSettled: (() => void)[] | undefined;
   private resolveOwn!: (value: T) => void;
   private rejectOwn!: (reason: unknown) => void;
 
-  static of<T>(invocationId: string, onOutsideAwait?: () => void): ResultPromise<T> {
-    let resolve!: (value: T) => void;
-    let reject!: (reason: unknown) => void;
-    const promise = new ResultPromise<T>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
+  static of<T>(invocationId: string, observe: Observe<T>): ResultPromise<T> {
+    const promise = new ResultPromise<T>(capture as Executor<T>);
+    promise.resolveOwn = captured.resolve;
+    promise.rejectOwn = captured.reject;
     promise.invocationId = invocationId;
-    promise.onOutsideAwait = onOutsideAwait;
-    promise.resolveOwn = resolve;
-    promise.rejectOwn = reject;
-    // A result read but never awaited must not crash the process with an unhandled rejection.
-    void nativeThen(promise, undefined, ignore);
+    promise.observe = observe;
     return promise;
   }
 
@@ -52,7 +54,7 @@ export class ResultPromise<T> extends Promise<T> {
     if (this.outcome) return;
     this.outcome = outcome;
     if (outcome.ok) this.resolveOwn(outcome.value);
-    else this.rejectOwn(outcome.error);
+    else if (this.awaitedOutside) this.rejectOwn(outcome.error);
     const waiting = this.whenSettled;
     this.whenSettled = undefined;
     if (waiting) for (const callback of waiting) callback();
@@ -73,18 +75,40 @@ export class ResultPromise<T> extends Promise<T> {
         });
       });
     }
-    if (this.onOutsideAwait) {
-      const check = this.onOutsideAwait;
-      this.onOutsideAwait = undefined;
-      check();
+    const derived = nativeThen(this, onFulfilled, onRejected);
+    if (!this.awaitedOutside) {
+      this.awaitedOutside = true;
+      // Rejected only now that a handler is attached (see the class comment).
+      if (this.outcome && !this.outcome.ok) this.rejectOwn(this.outcome.error);
+      this.start(true);
     }
-    return nativeThen(this, onFulfilled, onRejected);
+    return derived;
+  }
+
+  private start(outside: boolean): void {
+    const observe = this.observe;
+    if (!observe) return;
+    this.observe = undefined;
+    observe(this, outside);
   }
 
   private afterSettled(callback: () => void): void {
-    if (this.outcome) callback();
-    else (this.whenSettled ??= []).push(callback);
+    if (this.outcome) return callback();
+    (this.whenSettled ??= []).push(callback);
+    this.start(false);
   }
+}
+
+type Executor<T> = (resolve: (value: T) => void, reject: (reason: unknown) => void) => void;
+
+// One executor for every ResultPromise (no closure per promise): it hands its resolvers over here.
+const captured: { resolve: (value: unknown) => void; reject: (reason: unknown) => void } = {
+  resolve: () => {},
+  reject: () => {},
+};
+function capture(resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
+  captured.resolve = resolve;
+  captured.reject = reject;
 }
 
 /** Run the awaiting code's handler now, inside its resumed slot, as `then` would. */

@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { RunnerError } from "../errors/errors.js";
 import { RunnerCls, type Runner } from "./runner.js";
+import { newId } from "../util/ids.js";
 
 /** Runs nothing: the runner of a pure client that only registers invocations and reads results. */
 export class DummyRunner implements Runner {
-  readonly id = randomUUID();
+  readonly id = newId();
   readonly cls = RunnerCls.DummyRunner;
   readonly running = false;
 

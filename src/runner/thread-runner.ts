@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { RunnerError } from "../errors/errors.js";
 import { executionStorage } from "../invocation/context.js";
 import type { InvocationRecord } from "../invocation/invocation-record.js";
@@ -14,6 +13,7 @@ import { releaseKey, RunnerState } from "./runner-state.js";
 import { Shutdown } from "./shutdown.js";
 import { StopSignal } from "./stop-signal.js";
 import { Suspension } from "./suspension.js";
+import { newId } from "../util/ids.js";
 
 const S = InvocationStatus;
 
@@ -24,7 +24,7 @@ const S = InvocationStatus;
  * Pause and resume live in suspension.ts, cancel and timeout in abort.ts, stopping in shutdown.ts.
  */
 export class ThreadRunner implements Runner, SuspendHost {
-  readonly id = randomUUID();
+  readonly id = newId();
   readonly cls = RunnerCls.ThreadRunner;
   private readonly logger: Logger;
   private readonly state = new RunnerState();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Invocation, InvocationNotFoundError, InvocationStatus as S } from "../../src/index.js";
-import { assertValidHistories, trackInvocations } from "../../src/testing/index.js";
+import { assertValidHistories, trackInvocations, waitForStatus } from "../../src/testing/index.js";
 import { testApp, withRunner } from "../helpers.js";
 
 class MyError extends Error {
@@ -164,6 +164,42 @@ describe("the invocation handle", () => {
 });
 
 describe("error propagation", () => {
+  it("lets a failing result be read and never awaited, or awaited only inside a task, without an unhandled rejection; a late await still rejects", async () => {
+    const app = testApp();
+    const fails = app.task("fails", async (): Promise<number> => {
+      throw new Error("nobody listens");
+    });
+    // Its child's result is settled with the error inside the task only: no one awaits it outside.
+    const catches = app.task("catches", async (): Promise<string> => {
+      try {
+        return String(await fails().result);
+      } catch (error) {
+        return (error as Error).message;
+      }
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const tracked = trackInvocations(app);
+      await withRunner(app, async () => {
+        const ignored = fails();
+        void ignored.result; // read, never awaited
+        const late = fails();
+        const lateResult = late.result;
+        await waitForStatus(app, ignored, S.FAILED);
+        await waitForStatus(app, late, S.FAILED);
+        assert.equal(await catches().result, "nobody listens");
+        await new Promise((resolve) => setImmediate(resolve)); // let unhandled rejections surface
+        await assert.rejects(lateResult, /nobody listens/);
+      });
+      await assertValidHistories(app, tracked.ids);
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
   it("re-throws a registered error class with message, stack, cause and extra properties, up to the main program", async () => {
     const app = testApp({ maxParallelSlots: 2 });
     app.registerClass(MyError);
