@@ -37,8 +37,9 @@ export class ResultPromise<T> extends Promise<T> {
   private outcome: Settled<T> | undefined;
   private awaitedOutside = false;
   private whenSettled: (() => void)[] | undefined;
-  private resolveOwn!: (value: T) => void;
-  private rejectOwn!: (reason: unknown) => void;
+  // The built-in promise's resolvers, dropped once used: a kept result costs no closures.
+  private resolveOwn: ((value: T) => void) | undefined;
+  private rejectOwn: ((reason: unknown) => void) | undefined;
 
   static of<T>(invocationId: string, observe: Observe<T>): ResultPromise<T> {
     const promise = new ResultPromise<T>(capture as Executor<T>);
@@ -53,8 +54,15 @@ export class ResultPromise<T> extends Promise<T> {
   settle(outcome: Settled<T>): void {
     if (this.outcome) return;
     this.outcome = outcome;
-    if (outcome.ok) this.resolveOwn(outcome.value);
-    else if (this.awaitedOutside) this.rejectOwn(outcome.error);
+    if (outcome.ok) this.resolveOwn!(outcome.value);
+    else if (!this.awaitedOutside)
+      return this.runWhenSettled(); // rejected natively once awaited outside
+    else this.rejectOwn!(outcome.error);
+    this.resolveOwn = this.rejectOwn = undefined;
+    this.runWhenSettled();
+  }
+
+  private runWhenSettled(): void {
     const waiting = this.whenSettled;
     this.whenSettled = undefined;
     if (waiting) for (const callback of waiting) callback();
@@ -79,7 +87,10 @@ export class ResultPromise<T> extends Promise<T> {
     if (!this.awaitedOutside) {
       this.awaitedOutside = true;
       // Rejected only now that a handler is attached (see the class comment).
-      if (this.outcome && !this.outcome.ok) this.rejectOwn(this.outcome.error);
+      if (this.outcome && !this.outcome.ok) {
+        this.rejectOwn!(this.outcome.error);
+        this.resolveOwn = this.rejectOwn = undefined;
+      }
       this.start(true);
     }
     return derived;

@@ -145,10 +145,13 @@ export class Orchestrator {
 
   private *claimFlow(runnerId: string, max: number): Flow<InvocationRecord[]> {
     const candidates = (yield this.store.waitedOnRunnable(Math.max(max, PRIORITY_WINDOW))) as string[];
-    const ranked = candidates.length > max ? yield* rankByWaiters(this.store, candidates) : candidates;
-    const first = ranked.slice(0, max);
-    const claimed = first.length ? ((yield this.store.claim(first, runnerId, Date.now())) as string[]) : [];
-    if (claimed.length < first.length) yield* this.concurrency.holdBack(first, claimed, runnerId);
+    let claimed: string[] = candidates; // nothing waited on: reuse the empty array
+    if (candidates.length > 0) {
+      const ranked = candidates.length > max ? yield* rankByWaiters(this.store, candidates) : candidates;
+      const first = ranked.length > max ? ranked.slice(0, max) : ranked;
+      claimed = (yield this.store.claim(first, runnerId, Date.now())) as string[];
+      if (claimed.length < first.length) yield* this.concurrency.holdBack(first, claimed, runnerId);
+    }
     while (claimed.length < max) {
       const ids = (yield this.backend.broker.retrieve(max - claimed.length)) as string[];
       if (ids.length === 0) break;

@@ -129,28 +129,28 @@ export class ThreadRunner implements Runner, SuspendHost {
     }
   }
 
+  /** One generator per pass (this runs after nearly every finish): fill free slots until none is left. */
   private *pumpFlow(): Flow<void> {
+    const state = this.state;
     do {
       this.pumpAgain = false;
-      yield* this.fillSlots();
-    } while (this.pumpAgain);
-  }
-
-  private *fillSlots(): Flow<void> {
-    const state = this.state;
-    while (state.occupied < state.slots) {
-      const next = this.state.resumed.length ? yield* this.suspension.nextResumed() : undefined;
-      if (next) {
-        yield* this.suspension.grantSlot(next);
-        continue;
+      while (state.occupied < state.slots) {
+        const next = state.resumed.length ? yield* this.suspension.nextResumed() : undefined;
+        if (next) {
+          yield* this.suspension.grantSlot(next);
+          continue;
+        }
+        if (state.phase !== "running" || state.resuming > 0) break;
+        const free = state.slots - state.occupied;
+        const claimed = (yield this.host.orchestrator.claim(this.id, free)) as InvocationRecord[];
+        if (state.phase !== "running") {
+          void this.shutdown.release(claimed.map((r) => r.id));
+          break;
+        }
+        for (const record of claimed) this.start(record);
+        if (claimed.length < free) break;
       }
-      if (state.phase !== "running" || state.resuming > 0) return;
-      const free = state.slots - state.occupied;
-      const claimed = (yield this.host.orchestrator.claim(this.id, free)) as InvocationRecord[];
-      if (state.phase !== "running") return void this.shutdown.release(claimed.map((r) => r.id));
-      for (const record of claimed) this.start(record);
-      if (claimed.length < free) return;
-    }
+    } while (this.pumpAgain);
   }
 
   private start(record: InvocationRecord): void {
