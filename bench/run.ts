@@ -100,6 +100,8 @@ function memorySection(): void {
 
 async function controlsSection(): Promise<void> {
   console.log("\n## task controls");
+  await memoizedFib(25); // warm up the JIT
+  await parallelizeFigures(2_000);
   const memo = await memoizedFib(30);
   line(
     "fib(30) with registrationConcurrency + callResultCache",
