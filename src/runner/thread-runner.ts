@@ -258,9 +258,11 @@ export class ThreadRunner implements Runner, SuspendHost {
       }
       if (failed > 0) execution.logger.info(decision.reason); // retries used up
     }
-    yield orchestrator.finish(execution.id, this.host.outcomeOf(taskId, result), this.id);
+    const outcome = this.host.outcomeOf(taskId, result);
+    // Logged before finishing: finishing wakes the waiters, whose RESUMED lines should come after.
+    if (this.logger.isEnabled("debug")) execution.logger.debug(outcome.ok ? "SUCCESS" : "FAILED");
+    yield orchestrator.finish(execution.id, outcome, this.id);
     yield releaseKey(this.host, this.id, execution);
-    if (this.logger.isEnabled("debug")) execution.logger.debug(result.ok ? "SUCCESS" : "FAILED");
   }
 }
 
