@@ -401,6 +401,23 @@ describe("logging", () => {
       ["Slot handed", (l) => root(l) && l.msg.startsWith("Slot handed to resumed invocation")],
       ["SUCCESS", (l) => root(l) && l.msg === "SUCCESS"],
     ]);
+    // Every RESUMED line comes after the SUCCESS lines of all that its pause waited for.
+    let resumes = 0;
+    lines.forEach((line, i) => {
+      if (!line.msg.startsWith("RESUMED")) return;
+      resumes++;
+      const waiter = String(line.fields.invocation);
+      const before = lines.slice(0, i);
+      const pause = before.findLast((l) => l.fields.invocation === waiter && l.msg.startsWith("PAUSED"));
+      const waited = pause!.msg.replace("PAUSED waiting for ", "").split(", ");
+      for (const id of waited) {
+        assert.ok(
+          before.some((l) => l.fields.invocation === id && l.msg === "SUCCESS"),
+          `${waiter} logged RESUMED before ${id} logged SUCCESS`,
+        );
+      }
+    });
+    assert.ok(resumes >= 2, `only ${resumes} RESUMED lines`);
     // Lines made inside an invocation carry runner, invocation and task.
     const inside = lines.filter(
       (l) => l.msg === "RUNNING" || l.msg.startsWith("PAUSED") || /^fib\(\d\) starts$/.test(l.msg),
