@@ -1,4 +1,5 @@
 import { Tynenc, type Task } from "../src/index.js";
+import { timed, withRunner } from "./with-runner.js";
 
 /** Recursive fib(n) with registrationConcurrency "arguments" + callResultCache: distributed memoization. */
 export async function memoizedFib(n: number): Promise<{ ms: number; bodies: number; value: number }> {
@@ -12,12 +13,7 @@ export async function memoizedFib(n: number): Promise<{ ms: number; bodies: numb
     },
     { registrationConcurrency: "arguments", callResultCache: true },
   );
-  const loop = app.runner.run();
-  const start = performance.now();
-  const value = await fib(n).result;
-  const ms = performance.now() - start;
-  await app.runner.stop();
-  await loop;
+  const { ms, value } = await withRunner(app, () => timed(() => fib(n).result));
   return { ms, bodies, value };
 }
 
@@ -25,15 +21,13 @@ export async function memoizedFib(n: number): Promise<{ ms: number; bodies: numb
 export async function parallelizeFigures(count: number): Promise<{ registerMs: number; totalMs: number }> {
   const app = new Tynenc({ appId: "bench", loggingLevel: "warn" });
   const square = app.task("square", async (x: number) => x * x);
-  const loop = app.runner.run();
-  await square(2).result;
-  const start = performance.now();
-  const group = square.parallelize(Array.from({ length: count }, (_, i) => [i] as [number]));
-  await app.registrar.settled();
-  const registerMs = performance.now() - start;
-  await group.results();
-  const totalMs = performance.now() - start;
-  await app.runner.stop();
-  await loop;
-  return { registerMs, totalMs };
+  return withRunner(app, async () => {
+    await square(2).result;
+    const start = performance.now();
+    const group = square.parallelize(Array.from({ length: count }, (_, i) => [i] as [number]));
+    await app.registrar.settled();
+    const registerMs = performance.now() - start;
+    await group.results();
+    return { registerMs, totalMs: performance.now() - start };
+  });
 }

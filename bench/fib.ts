@@ -1,4 +1,5 @@
 import { Tynenc, type Task } from "../src/index.js";
+import { timed, withRunner } from "./with-runner.js";
 
 /** A quiet app with the recursive fibonacci task of the sample, for the benchmarks. */
 export function fibApp(slots?: number): { app: Tynenc; fib: Task<[number], number> } {
@@ -26,11 +27,5 @@ export async function plainFib(n: number): Promise<number> {
 /** Runs fib(n) on a fresh app with a started runner; returns wall ms. */
 export async function timeFib(n: number, slots?: number): Promise<{ ms: number; value: number }> {
   const { app, fib } = fibApp(slots);
-  const loop = app.runner.run();
-  const start = performance.now();
-  const value = await fib(n).result;
-  const ms = performance.now() - start;
-  await app.runner.stop();
-  await loop;
-  return { ms, value };
+  return withRunner(app, () => timed(() => fib(n).result));
 }

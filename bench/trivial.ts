@@ -1,4 +1,5 @@
 import { Tynenc } from "../src/index.js";
+import { timed, withRunner } from "./with-runner.js";
 
 function trivialApp() {
   const app = new Tynenc({ appId: "bench", loggingLevel: "warn" });
@@ -9,30 +10,26 @@ function trivialApp() {
 /** Register `count` independent invocations at once, then await them all. */
 export async function trivialThroughput(count: number): Promise<{ ms: number }> {
   const { app, add } = trivialApp();
-  const loop = app.runner.run();
-  await add(1, 1).result;
-  const start = performance.now();
-  const invocations = [];
-  for (let i = 0; i < count; i++) invocations.push(add(i, 1));
-  for (const invocation of invocations) await invocation.result;
-  const ms = performance.now() - start;
-  await app.runner.stop();
-  await loop;
-  return { ms };
+  return withRunner(app, async () => {
+    await add(1, 1).result;
+    return timed(async () => {
+      const invocations = [];
+      for (let i = 0; i < count; i++) invocations.push(add(i, 1));
+      for (const invocation of invocations) await invocation.result;
+    });
+  });
 }
 
 /** One at a time on an idle runner: time from the call to the awaited result. */
 export async function trivialLatency(samples: number): Promise<{ p50: number; p99: number }> {
   const { app, add } = trivialApp();
-  const loop = app.runner.run();
   const times: number[] = [];
-  for (let i = 0; i < samples + 500; i++) {
-    const start = performance.now();
-    await add(i, 1).result;
-    if (i >= 500) times.push(performance.now() - start); // the first 500 warm the JIT
-  }
-  await app.runner.stop();
-  await loop;
+  await withRunner(app, async () => {
+    for (let i = 0; i < samples + 500; i++) {
+      const { ms } = await timed(() => add(i, 1).result);
+      if (i >= 500) times.push(ms); // the first 500 warm the JIT
+    }
+  });
   times.sort((a, b) => a - b);
   return { p50: times[Math.floor(samples * 0.5)]!, p99: times[Math.floor(samples * 0.99)]! };
 }
