@@ -1,4 +1,4 @@
-import type { LoggerLike } from "../../src/logging/index.js";
+import { createLogger, type LoggerLike, type LoggerOptions } from "../../src/logging/index.js";
 
 export const FIXED_TIME = "2026-11-26T07:30:01.123Z";
 export const fixedNow = (): Date => new Date(FIXED_TIME);
@@ -18,6 +18,16 @@ export function memoryStream(isTTY = false): { stream: NodeJS.WritableStream; ch
     },
   };
   return { stream: stream as unknown as NodeJS.WritableStream, chunks };
+}
+
+/** A text logger without colours at a fixed time, writing to a memory stream; `options` override. */
+export function loggerToMemory(options: Partial<LoggerOptions> & Pick<LoggerOptions, "name" | "level">): {
+  logger: ReturnType<typeof createLogger>;
+  chunks: string[];
+} {
+  const { stream, chunks } = memoryStream();
+  const logger = createLogger({ format: "text", colors: false, stream, now: fixedNow, ...options });
+  return { logger, chunks };
 }
 
 export interface RecordedCall {

@@ -1,21 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError } from "../../src/errors/index.js";
-import { createLogger, type LoggerOptions } from "../../src/logging/index.js";
-import { FIXED_TIME, fixedNow, memoryStream } from "./helpers.js";
+import type { LoggerOptions } from "../../src/logging/index.js";
+import { FIXED_TIME, loggerToMemory } from "./helpers.js";
 
 function setup(overrides: Partial<LoggerOptions> = {}) {
-  const { stream, chunks } = memoryStream();
-  const logger = createLogger({
-    name: "tynenc.test",
-    level: "info",
-    format: "text",
-    colors: false,
-    stream,
-    now: fixedNow,
-    ...overrides,
-  });
-  return { logger, chunks };
+  return loggerToMemory({ name: "tynenc.test", level: "info", ...overrides });
 }
 
 void describe("createLogger levels", () => {

@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createLogger, detectColors, type LoggerOptions } from "../../src/logging/index.js";
-import { FIXED_TIME, fixedNow, memoryStream } from "./helpers.js";
+import { detectColors, type LoggerOptions } from "../../src/logging/index.js";
+import { FIXED_TIME, loggerToMemory, memoryStream } from "./helpers.js";
 
 function setup(overrides: Partial<LoggerOptions> = {}) {
-  const { stream, chunks } = memoryStream();
-  const logger = createLogger({
-    name: "tynenc.auto_orchestration",
-    level: "debug",
-    format: "text",
-    colors: false,
-    stream,
-    now: fixedNow,
-    ...overrides,
-  });
-  return { logger, chunks };
+  return loggerToMemory({ name: "tynenc.auto_orchestration", level: "debug", ...overrides });
 }
 
 const RUNNER = "3f2a9c1b5e6d4c3b9a8f7e6d5c4b3a29";
