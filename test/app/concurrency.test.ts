@@ -355,17 +355,34 @@ describe("wait cycles made by dedup", () => {
   });
 });
 
+/** Task "t": returns its number after 5 ms, under the given running concurrency. */
+function slowEcho(app: Tynenc, runningConcurrency: "task" | "arguments") {
+  return app.task(
+    "t",
+    async (n: number) => {
+      await delay(5);
+      return n;
+    },
+    { runningConcurrency },
+  );
+}
+
+/** Task "work": 5 ms of work per call, one call per key at a time (running concurrency "keys"). */
+function keyedWork(app: Tynenc) {
+  return app.task(
+    "work",
+    async (key: string, i: number) => {
+      await delay(5);
+      return `${key}${i}`;
+    },
+    { runningConcurrency: "keys", concurrencyKey: (key) => key },
+  );
+}
+
 describe("running concurrency", () => {
   it('"keys": with 4 slots and 12 invocations of 3 keys, never two of one key RUNNING, keys in parallel', async () => {
     const app = testApp({ maxParallelSlots: 4 });
-    const work = app.task(
-      "work",
-      async (key: string, i: number) => {
-        await delay(5);
-        return `${key}${i}`;
-      },
-      { runningConcurrency: "keys", concurrencyKey: (key) => key },
-    );
+    const work = keyedWork(app);
     const tracked = trackInvocations(app);
     const keys = ["a", "b", "c"];
     const calls = Array.from({ length: 12 }, (_, i) => ({ key: keys[i % 3]!, inv: work(keys[i % 3]!, i) }));
@@ -384,14 +401,7 @@ describe("running concurrency", () => {
 
   it('"task": never two invocations of the task RUNNING at once, whatever the arguments', async () => {
     const app = testApp({ maxParallelSlots: 3 });
-    const t = app.task(
-      "t",
-      async (n: number) => {
-        await delay(5);
-        return n;
-      },
-      { runningConcurrency: "task" },
-    );
+    const t = slowEcho(app, "task");
     const tracked = trackInvocations(app);
     const calls = [t(1), t(2), t(3)];
     await withRunner(app, async () => {
@@ -434,14 +444,7 @@ describe("running concurrency", () => {
 
   it('"arguments": identical arguments never run together, different ones do', async () => {
     const app = testApp({ maxParallelSlots: 3 });
-    const t = app.task(
-      "t",
-      async (n: number) => {
-        await delay(5);
-        return n;
-      },
-      { runningConcurrency: "arguments" },
-    );
+    const t = slowEcho(app, "arguments");
     const tracked = trackInvocations(app);
     const ones = [t(1), t(1)];
     const two = t(2);
@@ -598,16 +601,7 @@ describe("running concurrency across runners (two apps sharing one memory backen
 
   it("never runs two invocations of one key at once, across runners", async () => {
     const apps = pairApps(2);
-    const work = apps.map((app) =>
-      app.task(
-        "work",
-        async (key: string, i: number) => {
-          await delay(5);
-          return `${key}${i}`;
-        },
-        { runningConcurrency: "keys", concurrencyKey: (key) => key },
-      ),
-    );
+    const work = apps.map((app) => keyedWork(app));
     const tracked = apps.map((app) => trackInvocations(app));
     const keys = ["a", "b", "c"];
     const calls = Array.from({ length: 12 }, (_, i) => ({
