@@ -68,7 +68,11 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     for (const warning of this.conf.warnings) this.logger.warn(warning);
     this.events = new SafeEmitter<TynencEvents>(this.logger);
     this.tasks = new TaskRegistry(() => this.conf.appId);
-    this.registrar = new Registrar((records, by) => this.orchestrator.register(records, by), this.logger);
+    this.registrar = new Registrar(
+      (records, by) => this.orchestrator.register(records, by),
+      this.logger,
+      (records) => this.payloads.releaseArgs(records),
+    );
     this.client = new AppInvocationClient(this);
     const devMode = new DevModeClient(this.logger, (value, where) =>
       this.serializer.deserialize(this.serializer.serialize(value, where)),

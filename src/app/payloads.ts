@@ -13,6 +13,7 @@ import {
   type EncodedArgs,
   type JsonSerializer,
 } from "../serializer/index.js";
+import type { Logger } from "../logging/index.js";
 import type { AnyTask } from "../task/task.js";
 import { isPromise, type Awaitable } from "../util/awaitable.js";
 
@@ -20,6 +21,7 @@ import { isPromise, type Awaitable } from "../util/awaitable.js";
 export interface PayloadHost {
   readonly backend: Backend;
   readonly orchestrator: Orchestrator;
+  readonly logger: Logger;
 }
 
 /**
@@ -58,7 +60,7 @@ export class Payloads {
         `Backend "${this.app.backend.name}" stores large values asynchronously, which calls cannot wait for yet; raise largeValueThresholdBytes or set it to 0`,
       );
     }
-    return withSerialized(encoded, result.serialized);
+    return withSerialized(encoded, result.serialized, result.keys);
   }
 
   /** A stored invocation's arguments, large values resolved. */
@@ -73,22 +75,52 @@ export class Payloads {
     if (result.ok) {
       try {
         const text = this.serializer.serialize(result.value, `result of task "${taskId}"`);
-        return { ok: true, value: this.externalizeResult(text) };
+        const stored = this.externalizeResult(text);
+        return stored.key === undefined
+          ? { ok: true, value: stored.text }
+          : { ok: true, value: stored.text, largeValueKey: stored.key };
       } catch (error) {
         return this.outcomeOf(taskId, { ok: false, error });
       }
     }
-    return {
-      ok: false,
-      error: this.externalizeResult(this.serializer.serialize(encodeError(result.error, this.serializer))),
-    };
+    const stored = this.externalizeResult(
+      this.serializer.serialize(encodeError(result.error, this.serializer)),
+    );
+    return stored.key === undefined
+      ? { ok: false, error: stored.text }
+      : { ok: false, error: stored.text, largeValueKey: stored.key };
   }
 
-  private externalizeResult(text: string): string {
+  private externalizeResult(text: string): { text: string; key?: string } {
     const threshold = this.conf.largeValueThresholdBytes;
-    if (threshold === 0 || text.length * 3 <= threshold) return text;
+    if (threshold === 0 || text.length * 3 <= threshold) return { text };
     const stored = this.largeValues.externalizeResult(text);
-    return isPromise(stored) ? text : stored; // an async store keeps results inline for now
+    if (!isPromise(stored)) return stored;
+    // An async store keeps results inline for now: give back the reference its write took.
+    void stored.then(
+      ({ key }) => (key === undefined ? undefined : this.largeValues.store.release([key])),
+      () => undefined,
+    );
+    return { text };
+  }
+
+  /**
+   * Give back the large-value references of calls that were not registered after all (a bad entry of
+   * `parallelize`, a reused invocation, a failed registration). A failure here only logs: at worst a
+   * value stays in the data store.
+   */
+  releaseArgs(calls: Iterable<{ readonly largeValueKeys?: readonly string[] }>): void {
+    const keys: string[] = [];
+    for (const call of calls) if (call.largeValueKeys) keys.push(...call.largeValueKeys);
+    if (keys.length === 0) return;
+    const failed = (error: unknown) =>
+      this.app.logger.warn("Could not release large values of unregistered calls", { error });
+    try {
+      const released = this.app.backend.dataStore.release(keys);
+      if (isPromise(released)) released.then(undefined, failed);
+    } catch (error) {
+      failed(error);
+    }
   }
 
   decodeOutcome(id: string): Awaitable<unknown> {

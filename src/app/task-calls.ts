@@ -71,7 +71,13 @@ export class TaskCalls {
   private callMany(task: AnyTask, argsList: Iterable<unknown[]>, fn: TaskFunction): Invocation<unknown>[] {
     if (this.app.conf.devModeForceSyncTasks) return Array.from(argsList, (args) => this.call(task, args, fn));
     const all = Array.from(argsList);
-    const encoded = all.map((args) => this.payloads.encodeArgs(task, args));
+    const encoded: EncodedArgs[] = [];
+    try {
+      for (const args of all) encoded.push(this.payloads.encodeArgs(task, args));
+    } catch (error) {
+      this.payloads.releaseArgs(encoded); // the large values of the entries before the bad one
+      throw error;
+    }
     return all.map((args, i) => this.register(task, args, encoded[i]!));
   }
 
@@ -99,6 +105,7 @@ export class TaskCalls {
         `Task "${task.id}" uses registrationConcurrency or callResultCache, which need a backend that answers at once (memory); backend "${this.app.backend.name}" does not yet`,
       );
     }
+    if (answer.reused) this.payloads.releaseArgs([encoded]); // this call's own copy is not kept
     if (answer.reused && policy.raiseOnDifferentArgs) this.checkSameArgs(task, answer.id, args);
     if (answer.reused && this.app.logger.isEnabled("debug")) {
       this.app.logger.debug(`Call of ${task.id} reuses invocation ${answer.id}`, { task: task.id });

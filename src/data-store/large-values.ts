@@ -96,13 +96,16 @@ export class LargeValues {
     );
   }
 
-  /** A result (or error payload) text above the threshold -> a reference to it, stored once. */
-  externalizeResult(serialized: string): Awaitable<string> {
-    if (!this.isLarge(serialized, 0, serialized.length)) return serialized;
+  /**
+   * A result (or error payload) text above the threshold -> a reference to it, stored once; `key` is
+   * the data store key it refers to (absent when the text stays inline).
+   */
+  externalizeResult(serialized: string): Awaitable<{ text: string; key?: string }> {
+    if (!this.isLarge(serialized, 0, serialized.length)) return { text: serialized };
     const key = this.keyOf(serialized);
-    const reference = referenceText(key);
+    const result = { text: referenceText(key), key };
     const saved = this.save(key, serialized);
-    return isPromise(saved) ? saved.then(() => reference) : reference;
+    return isPromise(saved) ? saved.then(() => result) : result;
   }
 
   resolveResult(serialized: string): Awaitable<string> {
@@ -135,12 +138,15 @@ export class LargeValues {
     return this.cache.keyOf(text) ?? sha256Hex(text);
   }
 
-  /** `has` first: a network store then transfers a value that is already there only once. */
+  /**
+   * One reference more to the text, storing it if it is not there: `retain` first, so a network store
+   * transfers a value that is already there only once.
+   */
   private save(key: string, text: string): Awaitable<void> {
     this.cache.set(key, text);
-    const stored = this.store.has(key);
-    if (isPromise(stored)) return stored.then((found) => (found ? undefined : this.store.put(key, text)));
-    return stored ? undefined : this.store.put(key, text);
+    const kept = this.store.retain(key);
+    if (isPromise(kept)) return kept.then((found) => (found ? undefined : this.store.put(key, text)));
+    return kept ? undefined : this.store.put(key, text);
   }
 
   private load(key: string): Awaitable<string> {

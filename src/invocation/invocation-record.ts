@@ -12,6 +12,11 @@ export interface InvocationRecord {
   readonly createdAt: number;
   /** Running concurrency scope, if its task has running concurrency (see concurrency-policy.ts). */
   readonly runningKey?: string;
+  /**
+   * Data store keys of the large values its arguments refer to, each once (absent when none): the
+   * references retention gives back when it forgets the invocation.
+   */
+  readonly largeValueKeys?: readonly string[];
 }
 
 /** `callId = taskId + ":" + argsId`: invocations of the same call share it. */
@@ -19,16 +24,24 @@ export function callIdOf(record: Pick<InvocationRecord, "taskId" | "argsId">): s
   return `${record.taskId}:${record.argsId}`;
 }
 
-/** How an invocation ended: the serialized result or the serialized error payload. */
+/**
+ * How an invocation ended: the serialized result or the serialized error payload; `largeValueKey` is
+ * the data store key when that text was stored as a large value (the reference retention gives back).
+ */
 export type Outcome =
-  { readonly ok: true; readonly value: string } | { readonly ok: false; readonly error: string };
+  | { readonly ok: true; readonly value: string; readonly largeValueKey?: string }
+  | { readonly ok: false; readonly error: string; readonly largeValueKey?: string };
 
 /** A record made by a call in this process: the args id is hashed only if something reads it. */
 export class NewInvocationRecord implements InvocationRecord {
   constructor(
     readonly id: string,
     readonly taskId: string,
-    private readonly args: { readonly serialized: string; readonly argsId: string },
+    private readonly args: {
+      readonly serialized: string;
+      readonly argsId: string;
+      readonly largeValueKeys?: readonly string[];
+    },
     readonly parentId: string | null,
     readonly createdAt: number,
     readonly runningKey?: string,
@@ -40,5 +53,9 @@ export class NewInvocationRecord implements InvocationRecord {
 
   get serializedArgs(): string {
     return this.args.serialized;
+  }
+
+  get largeValueKeys(): readonly string[] | undefined {
+    return this.args.largeValueKeys;
   }
 }

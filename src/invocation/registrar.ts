@@ -23,6 +23,8 @@ export class Registrar {
   constructor(
     private readonly register: RegisterFn,
     private readonly logger: Logger,
+    /** Called with the records whose registration failed (they will never run). */
+    private readonly discarded: (records: readonly InvocationRecord[]) => void = () => {},
   ) {}
 
   add(record: InvocationRecord, registrarId: string | null): void {
@@ -83,6 +85,7 @@ export class Registrar {
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));
         for (const r of records) this.failures.set(r.id, failure);
+        this.discarded(records);
         this.logger.error(`Could not register ${records.length} invocation(s); they will not run`, { error });
       }
     }

@@ -41,7 +41,9 @@ export class Lifecycle {
     const { retentionMs, retentionMaxFinished } = this.hooks.retention();
     const ids = (yield this.store.purgeFinished(Date.now() - retentionMs, retentionMaxFinished)) as string[];
     if (ids.length === 0) return ids;
-    yield this.backend.stateBackend.deleteInvocations(ids);
+    const largeValueKeys = (yield this.backend.stateBackend.deleteInvocations(ids)) as string[];
+    // The values only forgotten invocations referred to leave the data store.
+    if (largeValueKeys.length > 0) yield this.backend.dataStore.release(largeValueKeys);
     if (this.logger.isEnabled("debug"))
       this.logger.debug(`Retention purged ${ids.length} finished invocation(s)`);
     return ids;

@@ -11,6 +11,8 @@ export interface EncodedArgs {
   readonly serialized: string;
   /** Hashed on first read: most invocations never need their call id. */
   readonly argsId: string;
+  /** Data store keys of the large values `serialized` refers to, each once (absent when none). */
+  readonly largeValueKeys?: readonly string[];
 }
 
 class LazyArgs implements EncodedArgs {
@@ -48,10 +50,16 @@ export function encodeArgs(args: readonly unknown[], serializer: Serializer, tas
  * The same call with another text (large arguments replaced by references): the args id still
  * hashes the original arguments, so externalizing never changes which calls count as the same.
  */
-export function withSerialized(encoded: EncodedArgs, serialized: string): EncodedArgs {
+/** The same call with its text replaced (large values swapped for references to `largeValueKeys`). */
+export function withSerialized(
+  encoded: EncodedArgs,
+  serialized: string,
+  largeValueKeys?: readonly string[],
+): EncodedArgs {
   if (serialized === encoded.serialized) return encoded;
   return {
     serialized,
+    largeValueKeys,
     get argsId() {
       return encoded.argsId;
     },

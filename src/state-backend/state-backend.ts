@@ -16,8 +16,12 @@ export interface StateBackend {
   /** Record the outcome; written before the final status, so a final invocation always has one. */
   setOutcome(id: string, outcome: Outcome): Awaitable<void>;
   getOutcome(id: string): Awaitable<Outcome | undefined>;
-  /** Drop the records and outcomes of these invocations (retention). */
-  deleteInvocations(ids: readonly string[]): Awaitable<void>;
+  /**
+   * Drop the records and outcomes of these invocations (retention). Returns the large-value keys they
+   * held (`InvocationRecord.largeValueKeys`, `Outcome.largeValueKey`), one entry per reference, so
+   * their data store references can be given back.
+   */
+  deleteInvocations(ids: readonly string[]): Awaitable<string[]>;
   /** Wipe everything of this app. */
   purge(): Awaitable<void>;
 }

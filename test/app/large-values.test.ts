@@ -1,8 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { MemoryDataStore, type Tynenc, type TynencOptions } from "../../src/index.js";
+import {
+  memoryBackend,
+  MemoryDataStore,
+  SerializationError,
+  type Backend,
+  type OrchestratorStore,
+  type Tynenc,
+  type TynencOptions,
+} from "../../src/index.js";
 import { assertValidHistories, trackInvocations } from "../../src/testing/index.js";
-import { testApp, withRunner } from "../helpers.js";
+import { deferred } from "../conformance/harness.js";
+import { captureLogger, testApp, withRunner } from "../helpers.js";
 
 const MB = 1_000_000;
 
@@ -133,3 +142,95 @@ describe("large values through the app", () => {
     await assertValidHistories(app, tracked.ids);
   });
 });
+
+describe("large values and retention", () => {
+  it("frees a value once retention has forgotten every invocation that refers to it", async () => {
+    const { app, store } = largeApp({ maxParallelSlots: 1 });
+    const echo = app.task("echo", async (text: string, n: number) => `${text}${n}`); // large result
+    const small = app.task("small", async () => 1);
+    const big = "v".repeat(4096);
+    const tracked = trackInvocations(app);
+    await withRunner(app, async () => {
+      for (let n = 0; n < 5; n++) assert.equal(await echo(big, n).result, `${big}${n}`);
+      assert.equal(store.size, 6, "the argument once, each result once");
+      const argKey = await keyOfArgument(app, tracked.ids[0]!);
+      assert.equal(store.references(argKey), 5);
+      app.conf.retentionMaxFinished = 3;
+      await app.orchestrator.purgeFinished(); // forgets echo 0 and 1
+      assert.equal(store.references(argKey), 3);
+      assert.equal(store.size, 4);
+      await small().result;
+      app.conf.retentionMaxFinished = 1;
+      await app.orchestrator.purgeFinished(); // only small() is kept
+      assert.equal(store.size, 0);
+      assert.equal(store.bytes, 0);
+      // The same value again: stored anew, and the call works.
+      assert.equal(await echo(big, 9).result, `${big}9`);
+      assert.equal(store.references(argKey), 1);
+    });
+    await assertValidHistories(app, tracked.ids.slice(-2));
+  });
+
+  it("gives back the reference of a call that reuses an unfinished invocation", async () => {
+    const { app, store } = largeApp();
+    const gate = deferred();
+    const once = app.task(
+      "once",
+      async (text: string) => {
+        await gate.promise;
+        return text.length;
+      },
+      { registrationConcurrency: "arguments" },
+    );
+    const big = "r".repeat(4096);
+    await withRunner(app, async () => {
+      const first = once(big);
+      const again = once(big);
+      assert.equal(again.reused, true);
+      assert.equal(again.id, first.id);
+      const key = await keyOfArgument(app, first.id);
+      assert.equal(store.references(key), 1, "only the kept invocation holds the value");
+      gate.resolve();
+      assert.equal(await again.result, 4096);
+    });
+  });
+
+  it("gives back the references of parallelize entries before a bad one", async () => {
+    const { app, store } = largeApp();
+    const length = app.task("length", async (text: unknown) => String(text).length);
+    assert.throws(
+      () => length.parallelize([["a".repeat(4096)], ["b".repeat(4096)], [() => 1]]),
+      SerializationError,
+    );
+    assert.equal(store.size, 0);
+  });
+
+  it("gives back the references of calls whose registration failed", async () => {
+    const backend = memoryBackend();
+    const failing: Backend = {
+      ...backend,
+      orchestratorStore: Object.assign(Object.create(backend.orchestratorStore) as OrchestratorStore, {
+        register: () => {
+          throw new Error("the store is full");
+        },
+      }),
+    };
+    const logger = captureLogger();
+    const app = testApp({ backend: failing, largeValueThresholdBytes: 1024, logger });
+    const store = app.backend.dataStore as MemoryDataStore;
+    const length = app.task("length", async (text: string) => text.length);
+    await withRunner(app, async () => {
+      await assert.rejects(length("c".repeat(4096)).result, /the store is full/);
+    });
+    assert.equal(store.size, 0);
+    assert.ok(logger.lines.some((line) => line.msg.startsWith("Could not register")));
+  });
+});
+
+/** The data store key of the (only) large argument of an invocation. */
+async function keyOfArgument(app: Tynenc, id: string): Promise<string> {
+  const record = await app.backend.stateBackend.getInvocation(id);
+  const key = record?.largeValueKeys?.[0];
+  assert.ok(key, `invocation ${id} has no large argument`);
+  return key;
+}

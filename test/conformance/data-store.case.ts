@@ -8,7 +8,8 @@ const keyOf = (text: string): string => createHash("sha256").update(text).digest
 
 /**
  * The DataStore contract (src/data-store/data-store.ts): content-addressed texts, so `put` of a key
- * that exists changes nothing. `makeStore` must return a fresh, empty store on every call;
+ * that exists never changes its text; each put or successful retain is a reference, and a text goes
+ * when the last one is released. `makeStore` must return a fresh, empty store on every call;
  * `closeStore`, when given, releases it after each test.
  */
 export function dataStoreCases(
@@ -87,6 +88,45 @@ export function dataStoreCases(
       }
       await settle(store().put(keyOf("a"), "a"));
       assert.equal(await settle(store().get(keyOf("a"))), "a");
+    });
+
+    it("counts a reference per put and per retain, and drops a text once every reference is released", async () => {
+      const key = keyOf("shared");
+      await settle(store().put(key, "shared"));
+      await settle(store().put(key, "shared"));
+      assert.equal(await settle(store().retain(key)), true);
+      await settle(store().release([key, key]));
+      assert.equal(await settle(store().get(key)), "shared", "one reference is left");
+      await settle(store().release([key]));
+      assert.equal(await settle(store().has(key)), false);
+      assert.equal(await settle(store().get(key)), undefined);
+    });
+
+    it("answers false to retain of a key it does not hold, and counts nothing for it", async () => {
+      const key = keyOf("absent");
+      assert.equal(await settle(store().retain(key)), false);
+      await settle(store().put(key, "absent"));
+      await settle(store().release([key]));
+      assert.equal(await settle(store().has(key)), false, "the failed retain added no reference");
+    });
+
+    it("releases keys independently, ignores unknown ones, and stores a released key again", async () => {
+      for (const text of ["a", "b"]) await settle(store().put(keyOf(text), text));
+      await settle(store().release([keyOf("a"), keyOf("never stored")]));
+      await settle(store().release([]));
+      assert.equal(await settle(store().has(keyOf("a"))), false);
+      assert.equal(await settle(store().get(keyOf("b"))), "b");
+      await settle(store().put(keyOf("a"), "a"));
+      assert.equal(await settle(store().get(keyOf("a"))), "a");
+      await settle(store().release([keyOf("a")]));
+      assert.equal(await settle(store().has(keyOf("a"))), false, "a new put starts from one reference");
+    });
+
+    it("deletes a key whatever its references", async () => {
+      await settle(store().put(keyOf("a"), "a"));
+      await settle(store().put(keyOf("a"), "a"));
+      await settle(store().delete([keyOf("a")]));
+      assert.equal(await settle(store().has(keyOf("a"))), false);
     });
 
     it("round-trips a 10 MB text", async () => {

@@ -158,6 +158,30 @@ export function stateBackendCases(name: string, makeBackend: BackendFactory): vo
       });
     });
 
+    describe("large-value keys", () => {
+      it("keeps the keys of a record and an outcome, and deleteInvocations hands them back once each", async () => {
+        await state().saveInvocations([
+          { ...record("a"), largeValueKeys: ["k1", "k2"] },
+          { ...record("b"), largeValueKeys: ["k1"] },
+          record("c"),
+        ]);
+        await state().setOutcome("a", { ok: true, value: "ref", largeValueKey: "k3" });
+        await state().setOutcome("c", { ok: false, error: "ref", largeValueKey: "k4" });
+        await state().setOutcome("b", { ok: true, value: "1" });
+        assert.deepEqual((await state().getInvocation("a"))?.largeValueKeys, ["k1", "k2"]);
+        assert.equal((await state().getOutcome("a"))?.largeValueKey, "k3");
+        const keys = await state().deleteInvocations(["a", "b", "c", "unknown"]);
+        assert.deepEqual([...keys].sort(), ["k1", "k1", "k2", "k3", "k4"]);
+        assert.deepEqual(await state().deleteInvocations(["a", "b"]), [], "nothing left to hand back");
+      });
+
+      it("hands back no keys for invocations without large values", async () => {
+        await state().saveInvocations([record("a")]);
+        await state().setOutcome("a", { ok: true, value: "1" });
+        assert.deepEqual(await state().deleteInvocations(["a"]), []);
+      });
+    });
+
     describe("purge", () => {
       it("forgets records, children and outcomes, and works afterwards", async () => {
         await state().saveInvocations([record("p"), record("c", "p")]);

@@ -37,6 +37,8 @@ function asyncCounting(inner: DataStore): DataStore & { gets: number; puts: numb
       wrapper.gets++;
       return inner.get(key);
     },
+    retain: async (key: string) => inner.retain(key),
+    release: async (keys: readonly string[]) => inner.release(keys),
     has: async (key: string) => inner.has(key),
     delete: async (keys: readonly string[]) => inner.delete(keys),
     purge: async () => inner.purge(),
@@ -156,10 +158,12 @@ void describe("LargeValues results", () => {
   void it("stores a large result once and resolves it", () => {
     const { store, values } = setup(1 * KIB);
     const text = serializer.serialize({ big: "r".repeat(10 * KIB) });
-    const reference = values.externalizeResult(text) as string;
+    const { text: reference, key } = values.externalizeResult(text) as { text: string; key?: string };
     assert.match(reference, /^\{"\$tyn":"ref","v":"[0-9a-f]{64}"\}$/);
-    assert.equal(values.externalizeResult(text), reference);
+    assert.equal(reference, `{"$tyn":"ref","v":"${key}"}`);
+    assert.deepEqual(values.externalizeResult(text), { text: reference, key });
     assert.equal(store.size, 1);
+    assert.equal(store.references(key!), 2, "each stored result holds one reference");
     assert.equal(values.resolveResult(reference), text);
   });
 
@@ -167,7 +171,7 @@ void describe("LargeValues results", () => {
     const { store, values } = setup(1 * KIB);
     for (const value of [42, "text", { $tyn: "ref", v: "k" }, '{"$tyn":"ref","v":"k"}', null]) {
       const text = serializer.serialize(value);
-      assert.equal(values.externalizeResult(text), text);
+      assert.deepEqual(values.externalizeResult(text), { text });
       assert.equal(values.resolveResult(text), text);
     }
     assert.equal(store.size, 0);
@@ -182,7 +186,7 @@ void describe("LargeValues configuration and failures", () => {
     const { serialized } = enabled.externalizeArgs(text) as { serialized: string };
     const disabled = new LargeValues(store, { thresholdBytes: 0 });
     assert.equal((disabled.externalizeArgs(text) as { serialized: string }).serialized, text);
-    assert.equal(disabled.externalizeResult(text), text);
+    assert.deepEqual(disabled.externalizeResult(text), { text });
     assert.equal(disabled.resolveArgs(serialized), text);
     assert.equal(store.size, 1);
   });
@@ -206,7 +210,7 @@ void describe("LargeValues configuration and failures", () => {
         return true;
       },
     );
-    const result = writer.externalizeResult('"a long enough result"') as string;
+    const result = (writer.externalizeResult('"a long enough result"') as { text: string }).text;
     store.delete([...keys, JSON.parse(result).v as string]);
     assert.throws(() => reader.resolveResult(result), SerializationError);
   });
@@ -255,7 +259,7 @@ void describe("LargeValues configuration and failures", () => {
     assert.equal(store.puts, 1, "a value already stored is not sent again");
     const reader = new LargeValues(store, { thresholdBytes: 1 * KIB });
     assert.equal(await reader.resolveArgs(serialized), text);
-    const reference = await values.externalizeResult(text);
+    const { text: reference } = await values.externalizeResult(text);
     assert.equal(await reader.resolveResult(reference), text);
     assert.ok(!isPromise(values.resolveArgs(text)), "text without references needs no store");
   });

@@ -1,18 +1,43 @@
 import type { DataStore } from "../../data-store/data-store.js";
 
-/** Large values in this process: a map from content hash to text, answering synchronously. */
+interface Stored {
+  readonly text: string;
+  readonly bytes: number;
+  references: number;
+}
+
+/** Large values in this process: content hash -> text and reference count, answering synchronously. */
 export class MemoryDataStore implements DataStore {
-  private readonly texts = new Map<string, string>();
+  private readonly texts = new Map<string, Stored>();
   private totalBytes = 0;
 
   put(key: string, text: string): void {
-    if (this.texts.has(key)) return;
-    this.texts.set(key, text);
-    this.totalBytes += Buffer.byteLength(text);
+    const stored = this.texts.get(key);
+    if (stored) {
+      stored.references++;
+      return;
+    }
+    const bytes = Buffer.byteLength(text);
+    this.texts.set(key, { text, bytes, references: 1 });
+    this.totalBytes += bytes;
+  }
+
+  retain(key: string): boolean {
+    const stored = this.texts.get(key);
+    if (!stored) return false;
+    stored.references++;
+    return true;
+  }
+
+  release(keys: readonly string[]): void {
+    for (const key of keys) {
+      const stored = this.texts.get(key);
+      if (stored && --stored.references <= 0) this.remove(key, stored);
+    }
   }
 
   get(key: string): string | undefined {
-    return this.texts.get(key);
+    return this.texts.get(key)?.text;
   }
 
   has(key: string): boolean {
@@ -21,10 +46,8 @@ export class MemoryDataStore implements DataStore {
 
   delete(keys: readonly string[]): void {
     for (const key of keys) {
-      const text = this.texts.get(key);
-      if (text === undefined) continue;
-      this.texts.delete(key);
-      this.totalBytes -= Buffer.byteLength(text);
+      const stored = this.texts.get(key);
+      if (stored) this.remove(key, stored);
     }
   }
 
@@ -41,5 +64,15 @@ export class MemoryDataStore implements DataStore {
   /** UTF-8 bytes of all stored texts. */
   get bytes(): number {
     return this.totalBytes;
+  }
+
+  /** How many references a key has (0 when it is not stored). */
+  references(key: string): number {
+    return this.texts.get(key)?.references ?? 0;
+  }
+
+  private remove(key: string, stored: Stored): void {
+    this.texts.delete(key);
+    this.totalBytes -= stored.bytes;
   }
 }

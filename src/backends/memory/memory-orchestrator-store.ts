@@ -172,8 +172,9 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     for (const id of purged) {
       const row = this.table.get(id);
       if (!row) continue;
-      // The whole row goes: the state backend of this bundle shares it.
-      this.table.delete(id);
+      row.status = row.taskId = row.history = undefined;
+      // The state backend of this bundle shares the row: it goes once both have let go of it.
+      if (!row.record && !row.outcome && !row.children) this.table.delete(id);
     }
     return purged;
   }

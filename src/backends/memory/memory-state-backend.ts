@@ -9,7 +9,9 @@ export class MemoryStateBackend implements StateBackend {
     for (const record of records) {
       this.table.row(record.id).record = record;
       if (record.parentId === null) continue;
-      const parent = this.table.row(record.parentId);
+      // A parent retention already forgot gets no row back just to list this child.
+      const parent = this.table.get(record.parentId);
+      if (!parent?.record) continue;
       if (parent.children) parent.children.push(record.id);
       else parent.children = [record.id];
     }
@@ -40,15 +42,19 @@ export class MemoryStateBackend implements StateBackend {
     return this.table.get(id)?.outcome;
   }
 
-  deleteInvocations(ids: readonly string[]): void {
+  deleteInvocations(ids: readonly string[]): string[] {
+    const largeValueKeys: string[] = [];
     for (const id of ids) {
       const row = this.table.get(id);
       if (!row) continue;
+      if (row.record?.largeValueKeys) largeValueKeys.push(...row.record.largeValueKeys);
+      if (row.outcome?.largeValueKey !== undefined) largeValueKeys.push(row.outcome.largeValueKey);
       row.record = undefined;
       row.outcome = undefined;
       row.children = undefined;
       if (!row.status) this.table.delete(id);
     }
+    return largeValueKeys;
   }
 
   purge(): void {
