@@ -13,9 +13,9 @@ export interface NewStatus {
 }
 
 /**
- * Where a backend keeps statuses, history and the wait graph. Every status change goes through
- * `transition`, which must validate with `status.ts#transition()` and append the history entry in the
- * same atomic step, so status and history never disagree.
+ * Where a backend keeps statuses, history and the wait graph. Every status change (`transition`, and
+ * the conditional ones `claim` and `resume`) must validate with `status.ts#transition()` and append the
+ * history entry in the same atomic step, so status and history never disagree.
  */
 export interface OrchestratorStore {
   /**
@@ -46,6 +46,14 @@ export interface OrchestratorStore {
    * runningKey is held by a PENDING or RUNNING invocation (they stay runnable). Returns the claimed ids.
    */
   claim(ids: readonly string[], runnerId: string, at: number): Awaitable<string[]>;
+  /**
+   * Resume: move a RESUMED invocation to RUNNING (as `transition` does, history entry included) only if
+   * its runningKey is not held by a PENDING or RUNNING invocation, checked and applied in one atomic
+   * step. Returns the new record, or undefined when the key is held (nothing changed). An invocation
+   * without a runningKey always resumes. Throws as `transition` does (validated first, key held or not):
+   * StatusTransitionError when it is not RESUMED, OwnershipError, InvocationNotFoundError.
+   */
+  resume(id: string, runnerId: string, at: number): Awaitable<StatusRecord | undefined>;
   getStatus(id: string): Awaitable<StatusRecord | undefined>;
   getStatuses(ids: readonly string[]): Awaitable<(StatusRecord | undefined)[]>;
   getHistory(id: string): Awaitable<HistoryEntry[]>;

@@ -136,6 +136,18 @@ export class Orchestrator {
   }
 
   /**
+   * RESUMED -> RUNNING for `runnerId`, only if no claimed or running invocation holds the invocation's
+   * running-concurrency key (checked and applied atomically by the store). Returns the new record,
+   * announced to `invocation:status` listeners, or undefined when the key is held (nothing changed).
+   */
+  resume(id: string, runnerId: string): Awaitable<StatusRecord | undefined> {
+    const result = this.store.resume(id, runnerId, Date.now());
+    if (!this.events.hasListeners("invocation:status")) return result;
+    if (isPromise(result)) return result.then((record) => this.announceResumed(id, runnerId, record));
+    return this.announceResumed(id, runnerId, result);
+  }
+
+  /**
    * Claim up to `max` invocations for `runnerId` (moved to PENDING): first those others wait for, the
    * most waited-on first, then the broker queue in order. Stale queue entries are dropped.
    */
@@ -171,12 +183,6 @@ export class Orchestrator {
    */
   releaseRunningKey(runningKey: string, runnerId: string): Awaitable<void> {
     return flow(this.concurrency.releaseKeyFlow(runningKey, runnerId));
-  }
-
-  /** Whether an invocation under `runningKey` may run now (none claimed or running holds it). */
-  runningKeyFree(runningKey: string): Awaitable<boolean> {
-    const holders = this.store.runningKeyHolders(runningKey);
-    return isPromise(holders) ? holders.then((h) => h.length === 0) : holders.length === 0;
   }
 
   /**
@@ -294,5 +300,13 @@ export class Orchestrator {
   ): StatusRecord {
     this.events.emit("invocation:status", { invocationId: id, status: to, runnerId, at: record.at });
     return record;
+  }
+
+  private announceResumed(
+    id: string,
+    runnerId: string,
+    record: StatusRecord | undefined,
+  ): StatusRecord | undefined {
+    return record && this.announce(id, S.RUNNING, runnerId, record);
   }
 }

@@ -64,40 +64,65 @@ export class Suspension {
     return open;
   }
 
-  /** The oldest-paused resumed invocation that may run now (its running-concurrency key is free). */
-  *nextResumed(): Flow<Resumed | undefined> {
-    const resumed = this.state.resumed;
-    for (let i = 0; i < resumed.length; i++) {
-      const key = resumed[i]!.execution.runningKey;
-      if (key === undefined || ((yield this.host.orchestrator.runningKeyFree(key)) as boolean)) {
-        return resumed.splice(i, 1)[0];
+  /**
+   * Hand a free slot to the oldest-paused resumed execution that may run now: the slot is counted, then
+   * the store moves it RESUMED -> RUNNING in one step, unless its running-concurrency key is held (then
+   * the slot is given back and the next one is tried). Returns false when none could take the slot.
+   */
+  *resumeNext(): Flow<boolean> {
+    const state = this.state;
+    const queue = state.resumed;
+    let i = 0;
+    while (i < queue.length) {
+      const item = queue[i]!;
+      const execution = item.execution;
+      if (execution.killed) {
+        removeAt(queue, i); // cancelled or timed out while it waited for a slot
+        continue;
       }
-    }
-    return undefined;
-  }
-
-  *grantSlot({ execution, grant }: Resumed): Flow<void> {
-    if (execution.killed) return; // cancelled or timed out while it waited for a slot
-    this.state.occupied++;
-    execution.ticket.holdsSlot = true;
-    try {
-      yield this.host.orchestrator.transition(execution.id, S.RUNNING, this.runnerId);
-    } catch (error) {
-      this.state.occupied--;
-      execution.ticket.holdsSlot = false;
-      this.logger.warn("Could not resume invocation; it was taken over", { invocation: execution.id, error });
-      return;
-    }
-    if (this.logger.isEnabled("debug")) {
-      this.logger.debug(
-        `Slot handed to resumed invocation (${this.state.occupied}/${this.state.slots} busy)`,
-        {
+      const generation = state.generation;
+      state.occupied++;
+      execution.ticket.holdsSlot = true;
+      let record: StatusRecord | undefined;
+      try {
+        record = (yield this.host.orchestrator.resume(execution.id, this.runnerId)) as
+          StatusRecord | undefined;
+      } catch (error) {
+        this.giveBack(execution, generation);
+        i = positionOf(queue, item, i);
+        if (i >= 0) removeAt(queue, i);
+        else i = 0; // an asynchronous store let the queue change meanwhile: look again from the start
+        this.logger.warn("Could not resume invocation; it was taken over", {
+          invocation: execution.id,
+          error,
+        });
+        continue;
+      }
+      const at = positionOf(queue, item, i);
+      if (record === undefined) {
+        this.giveBack(execution, generation); // its key is held: it keeps its place in the queue
+        i = at + 1;
+        continue;
+      }
+      if (at >= 0) removeAt(queue, at);
+      if (this.logger.isEnabled("debug")) {
+        this.logger.debug(`Slot handed to resumed invocation (${state.occupied}/${state.slots} busy)`, {
           invocation: execution.id,
           task: execution.invocation.task.id,
-        },
-      );
+        });
+      }
+      item.grant();
+      return true;
     }
-    grant();
+    return false;
+  }
+
+  /** Undo a slot counted for a resume that did not happen (unless a stop or an abort settled it since). */
+  private giveBack(execution: Execution, generation: number): void {
+    if (execution.ticket.holdsSlot && !execution.ticket.released && generation === this.state.generation) {
+      this.state.occupied--;
+    }
+    execution.ticket.holdsSlot = false;
   }
 }
 
@@ -105,6 +130,16 @@ function insertByPauseTime(queue: Resumed[], item: Resumed): void {
   let i = queue.length;
   while (i > 0 && queue[i - 1]!.execution.pausedAt > item.execution.pausedAt) i--;
   queue.splice(i, 0, item);
+}
+
+/** Where `item` is now: at `hint` unless an asynchronous store let the queue change; -1 once gone. */
+function positionOf(queue: Resumed[], item: Resumed, hint: number): number {
+  return queue[hint] === item ? hint : queue.indexOf(item);
+}
+
+function removeAt(queue: Resumed[], i: number): void {
+  if (i === 0) queue.shift();
+  else queue.splice(i, 1);
 }
 
 function cycleError(execution: Execution, cycle: string[]): WaitCycleError {

@@ -135,11 +135,8 @@ export class ThreadRunner implements Runner, SuspendHost {
     do {
       this.pumpAgain = false;
       while (state.occupied < state.slots) {
-        const next = state.resumed.length ? yield* this.suspension.nextResumed() : undefined;
-        if (next) {
-          yield* this.suspension.grantSlot(next);
-          continue;
-        }
+        // Resumed executions first; one whose running key is held waits, and new work may take the slot.
+        if (state.resumed.length && (yield* this.suspension.resumeNext())) continue;
         if (state.phase !== "running" || state.resuming > 0) break;
         const free = state.slots - state.occupied;
         const claimed = (yield this.host.orchestrator.claim(this.id, free)) as InvocationRecord[];

@@ -1,15 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { InvocationNotFoundError, OwnershipError, StatusTransitionError } from "../../src/errors/errors.js";
 import { InvocationStatus, type InvocationStatus as Status } from "../../src/invocation/status.js";
 import type { NewStatus, OrchestratorStore } from "../../src/orchestrator/orchestrator-store.js";
-import { sorted, statusOf, useBackend, type BackendFactory } from "./harness.js";
+import { historyOf, sorted, statusOf, useBackend, type BackendFactory } from "./harness.js";
 
 const S = InvocationStatus;
 
 /**
  * The concurrency half of the OrchestratorStore contract (src/orchestrator/orchestrator-store.ts):
- * registration keys in `register`, running keys in `claim`, `runningKeyHolders`, `parkedOn` and
- * `cachedResult`. The rules that use them (hold back, re-queue, reuse) are the orchestrator's.
+ * registration keys in `register`, running keys in `claim`, `resume`, `runningKeyHolders`, `parkedOn`
+ * and `cachedResult`. The rules that use them (hold back, re-queue, reuse) are the orchestrator's.
  */
 export function concurrencyCases(name: string, makeBackend: BackendFactory): void {
   describe(`OrchestratorStore concurrency keys (${name})`, () => {
@@ -125,6 +126,98 @@ export function concurrencyCases(name: string, makeBackend: BackendFactory): voi
         assert.deepEqual(await store().claim(["b"], "r2", clock++), ["b"]);
         await move("b", [S.REROUTED], "r2");
         assert.deepEqual(await store().claim(["c"], "r3", clock++), ["c"]);
+      });
+    });
+
+    describe("resume with a runningKey", () => {
+      /** Registers `id` and takes it to RESUMED, owned by `runner`. */
+      async function resumed(item: NewStatus, runner = "r1"): Promise<void> {
+        await register(item);
+        assert.deepEqual(await store().claim([item.id], runner, clock++), [item.id]);
+        await move(item.id, [S.RUNNING, S.PAUSED, S.RESUMED], runner);
+      }
+
+      it("is refused while another invocation of the key is PENDING or RUNNING, with nothing changed", async () => {
+        await resumed({ id: "a", taskId: "t", runningKey: "rk" });
+        await register({ id: "b", taskId: "t", runningKey: "rk" });
+        assert.deepEqual(await store().claim(["b"], "r2", clock++), ["b"]);
+        const before = await store().getHistory("a");
+        const record = statusOf(await store().getStatus("a"));
+        assert.equal(await store().resume("a", "r1", clock++), undefined);
+        await move("b", [S.RUNNING], "r2");
+        assert.equal(await store().resume("a", "r1", clock++), undefined);
+        assert.deepEqual(statusOf(await store().getStatus("a")), record);
+        assert.equal(record?.status, S.RESUMED);
+        assert.deepEqual(await store().getHistory("a"), before);
+        assert.deepEqual(await store().runningKeyHolders("rk"), ["b"]);
+      });
+
+      it("is accepted once the holder finished: RESUMED -> RUNNING in the history, with the runner id", async () => {
+        await resumed({ id: "a", taskId: "t", runningKey: "rk" });
+        await register({ id: "b", taskId: "t", runningKey: "rk" });
+        await store().claim(["b"], "r2", clock++);
+        await move("b", [S.RUNNING], "r2");
+        assert.equal(await store().resume("a", "r1", clock++), undefined);
+        await move("b", [S.SUCCESS], "r2");
+        const at = clock++;
+        assert.deepEqual(statusOf(await store().resume("a", "r1", at)), {
+          status: S.RUNNING,
+          owner: "r1",
+          at,
+        });
+        assert.deepEqual(statusOf(await store().getStatus("a")), { status: S.RUNNING, owner: "r1", at });
+        const history = historyOf(await store().getHistory("a"));
+        assert.deepEqual(
+          history.map((h) => h.status),
+          [S.REGISTERED, S.PENDING, S.RUNNING, S.PAUSED, S.RESUMED, S.RUNNING],
+        );
+        assert.deepEqual(history.at(-1), { status: S.RUNNING, runnerId: "r1", at });
+      });
+
+      it("takes the key: a claim of the same key is skipped afterwards", async () => {
+        await resumed({ id: "a", taskId: "t", runningKey: "rk" });
+        await register({ id: "b", taskId: "t", runningKey: "rk" });
+        assert.equal((await store().resume("a", "r1", clock++))?.status, S.RUNNING);
+        assert.deepEqual(await store().runningKeyHolders("rk"), ["a"]);
+        assert.deepEqual(await store().claim(["b"], "r2", clock++), []);
+      });
+
+      it("is not held back by a paused or resumed invocation of the key, nor by another key", async () => {
+        await resumed({ id: "a", taskId: "t", runningKey: "rk" });
+        await resumed({ id: "b", taskId: "t", runningKey: "rk" });
+        await register({ id: "c", taskId: "t", runningKey: "other" });
+        await store().claim(["c"], "r2", clock++);
+        assert.equal((await store().resume("a", "r1", clock++))?.status, S.RUNNING);
+        assert.equal(await store().resume("b", "r1", clock++), undefined);
+      });
+
+      it("always resumes an invocation without a runningKey", async () => {
+        await register({ id: "busy", taskId: "t", runningKey: "rk" });
+        await store().claim(["busy"], "r2", clock++);
+        await resumed({ id: "a", taskId: "t" });
+        const record = await store().resume("a", "r1", clock++);
+        assert.equal(record?.status, S.RUNNING);
+        assert.equal(record?.owner, "r1");
+        assert.equal(historyOf(await store().getHistory("a")).at(-1)?.status, S.RUNNING);
+      });
+
+      it("throws as transition does, whether the key is held or not, and changes nothing", async () => {
+        await resumed({ id: "a", taskId: "t", runningKey: "rk" });
+        await register({ id: "b", taskId: "t", runningKey: "rk" });
+        await register({ id: "c", taskId: "t" });
+        await assert.rejects(async () => store().resume("a", "intruder", clock++), OwnershipError);
+        await store().claim(["b"], "r2", clock++);
+        await assert.rejects(async () => store().resume("a", "intruder", clock++), OwnershipError);
+        assert.equal((await store().getStatus("a"))?.status, S.RESUMED);
+        // Only RESUMED resumes: not a queued, claimed or running invocation, nor a final one.
+        await assert.rejects(async () => store().resume("c", "r1", clock++), StatusTransitionError);
+        await store().claim(["c"], "r1", clock++);
+        await assert.rejects(async () => store().resume("c", "r1", clock++), StatusTransitionError);
+        await move("c", [S.RUNNING, S.SUCCESS]);
+        await assert.rejects(async () => store().resume("c", "r1", clock++), StatusTransitionError);
+        await assert.rejects(async () => store().resume("b", "r2", clock++), StatusTransitionError);
+        assert.equal((await store().getStatus("b"))?.status, S.PENDING);
+        await assert.rejects(async () => store().resume("nope", "r1", clock++), InvocationNotFoundError);
       });
     });
 

@@ -1,4 +1,4 @@
-import { InvocationNotFoundError } from "../../errors/errors.js";
+import { InvocationNotFoundError, StatusTransitionError } from "../../errors/errors.js";
 import {
   INITIAL_STATUS,
   InvocationStatus,
@@ -61,8 +61,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     at: number,
     options?: { clearWaits?: boolean },
   ): StatusRecord {
-    const entry = this.entry(id);
-    if (!entry) throw new InvocationNotFoundError(`No invocation with id ${id} in the memory backend`);
+    const entry = this.found(id);
     const record = this.apply(id, entry, to, runnerId, at);
     if (options?.clearWaits) {
       this.graph.removeFrom(id);
@@ -82,6 +81,26 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     return claimed;
   }
 
+  resume(id: string, runnerId: string, at: number): StatusRecord | undefined {
+    const entry = this.found(id);
+    const from = entry.status.status;
+    if (from !== InvocationStatus.RESUMED) {
+      throw new StatusTransitionError(
+        `Invocation ${id} cannot be resumed: it is ${from}, not ${InvocationStatus.RESUMED}`,
+      );
+    }
+    // Validated before the key is looked at, so a refusal never hides an invalid change.
+    const record = transition(id, entry.status, InvocationStatus.RUNNING, runnerId, at);
+    if (!this.concurrency.canRun(id)) return undefined;
+    return this.commit(id, entry, record, runnerId);
+  }
+
+  private found(id: string): RegisteredRow {
+    const entry = this.entry(id);
+    if (!entry) throw new InvocationNotFoundError(`No invocation with id ${id} in the memory backend`);
+    return entry;
+  }
+
   private apply(
     id: string,
     entry: Entry,
@@ -89,11 +108,16 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     runnerId: string | null,
     at: number,
   ): StatusRecord {
-    const record = transition(id, entry.status, to, runnerId, at);
+    return this.commit(id, entry, transition(id, entry.status, to, runnerId, at), runnerId);
+  }
+
+  /** Store a validated change: status, history entry and indexes together. */
+  private commit(id: string, entry: Entry, record: StatusRecord, runnerId: string | null): StatusRecord {
+    const to = record.status;
     entry.status = record;
-    this.histories.append(entry.history, to, runnerId, at, ++this.seq);
+    this.histories.append(entry.history, to, runnerId, record.at, ++this.seq);
     this.concurrency.changed(id, to);
-    if (isFinal(to)) this.finished.push(id, at);
+    if (isFinal(to)) this.finished.push(id, record.at);
     return record;
   }
 
