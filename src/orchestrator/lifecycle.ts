@@ -66,12 +66,7 @@ export class Lifecycle {
   *cancelFlow(id: string): Flow<boolean> {
     const record = (yield this.store.getStatus(id)) as StatusRecord | undefined;
     if (!record || isFinal(record.status)) return false;
-    const waited = ((yield this.store.waitingFor([id])) as Map<string, string[]>).get(id) ?? [];
-    const waiters = (yield this.store.waitersOf(waited)) as Map<string, string[]>;
-    for (const child of waited) {
-      const others = (waiters.get(child) ?? []).filter((w) => w !== id);
-      if (others.length === 0) yield* this.cancelFlow(child); // nobody else needs it
-    }
+    yield* this.cancelWaitedOnlyByFlow(id);
     if (record.owner !== null) {
       this.backend.notifier.publishCancel(id);
       return true;
@@ -85,6 +80,17 @@ export class Lifecycle {
       this.backend.notifier.publishCancel(id);
     }
     return true;
+  }
+
+  /** See `Orchestrator.cancelWaitedOnlyBy`. */
+  *cancelWaitedOnlyByFlow(id: string): Flow<void> {
+    const waited = ((yield this.store.waitingFor([id])) as Map<string, string[]>).get(id) ?? [];
+    if (waited.length === 0) return;
+    const waiters = (yield this.store.waitersOf(waited)) as Map<string, string[]>;
+    for (const child of waited) {
+      const others = (waiters.get(child) ?? []).filter((w) => w !== id);
+      if (others.length === 0) yield* this.cancelFlow(child); // nobody else needs it
+    }
   }
 
   async killAndReroute(id: string, runnerId: string): Promise<void> {

@@ -282,6 +282,14 @@ export class Orchestrator {
     return flow(this.lifecycle.cancelFlow(id));
   }
 
+  /**
+   * An invocation is ending early (timed out): cancel the invocations it waits for that no other
+   * invocation waits for, and theirs in turn, as `cancel` does for its own.
+   */
+  cancelWaitedOnlyBy(id: string): Awaitable<void> {
+    return flow(this.lifecycle.cancelWaitedOnlyByFlow(id));
+  }
+
   /** Runner shutdown: KILLED then REROUTED and back in the queue for another runner. */
   killAndReroute(id: string, runnerId: string): Promise<void> {
     return this.lifecycle.killAndReroute(id, runnerId);

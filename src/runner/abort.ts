@@ -68,6 +68,9 @@ export class Abort {
   }
 
   private *abortFlow(execution: Execution, outcome: Outcome, status: InvocationStatus): Flow<void> {
+    // A cancel cascaded before it reached this runner; a timeout cascades here, while the wait edges
+    // still say what it waited for.
+    if (status === S.TIMED_OUT) yield this.host.orchestrator.cancelWaitedOnlyBy(execution.id);
     yield this.host.orchestrator.finish(execution.id, outcome, this.runnerId, status);
     yield releaseKey(this.host, this.runnerId, execution);
   }

@@ -98,6 +98,37 @@ describe("timeouts", () => {
     await assertValidHistories(app, tracked.ids);
   });
 
+  it("a parent that times out while paused cancels the children only it waits for, not shared ones", async () => {
+    const app = testApp({ maxParallelSlots: 3 }); // the children hold slots until cancelled
+    let shared: Invocation<unknown> | undefined;
+    const child = app.task("child", async (): Promise<string> => untilAborted(app.context()!.signal));
+    const parent = app.task(
+      "parent",
+      async (): Promise<unknown> => {
+        const own = child();
+        return Promise.all([own.result, shared!.result]);
+      },
+      { timeoutMs: 100 },
+    );
+    const watcher = app.task("watcher", async (): Promise<unknown> => shared!.result);
+    const tracked = trackInvocations(app);
+    await withRunner(app, async () => {
+      shared = child();
+      const w = watcher();
+      await waitForStatus(app, w, S.PAUSED);
+      const p = parent();
+      await assert.rejects(p.result, TimeoutError);
+      assert.equal(await p.status(), S.TIMED_OUT);
+      const own = await app.getInvocation(tracked.ids.at(-1)!);
+      await waitForStatus(app, own, S.CANCELLED);
+      await assert.rejects(own.result, CancelledError);
+      assert.equal(await shared.status(), S.RUNNING, "the watcher still needs it");
+      await shared.cancel();
+      await assert.rejects(w.result, CancelledError);
+    });
+    await assertValidHistories(app, tracked.ids);
+  });
+
   it("does not time out a task that finishes in time", async () => {
     const app = testApp();
     const quick = app.task("quick", async () => "done", { timeoutMs: 5_000 });
