@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { memoryBackend, Tynenc, type Backend, type TynencOptions } from "../src/index.js";
 import type { LoggerLike } from "../src/logging/index.js";
+import { asyncBackend } from "./async-backend.js";
 
 export interface CapturedLine {
   readonly level: string;
@@ -22,7 +23,10 @@ export function captureLogger(): LoggerLike & { lines: CapturedLine[] } {
  */
 export function testBackend(): Backend {
   const name = process.env.TYNENC_TEST_BACKEND ?? "memory";
-  const factories: Record<string, () => Backend> = { memory: memoryBackend };
+  const factories: Record<string, () => Backend> = {
+    memory: memoryBackend,
+    "memory-async": () => asyncBackend(memoryBackend()),
+  };
   const factory = factories[name];
   if (!factory) {
     throw new Error(

@@ -5,6 +5,12 @@ export type Unsubscribe = () => void;
  * pub/sub or blocking reads (Redis), short bounded polling (SQLite across processes).
  */
 export interface Notifier {
+  /**
+   * True when every listener of this process runs synchronously inside `publish*` (memory). Otherwise
+   * the orchestrator also tells waiters in this process directly when an invocation finishes here, so
+   * a waiter is woken (and takes the freed slot first) before the notification makes its round trip.
+   */
+  readonly inProcess?: boolean;
   /** New runnable work may exist (routed, rerouted, retried). */
   onWork(listener: () => void): Unsubscribe;
   publishWork(): void;

@@ -16,6 +16,7 @@ import { ConcurrencyControl, newStatusOf } from "./concurrency-control.js";
 import { Lifecycle } from "./lifecycle.js";
 import type { Unsubscribe } from "./notifier.js";
 import { rankByWaiters } from "./priority.js";
+import { FinalEvents } from "./final-events.js";
 import { emitStatus } from "./status-events.js";
 import { findWaitCycle } from "./wait-cycle.js";
 import { whenAllFinal } from "./when-all-final.js";
@@ -50,6 +51,8 @@ export interface RetentionPolicy {
 export class Orchestrator {
   private readonly concurrency: ConcurrencyControl;
   private readonly lifecycle: Lifecycle;
+  /** "Finished here" for this process's waiters, when the notifier does not deliver in process. */
+  private readonly localFinals: FinalEvents | undefined;
 
   constructor(
     private readonly backend: Backend,
@@ -57,6 +60,7 @@ export class Orchestrator {
     private readonly events: SafeEmitter<TynencEvents>,
     hooks: OrchestratorHooks,
   ) {
+    this.localFinals = backend.notifier.inProcess ? undefined : new FinalEvents();
     this.concurrency = new ConcurrencyControl(this, backend, logger, hooks);
     this.lifecycle = new Lifecycle(this, backend, logger, hooks);
   }
@@ -227,7 +231,7 @@ export class Orchestrator {
    * between is never missed; may call `listener` before returning. Returns a cancel function.
    */
   whenAllFinal(ids: readonly string[], listener: () => void): Unsubscribe {
-    return whenAllFinal(this.backend, this.logger, ids, listener);
+    return whenAllFinal(this.backend, this.logger, ids, listener, this.localFinals);
   }
 
   /**
@@ -246,6 +250,7 @@ export class Orchestrator {
   ): Flow<void> {
     yield this.backend.stateBackend.setOutcome(id, outcome);
     yield this.transition(id, status, runnerId, { clearWaits: true });
+    this.localFinals?.publish(id); // waiters in this process first, without the round trip
     this.backend.notifier.publishFinal(id);
     if (this.lifecycle.purgeDue()) yield* this.lifecycle.purgeFlow();
   }

@@ -2,17 +2,20 @@ import type { Backend } from "../backends/backend.js";
 import { isFinal, type StatusRecord } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
 import { isPromise } from "../util/awaitable.js";
+import type { FinalEvents } from "./final-events.js";
 import type { Unsubscribe } from "./notifier.js";
 
 /**
  * Calls `listener` once every id in `ids` is final. Subscribes before checking, so a status reached in
- * between is never missed; may call `listener` before returning. Returns a cancel function.
+ * between is never missed; may call `listener` before returning. Returns a cancel function. With
+ * `local`, an id finished in this process arrives from there too, whichever comes first.
  */
 export function whenAllFinal(
   backend: Backend,
   logger: Logger,
   ids: readonly string[],
   listener: () => void,
+  local?: FinalEvents,
 ): Unsubscribe {
   let remaining = ids.length;
   let done = false;
@@ -28,7 +31,15 @@ export function whenAllFinal(
       listener();
     }
   };
-  const unsubs = ids.map((id, i) => backend.notifier.onFinal(id, () => arrive(i)));
+  const unsubs = ids.map((id, i) => {
+    const remote = backend.notifier.onFinal(id, () => arrive(i));
+    if (!local) return remote;
+    const here = local.on(id, () => arrive(i));
+    return () => {
+      remote();
+      here();
+    };
+  });
   const check = (records: (StatusRecord | undefined)[]) => {
     for (let i = 0; i < records.length; i++) {
       const r = records[i];

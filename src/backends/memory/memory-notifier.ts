@@ -1,9 +1,11 @@
+import { FinalEvents } from "../../orchestrator/final-events.js";
 import type { Notifier, Unsubscribe } from "../../orchestrator/notifier.js";
 
 /** In-process events: a listener runs synchronously inside publish. */
 export class MemoryNotifier implements Notifier {
+  readonly inProcess = true;
   private readonly work = new Set<() => void>();
-  private readonly finals = new Map<string, Set<() => void>>();
+  private readonly finals = new FinalEvents();
   private readonly cancels = new Set<(id: string) => void>();
 
   onCancel(listener: (id: string) => void): Unsubscribe {
@@ -25,22 +27,11 @@ export class MemoryNotifier implements Notifier {
   }
 
   onFinal(id: string, listener: () => void): Unsubscribe {
-    let set = this.finals.get(id);
-    if (!set) this.finals.set(id, (set = new Set()));
-    set.add(listener);
-    return () => {
-      const current = this.finals.get(id);
-      if (!current) return;
-      current.delete(listener);
-      if (current.size === 0) this.finals.delete(id);
-    };
+    return this.finals.on(id, listener);
   }
 
   publishFinal(id: string): void {
-    const set = this.finals.get(id);
-    if (!set) return;
-    this.finals.delete(id);
-    for (const listener of set) listener();
+    this.finals.publish(id);
   }
 
   async close(): Promise<void> {

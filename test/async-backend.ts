@@ -1,0 +1,45 @@
+import type { Backend, Notifier } from "../src/index.js";
+
+/**
+ * A backend whose stores answer like a network store: every method's work happens a microtask later
+ * and comes back as a promise, and notifications reach listeners a macrotask later (as pub/sub would).
+ * `TYNENC_TEST_BACKEND=memory-async` runs the behaviour suites on it, which keeps the core honest about
+ * `Awaitable` before a real asynchronous backend exists.
+ */
+export function asyncBackend(inner: Backend): Backend {
+  return {
+    name: inner.name, // the config names the technology; the wrapper changes only how it answers
+    sharedAcrossProcesses: inner.sharedAcrossProcesses,
+    broker: later(inner.broker),
+    orchestratorStore: later(inner.orchestratorStore),
+    stateBackend: later(inner.stateBackend),
+    dataStore: later(inner.dataStore),
+    notifier: delayedNotifier(inner.notifier),
+    close: () => inner.close(),
+  };
+}
+
+function later<T extends object>(target: T): T {
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      const value: unknown = Reflect.get(object, property, receiver);
+      if (typeof value !== "function") return value;
+      return async (...args: unknown[]) => {
+        await Promise.resolve();
+        return (value as (...a: unknown[]) => unknown).apply(object, args);
+      };
+    },
+  });
+}
+
+function delayedNotifier(inner: Notifier): Notifier {
+  return {
+    onWork: (listener) => inner.onWork(listener),
+    publishWork: () => void setImmediate(() => inner.publishWork()),
+    onFinal: (id, listener) => inner.onFinal(id, listener),
+    publishFinal: (id) => void setImmediate(() => inner.publishFinal(id)),
+    onCancel: (listener) => inner.onCancel(listener),
+    publishCancel: (id) => void setImmediate(() => inner.publishCancel(id)),
+    close: () => inner.close(),
+  };
+}
