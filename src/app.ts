@@ -6,7 +6,7 @@ import { AppInvocationClient, type ClientHost } from "./invocation/app-invocatio
 import { currentExecution } from "./invocation/context.js";
 import { DevModeClient } from "./invocation/dev-mode.js";
 import { Invocation } from "./invocation/invocation.js";
-import type { InvocationRecord, Outcome } from "./invocation/invocation-record.js";
+import type { InvocationRecord, NewInvocationRecord, Outcome } from "./invocation/invocation-record.js";
 import { Registrar } from "./invocation/registrar.js";
 import type { TynencEvents } from "./events.js";
 import { SafeEmitter, type Logger, type LoggerLike } from "./logging/index.js";
@@ -69,7 +69,7 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     this.events = new SafeEmitter<TynencEvents>(this.logger);
     this.tasks = new TaskRegistry(() => this.conf.appId);
     this.registrar = new Registrar(
-      (records, by) => this.orchestrator.register(records, by),
+      (records, by) => registerWhenSaved(this.orchestrator, records, by),
       this.logger,
       (records) => this.payloads.releaseArgs(records),
     );
@@ -224,7 +224,10 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     return this.policies.retryDecision(taskId, error, failedAttempts);
   }
 
-  outcomeOf(taskId: string, result: { ok: true; value: unknown } | { ok: false; error: unknown }): Outcome {
+  outcomeOf(
+    taskId: string,
+    result: { ok: true; value: unknown } | { ok: false; error: unknown },
+  ): Awaitable<Outcome> {
     return this.payloads.outcomeOf(taskId, result);
   }
 
@@ -286,3 +289,18 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
 const executingApps = new WeakMap<Backend, Set<Tynenc>>();
 
 export type { Task };
+
+/** Register `records` once the large values they refer to are stored (only asynchronous stores wait). */
+function registerWhenSaved(
+  orchestrator: Orchestrator,
+  records: readonly InvocationRecord[],
+  by: string | null,
+): Awaitable<void> {
+  let saving: Promise<void>[] | undefined;
+  for (const record of records) {
+    const saved = (record as Partial<NewInvocationRecord>).largeValuesSaved;
+    if (saved) (saving ??= []).push(saved);
+  }
+  if (!saving) return orchestrator.register(records, by);
+  return Promise.all(saving).then(() => orchestrator.register(records, by));
+}

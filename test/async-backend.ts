@@ -13,17 +13,19 @@ export function asyncBackend(inner: Backend): Backend {
     broker: later(inner.broker),
     orchestratorStore: later(inner.orchestratorStore),
     stateBackend: later(inner.stateBackend),
-    dataStore: later(inner.dataStore),
+    dataStore: later(inner.dataStore, ["references"]),
     notifier: delayedNotifier(inner.notifier),
     close: () => inner.close(),
   };
 }
 
-function later<T extends object>(target: T): T {
+/** Every method answers a microtask later through a promise, except the inspection helpers named. */
+function later<T extends object>(target: T, inspection: readonly string[] = []): T {
   return new Proxy(target, {
     get(object, property, receiver) {
       const value: unknown = Reflect.get(object, property, receiver);
       if (typeof value !== "function") return value;
+      if (typeof property === "string" && inspection.includes(property)) return value.bind(object) as unknown;
       return async (...args: unknown[]) => {
         await Promise.resolve();
         return (value as (...a: unknown[]) => unknown).apply(object, args);

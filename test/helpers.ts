@@ -21,19 +21,37 @@ export function captureLogger(): LoggerLike & { lines: CapturedLine[] } {
  * The backend the behaviour suites run on: `TYNENC_TEST_BACKEND` (default memory). Every app-level test
  * goes through `testApp`, so a new backend runs the whole suite by adding its factory here.
  */
+const TEST_BACKENDS: Record<string, () => Backend> = {
+  memory: memoryBackend,
+  "memory-async": () => asyncBackend(memoryBackend()),
+};
+
+function testBackendName(): string {
+  return process.env.TYNENC_TEST_BACKEND ?? "memory";
+}
+
 export function testBackend(): Backend {
-  const name = process.env.TYNENC_TEST_BACKEND ?? "memory";
-  const factories: Record<string, () => Backend> = {
-    memory: memoryBackend,
-    "memory-async": () => asyncBackend(memoryBackend()),
-  };
-  const factory = factories[name];
+  const name = testBackendName();
+  const factory = TEST_BACKENDS[name];
   if (!factory) {
     throw new Error(
-      `TYNENC_TEST_BACKEND=${name} is not a backend this test suite knows (known: ${Object.keys(factories).join(", ")})`,
+      `TYNENC_TEST_BACKEND=${name} is not a backend this test suite knows (known: ${Object.keys(TEST_BACKENDS).join(", ")})`,
     );
   }
   return factory();
+}
+
+/**
+ * Options for tests of what decides at the call (registrationConcurrency, callResultCache): they need
+ * a backend that answers at once, and skip, saying why, on one that answers through promises.
+ */
+export function needsImmediateBackend(): { skip?: string } {
+  const name = testBackendName();
+  return name === "memory"
+    ? {}
+    : {
+        skip: `TYNENC_TEST_BACKEND=${name} answers through promises; registrationConcurrency and callResultCache decide at the call and need a backend that answers at once`,
+      };
 }
 
 /** An app for one test: quiet unless asked, ThreadRunner, short stop grace, a fresh test backend. */

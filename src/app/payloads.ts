@@ -1,7 +1,7 @@
 import type { Backend } from "../backends/backend.js";
 import type { AppConfig } from "../config/index.js";
 import { LargeValues } from "../data-store/index.js";
-import { ConfigError, RunnerError } from "../errors/errors.js";
+import { RunnerError } from "../errors/errors.js";
 import type { Outcome } from "../invocation/invocation-record.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
 import { withSerialized } from "../serializer/args.js";
@@ -55,12 +55,7 @@ export class Payloads {
     if (threshold === 0 || encoded.serialized.length * 3 <= threshold) return encoded; // at most 3 UTF-8 bytes per UTF-16 unit
     const inline = task.options.inlineArgs ? new Set(task.options.inlineArgs) : undefined;
     const result = this.largeValues.externalizeArgs(encoded.serialized, inline);
-    if (isPromise(result)) {
-      throw new ConfigError(
-        `Backend "${this.app.backend.name}" stores large values asynchronously, which calls cannot wait for yet; raise largeValueThresholdBytes or set it to 0`,
-      );
-    }
-    return withSerialized(encoded, result.serialized, result.keys);
+    return withSerialized(encoded, result.serialized, result.keys, result.saved);
   }
 
   /** A stored invocation's arguments, large values resolved. */
@@ -71,37 +66,32 @@ export class Payloads {
       : decodeArgs(text, this.serializer);
   }
 
-  outcomeOf(taskId: string, result: { ok: true; value: unknown } | { ok: false; error: unknown }): Outcome {
+  /**
+   * The stored outcome of a return value or a thrown error; a large one goes to the data store first
+   * (a promise then, with an asynchronous store). A value that cannot be serialized becomes a failure.
+   */
+  outcomeOf(
+    taskId: string,
+    result: { ok: true; value: unknown } | { ok: false; error: unknown },
+  ): Awaitable<Outcome> {
     if (result.ok) {
+      let text: string;
       try {
-        const text = this.serializer.serialize(result.value, `result of task "${taskId}"`);
-        const stored = this.externalizeResult(text);
-        return stored.key === undefined
-          ? { ok: true, value: stored.text }
-          : { ok: true, value: stored.text, largeValueKey: stored.key };
+        text = this.serializer.serialize(result.value, `result of task "${taskId}"`);
       } catch (error) {
         return this.outcomeOf(taskId, { ok: false, error });
       }
+      return this.stored(true, text);
     }
-    const stored = this.externalizeResult(
-      this.serializer.serialize(encodeError(result.error, this.serializer)),
-    );
-    return stored.key === undefined
-      ? { ok: false, error: stored.text }
-      : { ok: false, error: stored.text, largeValueKey: stored.key };
+    return this.stored(false, this.serializer.serialize(encodeError(result.error, this.serializer)));
   }
 
-  private externalizeResult(text: string): { text: string; key?: string } {
+  private stored(ok: boolean, text: string): Awaitable<Outcome> {
     const threshold = this.conf.largeValueThresholdBytes;
-    if (threshold === 0 || text.length * 3 <= threshold) return { text };
+    if (threshold === 0 || text.length * 3 <= threshold)
+      return ok ? { ok, value: text } : { ok, error: text };
     const stored = this.largeValues.externalizeResult(text);
-    if (!isPromise(stored)) return stored;
-    // An async store keeps results inline for now: give back the reference its write took.
-    void stored.then(
-      ({ key }) => (key === undefined ? undefined : this.largeValues.store.release([key])),
-      () => undefined,
-    );
-    return { text };
+    return isPromise(stored) ? stored.then((s) => outcome(ok, s)) : outcome(ok, stored);
   }
 
   /**
@@ -137,4 +127,9 @@ export class Payloads {
     };
     return isPromise(text) ? text.then(read) : read(text);
   }
+}
+
+function outcome(ok: boolean, { text, key }: { text: string; key?: string }): Outcome {
+  const base = ok ? { ok: true as const, value: text } : { ok: false as const, error: text };
+  return key === undefined ? base : { ...base, largeValueKey: key };
 }

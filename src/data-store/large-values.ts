@@ -22,6 +22,11 @@ export interface ExternalizedArgs {
   readonly serialized: string;
   /** Data store keys the new text refers to, each once (empty when nothing was large). */
   readonly keys: string[];
+  /**
+   * With an asynchronous store: settles once every referenced text is stored (the text must not be
+   * registered before). Absent when the store answered at once.
+   */
+  readonly saved?: Promise<void>;
 }
 
 export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
@@ -51,10 +56,10 @@ export class LargeValues {
 
   /**
    * Replaces each argument whose text is above the threshold by a reference (unless its 0-based index
-   * is in `inline`) and stores its text once. Synchronous when the store is; when it returns, every
-   * referenced text is stored.
+   * is in `inline`) and stores its text once. The new text is known at once (keys are content hashes);
+   * with an asynchronous store the writes finish when `saved` settles.
    */
-  externalizeArgs(serializedArgs: string, inline?: ReadonlySet<number>): Awaitable<ExternalizedArgs> {
+  externalizeArgs(serializedArgs: string, inline?: ReadonlySet<number>): ExternalizedArgs {
     // Nothing inside the array can be larger than the whole array.
     if (!this.isLarge(serializedArgs, 0, serializedArgs.length))
       return { serialized: serializedArgs, keys: [] };
@@ -74,7 +79,9 @@ export class LargeValues {
     if (replacements.length === 0) return { serialized: serializedArgs, keys: [] };
     const result = { serialized: splice(serializedArgs, replacements), keys: [...texts.keys()] };
     const saved = allSettled([...texts].map(([key, text]) => this.save(key, text)));
-    return saved === undefined ? result : saved.then(() => result);
+    if (saved === undefined) return result;
+    saved.then(undefined, () => undefined); // the registration that waits for it reports a failure
+    return { ...result, saved };
   }
 
   /** The inverse of `externalizeArgs`: the text with every reference replaced by the stored text. */

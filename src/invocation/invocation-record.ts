@@ -41,6 +41,7 @@ export class NewInvocationRecord implements InvocationRecord {
       readonly serialized: string;
       readonly argsId: string;
       readonly largeValueKeys?: readonly string[];
+      readonly largeValuesSaved?: Promise<void>;
     },
     readonly parentId: string | null,
     readonly createdAt: number,
@@ -57,5 +58,10 @@ export class NewInvocationRecord implements InvocationRecord {
 
   get largeValueKeys(): readonly string[] | undefined {
     return this.args.largeValueKeys;
+  }
+
+  /** Settles once its large values are stored (asynchronous data store): register only after. */
+  get largeValuesSaved(): Promise<void> | undefined {
+    return this.args.largeValuesSaved;
   }
 }

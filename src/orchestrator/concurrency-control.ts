@@ -1,7 +1,7 @@
 import type { Backend } from "../backends/backend.js";
 import type { ConcurrencyKeys } from "../concurrency/concurrency-policy.js";
 import { ConcurrencyControlledError } from "../errors/errors.js";
-import type { InvocationRecord } from "../invocation/invocation-record.js";
+import type { InvocationRecord, Outcome } from "../invocation/invocation-record.js";
 import { InvocationStatus, isRunnable, type StatusRecord } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
 import type { Flow } from "../util/flow.js";
@@ -48,12 +48,8 @@ export class ConcurrencyControl {
           const error = new ConcurrencyControlledError(
             `Invocation ${record.id} of task "${record.taskId}" was dropped: another invocation of its runningConcurrency scope was running (rerouteOnConcurrencyControl is false)`,
           );
-          yield this.orchestrator.finish(
-            record.id,
-            this.hooks.failureOutcome(error),
-            runnerId,
-            S.CONCURRENCY_CONTROLLED_FINAL,
-          );
+          const outcome = (yield this.hooks.failureOutcome(error)) as Outcome;
+          yield this.orchestrator.finish(record.id, outcome, runnerId, S.CONCURRENCY_CONTROLLED_FINAL);
         }
       } catch (error) {
         // Claimed or finished meanwhile it moved on by itself; still runnable means it must not be lost.

@@ -1,3 +1,4 @@
+import type { Outcome } from "../invocation/invocation-record.js";
 import type { Backend } from "../backends/backend.js";
 import { CancelledError } from "../errors/errors.js";
 import { InvocationStatus, isFinal, type HistoryEntry, type StatusRecord } from "../invocation/status.js";
@@ -72,7 +73,8 @@ export class Lifecycle {
       return true;
     }
     try {
-      const outcome = this.hooks.failureOutcome(new CancelledError(`Invocation ${id} was cancelled`));
+      const cancelled = new CancelledError(`Invocation ${id} was cancelled`);
+      const outcome = (yield this.hooks.failureOutcome(cancelled)) as Outcome;
       yield this.orchestrator.finish(id, outcome, null, S.CANCELLED);
     } catch (error) {
       // Claimed meanwhile: its new owner carries the cancellation out.

@@ -32,7 +32,7 @@ export interface OrchestratorHooks {
   /** Does this task's running concurrency re-queue held-back invocations (else drop them)? */
   reroutesOnConcurrency(taskId: string): boolean;
   /** The stored outcome of an invocation ended with `error`. */
-  failureOutcome(error: Error): Outcome;
+  failureOutcome(error: Error): Awaitable<Outcome>;
 }
 
 export interface RetentionPolicy {

@@ -60,14 +60,17 @@ export class Abort {
     if (queued >= 0) this.state.resumed.splice(queued, 1);
     execution.abort(error);
     execution.logger.info(`${status}: ${error.message}`);
-    const outcome = this.host.outcomeOf(execution.invocation.task.id, { ok: false, error });
-    runFlow(this.abortFlow(execution, outcome, status), (failure) => {
+    runFlow(this.abortFlow(execution, error, status), (failure) => {
       if (failure !== undefined) execution.logger.warn(`Could not record ${status}`, { error: failure });
       execution.release();
     });
   }
 
-  private *abortFlow(execution: Execution, outcome: Outcome, status: InvocationStatus): Flow<void> {
+  private *abortFlow(execution: Execution, error: Error, status: InvocationStatus): Flow<void> {
+    const outcome = (yield this.host.outcomeOf(execution.invocation.task.id, {
+      ok: false,
+      error,
+    })) as Outcome;
     // A cancel cascaded before it reached this runner; a timeout cascades here, while the wait edges
     // still say what it waited for.
     if (status === S.TIMED_OUT) yield this.host.orchestrator.cancelWaitedOnlyBy(execution.id);

@@ -27,7 +27,10 @@ export interface RunnerHost {
   /** Resolve the task and arguments of a claimed invocation; throws UnknownTaskError and decoding errors. */
   prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Awaitable<PreparedInvocation>;
   /** Turn a return value or a thrown error into a stored outcome (a failing serialization becomes a failure). */
-  outcomeOf(taskId: string, result: { ok: true; value: unknown } | { ok: false; error: unknown }): Outcome;
+  outcomeOf(
+    taskId: string,
+    result: { ok: true; value: unknown } | { ok: false; error: unknown },
+  ): Awaitable<Outcome>;
   /** The task's timeoutMs (0: none). */
   timeoutMs(taskId: string): number;
   /** Whether a failed attempt is retried, and after how long (the task's retry options). */

@@ -1,6 +1,6 @@
 import { RunnerError } from "../errors/errors.js";
 import { executionStorage } from "../invocation/context.js";
-import type { InvocationRecord } from "../invocation/invocation-record.js";
+import type { InvocationRecord, Outcome } from "../invocation/invocation-record.js";
 import { InvocationStatus } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
 import { isPromise } from "../util/awaitable.js";
@@ -199,7 +199,8 @@ export class ThreadRunner implements Runner, SuspendHost {
     } catch (error) {
       this.logger.error(`Cannot run invocation: ${(error as Error).message}`, { invocation: record.id });
       yield orchestrator.transition(record.id, S.RUNNING, this.id);
-      yield orchestrator.finish(record.id, this.host.outcomeOf(record.taskId, { ok: false, error }), this.id);
+      const outcome = (yield this.host.outcomeOf(record.taskId, { ok: false, error })) as Outcome;
+      yield orchestrator.finish(record.id, outcome, this.id);
       return undefined;
     }
     if (this.state.phase !== "running") {
@@ -255,7 +256,7 @@ export class ThreadRunner implements Runner, SuspendHost {
       }
       if (failed > 0) execution.logger.info(decision.reason); // retries used up
     }
-    const outcome = this.host.outcomeOf(taskId, result);
+    const outcome = (yield this.host.outcomeOf(taskId, result)) as Outcome;
     // Logged before finishing: finishing wakes the waiters, whose RESUMED lines should come after.
     if (this.logger.isEnabled("debug")) execution.logger.debug(outcome.ok ? "SUCCESS" : "FAILED");
     yield orchestrator.finish(execution.id, outcome, this.id);

@@ -13,6 +13,8 @@ export interface EncodedArgs {
   readonly argsId: string;
   /** Data store keys of the large values `serialized` refers to, each once (absent when none). */
   readonly largeValueKeys?: readonly string[];
+  /** Settles once those values are stored, when the data store answers asynchronously. */
+  readonly largeValuesSaved?: Promise<void>;
 }
 
 class LazyArgs implements EncodedArgs {
@@ -55,11 +57,13 @@ export function withSerialized(
   encoded: EncodedArgs,
   serialized: string,
   largeValueKeys?: readonly string[],
+  largeValuesSaved?: Promise<void>,
 ): EncodedArgs {
   if (serialized === encoded.serialized) return encoded;
   return {
     serialized,
     largeValueKeys,
+    largeValuesSaved,
     get argsId() {
       return encoded.argsId;
     },

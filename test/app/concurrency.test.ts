@@ -21,7 +21,7 @@ import {
   waitForStatus,
 } from "../../src/testing/index.js";
 import { deferred, within } from "../conformance/harness.js";
-import { testApp, thrown, withRunner } from "../helpers.js";
+import { needsImmediateBackend, testApp, thrown, withRunner } from "../helpers.js";
 
 function statusesOf(history: readonly { status: string }[]): string[] {
   return history.map((h) => h.status);
@@ -56,7 +56,7 @@ function barrier(count: number): () => Promise<void> {
   };
 }
 
-describe("registration concurrency (dedup at call time)", () => {
+describe("registration concurrency (dedup at call time)", needsImmediateBackend(), () => {
   it('"task" scope: any call while one is unfinished returns that invocation, marked reused', async () => {
     const app = testApp();
     const t = app.task("t", async (n: number) => n, { registrationConcurrency: "task" });
@@ -239,7 +239,7 @@ describe("registration concurrency (dedup at call time)", () => {
   });
 });
 
-describe("call result cache", () => {
+describe("call result cache", needsImmediateBackend(), () => {
   it("returns the stored result of an identical finished call without running it again", async () => {
     const app = testApp();
     let bodies = 0;
@@ -313,7 +313,7 @@ describe("call result cache", () => {
   });
 });
 
-describe("wait cycles made by dedup", () => {
+describe("wait cycles made by dedup", needsImmediateBackend(), () => {
   it("a task that awaits a call of itself with the same arguments fails with WaitCycleError", async () => {
     const app = testApp();
     let inner: Invocation<unknown> | undefined;

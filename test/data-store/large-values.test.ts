@@ -20,7 +20,9 @@ function setup(thresholdBytes = 1 * KIB, cacheBytes?: number) {
 
 /** The serialized args of `f(...args)`, externalized, as a runner would read them back. */
 async function roundTrip(values: LargeValues, args: unknown[], inline?: Set<number>) {
-  const { serialized } = await values.externalizeArgs(encodeArgs(args, serializer, "t").serialized, inline);
+  const out = values.externalizeArgs(encodeArgs(args, serializer, "t").serialized, inline);
+  await out.saved;
+  const { serialized } = out;
   return { serialized, decoded: decodeArgs(await values.resolveArgs(serialized), serializer) };
 }
 
@@ -95,11 +97,11 @@ void describe("LargeValues arguments", () => {
     const { store, values } = setup(1 * KIB);
     const big = "y".repeat(5 * KIB);
     const text = encodeArgs([big, big + "z"], serializer, "t").serialized;
-    const out = await values.externalizeArgs(text, new Set([0]));
+    const out = values.externalizeArgs(text, new Set([0]));
     assert.ok(out.serialized.startsWith(`[${JSON.stringify(big)},{"$tyn":"ref"`));
     assert.equal(store.size, 1);
     assert.equal(await values.resolveArgs(out.serialized), text);
-    assert.equal((await values.externalizeArgs(text, new Set([0, 1]))).serialized, text);
+    assert.equal(values.externalizeArgs(text, new Set([0, 1])).serialized, text);
   });
 
   void it("measures the threshold in UTF-8 bytes", () => {
@@ -252,10 +254,11 @@ void describe("LargeValues configuration and failures", () => {
     const values = new LargeValues(store, { thresholdBytes: 1 * KIB });
     const big = "p".repeat(8 * KIB);
     const text = encodeArgs([big, 1], serializer, "t").serialized;
-    const pending = values.externalizeArgs(text);
-    assert.ok(isPromise(pending));
-    const { serialized } = await pending;
-    await values.externalizeArgs(text);
+    const out = values.externalizeArgs(text);
+    assert.ok(isPromise(out.saved), "an asynchronous store is waited for through `saved`");
+    await out.saved;
+    const { serialized } = out;
+    await values.externalizeArgs(text).saved;
     assert.equal(store.puts, 1, "a value already stored is not sent again");
     const reader = new LargeValues(store, { thresholdBytes: 1 * KIB });
     assert.equal(await reader.resolveArgs(serialized), text);
