@@ -4,7 +4,7 @@ import type { Invocation, InvocationClient } from "./invocation.js";
 import { isPromise, type Awaitable } from "../util/awaitable.js";
 import type { Registrar } from "./registrar.js";
 import { ResultPromise } from "./result-promise.js";
-import { isFinal, type HistoryEntry, type InvocationStatus, type StatusRecord } from "./status.js";
+import { InvocationStatus, isFinal, type HistoryEntry, type StatusRecord } from "./status.js";
 
 /** How handles reach the backend of the app that made them. */
 export interface ClientHost {
@@ -35,9 +35,28 @@ export class AppInvocationClient implements InvocationClient {
   }
 
   result<R>(invocation: Invocation<R>): Promise<R> {
-    return ResultPromise.of<R>(invocation.id, (promise, outside) =>
-      this.observe(invocation, promise, outside),
+    return (
+      this.succeededAlready<R>(invocation.id) ??
+      ResultPromise.of<R>(invocation.id, (promise, outside) => this.observe(invocation, promise, outside))
     );
+  }
+
+  /**
+   * A built-in promise of the value when the store already tells, at once, that the invocation
+   * succeeded: awaiting it needs no watch and no pause (awaiting a result that is already there never
+   * pauses anyway). Anything else (not final, failed, an asynchronous store) goes through ResultPromise.
+   */
+  private succeededAlready<R>(id: string): Promise<R> | undefined {
+    if (!this.host.registrar.idle) return undefined;
+    const record = this.host.orchestrator.status(id);
+    if (isPromise(record) || record?.status !== InvocationStatus.SUCCESS) return undefined;
+    let value: Awaitable<unknown>;
+    try {
+      value = this.host.decodeOutcome(id);
+    } catch {
+      return undefined; // let the watched path report it
+    }
+    return isPromise(value) ? undefined : Promise.resolve(value as R);
   }
 
   /** The result is awaited (outside any invocation, or by an invocation that resumed): deliver it. */

@@ -35,6 +35,24 @@ describe("the invocation handle", () => {
     await assertValidHistories(app, tracked.ids);
   });
 
+  it("gives the result of an invocation that already succeeded at once, and a parent awaiting it does not pause", async () => {
+    const app = testApp();
+    const one = app.task("one", async () => 1);
+    const parent = app.task("parent", async (id: string) => (await app.getInvocation<number>(id)).result);
+    const tracked = trackInvocations(app);
+    await withRunner(app, async () => {
+      const done = one();
+      await waitForStatus(app, done, S.SUCCESS);
+      const result = done.result;
+      assert.equal(done.result, result, "the same promise on every read");
+      assert.equal(await result, 1);
+      const p = parent(done.id);
+      assert.equal(await p.result, 1);
+      assert.ok(!(await p.history()).some((h) => h.status === S.PAUSED), "nothing to wait for");
+    });
+    await assertValidHistories(app, tracked.ids);
+  });
+
   it("exposes status() and an ordered history() from the main program", async () => {
     const app = testApp();
     const one = app.task("one", async () => 1);
