@@ -23,6 +23,8 @@ import { whenAllFinal } from "./when-all-final.js";
 
 const S = InvocationStatus;
 
+const CLEAR_WAITS = { clearWaits: true } as const;
+
 /** Candidates fetched from the wait graph per claim, so the ranking sees more than it hands out. */
 const PRIORITY_WINDOW = 64;
 
@@ -239,20 +241,25 @@ export class Orchestrator {
    * the wait graph and wake whoever waits.
    */
   finish(id: string, outcome: Outcome, runnerId: string | null, status?: InvocationStatus): Awaitable<void> {
-    return flow(this.finishFlow(id, outcome, runnerId, status));
+    // Every invocation ends here: steps chained directly while the stores answer at once.
+    const final = status ?? (outcome.ok ? S.SUCCESS : S.FAILED);
+    const saved = this.backend.stateBackend.setOutcome(id, outcome);
+    if (isPromise(saved)) return saved.then(() => this.finalize(id, final, runnerId));
+    return this.finalize(id, final, runnerId);
   }
 
-  private *finishFlow(
-    id: string,
-    outcome: Outcome,
-    runnerId: string | null,
-    status: InvocationStatus = outcome.ok ? S.SUCCESS : S.FAILED,
-  ): Flow<void> {
-    yield this.backend.stateBackend.setOutcome(id, outcome);
-    yield this.transition(id, status, runnerId, { clearWaits: true });
+  private finalize(id: string, status: InvocationStatus, runnerId: string | null): Awaitable<void> {
+    const moved = this.transition(id, status, runnerId, CLEAR_WAITS);
+    if (isPromise(moved)) return moved.then(() => this.finished(id));
+    return this.finished(id);
+  }
+
+  private finished(id: string): Awaitable<void> {
     this.localFinals?.publish(id); // waiters in this process first, without the round trip
     this.backend.notifier.publishFinal(id);
-    if (this.lifecycle.purgeDue()) yield* this.lifecycle.purgeFlow();
+    if (!this.lifecycle.purgeDue()) return;
+    const purged = flow(this.lifecycle.purgeFlow());
+    return isPromise(purged) ? purged.then(() => undefined) : undefined;
   }
 
   /** Ids of the finished invocations still kept (for monitoring and tests). */

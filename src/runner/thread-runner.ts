@@ -3,8 +3,8 @@ import { executionStorage } from "../invocation/context.js";
 import type { InvocationRecord, Outcome } from "../invocation/invocation-record.js";
 import { InvocationStatus } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
-import { isPromise } from "../util/awaitable.js";
-import { flow, runFlow, type Flow } from "../util/flow.js";
+import { isPromise, type Awaitable } from "../util/awaitable.js";
+import { flow, settle, type Flow } from "../util/flow.js";
 import { Abort } from "./abort.js";
 import { Execution, type SuspendHost } from "./execution.js";
 import { RunnerCls, type Runner } from "./runner.js";
@@ -172,40 +172,54 @@ export class ThreadRunner implements Runner, SuspendHost {
       if (--state.inFlight === 0) state.onIdle?.();
       this.kick();
     };
-    runFlow(this.beginFlow(record, ticket, after), (error, execution) => {
-      if (error !== undefined)
-        this.logger.warn("Could not start invocation", { invocation: record.id, error });
-      if (!execution) return after();
-      executionStorage
-        .run(execution, () => execution.call())
-        .then(
-          (value: unknown) => this.complete(execution, { ok: true, value }, after),
-          (error: unknown) => this.complete(execution, { ok: false, error }, after),
-        );
-    });
+    settle(
+      () => this.begin(record, ticket, after),
+      (error, execution) => {
+        if (error !== undefined)
+          this.logger.warn("Could not start invocation", { invocation: record.id, error });
+        if (!execution) return after();
+        executionStorage
+          .run(execution, () => execution.call())
+          .then(
+            (value: unknown) => this.complete(execution, { ok: true, value }, after),
+            (error: unknown) => this.complete(execution, { ok: false, error }, after),
+          );
+      },
+    );
   }
 
+  // The steps from claim to RUNNING and from the task's end to the final status run for every
+  // invocation: they are plain methods chained directly when the stores answer at once, and through
+  // `then` only when one returns a promise (no generator, no closure on the in-process path).
+
   /** Prepare and move to RUNNING; undefined when it must not run here (failed to prepare, stopping). */
-  private *beginFlow(
+  private begin(
     record: InvocationRecord,
     ticket: Execution["ticket"],
     after: () => void,
-  ): Flow<Execution | undefined> {
-    const orchestrator = this.host.orchestrator;
-    let prepared: PreparedInvocation;
+  ): Awaitable<Execution | undefined> {
+    let prepared: Awaitable<PreparedInvocation>;
     try {
-      const parent = this.state.executions.get(record.parentId ?? "")?.invocation;
-      prepared = (yield this.host.prepare(record, parent)) as PreparedInvocation;
+      prepared = this.host.prepare(record, this.state.executions.get(record.parentId ?? "")?.invocation);
     } catch (error) {
-      this.logger.error(`Cannot run invocation: ${(error as Error).message}`, { invocation: record.id });
-      yield orchestrator.transition(record.id, S.RUNNING, this.id);
-      const outcome = (yield this.host.outcomeOf(record.taskId, { ok: false, error })) as Outcome;
-      yield orchestrator.finish(record.id, outcome, this.id);
-      return undefined;
+      return flow(this.cannotRunFlow(record, error));
     }
+    if (!isPromise(prepared)) return this.prepared(record, prepared, ticket, after);
+    return prepared.then(
+      (p) => this.prepared(record, p, ticket, after),
+      (error: unknown) => flow(this.cannotRunFlow(record, error)),
+    );
+  }
+
+  private prepared(
+    record: InvocationRecord,
+    prepared: PreparedInvocation,
+    ticket: Execution["ticket"],
+    after: () => void,
+  ): Awaitable<Execution | undefined> {
     if (this.state.phase !== "running") {
-      yield this.shutdown.release([record.id]);
-      return undefined;
+      const released = this.shutdown.release([record.id]);
+      return isPromise(released) ? released.then(() => undefined) : undefined;
     }
     const execution = new Execution(
       prepared.handle,
@@ -218,13 +232,26 @@ export class ThreadRunner implements Runner, SuspendHost {
     );
     execution.runningKey = record.runningKey;
     this.state.executions.set(record.id, execution);
-    yield orchestrator.transition(record.id, S.RUNNING, this.id);
+    const moved = this.host.orchestrator.transition(record.id, S.RUNNING, this.id);
+    return isPromise(moved) ? moved.then(() => this.nowRunning(execution)) : this.nowRunning(execution);
+  }
+
+  private nowRunning(execution: Execution): Execution {
     if (this.logger.isEnabled("debug")) execution.logger.debug("RUNNING");
-    const timeoutMs = this.host.timeoutMs(record.taskId);
+    const timeoutMs = this.host.timeoutMs(execution.invocation.task.id);
     if (timeoutMs > 0)
       execution.timer = setTimeout(() => this.aborts.timedOut(execution, timeoutMs), timeoutMs);
-    this.aborts.cancelIfRequested(record.id);
+    this.aborts.cancelIfRequested(execution.id);
     return execution;
+  }
+
+  /** Its task or arguments cannot be resolved here: it fails at once, with the reason as its error. */
+  private *cannotRunFlow(record: InvocationRecord, error: unknown): Flow<undefined> {
+    this.logger.error(`Cannot run invocation: ${(error as Error).message}`, { invocation: record.id });
+    yield this.host.orchestrator.transition(record.id, S.RUNNING, this.id);
+    const outcome = (yield this.host.outcomeOf(record.taskId, { ok: false, error })) as Outcome;
+    yield this.host.orchestrator.finish(record.id, outcome, this.id);
+    return undefined;
   }
 
   /** The task function settled: store the outcome unless a stop killed it meanwhile. */
@@ -235,32 +262,43 @@ export class ThreadRunner implements Runner, SuspendHost {
       execution.logger.debug("Settled after it was killed, cancelled or timed out; its outcome is discarded");
       return after();
     }
-    runFlow(this.completeFlow(execution, result), (error) => {
-      if (error !== undefined) execution.logger.warn("Could not record the end of invocation", { error });
-      after();
-    });
+    settle(
+      () => (result.ok ? this.finishWith(execution, result) : flow(this.failedFlow(execution, result.error))),
+      (error) => {
+        if (error !== undefined) execution.logger.warn("Could not record the end of invocation", { error });
+        after();
+      },
+    );
   }
 
-  /** Retry the failed attempt if its task says so, else store the outcome and finish. */
-  private *completeFlow(execution: Execution, result: TaskResult): Flow<void> {
+  /** Retry the failed attempt if its task says so, else store the failure and finish. */
+  private *failedFlow(execution: Execution, error: unknown): Flow<void> {
     const orchestrator = this.host.orchestrator;
-    const taskId = execution.invocation.task.id;
-    if (!result.ok) {
-      const failed = (yield orchestrator.retriesSoFar(execution.id)) as number;
-      const decision = this.host.retryDecision(taskId, result.error, failed);
-      if (decision.retry) {
-        execution.logger.info(decision.reason, { error: result.error });
-        yield orchestrator.retry(execution.id, this.id, decision.delayMs);
-        yield releaseKey(this.host, this.id, execution);
-        return;
-      }
-      if (failed > 0) execution.logger.info(decision.reason); // retries used up
+    const failed = (yield orchestrator.retriesSoFar(execution.id)) as number;
+    const decision = this.host.retryDecision(execution.invocation.task.id, error, failed);
+    if (decision.retry) {
+      execution.logger.info(decision.reason, { error });
+      yield orchestrator.retry(execution.id, this.id, decision.delayMs);
+      yield releaseKey(this.host, this.id, execution);
+      return;
     }
-    const outcome = (yield this.host.outcomeOf(taskId, result)) as Outcome;
+    if (failed > 0) execution.logger.info(decision.reason); // retries used up
+    yield this.finishWith(execution, { ok: false, error });
+  }
+
+  /** Store the outcome, move to the final status, let the running key go. */
+  private finishWith(execution: Execution, result: TaskResult): Awaitable<void> {
+    const outcome = this.host.outcomeOf(execution.invocation.task.id, result);
+    if (isPromise(outcome)) return outcome.then((o) => this.finishOutcome(execution, o));
+    return this.finishOutcome(execution, outcome);
+  }
+
+  private finishOutcome(execution: Execution, outcome: Outcome): Awaitable<void> {
     // Logged before finishing: finishing wakes the waiters, whose RESUMED lines should come after.
     if (this.logger.isEnabled("debug")) execution.logger.debug(outcome.ok ? "SUCCESS" : "FAILED");
-    yield orchestrator.finish(execution.id, outcome, this.id);
-    yield releaseKey(this.host, this.id, execution);
+    const finished = this.host.orchestrator.finish(execution.id, outcome, this.id);
+    if (isPromise(finished)) return finished.then(() => releaseKey(this.host, this.id, execution));
+    return releaseKey(this.host, this.id, execution);
   }
 }
 

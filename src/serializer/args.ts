@@ -121,7 +121,10 @@ function isPlainObject(value: object): boolean {
 function hasUnsortedKeys(value: unknown, depth: number): boolean {
   if (typeof value !== "object" || value === null) return false;
   if (depth > MAX_CHECK_DEPTH) return true;
-  if (Array.isArray(value)) return value.some((item) => hasUnsortedKeys(item, depth + 1));
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (hasUnsortedKeys(value[i], depth + 1)) return true;
+    return false;
+  }
   if (value instanceof Map) {
     for (const [key, item] of value)
       if (hasUnsortedKeys(key, depth + 1) || hasUnsortedKeys(item, depth + 1)) return true;

@@ -62,14 +62,17 @@ export function parseNumberText(text: string): number | number[] | undefined {
 function parseIntegerList(text: string): number[] | undefined {
   const length = text.length;
   if (length > MAX_INTEGER_LIST_TEXT || text.charCodeAt(length - 1) !== CLOSE) return undefined;
-  const values: number[] = [];
+  let count = 1;
+  for (let i = 1; i < length - 1; i++) if (text.charCodeAt(i) === COMMA) count++;
+  const values = new Array<number>(count); // sized once: most argument lists are short
   let start = 1;
+  let at = 0;
   for (let i = 1; i < length; i++) {
     const code = text.charCodeAt(i);
     if (code !== COMMA && i !== length - 1) continue;
     const value = readInteger(text, start, i);
     if (Number.isNaN(value)) return undefined;
-    values.push(value);
+    values[at++] = value;
     start = i + 1;
   }
   return values;
