@@ -1,15 +1,4 @@
-import type { Tynenc } from "../src/index.js";
-
-/** Runs `work` while the app's runner runs, then stops the runner; returns what `work` returned. */
-export async function withRunner<T>(app: Tynenc, work: () => Promise<T>): Promise<T> {
-  const loop = app.runner.run();
-  try {
-    return await work();
-  } finally {
-    await app.runner.stop();
-    await loop;
-  }
-}
+export { withRunner } from "../src/testing/index.js";
 
 /** Wall time of `work`, in ms, with its value. */
 export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {

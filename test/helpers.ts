@@ -67,16 +67,7 @@ export function testApp(options: TynencOptions = {}): Tynenc {
   });
 }
 
-/** Runs `body` with the app's runner started, and always stops it. */
-export async function withRunner<T>(app: Tynenc, body: () => Promise<T>): Promise<T> {
-  const loop = app.runner.run();
-  try {
-    return await body();
-  } finally {
-    await app.runner.stop();
-    await loop;
-  }
-}
+export { withRunner } from "../src/testing/index.js";
 
 /** The error `fn` throws synchronously (fails the test if it returns). */
 export function thrown(fn: () => unknown): Error {

@@ -9,6 +9,17 @@ import { historyProblems } from "./history-check.js";
 export { historyProblems, maxConcurrentRunning } from "./history-check.js";
 export { waitForStatus, waitUntil, type WaitOptions } from "./wait.js";
 
+/** Runs `body` while the app's runner runs, and always stops the runner after; returns what `body` returned. */
+export async function withRunner<T>(app: Tynenc, body: () => Promise<T>): Promise<T> {
+  const loop = app.runner.run();
+  try {
+    return await body();
+  } finally {
+    await app.runner.stop();
+    await loop;
+  }
+}
+
 /** Every id's history, fetched from the app's backend. */
 export async function histories(app: Tynenc, ids: readonly string[]): Promise<HistoryEntry[][]> {
   return Promise.all(ids.map(async (id) => app.orchestrator.history(id)));
