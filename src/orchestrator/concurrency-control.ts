@@ -27,16 +27,11 @@ export class ConcurrencyControl {
   }
 
   /**
-   * Of `offered`, those neither claimed nor stale were held back by running concurrency: park them in
+   * `blocked` could not be claimed because their running key is held: park them in
    * CONCURRENCY_CONTROLLED until their key frees (or drop them to CONCURRENCY_CONTROLLED_FINAL when
    * their task says so). A key that freed meanwhile is released at once, so nothing parks forever.
    */
-  *holdBack(offered: readonly string[], claimed: readonly string[], runnerId: string): Flow<void> {
-    const taken = new Set(claimed);
-    const rest = offered.filter((id) => !taken.has(id));
-    const records = (yield this.store.getStatuses(rest)) as (StatusRecord | undefined)[];
-    const blocked = rest.filter((_, i) => records[i] && isRunnable(records[i].status));
-    if (blocked.length === 0) return;
+  *holdBack(blocked: readonly string[], runnerId: string): Flow<void> {
     const keys = new Set<string>();
     for (const record of (yield this.backend.stateBackend.getInvocations(blocked)) as InvocationRecord[]) {
       if (record.runningKey === undefined) continue;

@@ -43,9 +43,11 @@ export interface OrchestratorStore {
   /**
    * Claim: move each id that is runnable now to PENDING owned by `runnerId`, atomically per id. Ids that
    * are not runnable (already claimed, final, unknown) are skipped, not errors; so are ids whose
-   * runningKey is held by a PENDING or RUNNING invocation (they stay runnable). Returns the claimed ids.
+   * runningKey is held by a PENDING or RUNNING invocation (they stay runnable), and those are also
+   * appended to `blocked` when it is given (so the caller can park them without reading them again).
+   * Returns the claimed ids.
    */
-  claim(ids: readonly string[], runnerId: string, at: number): Awaitable<string[]>;
+  claim(ids: readonly string[], runnerId: string, at: number, blocked?: string[]): Awaitable<string[]>;
   /**
    * Resume: move a RESUMED invocation to RUNNING (as `transition` does, history entry included) only if
    * its runningKey is not held by a PENDING or RUNNING invocation, checked and applied in one atomic

@@ -167,16 +167,18 @@ export class Orchestrator {
     if (candidates.length > 0) {
       const ranked = candidates.length > max ? yield* rankByWaiters(this.store, candidates) : candidates;
       const first = ranked.length > max ? ranked.slice(0, max) : ranked;
-      claimed = (yield this.store.claim(first, runnerId, Date.now())) as string[];
-      if (claimed.length < first.length) yield* this.concurrency.holdBack(first, claimed, runnerId);
+      const blocked: string[] = [];
+      claimed = (yield this.store.claim(first, runnerId, Date.now(), blocked)) as string[];
+      if (blocked.length > 0) yield* this.concurrency.holdBack(blocked, runnerId);
     }
     while (claimed.length < max) {
       const ids = (yield this.backend.broker.retrieve(max - claimed.length)) as string[];
       if (ids.length === 0) break;
       // Stale and duplicate queue entries (already claimed through the wait graph) are skipped here.
-      const taken = (yield this.store.claim(ids, runnerId, Date.now())) as string[];
+      const blocked: string[] = [];
+      const taken = (yield this.store.claim(ids, runnerId, Date.now(), blocked)) as string[];
       for (const id of taken) claimed.push(id);
-      if (taken.length < ids.length) yield* this.concurrency.holdBack(ids, taken, runnerId);
+      if (blocked.length > 0) yield* this.concurrency.holdBack(blocked, runnerId);
     }
     if (claimed.length === 0) return [];
     emitStatus(this.events, claimed, S.PENDING, runnerId, Date.now());

@@ -95,6 +95,21 @@ export function concurrencyCases(name: string, makeBackend: BackendFactory): voi
         assert.deepEqual(await store().claim(["a", "b", "c", "d"], "r1", clock++), ["a", "c", "d"]);
       });
 
+      it("appends to `blocked` exactly the ids skipped for a held key, not stale or unknown ones", async () => {
+        await register(
+          { id: "a", taskId: "t", runningKey: "rk" },
+          { id: "b", taskId: "t", runningKey: "rk" },
+          { id: "c", taskId: "t", runningKey: "rk" },
+          { id: "d", taskId: "t" },
+        );
+        await move("d", [S.PENDING, S.RUNNING]);
+        const blocked: string[] = ["earlier"];
+        const claimed = await store().claim(["a", "b", "d", "unknown", "c", "b"], "r1", clock++, blocked);
+        assert.deepEqual(claimed, ["a"]);
+        assert.deepEqual(blocked, ["earlier", "b", "c", "b"], "appended in the order offered");
+        assert.deepEqual(await store().claim(["b"], "r2", clock++), [], "works without the list too");
+      });
+
       it("allows it once the holder pauses", async () => {
         await register(
           { id: "a", taskId: "t", runningKey: "rk" },

@@ -70,11 +70,15 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     return record;
   }
 
-  claim(ids: readonly string[], runnerId: string, at: number): string[] {
+  claim(ids: readonly string[], runnerId: string, at: number, blocked?: string[]): string[] {
     const claimed: string[] = [];
     for (const id of ids) {
       const entry = this.entry(id);
-      if (!entry || !isRunnable(entry.status.status) || !this.concurrency.canRun(id)) continue;
+      if (!entry || !isRunnable(entry.status.status)) continue;
+      if (!this.concurrency.canRun(id)) {
+        blocked?.push(id);
+        continue;
+      }
       this.apply(id, entry, InvocationStatus.PENDING, runnerId, at);
       claimed.push(id);
     }
