@@ -17,6 +17,7 @@ export function whenAllFinal(
   listener: () => void,
   local?: FinalEvents,
 ): Unsubscribe {
+  if (ids.length === 1) return whenFinal(backend, logger, ids[0]!, listener, local);
   let remaining = ids.length;
   let done = false;
   const arrived = ids.length > 1 ? new Set<string>() : undefined;
@@ -53,5 +54,39 @@ export function whenAllFinal(
   return () => {
     done = true;
     for (const unsubscribe of unsubs) unsubscribe();
+  };
+}
+
+/** `whenAllFinal` of one id (most waits: one child, one awaited result), without the per-id arrays. */
+function whenFinal(
+  backend: Backend,
+  logger: Logger,
+  id: string,
+  listener: () => void,
+  local: FinalEvents | undefined,
+): Unsubscribe {
+  let done = false;
+  const arrive = () => {
+    if (done) return;
+    done = true;
+    unsubscribe(); // found final by the check, its final event is past: the subscription must go
+    listener();
+  };
+  const remote = backend.notifier.onFinal(id, arrive);
+  const here = local?.on(id, arrive);
+  const unsubscribe = () => {
+    remote();
+    here?.();
+  };
+  const check = (record: StatusRecord | undefined) => {
+    if (record && isFinal(record.status)) arrive();
+  };
+  const record = backend.orchestratorStore.getStatus(id);
+  if (isPromise(record))
+    record.then(check, (error: unknown) => logger.error("Status check failed", { error }));
+  else check(record);
+  return () => {
+    done = true;
+    unsubscribe();
   };
 }
