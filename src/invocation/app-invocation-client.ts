@@ -18,6 +18,10 @@ export interface ClientHost {
 }
 
 export class AppInvocationClient implements InvocationClient {
+  /** Watches of results awaited before their registration was written, and the write they wait for. */
+  private awaitingRegistration: (() => void)[] | undefined;
+  private awaitingWrite: Promise<void> | undefined;
+
   constructor(private readonly host: ClientHost) {}
 
   async status(invocation: Invocation<unknown>): Promise<InvocationStatus> {
@@ -66,8 +70,21 @@ export class AppInvocationClient implements InvocationClient {
       const reason = this.host.cannotRunReason();
       if (reason) return promise.settle({ ok: false, error: new NoRunnerError(reason) });
     }
-    if (this.host.registrar.idle) this.watch(invocation.id, promise);
-    else void this.host.registrar.settled().then(() => this.watch(invocation.id, promise));
+    if (this.host.registrar.idle) return this.watch(invocation.id, promise);
+    // Called and awaited in the same tick (the usual `await task(x).result`): watched once its
+    // registration is written, all such results of one batch together. `settled()` is one promise per
+    // batch, covering every registration made before it: a new promise starts a new list.
+    const written = this.host.registrar.settled();
+    if (written !== this.awaitingWrite) {
+      const waiting: (() => void)[] = [];
+      this.awaitingWrite = written;
+      this.awaitingRegistration = waiting;
+      void written.then(() => {
+        if (this.awaitingRegistration === waiting) this.awaitingWrite = this.awaitingRegistration = undefined;
+        for (const watch of waiting) watch();
+      });
+    }
+    this.awaitingRegistration!.push(() => this.watch(invocation.id, promise));
   }
 
   /** Settle `promise` once the invocation is final: at once if it already is, else on its final event. */

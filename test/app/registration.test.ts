@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { setTimeout as delay } from "node:timers/promises";
 import {
   ConfigError,
   InvocationStatus as S,
+  memoryBackend,
+  type Backend,
+  type OrchestratorStore,
   SerializationError,
   TaskRegistrationError,
   Tynenc,
@@ -317,5 +321,33 @@ describe("invalid configuration", () => {
   it("a task option with a bad value is rejected at registration", () => {
     const app = testApp();
     assert.throws(() => app.task("badOpt", async () => 1, { maxRetries: -5 }), ConfigError);
+  });
+});
+
+describe("results awaited before their registration is written", () => {
+  it("waits for the write of its own batch, even when a later batch starts before an earlier one is written", async () => {
+    const inner = memoryBackend();
+    const store = inner.orchestratorStore;
+    // Every registration takes 20 ms to write, like a slow network store.
+    const slow: Backend = {
+      ...inner,
+      orchestratorStore: Object.assign(Object.create(store) as OrchestratorStore, {
+        register: async (...args: Parameters<OrchestratorStore["register"]>) => {
+          await delay(20);
+          return store.register(...args);
+        },
+      }),
+    };
+    const app = testApp({ backend: slow, maxParallelSlots: 2 });
+    const double = app.task("double", async (n: number) => n * 2);
+    const tracked = trackInvocations(app);
+    await withRunner(app, async () => {
+      const first = double(1).result; // batch 1, awaited at once
+      const firstDone = first.then((v) => v);
+      await new Promise((resolve) => setImmediate(resolve)); // batch 1 is being written
+      const second = double(2).result; // batch 2 starts while batch 1 is still being written
+      assert.deepEqual(await Promise.all([firstDone, second]), [2, 4]);
+    });
+    await assertValidHistories(app, tracked.ids);
   });
 });
