@@ -4,8 +4,16 @@ import type { Backend, Notifier } from "../src/index.js";
  * A backend whose stores answer like a network store: every method's work happens a microtask later
  * and comes back as a promise, and notifications reach listeners a macrotask later (as pub/sub would).
  * `TYNENC_TEST_BACKEND=memory-async` runs the behaviour suites on it, which keeps the core honest about
- * `Awaitable` before a real asynchronous backend exists.
+ * `Awaitable` before a real asynchronous backend exists. With `TYNENC_TEST_ASYNC_DELAY_MS=N` every store
+ * call instead answers after a random 0..N ms, so concurrent flows interleave in ever new orders (slow;
+ * for hunting races by hand, not for CI).
  */
+const maxDelayMs = Number(process.env.TYNENC_TEST_ASYNC_DELAY_MS ?? 0);
+
+function answerLater(): Promise<void> {
+  if (maxDelayMs > 0) return new Promise((resolve) => setTimeout(resolve, Math.random() * maxDelayMs));
+  return Promise.resolve();
+}
 export function asyncBackend(inner: Backend): Backend {
   return {
     name: inner.name, // the config names the technology; the wrapper changes only how it answers
@@ -27,7 +35,7 @@ function later<T extends object>(target: T, inspection: readonly string[] = []):
       if (typeof value !== "function") return value;
       if (typeof property === "string" && inspection.includes(property)) return value.bind(object) as unknown;
       return async (...args: unknown[]) => {
-        await Promise.resolve();
+        await answerLater();
         return (value as (...a: unknown[]) => unknown).apply(object, args);
       };
     },

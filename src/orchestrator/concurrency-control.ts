@@ -1,6 +1,6 @@
 import type { Backend } from "../backends/backend.js";
 import type { ConcurrencyKeys } from "../concurrency/concurrency-policy.js";
-import { ConcurrencyControlledError } from "../errors/errors.js";
+import { ConcurrencyControlledError, StatusTransitionError } from "../errors/errors.js";
 import type { InvocationRecord, Outcome } from "../invocation/invocation-record.js";
 import { InvocationStatus, isRunnable, type StatusRecord } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
@@ -60,8 +60,18 @@ export class ConcurrencyControl {
   *releaseKeyFlow(runningKey: string, runnerId: string): Flow<void> {
     if (((yield this.store.runningKeyHolders(runningKey)) as string[]).length > 0) return;
     const parked = (yield this.store.parkedOn(runningKey)) as string[];
-    for (const id of parked) yield this.orchestrator.transition(id, S.REROUTED, runnerId);
-    if (parked.length) yield this.backend.broker.route(parked);
+    const rerouted: string[] = [];
+    for (const id of parked) {
+      try {
+        yield this.orchestrator.transition(id, S.REROUTED, runnerId);
+        rerouted.push(id);
+      } catch (error) {
+        // Another release of the key (on a shared store, or an interleaved one) or a cancel moved it on
+        // since it was listed: it is taken care of.
+        if (!(error instanceof StatusTransitionError)) throw error;
+      }
+    }
+    if (rerouted.length) yield this.backend.broker.route(rerouted);
     // Also wakes runners holding a RESUMED invocation that waits for this key, here or elsewhere.
     this.backend.notifier.publishWork();
   }

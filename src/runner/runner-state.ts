@@ -1,4 +1,4 @@
-import type { Awaitable } from "../util/awaitable.js";
+import { isPromise, type Awaitable } from "../util/awaitable.js";
 import type { Execution } from "./execution.js";
 import type { RunnerHost } from "./runner-host.js";
 
@@ -29,9 +29,20 @@ export class RunnerState {
   onIdle: (() => void) | undefined;
 }
 
-/** It stopped holding its running-concurrency key: let what waits for the key go. */
+/**
+ * It stopped holding its running-concurrency key: let what waits for the key go. Never fails: the
+ * execution's own change (paused, finished) already happened, and must not be undone by a failed
+ * release; a failure is logged, and the next release of the key re-queues what waits.
+ */
 export function releaseKey(host: RunnerHost, runnerId: string, execution: Execution): Awaitable<void> {
   // Most tasks have no running key: no call, no generator, on the hot path.
   if (execution.runningKey === undefined) return;
-  return host.orchestrator.releaseRunningKey(execution.runningKey, runnerId);
+  const failed = (error: unknown) =>
+    execution.logger.warn("Could not release its running-concurrency key", { error });
+  try {
+    const released = host.orchestrator.releaseRunningKey(execution.runningKey, runnerId);
+    return isPromise(released) ? released.then(undefined, failed) : undefined;
+  } catch (error) {
+    failed(error);
+  }
 }

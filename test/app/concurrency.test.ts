@@ -21,6 +21,7 @@ import {
   waitForStatus,
 } from "../../src/testing/index.js";
 import { deferred, within } from "../conformance/harness.js";
+import { asyncBackend } from "../async-backend.js";
 import { needsImmediateBackend, testApp, thrown, withRunner } from "../helpers.js";
 
 function statusesOf(history: readonly { status: string }[]): string[] {
@@ -580,6 +581,26 @@ describe("running concurrency", () => {
     assert.equal(attemptsOfA, 2);
     assert.equal(maxConcurrentRunning(await histories(app, tracked.ids)), 1);
     await assertValidHistories(app, tracked.ids);
+  });
+});
+
+describe("running keys on a store that answers through promises", () => {
+  it("two releases of a key racing re-queue a parked invocation once, and neither fails", async () => {
+    const app = testApp({ backend: asyncBackend(memoryBackend()) }); // no runner: nothing claims it
+    const t = slowEcho(app, "task");
+    const parked = t(1);
+    await waitForStatus(app, parked, S.REGISTERED);
+    await app.orchestrator.transition(parked.id, S.CONCURRENCY_CONTROLLED, "r1");
+    const record = await app.backend.stateBackend.getInvocation(parked.id);
+    const key = record!.runningKey!;
+    // Both see no holder and the same parked invocation before either re-queues it.
+    await Promise.all([
+      app.orchestrator.releaseRunningKey(key, "r1"),
+      app.orchestrator.releaseRunningKey(key, "r2"),
+    ]);
+    const statuses = (await parked.history()).map((h) => h.status);
+    assert.deepEqual(statuses, [S.REGISTERED, S.CONCURRENCY_CONTROLLED, S.REROUTED]);
+    assert.equal(await app.backend.broker.count(), 2, "queued at registration, and once more by one release");
   });
 });
 
