@@ -202,11 +202,8 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
 
   prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Awaitable<PreparedInvocation> {
     const task = this.tasks.get(record.taskId);
-    const make = (args: unknown[], parent: Invocation<unknown> | null): PreparedInvocation => ({
-      handle: new Invocation<unknown>(record.id, task, args, parent, this.client),
-      taskId: task.id,
-      call: () => callTask(task, args, this.logger),
-    });
+    const make = (args: unknown[], parent: Invocation<unknown> | null): PreparedInvocation =>
+      new PreparedCall(record.id, task, args, parent, this.client, this.logger);
     const args = this.payloads.argsOf(record.serializedArgs);
     if (!isPromise(args) && (localParent || !record.parentId)) return make(args, localParent ?? null);
     // The parent runs elsewhere (another runner, or it already finished): load its handle.
@@ -303,4 +300,30 @@ function registerWhenSaved(
   }
   if (!saving) return orchestrator.register(records, by);
   return Promise.all(saving).then(() => orchestrator.register(records, by));
+}
+
+/** A claimed invocation of this app's task, ready to run; its handle is made only if something asks. */
+class PreparedCall implements PreparedInvocation {
+  private made: Invocation<unknown> | undefined;
+
+  constructor(
+    readonly id: string,
+    private readonly task: AnyTask,
+    private readonly args: unknown[],
+    private readonly parent: Invocation<unknown> | null,
+    private readonly client: AppInvocationClient,
+    private readonly logger: Logger,
+  ) {}
+
+  get taskId(): string {
+    return this.task.id;
+  }
+
+  get handle(): Invocation<unknown> {
+    return (this.made ??= new Invocation<unknown>(this.id, this.task, this.args, this.parent, this.client));
+  }
+
+  call(): Promise<unknown> {
+    return callTask(this.task, this.args, this.logger);
+  }
 }

@@ -27,7 +27,7 @@ export class Abort {
     this.abort(
       execution,
       S.CANCELLED,
-      new CancelledError(`Invocation ${id} (task "${execution.invocation.task.id}") was cancelled`),
+      new CancelledError(`Invocation ${id} (task "${execution.taskId}") was cancelled`),
     );
   }
 
@@ -37,7 +37,7 @@ export class Abort {
   }
 
   timedOut(execution: Execution, timeoutMs: number): void {
-    const task = execution.invocation.task.id;
+    const task = execution.taskId;
     this.abort(
       execution,
       S.TIMED_OUT,
@@ -67,7 +67,7 @@ export class Abort {
   }
 
   private *abortFlow(execution: Execution, error: Error, status: InvocationStatus): Flow<void> {
-    const outcome = (yield this.host.outcomeOf(execution.invocation.task.id, {
+    const outcome = (yield this.host.outcomeOf(execution.taskId, {
       ok: false,
       error,
     })) as Outcome;

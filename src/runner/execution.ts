@@ -1,6 +1,7 @@
 import type { ExecutionScope } from "../invocation/context.js";
 import type { Invocation } from "../invocation/invocation.js";
 import type { Logger } from "../logging/index.js";
+import type { PreparedInvocation } from "./runner-host.js";
 import { WaitBatch } from "./wait-batch.js";
 
 /** What an execution needs from the runner that holds its slot. */
@@ -33,24 +34,38 @@ export class Execution implements ExecutionScope {
   /** The timeoutMs timer, while it runs. */
   timer: NodeJS.Timeout | undefined;
 
+  readonly id: string;
+  readonly taskId: string;
+
   constructor(
-    readonly invocation: Invocation<unknown>,
+    private readonly prepared: PreparedInvocation,
     readonly runnerId: string,
     private readonly runnerLogger: Logger,
     private readonly host: SuspendHost,
-    /** Calls the task function with the invocation's arguments. */
-    readonly call: () => Promise<unknown>,
     /** The slot it holds (or not, while paused) and whether its end was accounted for. */
     readonly ticket: { holdsSlot: boolean; released: boolean },
     /** Accounts for its end (slot, in-flight count); runs once however often it is called. */
     readonly release: () => void,
-  ) {}
+  ) {
+    this.id = prepared.id;
+    this.taskId = prepared.taskId;
+  }
+
+  /** Its handle, for the task's context and as the parent of what it calls. */
+  get invocation(): Invocation<unknown> {
+    return this.prepared.handle;
+  }
+
+  /** Calls the task function with the invocation's arguments. */
+  call(): Promise<unknown> {
+    return this.prepared.call();
+  }
 
   /** Made on first use: most invocations at `info` never log, and a child logger is not free. */
   get logger(): Logger {
     return (this.scopedLogger ??= this.runnerLogger.child({
-      invocation: this.invocation.id,
-      task: this.invocation.task.id,
+      invocation: this.id,
+      task: this.taskId,
     }));
   }
 
@@ -61,10 +76,6 @@ export class Execution implements ExecutionScope {
 
   abort(reason: Error): void {
     (this.controller ??= new AbortController()).abort(reason);
-  }
-
-  get id(): string {
-    return this.invocation.id;
   }
 
   waitOn(waitedId: string, resume: (error?: unknown) => void): void {

@@ -10,9 +10,12 @@ import type { Awaitable } from "../util/awaitable.js";
 
 /** A claimed invocation made ready to execute: its handle and the call of its task function. */
 export interface PreparedInvocation {
-  readonly handle: Invocation<unknown>;
+  readonly id: string;
   readonly taskId: string;
-  readonly call: () => Promise<unknown>;
+  /** The invocation's handle (an implementation may make it on first read: most tasks never ask). */
+  readonly handle: Invocation<unknown>;
+  /** Calls the task function with the invocation's arguments. */
+  call(): Promise<unknown>;
 }
 
 /** What a runner needs from its app. An interface so runners in other threads can provide their own. */

@@ -108,7 +108,7 @@ export class Suspension {
       if (this.logger.isEnabled("debug")) {
         this.logger.debug(`Slot handed to resumed invocation (${state.occupied}/${state.slots} busy)`, {
           invocation: execution.id,
-          task: execution.invocation.task.id,
+          task: execution.taskId,
         });
       }
       item.grant();
@@ -144,7 +144,7 @@ function removeAt(queue: Resumed[], i: number): void {
 
 function cycleError(execution: Execution, cycle: string[]): WaitCycleError {
   return new WaitCycleError(
-    `Invocation ${execution.id} (task "${execution.invocation.task.id}") cannot wait: the wait would close the cycle ${cycle.join(" -> ")}, so none of them could ever finish`,
+    `Invocation ${execution.id} (task "${execution.taskId}") cannot wait: the wait would close the cycle ${cycle.join(" -> ")}, so none of them could ever finish`,
     cycle,
   );
 }

@@ -221,15 +221,7 @@ export class ThreadRunner implements Runner, SuspendHost {
       const released = this.shutdown.release([record.id]);
       return isPromise(released) ? released.then(() => undefined) : undefined;
     }
-    const execution = new Execution(
-      prepared.handle,
-      this.id,
-      this.logger,
-      this,
-      prepared.call,
-      ticket,
-      after,
-    );
+    const execution = new Execution(prepared, this.id, this.logger, this, ticket, after);
     execution.runningKey = record.runningKey;
     this.state.executions.set(record.id, execution);
     const moved = this.host.orchestrator.transition(record.id, S.RUNNING, this.id);
@@ -238,7 +230,7 @@ export class ThreadRunner implements Runner, SuspendHost {
 
   private nowRunning(execution: Execution): Execution {
     if (this.logger.isEnabled("debug")) execution.logger.debug("RUNNING");
-    const timeoutMs = this.host.timeoutMs(execution.invocation.task.id);
+    const timeoutMs = this.host.timeoutMs(execution.taskId);
     if (timeoutMs > 0)
       execution.timer = setTimeout(() => this.aborts.timedOut(execution, timeoutMs), timeoutMs);
     this.aborts.cancelIfRequested(execution.id);
@@ -275,7 +267,7 @@ export class ThreadRunner implements Runner, SuspendHost {
   private *failedFlow(execution: Execution, error: unknown): Flow<void> {
     const orchestrator = this.host.orchestrator;
     const failed = (yield orchestrator.retriesSoFar(execution.id)) as number;
-    const decision = this.host.retryDecision(execution.invocation.task.id, error, failed);
+    const decision = this.host.retryDecision(execution.taskId, error, failed);
     if (decision.retry) {
       execution.logger.info(decision.reason, { error });
       yield orchestrator.retry(execution.id, this.id, decision.delayMs);
@@ -288,7 +280,7 @@ export class ThreadRunner implements Runner, SuspendHost {
 
   /** Store the outcome, move to the final status, let the running key go. */
   private finishWith(execution: Execution, result: TaskResult): Awaitable<void> {
-    const outcome = this.host.outcomeOf(execution.invocation.task.id, result);
+    const outcome = this.host.outcomeOf(execution.taskId, result);
     if (isPromise(outcome)) return outcome.then((o) => this.finishOutcome(execution, o));
     return this.finishOutcome(execution, outcome);
   }
