@@ -1,7 +1,7 @@
 import type { Backend } from "../backends/backend.js";
 import { isFinal, type StatusRecord } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
-import { isPromise } from "../util/awaitable.js";
+import { isPromise, type Awaitable } from "../util/awaitable.js";
 import type { FinalEvents } from "./final-events.js";
 import type { Unsubscribe } from "./notifier.js";
 
@@ -20,11 +20,11 @@ export function whenAllFinal(
   if (ids.length === 1) return whenFinal(backend, logger, ids[0]!, listener, local);
   let remaining = ids.length;
   let done = false;
-  const arrived = ids.length > 1 ? new Set<string>() : undefined;
+  const arrived = new Set<string>();
   const arrive = (i: number) => {
     const id = ids[i]!;
-    if (done || arrived?.has(id)) return;
-    arrived?.add(id);
+    if (done || arrived.has(id)) return;
+    arrived.add(id);
     // Found final by the check, its final event is past: drop the subscription, or it stays forever.
     unsubs[i]!();
     if (--remaining === 0) {
@@ -32,25 +32,13 @@ export function whenAllFinal(
       listener();
     }
   };
-  const unsubs = ids.map((id, i) => {
-    const remote = backend.notifier.onFinal(id, () => arrive(i));
-    if (!local) return remote;
-    const here = local.on(id, () => arrive(i));
-    return () => {
-      remote();
-      here();
-    };
-  });
-  const check = (records: (StatusRecord | undefined)[]) => {
+  const unsubs = ids.map((id, i) => onFinal(backend, local, id, () => arrive(i)));
+  checkWith(backend.orchestratorStore.getStatuses(ids), logger, (records) => {
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
       if (r && isFinal(r.status)) arrive(i);
     }
-  };
-  const records = backend.orchestratorStore.getStatuses(ids);
-  if (isPromise(records))
-    records.then(check, (error: unknown) => logger.error("Status check failed", { error }));
-  else check(records);
+  });
   return () => {
     done = true;
     for (const unsubscribe of unsubs) unsubscribe();
@@ -72,21 +60,35 @@ function whenFinal(
     unsubscribe(); // found final by the check, its final event is past: the subscription must go
     listener();
   };
-  const remote = backend.notifier.onFinal(id, arrive);
-  const here = local?.on(id, arrive);
-  const unsubscribe = () => {
-    remote();
-    here?.();
-  };
-  const check = (record: StatusRecord | undefined) => {
+  const unsubscribe = onFinal(backend, local, id, arrive);
+  checkWith(backend.orchestratorStore.getStatus(id), logger, (record: StatusRecord | undefined) => {
     if (record && isFinal(record.status)) arrive();
-  };
-  const record = backend.orchestratorStore.getStatus(id);
-  if (isPromise(record))
-    record.then(check, (error: unknown) => logger.error("Status check failed", { error }));
-  else check(record);
+  });
   return () => {
     done = true;
     unsubscribe();
   };
+}
+
+/** "`id` is final" from the notifier and, when given, from this process's own channel. */
+function onFinal(
+  backend: Backend,
+  local: FinalEvents | undefined,
+  id: string,
+  listener: () => void,
+): Unsubscribe {
+  const remote = backend.notifier.onFinal(id, listener);
+  if (!local) return remote;
+  const here = local.on(id, listener);
+  return () => {
+    remote();
+    here();
+  };
+}
+
+/** `check` the store's answer, now or when it comes; a failed read is logged (the events still arrive). */
+function checkWith<T>(answer: Awaitable<T>, logger: Logger, check: (value: T) => void): void {
+  if (isPromise(answer))
+    answer.then(check, (error: unknown) => logger.error("Status check failed", { error }));
+  else check(answer);
 }
