@@ -54,6 +54,16 @@ export function needsImmediateBackend(): { skip?: string } {
       };
 }
 
+/**
+ * Options for a test that counts the process's timers: under `TYNENC_TEST_ASYNC_DELAY_MS` the test
+ * backend's random delays are timers themselves, so it skips, saying so.
+ */
+export function skipUnderRandomStoreDelays(): { skip?: string } {
+  return Number(process.env.TYNENC_TEST_ASYNC_DELAY_MS ?? 0) > 0
+    ? { skip: "TYNENC_TEST_ASYNC_DELAY_MS: the async test backend's random delays are timers themselves" }
+    : {};
+}
+
 /** An app for one test: quiet unless asked, ThreadRunner, short stop grace, a fresh test backend. */
 export function testApp(options: TynencOptions = {}): Tynenc {
   return new Tynenc({
