@@ -85,7 +85,7 @@ export const APP_FIELDS = {
     min: 0,
     max: 2_147_483_647,
     default: 1_048_576,
-    doc: "Arguments and results larger than this (UTF-8 bytes) are stored once by content hash and referenced; 0 keeps every value inline.",
+    doc: "Arguments and results larger than this (UTF-8 bytes) are stored once by content hash and referenced, until retention forgets the last invocation referring to them; 0 keeps every value inline.",
   }),
   retentionMs: durationMsField({
     default: 86_400_000,
@@ -131,7 +131,7 @@ export const TASK_FIELDS = {
   }),
   timeoutMs: durationMsField({
     default: 0,
-    doc: "An invocation running (or paused) longer than this ends TIMED_OUT and its waiters get a TimeoutError; 0 means no limit.",
+    doc: "An invocation running (or paused) longer than this ends TIMED_OUT, its waiters get a TimeoutError and the invocations only it waits for are cancelled; 0 means no limit.",
   }),
   registrationConcurrency: enumField({
     values: ["disabled", "task", "arguments", "keys"],
