@@ -155,19 +155,33 @@ export function transition(
   runnerId: string | null,
   at: number,
 ): StatusRecord {
-  const from = STATUS_TABLE[current.status];
+  return { status: to, owner: ownerAfter(invocationId, current.status, current.owner, to, runnerId), at };
+}
+
+/**
+ * `transition` without the records: validates moving an invocation now in `status`, owned by `owner`,
+ * to `to` by `runnerId` (throws StatusTransitionError / OwnershipError), and returns its owner after.
+ */
+export function ownerAfter(
+  invocationId: string,
+  status: InvocationStatus,
+  owner: string | null,
+  to: InvocationStatus,
+  runnerId: string | null,
+): string | null {
+  const from = STATUS_TABLE[status];
   const target = STATUS_TABLE[to];
   if (!from.next.includes(to)) {
     const allowed = from.next.length ? from.next.join(", ") : "nothing (it is final)";
     throw new StatusTransitionError(
-      `Invocation ${invocationId} cannot move from ${current.status} to ${to}; from ${current.status} it can move to ${allowed}`,
+      `Invocation ${invocationId} cannot move from ${status} to ${to}; from ${status} it can move to ${allowed}`,
     );
   }
   if (target.ownership !== O.overrides) {
     if (from.ownership === O.requires || from.ownership === O.acquires) {
-      if (current.owner !== runnerId) {
+      if (owner !== runnerId) {
         throw new OwnershipError(
-          `Runner ${runnerId ?? "(none)"} cannot move invocation ${invocationId} from ${current.status} to ${to}: it is owned by runner ${current.owner ?? "(none)"}`,
+          `Runner ${runnerId ?? "(none)"} cannot move invocation ${invocationId} from ${status} to ${to}: it is owned by runner ${owner ?? "(none)"}`,
         );
       }
     }
@@ -175,11 +189,9 @@ export function transition(
       throw new OwnershipError(`Moving invocation ${invocationId} to ${to} needs a runner id to own it`);
     }
   }
-  const owner =
-    target.ownership === O.releases || target.ownership === O.overrides
-      ? null
-      : target.ownership === O.acquires
-        ? runnerId
-        : current.owner;
-  return { status: to, owner, at };
+  return target.ownership === O.releases || target.ownership === O.overrides
+    ? null
+    : target.ownership === O.acquires
+      ? runnerId
+      : owner;
 }

@@ -27,6 +27,11 @@ export class CompactHistory {
     history.push(STATUS_CODE.get(status)!, this.runnerCode(runnerId), at, seq);
   }
 
+  /** When the last entry was made (ms epoch). */
+  lastAt(history: readonly number[]): number {
+    return history[history.length - 2]!;
+  }
+
   read(history: readonly number[]): HistoryEntry[] {
     const out: HistoryEntry[] = [];
     for (let i = 0; i < history.length; i += FIELDS) {

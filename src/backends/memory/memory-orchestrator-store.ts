@@ -4,7 +4,7 @@ import {
   InvocationStatus,
   isFinal,
   isRunnable,
-  transition,
+  ownerAfter,
   type HistoryEntry,
   type StatusRecord,
 } from "../../invocation/status.js";
@@ -15,8 +15,10 @@ import { FinishedQueue } from "./finished-queue.js";
 import { MemoryTable, type MemoryRow } from "./memory-table.js";
 import { MemoryWaitGraph } from "./memory-wait-graph.js";
 
+/** Status and owner are plain fields of the row; the time of the last change is the history's last. */
 interface Entry {
-  status: StatusRecord;
+  status: InvocationStatus;
+  owner: string | null;
   history: number[];
 }
 
@@ -47,7 +49,8 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
       if (duplicate !== undefined) continue;
       this.concurrency.add(item);
       const row = this.table.row(item.id);
-      row.status = { status: INITIAL_STATUS, owner: null, at };
+      row.status = INITIAL_STATUS;
+      row.owner = null;
       row.taskId = item.taskId;
       row.history = this.histories.start(INITIAL_STATUS, runnerId, at, ++this.seq);
     }
@@ -62,19 +65,19 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     options?: { clearWaits?: boolean },
   ): StatusRecord {
     const entry = this.found(id);
-    const record = this.apply(id, entry, to, runnerId, at);
+    this.apply(id, entry, to, runnerId, at);
     if (options?.clearWaits) {
       this.graph.removeFrom(id);
       this.graph.removeTo(id);
     }
-    return record;
+    return { status: to, owner: entry.owner, at };
   }
 
   claim(ids: readonly string[], runnerId: string, at: number, blocked?: string[]): string[] {
     const claimed: string[] = [];
     for (const id of ids) {
       const entry = this.entry(id);
-      if (!entry || !isRunnable(entry.status.status)) continue;
+      if (!entry || !isRunnable(entry.status)) continue;
       if (!this.concurrency.canRun(id)) {
         blocked?.push(id);
         continue;
@@ -87,16 +90,17 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
 
   resume(id: string, runnerId: string, at: number): StatusRecord | undefined {
     const entry = this.found(id);
-    const from = entry.status.status;
+    const from = entry.status;
     if (from !== InvocationStatus.RESUMED) {
       throw new StatusTransitionError(
         `Invocation ${id} cannot be resumed: it is ${from}, not ${InvocationStatus.RESUMED}`,
       );
     }
     // Validated before the key is looked at, so a refusal never hides an invalid change.
-    const record = transition(id, entry.status, InvocationStatus.RUNNING, runnerId, at);
+    const owner = ownerAfter(id, from, entry.owner, InvocationStatus.RUNNING, runnerId);
     if (!this.concurrency.canRun(id)) return undefined;
-    return this.commit(id, entry, record, runnerId);
+    this.commit(id, entry, InvocationStatus.RUNNING, owner, runnerId, at);
+    return { status: InvocationStatus.RUNNING, owner, at };
   }
 
   private found(id: string): RegisteredRow {
@@ -105,36 +109,46 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     return entry;
   }
 
-  private apply(
+  /** Validate (status.ts) and store one change. */
+  private apply(id: string, entry: Entry, to: InvocationStatus, runnerId: string | null, at: number): void {
+    this.commit(id, entry, to, ownerAfter(id, entry.status, entry.owner, to, runnerId), runnerId, at);
+  }
+
+  /** Store a validated change: status, owner, history entry and indexes together. */
+  private commit(
     id: string,
     entry: Entry,
     to: InvocationStatus,
+    owner: string | null,
     runnerId: string | null,
     at: number,
-  ): StatusRecord {
-    return this.commit(id, entry, transition(id, entry.status, to, runnerId, at), runnerId);
-  }
-
-  /** Store a validated change: status, history entry and indexes together. */
-  private commit(id: string, entry: Entry, record: StatusRecord, runnerId: string | null): StatusRecord {
-    const to = record.status;
-    entry.status = record;
-    this.histories.append(entry.history, to, runnerId, record.at, ++this.seq);
+  ): void {
+    entry.status = to;
+    entry.owner = owner;
+    this.histories.append(entry.history, to, runnerId, at, ++this.seq);
     this.concurrency.changed(id, to);
     if (isFinal(to)) {
-      this.finished.push(id, record.at);
+      this.finished.push(id, at);
       // Kept for retention from now on: without the spare room arrays keep for growing (about a third).
       entry.history = entry.history.slice();
     }
-    return record;
   }
 
   getStatus(id: string): StatusRecord | undefined {
-    return this.entry(id)?.status;
+    const entry = this.entry(id);
+    return entry && this.recordOf(entry);
   }
 
   getStatuses(ids: readonly string[]): (StatusRecord | undefined)[] {
-    return ids.map((id) => this.table.get(id)?.status);
+    return ids.map((id) => {
+      const entry = this.entry(id);
+      return entry && this.recordOf(entry);
+    });
+  }
+
+  /** The status record a reader gets: made on read, the time being that of the last history entry. */
+  private recordOf(entry: Entry): StatusRecord {
+    return { status: entry.status, owner: entry.owner, at: this.histories.lastAt(entry.history) };
   }
 
   getHistory(id: string): HistoryEntry[] {
@@ -146,7 +160,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     const out: string[] = [];
     for (const [id, row] of this.table.rows) {
       if (!row.status) continue;
-      if (statuses.includes(row.status.status) && (taskId === undefined || row.taskId === taskId)) {
+      if (statuses.includes(row.status) && (taskId === undefined || row.taskId === taskId)) {
         out.push(id);
       }
     }
@@ -178,7 +192,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     if (limit <= 0) return out;
     for (const id of this.graph.ready()) {
       const entry = this.entry(id);
-      if (entry && isRunnable(entry.status.status)) {
+      if (entry && isRunnable(entry.status)) {
         out.push(id);
         if (out.length >= limit) break;
       }
@@ -204,7 +218,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     for (const id of purged) {
       const row = this.table.get(id);
       if (!row) continue;
-      row.status = row.taskId = row.history = undefined;
+      row.status = row.owner = row.taskId = row.history = undefined;
       // The state backend of this bundle shares the row: it goes once both have let go of it.
       if (!row.record && !row.outcome && !row.children) this.table.delete(id);
     }
@@ -214,7 +228,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
   purge(): void {
     this.finished.clear();
     this.concurrency.clear();
-    this.table.clear(["status", "taskId", "history"]);
+    this.table.clear(["status", "owner", "taskId", "history"]);
     this.graph.clear();
   }
 }

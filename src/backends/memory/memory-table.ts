@@ -1,5 +1,5 @@
 import type { InvocationRecord, Outcome } from "../../invocation/invocation-record.js";
-import type { StatusRecord } from "../../invocation/status.js";
+import type { InvocationStatus } from "../../invocation/status.js";
 
 /** Everything the memory backend knows about one invocation, in one place (one map lookup). */
 export interface MemoryRow {
@@ -7,8 +7,9 @@ export interface MemoryRow {
   record: InvocationRecord | undefined;
   outcome: Outcome | undefined;
   children: string[] | undefined;
-  /** Set by the orchestrator store. */
-  status: StatusRecord | undefined;
+  /** Set by the orchestrator store: status and owning runner (the time is the history's last). */
+  status: InvocationStatus | undefined;
+  owner: string | null | undefined;
   taskId: string | undefined;
   /** Flat entries, see compact-history.ts. */
   history: number[] | undefined;
@@ -48,6 +49,7 @@ export class MemoryTable {
         outcome: undefined,
         children: undefined,
         status: undefined,
+        owner: undefined,
         taskId: undefined,
         history: undefined,
       };
