@@ -135,10 +135,7 @@ export class Orchestrator {
     runnerId: string | null,
     options?: { clearWaits?: boolean },
   ): Awaitable<StatusRecord> {
-    const result = this.store.transition(id, to, runnerId, Date.now(), options);
-    if (!this.events.hasListeners("invocation:status")) return result;
-    if (isPromise(result)) return result.then((record) => this.announce(id, to, runnerId, record));
-    return this.announce(id, to, runnerId, result);
+    return this.announced(id, to, runnerId, this.store.transition(id, to, runnerId, Date.now(), options));
   }
 
   /**
@@ -147,10 +144,7 @@ export class Orchestrator {
    * announced to `invocation:status` listeners, or undefined when the key is held (nothing changed).
    */
   resume(id: string, runnerId: string): Awaitable<StatusRecord | undefined> {
-    const result = this.store.resume(id, runnerId, Date.now());
-    if (!this.events.hasListeners("invocation:status")) return result;
-    if (isPromise(result)) return result.then((record) => this.announceResumed(id, runnerId, record));
-    return this.announceResumed(id, runnerId, result);
+    return this.announced(id, S.RUNNING, runnerId, this.store.resume(id, runnerId, Date.now()));
   }
 
   /**
@@ -163,7 +157,7 @@ export class Orchestrator {
 
   private *claimFlow(runnerId: string, max: number): Flow<InvocationRecord[]> {
     const candidates = (yield this.store.waitedOnRunnable(Math.max(max, PRIORITY_WINDOW))) as string[];
-    let claimed: string[] = candidates; // nothing waited on: reuse the empty array
+    let claimed: string[] = [];
     if (candidates.length > 0) {
       const ranked = candidates.length > max ? yield* rankByWaiters(this.store, candidates) : candidates;
       const first = ranked.length > max ? ranked.slice(0, max) : ranked;
@@ -314,21 +308,19 @@ export class Orchestrator {
     return this.lifecycle.reroute(id);
   }
 
-  private announce(
+  /** A status change the store made (or, undefined, refused), told to `invocation:status` listeners. */
+  private announced<R extends StatusRecord | undefined>(
     id: string,
     to: InvocationStatus,
     runnerId: string | null,
-    record: StatusRecord,
-  ): StatusRecord {
-    this.events.emit("invocation:status", { invocationId: id, status: to, runnerId, at: record.at });
-    return record;
-  }
-
-  private announceResumed(
-    id: string,
-    runnerId: string,
-    record: StatusRecord | undefined,
-  ): StatusRecord | undefined {
-    return record && this.announce(id, S.RUNNING, runnerId, record);
+    result: Awaitable<R>,
+  ): Awaitable<R> {
+    if (!this.events.hasListeners("invocation:status")) return result;
+    const announce = (record: R): R => {
+      if (record)
+        this.events.emit("invocation:status", { invocationId: id, status: to, runnerId, at: record.at });
+      return record;
+    };
+    return isPromise(result) ? result.then(announce) : announce(result);
   }
 }
