@@ -10,13 +10,13 @@ import { NewInvocationRecord } from "../invocation/invocation-record.js";
 import type { Registrar } from "../invocation/registrar.js";
 import type { Logger } from "../logging/index.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
-import type { EncodedArgs, JsonSerializer } from "../serializer/index.js";
+import { encodeArgs, type EncodedArgs, type JsonSerializer } from "../serializer/index.js";
 import { callTask } from "../task/call-task.js";
 import { InvocationGroup } from "../task/invocation-group.js";
 import type { TaskPolicies } from "../task/task-policies.js";
 import type { AnyTask, TaskFunction, TaskOptions } from "../task/task.js";
 import { TaskLogger } from "../task/task-logger.js";
-import { isPromise } from "../util/awaitable.js";
+import { isPromise, type Awaitable } from "../util/awaitable.js";
 import type { Payloads } from "./payloads.js";
 import { newId } from "../util/ids.js";
 
@@ -99,30 +99,86 @@ export class TaskCalls {
       this.app.registrar.add(record, scope?.runnerId ?? null);
       return new Invocation(id, task, args, parent, this.client);
     }
-    const answer = this.app.orchestrator.registerNow(record, keys, scope?.runnerId ?? null);
-    if (isPromise(answer)) {
-      throw new ConfigError(
-        `Task "${task.id}" uses registrationConcurrency or callResultCache, which need a backend that answers at once (memory); backend "${this.app.backend.name}" does not yet`,
-      );
-    }
-    if (answer.reused) this.payloads.releaseArgs([encoded]); // this call's own copy is not kept
-    if (answer.reused && policy.raiseOnDifferentArgs) this.checkSameArgs(task, answer.id, args);
-    if (answer.reused && this.app.logger.isEnabled("debug")) {
-      this.app.logger.debug(`Call of ${task.id} reuses invocation ${answer.id}`, { task: task.id });
-    }
-    return new Invocation(answer.id, task, args, parent, this.client, answer.reused);
+    const answer = this.immediate(
+      task,
+      this.app.orchestrator.registerNow(record, keys, scope?.runnerId ?? null),
+    );
+    if (!answer.reused) return new Invocation(answer.id, task, args, parent, this.client);
+    this.payloads.releaseArgs([encoded]); // this call's own copy is not kept
+    const own = this.reusedArgs(task, answer.id, args, encoded, policy.raiseOnDifferentArgs);
+    return new Invocation(answer.id, task, own, parent, this.client, true, args);
   }
 
-  /** raiseOnDifferentArgs: a reused invocation must have been called with the same arguments. */
-  private checkSameArgs(task: AnyTask, existingId: string, args: unknown[]): void {
-    const existing = this.app.backend.stateBackend.getInvocation(existingId);
-    if (isPromise(existing) || !existing) return;
-    const before = this.payloads.argsOf(existing.serializedArgs);
-    if (isPromise(before)) return;
-    const diff = argsDiff(before, args, this.app.serializer);
-    if (!diff) return;
-    throw new ConcurrencyControlledError(
-      `Task "${task.id}" already has an unfinished invocation ${existingId} of the same registrationConcurrency scope, called with other arguments (raiseOnDifferentArgs):\n${diff}`,
+  /**
+   * The arguments of the invocation a call reuses: a "task" or "keys" scope may have registered it with
+   * other arguments than this call's (raiseOnDifferentArgs makes that an error). Read only on this
+   * path, and decoded only when the stored text differs from the call's.
+   */
+  private reusedArgs(
+    task: AnyTask,
+    id: string,
+    args: unknown[],
+    encoded: EncodedArgs,
+    raiseOnDifferentArgs: boolean,
+  ): readonly unknown[] {
+    const existing = this.immediate(task, this.app.backend.stateBackend.getInvocation(id));
+    let own: readonly unknown[] = args;
+    let differing: number[] = [];
+    if (existing && existing.serializedArgs !== encoded.serialized) {
+      own = this.immediate(task, this.payloads.argsOf(existing.serializedArgs));
+      // The same arguments may differ in text (object key order): the args id is the call's identity.
+      if (existing.argsId !== encoded.argsId) {
+        if (raiseOnDifferentArgs) throw this.differentArgsError(task, id, own, args);
+        differing = differingPositions(own, args, this.app.serializer, task.id);
+      }
+    }
+    if (this.app.logger.isEnabled("debug")) this.logReuse(task, id, differing);
+    return own;
+  }
+
+  private differentArgsError(
+    task: AnyTask,
+    id: string,
+    own: readonly unknown[],
+    args: readonly unknown[],
+  ): ConcurrencyControlledError {
+    return new ConcurrencyControlledError(
+      `Task "${task.id}" already has an unfinished invocation ${id} of the same registrationConcurrency scope, called with other arguments (raiseOnDifferentArgs):\n${argsDiff(own, args, this.app.serializer)}`,
     );
   }
+
+  private logReuse(task: AnyTask, id: string, differing: number[]): void {
+    const note =
+      differing.length === 0
+        ? ""
+        : `; this call's arguments differ at position(s) ${differing.join(", ")} (0-based), so the handle's args are the invocation's and its callArgs this call's`;
+    this.app.logger.debug(`Call of ${task.id} reuses invocation ${id}${note}`, {
+      task: task.id,
+      invocation: id,
+      differingArgs: differing.length === 0 ? undefined : differing,
+    });
+  }
+
+  /** What decides at the call must be answered at once: a task call returns its handle synchronously. */
+  private immediate<T>(task: AnyTask, answer: Awaitable<T>): T {
+    if (!isPromise(answer)) return answer;
+    throw new ConfigError(
+      `Task "${task.id}" uses registrationConcurrency or callResultCache, which need a backend that answers at once (memory); backend "${this.app.backend.name}" does not yet`,
+    );
+  }
+}
+
+/** The 0-based positions whose arguments are not the same (compared as args ids: key order aside). */
+function differingPositions(
+  before: readonly unknown[],
+  after: readonly unknown[],
+  serializer: JsonSerializer,
+  taskId: string,
+): number[] {
+  const positions: number[] = [];
+  for (let i = 0; i < Math.max(before.length, after.length); i++) {
+    const a = encodeArgs([before[i]], serializer, taskId).argsId;
+    if (a !== encodeArgs([after[i]], serializer, taskId).argsId) positions.push(i);
+  }
+  return positions;
 }

@@ -20,6 +20,7 @@ export class Invocation<R> {
   constructor(
     readonly id: string,
     readonly task: TaskRef,
+    /** The invocation's own arguments: what its task function runs (or ran) with. */
     readonly args: readonly unknown[],
     readonly parent: Invocation<unknown> | null,
     private readonly client: InvocationClient,
@@ -28,6 +29,12 @@ export class Invocation<R> {
      * an unfinished one of the same scope, or the call result cache a finished one) instead of a new one.
      */
     readonly reused = false,
+    /**
+     * The arguments of the call that returned this handle. The same as `args`, except on a reused
+     * invocation of a `"task"` or `"keys"` scope, which keeps the arguments it was registered with:
+     * then `args` are those and `callArgs` are this call's, which did not run.
+     */
+    readonly callArgs: readonly unknown[] = args,
   ) {}
 
   /** Settles with the task's return value or rejects with its error. The same promise on every read. */

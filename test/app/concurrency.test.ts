@@ -22,7 +22,7 @@ import {
 } from "../../src/testing/index.js";
 import { deferred, within } from "../conformance/harness.js";
 import { asyncBackend } from "../async-backend.js";
-import { needsImmediateBackend, testApp, thrown, withRunner } from "../helpers.js";
+import { captureLogger, needsImmediateBackend, testApp, thrown, withRunner } from "../helpers.js";
 
 function statusesOf(history: readonly { status: string }[]): string[] {
   return history.map((h) => h.status);
@@ -237,6 +237,68 @@ describe("registration concurrency (dedup at call time)", needsImmediateBackend(
     const t = app.task("t", async (n: number) => n, { registrationConcurrency: "task" });
     const first = t(1);
     assert.equal(t(2).id, first.id);
+  });
+
+  it("\"task\" scope: a reused handle carries the invocation's arguments, and the call's as callArgs", async () => {
+    const app = testApp();
+    const m = app.task("m", async (s: string) => s, { registrationConcurrency: "task" });
+    const m0 = m("0");
+    const m1 = m("1");
+    assert.equal(m1.id, m0.id);
+    assert.equal(m1.reused, true);
+    assert.deepEqual(m1.args, ["0"]);
+    assert.deepEqual(m1.callArgs, ["1"]);
+    assert.equal(m0.callArgs, m0.args, "a new invocation's callArgs are its args");
+    assert.deepEqual((await app.getInvocation(m1.id)).args, ["0"]);
+    assert.equal(await withRunner(app, () => m1.result), "0");
+  });
+
+  it("\"keys\" scope: a reused handle carries the invocation's arguments, and the call's as callArgs", () => {
+    const app = testApp();
+    const pay = app.task("pay", async (user: string, cents: number) => cents, {
+      registrationConcurrency: "keys",
+      concurrencyKey: (user) => user,
+    });
+    const first = pay("alice", 5);
+    const again = pay("alice", 7);
+    assert.equal(again.id, first.id);
+    assert.deepEqual(again.args, ["alice", 5]);
+    assert.deepEqual(again.callArgs, ["alice", 7]);
+    const same = pay("alice", 5);
+    assert.deepEqual(same.args, ["alice", 5]);
+    assert.deepEqual(same.callArgs, ["alice", 5]);
+  });
+
+  it("the debug line of a reused call says which arguments differed", () => {
+    const logger = captureLogger();
+    const app = testApp({ logger, loggingLevel: "debug" });
+    const pay = app.task("pay", async (user: string, cents: number, note: string) => cents, {
+      registrationConcurrency: "keys",
+      concurrencyKey: (user) => user,
+    });
+    const first = pay("alice", 5, "rent");
+    pay("alice", 7, "rent");
+    pay("alice", 5, "rent");
+    const reuses = logger.lines.filter((l) => l.msg.startsWith("Call of pay reuses"));
+    assert.equal(reuses.length, 2);
+    assert.match(reuses[0]!.msg, /differ at position\(s\) 1 \(0-based\)/);
+    assert.deepEqual(reuses[0]!.fields.differingArgs, [1]);
+    assert.equal(reuses[0]!.fields.invocation, first.id);
+    assert.doesNotMatch(reuses[1]!.msg, /differ/);
+    assert.equal(reuses[1]!.fields.differingArgs, undefined);
+  });
+
+  it("raiseOnDifferentArgs: the same arguments with object keys in another order are not different", () => {
+    const app = testApp();
+    const t = app.task("t", async (where: { region: string; zone: number }) => where.zone, {
+      registrationConcurrency: "task",
+      raiseOnDifferentArgs: true,
+    });
+    const first = t({ region: "eu", zone: 1 });
+    const again = t({ zone: 1, region: "eu" });
+    assert.equal(again.id, first.id);
+    assert.deepEqual(Object.keys(again.args[0] as object), ["region", "zone"]);
+    assert.deepEqual(Object.keys(again.callArgs[0] as object), ["zone", "region"]);
   });
 });
 

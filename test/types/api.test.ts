@@ -67,6 +67,8 @@ describe("public API types", () => {
     type Inv = Invocation<boolean>;
     expectTypeOf<Inv["id"]>().toEqualTypeOf<string>();
     expectTypeOf<Inv["args"]>().toEqualTypeOf<readonly unknown[]>();
+    expectTypeOf<Inv["callArgs"]>().toEqualTypeOf<readonly unknown[]>();
+    expectTypeOf<Inv["reused"]>().toEqualTypeOf<boolean>();
     expectTypeOf<Inv["status"]>().returns.toEqualTypeOf<Promise<InvocationStatus>>();
     expectTypeOf<Inv["history"]>().returns.toEqualTypeOf<Promise<HistoryEntry[]>>();
     expectTypeOf<Inv["parent"]>().toEqualTypeOf<Invocation<unknown> | null>();
