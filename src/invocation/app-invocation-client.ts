@@ -13,7 +13,7 @@ export interface ClientHost {
   decodeOutcome(id: string): Awaitable<unknown>;
   /** A reason the invocation can never run from here (checked once per result), or undefined. */
   cannotRunReason(): string | undefined;
-  /** Called the first time a result is awaited outside any invocation. */
+  /** Called when a result that is not final yet is awaited outside any invocation. */
   onOutsideAwait(invocation: Invocation<unknown>): void;
 }
 
@@ -65,12 +65,7 @@ export class AppInvocationClient implements InvocationClient {
 
   /** The result is awaited (outside any invocation, or by an invocation that resumed): deliver it. */
   private observe<R>(invocation: Invocation<R>, promise: ResultPromise<R>, outside: boolean): void {
-    if (outside) {
-      this.host.onOutsideAwait(invocation);
-      const reason = this.host.cannotRunReason();
-      if (reason) return promise.settle({ ok: false, error: new NoRunnerError(reason) });
-    }
-    if (this.host.registrar.idle) return this.watch(invocation.id, promise);
+    if (this.host.registrar.idle) return this.watch(invocation, promise, outside);
     // Called and awaited in the same tick (the usual `await task(x).result`): watched once its
     // registration is written, all such results of one batch together. `settled()` is one promise per
     // batch, covering every registration made before it: a new promise starts a new list.
@@ -84,11 +79,15 @@ export class AppInvocationClient implements InvocationClient {
         for (const watch of waiting) watch();
       });
     }
-    this.awaitingRegistration!.push(() => this.watch(invocation.id, promise));
+    this.awaitingRegistration!.push(() => this.watch(invocation, promise, outside));
   }
 
-  /** Settle `promise` once the invocation is final: at once if it already is, else on its final event. */
-  private watch<R>(id: string, promise: ResultPromise<R>): void {
+  /**
+   * Settle `promise` once the invocation is final: at once if it already is, else on its final event.
+   * Awaited `outside` any invocation and not final yet, it may have no runner to execute it.
+   */
+  private watch<R>(invocation: Invocation<R>, promise: ResultPromise<R>, outside: boolean): void {
+    const id = invocation.id;
     const failure = this.host.registrar.failureOf(id);
     if (failure !== undefined) return promise.settle({ ok: false, error: failure });
     const deliver = () => this.deliver(id, promise);
@@ -97,10 +96,20 @@ export class AppInvocationClient implements InvocationClient {
       // Registered (the registrar is idle and did not fail) yet unknown: retention purged it.
       if (!record) promise.settle({ ok: false, error: purged(id) });
       else if (isFinal(record.status)) deliver();
-      else this.host.orchestrator.whenAllFinal([id], deliver);
+      else if (!outside || !this.noRunnerFails(invocation, promise)) {
+        this.host.orchestrator.whenAllFinal([id], deliver);
+      }
     };
     if (isPromise(found)) found.then(check, (error: unknown) => promise.settle({ ok: false, error }));
     else check(found);
+  }
+
+  /** Rejects `promise` if nothing can ever run the invocation, else warns if no runner runs here now. */
+  private noRunnerFails<R>(invocation: Invocation<R>, promise: ResultPromise<R>): boolean {
+    const reason = this.host.cannotRunReason();
+    if (reason) promise.settle({ ok: false, error: new NoRunnerError(reason) });
+    else this.host.onOutsideAwait(invocation);
+    return reason !== undefined;
   }
 
   private deliver<R>(id: string, promise: ResultPromise<R>): void {
