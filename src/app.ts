@@ -67,6 +67,10 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     this.logger = appLogger(this.conf, logger);
     for (const warning of this.conf.warnings) this.logger.warn(warning);
     this.events = new SafeEmitter<TynencEvents>(this.logger);
+    // Tasks register after the config is loaded: settings for ids no task has show once a runner starts.
+    this.events.on("runner:started", () => {
+      for (const warning of this.conf.checkTaskSettings()) this.logger.warn(warning);
+    });
     this.tasks = new TaskRegistry(() => this.conf.appId);
     this.registrar = new Registrar(
       (records, by) => registerWhenSaved(this.orchestrator, records, by),
@@ -244,8 +248,13 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     if (this.warnedNoRunner || this.backend.sharedAcrossProcesses) return;
     for (const app of executingApps.get(this.backend) ?? []) if (app.runnerInstance?.running) return;
     this.warnedNoRunner = true;
+    // Reached with DummyRunner only when another app of this process executes on this backend.
+    const advice =
+      this.conf.runnerCls === "DummyRunner"
+        ? `Start the runner of the app of this process that executes invocations (this app's runnerCls is "DummyRunner", which runs nothing)`
+        : "Start app.runner.run(), or set devModeForceSyncTasks for unit tests";
     this.logger.warn(
-      `Awaiting the result of ${invocation.task.id} (${invocation.id}) while no runner is running in this process: with the "${this.backend.name}" backend only a runner started here can execute it. Start app.runner.run(), or set devModeForceSyncTasks for unit tests`,
+      `Awaiting the result of ${invocation.task.id} (${invocation.id}) while no runner is running in this process: with the "${this.backend.name}" backend only a runner started here can execute it. ${advice}`,
     );
   }
 

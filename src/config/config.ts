@@ -5,7 +5,7 @@
 import { loadConfigFile, type ConfigFile } from "./config-file.js";
 import { appEnvLayer, envWarnings, snapshotEnv, type EnvSnapshot } from "./env-source.js";
 import { objectLayer, resolveEntries, throwProblems, unknownKeys, type Entry } from "./resolve.js";
-import { withFieldProperties, type ConfigClass } from "./resolved-config.js";
+import { withFieldProperties, type ConfigClass, type ConfigRow } from "./resolved-config.js";
 import { APP_FIELDS, TASK_FIELDS, type AppConfigValues } from "./schema.js";
 import {
   fileTaskProblems,
@@ -13,6 +13,7 @@ import {
   type TaskConfig,
   type TaskConfigOptions,
 } from "./task-config.js";
+import { unknownTaskWarnings } from "./unknown-tasks.js";
 
 export interface ConfigLoadOptions {
   /** Defaults to `process.env`; read once, at load. */
@@ -33,6 +34,7 @@ const AppConfigBase: ConfigClass<AppConfigValues> = withFieldProperties(APP_FIEL
 export class AppConfig extends AppConfigBase {
   readonly #file: ConfigFile | undefined;
   readonly #env: EnvSnapshot;
+  readonly #tasks = new Map<string, TaskConfig>();
 
   private constructor(entries: ReadonlyMap<string, Entry>, file: ConfigFile | undefined, env: EnvSnapshot) {
     super({
@@ -76,5 +78,25 @@ export class AppConfig extends AppConfigBase {
     options?: TaskConfigOptions,
   ): TaskConfig {
     return resolveTaskConfig(taskId, codeOptions, { file: this.#file, env: this.#env }, options);
+  }
+
+  /** Called by the app for each task it registers: its settings are then listed and its id known. */
+  addTask(config: TaskConfig): void {
+    this.#tasks.set(config.taskId, config);
+  }
+
+  /** The resolved settings of every registered task, with their sources, by task id. */
+  describeTasks(): Record<string, ConfigRow[]> {
+    return Object.fromEntries([...this.#tasks].map(([taskId, config]) => [taskId, config.describe()]));
+  }
+
+  /**
+   * Task settings in the config file or environment for ids no registered task has (a misspelt id):
+   * adds them to `warnings` and returns those not reported before. Tasks register after the config is
+   * loaded, so the app calls this when a runner starts.
+   */
+  checkTaskSettings(): string[] {
+    const ids = [...this.#tasks.keys()];
+    return this.addWarnings(unknownTaskWarnings(this.#file, this.#env, TASK_FIELDS, ids));
   }
 }

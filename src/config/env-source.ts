@@ -68,12 +68,19 @@ function unknownHint(name: string, known: readonly string[]): string {
   return `tynenc has no such setting${guess ? `; did you mean ${guess}?` : "."}`;
 }
 
-function taskVarProblem(name: string, taskFields: readonly string[]): string | undefined {
+/** `TYNENC__TASK__FIB__MAX_RETRIES` -> `{ segment: "FIB", field: "MAX_RETRIES" }`; undefined if malformed. */
+export function splitTaskVar(name: string): { segment: string; field: string } | undefined {
   const rest = name.slice(TASK_ENV_PREFIX.length);
   // Field names never hold "__", so the last one separates the task id from the field.
   const split = rest.lastIndexOf("__");
-  if (split <= 0) return `expected ${TASK_ENV_PREFIX}<TASK_ID>__<SETTING>.`;
-  const field = rest.slice(split + 2);
+  if (split <= 0) return undefined;
+  return { segment: rest.slice(0, split), field: rest.slice(split + 2) };
+}
+
+function taskVarProblem(name: string, taskFields: readonly string[]): string | undefined {
+  const parts = splitTaskVar(name);
+  if (parts === undefined) return `expected ${TASK_ENV_PREFIX}<TASK_ID>__<SETTING>.`;
+  const { field } = parts;
   if (taskFields.includes(field)) return undefined;
   const guess = closestName(field, taskFields);
   const hint = guess ? `did you mean ${name.slice(0, name.length - field.length)}${guess}?` : "";

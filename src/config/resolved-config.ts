@@ -25,8 +25,7 @@ export interface ResolvedConfigInit {
 }
 
 export class ResolvedConfig<V extends object> {
-  /** Things worth logging that were not errors, e.g. unknown `TYNENC__` environment variables. */
-  readonly warnings: readonly string[];
+  #warnings: readonly string[];
   readonly #schema: Schema;
   readonly #entries: Map<string, Entry>;
   readonly #label: FieldLabel;
@@ -36,7 +35,22 @@ export class ResolvedConfig<V extends object> {
     this.#schema = init.schema;
     this.#entries = new Map(init.entries);
     this.#label = init.label;
-    this.warnings = Object.freeze([...(init.warnings ?? [])]);
+    this.#warnings = Object.freeze([...new Set(init.warnings)]);
+  }
+
+  /**
+   * Things worth logging that were not errors: unknown `TYNENC__` environment variables, task settings
+   * for ids no task has (found when a runner starts).
+   */
+  get warnings(): readonly string[] {
+    return this.#warnings;
+  }
+
+  /** Adds the warnings not listed yet and returns them, so each is logged once. */
+  protected addWarnings(warnings: readonly string[]): string[] {
+    const added = [...new Set(warnings)].filter((warning) => !this.#warnings.includes(warning));
+    if (added.length > 0) this.#warnings = Object.freeze([...this.#warnings, ...added]);
+    return added;
   }
 
   get<K extends keyof V & string>(field: K): V[K] {

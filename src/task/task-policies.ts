@@ -28,6 +28,7 @@ export class TaskPolicies {
     this.retryOptions.set(id, retry);
     this.timeouts.set(id, conf.timeoutMs);
     this.policies.set(id, concurrencyPolicy(id, conf, options.concurrencyKey));
+    this.conf.addTask(conf); // listed by `tynenc config show`; its id counts as known
   }
 
   /** The concurrency policy of a defined task. */
