@@ -1,3 +1,6 @@
+// The public types mention Node's (AbortSignal, AsyncDisposable, NodeJS.ProcessEnv): the emitted
+// declarations must load @types/node even in a consumer whose tsconfig "types" does not list it.
+/// <reference types="node" preserve="true" />
 export { Tynenc, type TynencOptions } from "./app.js";
 export type { Task, TaskOptions, TaskFunction, TaskOf, AnyTask } from "./task/task.js";
 export { Invocation } from "./invocation/invocation.js";

@@ -1,3 +1,5 @@
+// Same as src/index.ts: the declarations of this entry point load @types/node themselves.
+/// <reference types="node" preserve="true" />
 /**
  * Helpers for testing code that uses tynenc (`import { ... } from "tynenc/testing"`): wait for states
  * instead of sleeping, and check every history against the status table.
