@@ -1,7 +1,8 @@
 /**
  * `tynenc config show [--app <module>] [--json]`: every setting, its value and where it came from.
  * Without --app the config comes from the working directory and environment alone; with it, from
- * the app the module exports, so constructor options and assignments made at import show too.
+ * the app the module exports, so constructor options, assignments made at import and the settings of
+ * each task it registers show too, and task settings for ids it has no task for are warned about.
  */
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -26,13 +27,17 @@ interface Row {
 interface Describable {
   describe(): Row[];
   warnings?: readonly string[];
+  describeTasks?(): Record<string, Row[]>;
+  /** Task settings for ids no task has: known only once the module registered its tasks. */
+  checkTaskSettings?(): string[];
 }
 
 const SYNOPSIS = "[--app <module>] [--json]";
 const USAGE = `Usage: tynenc config show ${SYNOPSIS}
 
-  --app <module>  module (path relative to the working directory) exporting \`app\` or a default app
-  --json          print JSON ({ fields, warnings }) instead of a table
+  --app <module>  module (path relative to the working directory) exporting \`app\` or a default app;
+                  its tasks' settings are listed too, and settings for task ids it lacks are warned about
+  --json          print JSON ({ fields, tasks, warnings }) instead of a table
 `;
 
 function parseArgs(args: readonly string[]): ShowArgs | string {
@@ -110,12 +115,17 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     io.err(`tynenc config show: ${conf}\n`);
     return 1;
   }
+  if (parsed.app) conf.checkTaskSettings?.();
   const rows = conf.describe();
+  const tasks = conf.describeTasks?.() ?? {};
   const warnings = [...(conf.warnings ?? [])];
   if (parsed.json) {
-    io.out(`${JSON.stringify({ fields: rows, warnings }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ fields: rows, tasks, warnings }, null, 2)}\n`);
   } else {
     io.out(formatTable(rows));
+    for (const [taskId, taskRows] of Object.entries(tasks)) {
+      io.out(`\ntask ${JSON.stringify(taskId)}\n${formatTable(taskRows)}`);
+    }
     for (const warning of warnings) io.err(`warning: ${warning}\n`);
   }
   return 0;

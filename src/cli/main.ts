@@ -28,8 +28,12 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 const COMMANDS: readonly Command[] = [configShow];
 
+function commandLine(command: Command): string {
+  return `  ${`${command.words.join(" ")} ${command.synopsis}`.padEnd(40)} ${command.summary}`;
+}
+
 export function usage(): string {
-  const lines = COMMANDS.map((c) => `  ${`${c.words.join(" ")} ${c.synopsis}`.padEnd(40)} ${c.summary}`);
+  const lines = COMMANDS.map(commandLine);
   return [
     "Usage: tynenc <command> [options]",
     "",
@@ -44,6 +48,33 @@ export function usage(): string {
   ].join("\n");
 }
 
+/** The usage of a group of commands sharing a first word (`tynenc config`). */
+function groupUsage(group: string, commands: readonly Command[]): string {
+  return [
+    `Usage: tynenc ${group} <subcommand> [options]`,
+    "",
+    "Subcommands:",
+    ...commands.map(commandLine),
+    "",
+    `Run \`tynenc ${group} <subcommand> --help\` for a subcommand's options.`,
+    "",
+  ].join("\n");
+}
+
+/** `tynenc config` (or `tynenc config nope`): the group's subcommands; undefined if not a group. */
+function groupAnswer(argv: readonly string[], io: CliIo): number | undefined {
+  const [group = "", next] = argv;
+  const commands = COMMANDS.filter((command) => command.words.length > 1 && command.words[0] === group);
+  if (commands.length === 0) return undefined;
+  if (argv.length === 2 && (next === "--help" || next === "-h")) {
+    io.out(groupUsage(group, commands));
+    return EXIT.ok;
+  }
+  const what = next === undefined ? `"${group}" needs a subcommand` : `unknown command "${argv.join(" ")}"`;
+  io.err(`tynenc: ${what}\n\n${groupUsage(group, commands)}`);
+  return EXIT.usage;
+}
+
 function findCommand(argv: readonly string[]): Command | undefined {
   return COMMANDS.find((command) => command.words.every((word, i) => argv[i] === word));
 }
@@ -56,6 +87,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const command = findCommand(argv);
   if (command === undefined) {
+    const answer = groupAnswer(argv, io);
+    if (answer !== undefined) return answer;
     const what = argv.length === 0 ? "no command given" : `unknown command "${argv.join(" ")}"`;
     io.err(`tynenc: ${what}\n\n${usage()}`);
     return EXIT.usage;

@@ -10,6 +10,15 @@ const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 // Absolute, because the CLI runs in a temp cwd where a bare "tsx" would not resolve.
 const TSX = import.meta.resolve("tsx");
 const CONFIG_MODULE = fileURLToPath(new URL("../../src/config/index.ts", import.meta.url));
+const INDEX_MODULE = fileURLToPath(new URL("../../src/index.ts", import.meta.url));
+
+/** An app module registering the tasks "fibonacci" and "fetch". */
+const TASKS_MODULE = [
+  `import { Tynenc } from ${JSON.stringify(INDEX_MODULE)};`,
+  `export const app = new Tynenc({ appId: "shop" });`,
+  `app.task("fibonacci", async (n: number) => n, { retryDelayMs: 10 });`,
+  `app.task("fetch", async () => 1);`,
+].join("\n");
 
 function tempDir(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "tynenc-cli-"));
@@ -27,8 +36,11 @@ function tynenc(args: string[], cwd: string, env: Record<string, string> = {}) {
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
+type ShowRow = { field: string; value: unknown; source: string; detail: string; doc: string };
+
 interface ShowJson {
-  fields: Array<{ field: string; value: unknown; source: string; detail: string; doc: string }>;
+  fields: ShowRow[];
+  tasks: Record<string, ShowRow[]>;
   warnings: string[];
 }
 
@@ -99,6 +111,39 @@ void describe("tynenc config show", () => {
     );
   });
 
+  void it("with --app, lists each task's settings and sources and warns about settings for unknown task ids", () => {
+    const cwd = tempDir({
+      "tasks.ts": TASKS_MODULE,
+      "tynenc.config.json": JSON.stringify({ tasks: { fibonacci: { maxRetries: 1 }, fetchh: {} } }),
+    });
+    const env = { TYNENC__TASK__FIBONACI__MAX_RETRIES: "2", TYNENC__TASK__FETCH__TIMEOUT_MS: "50" };
+    const { code, out, err } = tynenc(["config", "show", "--app", "tasks.ts", "--json"], cwd, env);
+    assert.equal(code, 0, err);
+    const shown = JSON.parse(out) as ShowJson;
+    assert.deepEqual(Object.keys(shown.tasks), ["fibonacci", "fetch"]);
+    const fib = new Map(shown.tasks["fibonacci"]?.map((row) => [row.field, row]));
+    assert.deepEqual([fib.get("maxRetries")?.value, fib.get("maxRetries")?.source], [1, "file"]);
+    assert.deepEqual([fib.get("retryDelayMs")?.value, fib.get("retryDelayMs")?.source], [10, "code"]);
+    const timeout = shown.tasks["fetch"]?.find((row) => row.field === "timeoutMs");
+    assert.deepEqual([timeout?.value, timeout?.detail], [50, "TYNENC__TASK__FETCH__TIMEOUT_MS"]);
+    assert.equal(shown.warnings.length, 2, shown.warnings.join("\n"));
+    assert.match(
+      shown.warnings.join("\n"),
+      /TYNENC__TASK__FIBONACI__MAX_RETRIES.*did you mean TYNENC__TASK__FIBONACCI__MAX_RETRIES/,
+    );
+    assert.match(shown.warnings.join("\n"), /task "fetchh".*did you mean "fetch"\?/);
+  });
+
+  void it("prints a table per task after the app's", () => {
+    const cwd = tempDir({ "tasks.ts": TASKS_MODULE, "tynenc.config.json": '{"tasks":{"fetchh":{}}}' });
+    const { code, out, err } = tynenc(["config", "show", "--app", "tasks.ts"], cwd);
+    assert.equal(code, 0, err);
+    assert.match(out, /\n\ntask "fibonacci"\nfield\s+value\s+source\s+detail\nmaxRetries\s+0\s+default\n/);
+    assert.match(out, /^retryDelayMs\s+10\s+code\s+\(app\.task\(\) option\)$/m);
+    assert.match(out, /\n\ntask "fetch"\n/);
+    assert.match(err, /warning: Ignoring the settings of task "fetchh"/);
+  });
+
   void it("accepts a default export and fails clearly without an app", () => {
     const cwd = tempDir({
       "default.mjs": `export default { conf: { describe: () => [{ field: "f", value: 1, source: "code", detail: "" }] } };`,
@@ -131,6 +176,19 @@ void describe("tynenc usage", () => {
     assert.equal(code, 0);
     assert.match(out, /config show \[--app <module>\] \[--json\]/);
     assert.match(out, /runner start .*later backend/);
+  });
+
+  void it("`tynenc config` lists the config subcommands (exit 2; with --help, exit 0)", () => {
+    const bare = tynenc(["config"], tempDir());
+    assert.equal(bare.code, 2);
+    assert.match(bare.err, /"config" needs a subcommand/);
+    assert.match(bare.err, /Subcommands:\n {2}config show \[--app <module>\] \[--json\]/);
+    const unknown = tynenc(["config", "list"], tempDir());
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /unknown command "config list"[\s\S]*config show/);
+    const help = tynenc(["config", "--help"], tempDir());
+    assert.equal(help.code, 0);
+    assert.match(help.out, /^Usage: tynenc config <subcommand>[\s\S]*config show/);
   });
 
   void it("exits 2 with the usage on an unknown command or none", () => {
