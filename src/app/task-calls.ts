@@ -13,6 +13,7 @@ import type { Orchestrator } from "../orchestrator/orchestrator.js";
 import { encodeArgs, type EncodedArgs, type JsonSerializer } from "../serializer/index.js";
 import { callTask } from "../task/call-task.js";
 import { InvocationGroup } from "../task/invocation-group.js";
+import { parallelizeEntry } from "../task/parallelize-entry.js";
 import type { TaskPolicies } from "../task/task-policies.js";
 import type { AnyTask, TaskFunction, TaskOptions } from "../task/task.js";
 import { TaskLogger } from "../task/task-logger.js";
@@ -69,11 +70,16 @@ export class TaskCalls {
 
   /** Every argument list is encoded before any is registered: one bad entry registers none. */
   private callMany(task: AnyTask, argsList: Iterable<unknown[]>, fn: TaskFunction): Invocation<unknown>[] {
-    if (this.app.conf.devModeForceSyncTasks) return Array.from(argsList, (args) => this.call(task, args, fn));
+    const id = task.id;
+    if (this.app.conf.devModeForceSyncTasks) {
+      return Array.from(argsList, (args, i) => parallelizeEntry(id, i, args, (a) => this.call(task, a, fn)));
+    }
     const all = Array.from(argsList);
     const encoded: EncodedArgs[] = [];
     try {
-      for (const args of all) encoded.push(this.payloads.encodeArgs(task, args));
+      for (const [i, args] of all.entries()) {
+        encoded.push(parallelizeEntry(id, i, args, (a) => this.payloads.encodeArgs(task, a)));
+      }
     } catch (error) {
       this.payloads.releaseArgs(encoded); // the large values of the entries before the bad one
       throw error;

@@ -61,7 +61,7 @@ describe("task.parallelize", () => {
     await assertValidHistories(app, tracked.ids);
   });
 
-  it("throws at the call for an unserializable entry, naming the task and the argument", () => {
+  it("throws at the call for an unserializable entry, naming the task, the entry's index and the argument", () => {
     const app = testApp();
     const take = app.task("take", async (_n: number, _f: unknown) => 1);
     assert.throws(
@@ -72,7 +72,39 @@ describe("task.parallelize", () => {
           [3, "ok"],
         ]),
       (e: unknown) =>
-        e instanceof SerializationError && /task "take"/.test(e.message) && /argument 2/.test(e.message),
+        e instanceof SerializationError &&
+        /^Entry 1 \(0-based\) of take\.parallelize/.test(e.message) &&
+        /argument 2/.test(e.message),
+    );
+  });
+
+  it("throws for an entry that is not an argument list, naming its index, and registers none", async () => {
+    const app = testApp();
+    const square = app.task("square", async (n: number) => n * n);
+    const tracked = trackInvocations(app);
+    const fromJavaScript = [[1], 2, [3]] as unknown as [number][];
+    assert.throws(
+      () => square.parallelize(fromJavaScript),
+      (e: unknown) =>
+        e instanceof SerializationError &&
+        /^Entry 1 \(0-based\) of square\.parallelize\(argsList\) is the number 2, not an argument list/.test(
+          e.message,
+        ),
+    );
+    await app.registrar.settled();
+    assert.deepEqual(tracked.ids, []);
+  });
+
+  it("names the bad entry's index in devModeForceSyncTasks too", () => {
+    const app = testApp({ devModeForceSyncTasks: true });
+    const take = app.task("take", async (_n: number, _f: unknown) => 1);
+    assert.throws(
+      () =>
+        take.parallelize([
+          [1, "ok"],
+          [2, Symbol("no")],
+        ]),
+      (e: unknown) => e instanceof SerializationError && /^Entry 1 \(0-based\)/.test(e.message),
     );
   });
 
