@@ -12,7 +12,7 @@ const INTRO = `# Configuration
 
 Every setting is typed and validated when the app starts: a bad value is a \`ConfigError\` naming the
 setting, the value, where it came from and what is accepted. \`npx tynenc config show [--app <module>]\`
-prints the resolved values and where each one came from.
+prints the resolved values and where each one came from; with \`--app\`, each task's settings too.
 
 ## Where settings come from
 
@@ -37,7 +37,11 @@ tasks:
 \`\`\`
 
 Unknown keys in a file or in constructor options are errors ("did you mean ...?"). Unknown \`TYNENC__\`
-environment variables are ignored and reported in \`app.conf.warnings\`.
+environment variables are ignored and reported in \`app.conf.warnings\`, and logged at warn level when the
+app is built. Task settings for an id no task of the app has (a \`tasks\` section of the file, a
+\`${TASK_ENV_PREFIX}<TASK_ID>__\` variable: usually a misspelt id) are ignored too; tasks register after
+the app is built, so these are checked when a runner starts (and by \`tynenc config show --app\`), added
+to \`app.conf.warnings\` with the closest registered id ("did you mean ...?") and logged once.
 
 ## Environment variables
 
