@@ -3,7 +3,8 @@ import { safeJson } from "./serialize.js";
 
 /**
  * The machine format: one JSON object per line, `{time, level, logger, msg, runner, invocation, task,
- * ...fields}`, ids in full and errors as `{name, message, stack}`.
+ * ...fields}`, ids in full and errors as `{name, message, code, stack, cause, ...own properties}`
+ * (the cause chain nested, each with its stack).
  */
 export function formatJsonLine(record: LogRecord): string {
   const event: Record<string, unknown> = {

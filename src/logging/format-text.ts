@@ -9,7 +9,8 @@ import { safeJson } from "./serialize.js";
 
 const SHORT_ID_LENGTH = 8;
 const STACK_INDENT = "    ";
-const MAX_CAUSE_DEPTH = 3;
+/** A longer chain is either a loop or more than anyone reads in a terminal. */
+const MAX_CAUSE_DEPTH = 5;
 
 const LABELS: Record<LogMethodLevel, string> = {
   debug: "DEBUG",
@@ -102,19 +103,20 @@ function quoteIfNeeded(text: string): string {
   return text === "" || /[\s"=\u0000-\u001f]/.test(text) ? JSON.stringify(text) : text;
 }
 
+/** The stack (its frames indented one step more), then each cause: an Error's stack, any other value as text. */
 function formatStack(error: Error, depth = 0): string {
-  const stack = error.stack ?? `${error.name}: ${error.message}`;
-  let text = indent(stack);
-  if (error.cause instanceof Error && depth < MAX_CAUSE_DEPTH) {
-    text += `\n${STACK_INDENT}Caused by: ` + formatStack(error.cause, depth + 1).trimStart();
-  }
-  return text;
+  let text = indent(error.stack ?? `${error.name}: ${error.message}`);
+  const cause = error.cause;
+  if (cause === undefined) return text;
+  text += `\n${STACK_INDENT}Caused by: `;
+  if (depth >= MAX_CAUSE_DEPTH) return text + "… (further causes not shown)";
+  return text + (cause instanceof Error ? formatStack(cause, depth + 1).trimStart() : formatValue(cause));
 }
 
 function indent(text: string): string {
   return text
     .split("\n")
-    .map((line) => STACK_INDENT + line.trimStart())
+    .map((line) => STACK_INDENT + line)
     .join("\n");
 }
 

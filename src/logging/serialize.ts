@@ -15,9 +15,21 @@ export function errorToPlain(error: Error, options: PlainOptions, ancestors: obj
   const code = (error as { code?: unknown }).code;
   if (code !== undefined) plain["code"] = toPlain(code, options, ancestors);
   if (options.stacks && error.stack !== undefined) plain["stack"] = error.stack;
-  if (error.cause !== undefined) plain["cause"] = toPlain(error.cause, options, [...ancestors, error]);
+  const inner = [...ancestors, error];
+  if (error.cause !== undefined) plain["cause"] = toPlain(error.cause, options, inner);
+  // Extra properties (an HTTP status, a retry hint) often say more than the message.
+  for (const key of Object.keys(error)) {
+    if (RESERVED_ERROR_KEYS.has(key)) continue;
+    try {
+      plain[key] = toPlain((error as unknown as Record<string, unknown>)[key], options, inner);
+    } catch {
+      plain[key] = "[unreadable]"; // a throwing getter must not cost the log line
+    }
+  }
   return plain;
 }
+
+const RESERVED_ERROR_KEYS: ReadonlySet<string> = new Set(["name", "message", "code", "stack", "cause"]);
 
 export function toPlain(value: unknown, options: PlainOptions, ancestors: object[] = []): unknown {
   switch (typeof value) {

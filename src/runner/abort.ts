@@ -3,6 +3,7 @@ import type { Outcome } from "../invocation/invocation-record.js";
 import { InvocationStatus } from "../invocation/status.js";
 import { runFlow, type Flow } from "../util/flow.js";
 import type { Execution } from "./execution.js";
+import { logAborted } from "./failure-log.js";
 import { RecentIds } from "./recent-ids.js";
 import type { RunnerHost } from "./runner-host.js";
 import { releaseKey, type RunnerState } from "./runner-state.js";
@@ -59,7 +60,7 @@ export class Abort {
     const queued = this.state.resumed.findIndex((r) => r.execution === execution);
     if (queued >= 0) this.state.resumed.splice(queued, 1);
     execution.abort(error);
-    execution.logger.info(`${status}: ${error.message}`);
+    logAborted(execution.logger, status, error);
     runFlow(this.abortFlow(execution, error, status), (failure) => {
       if (failure !== undefined) execution.logger.warn(`Could not record ${status}`, { error: failure });
       execution.release();

@@ -13,6 +13,7 @@ import { releaseKey, RunnerState } from "./runner-state.js";
 import { Shutdown } from "./shutdown.js";
 import { StopSignal } from "./stop-signal.js";
 import { Suspension } from "./suspension.js";
+import { logCannotRun, logFailedOutcome, logFailure, logRetry } from "./failure-log.js";
 import { newId } from "../util/ids.js";
 
 const S = InvocationStatus;
@@ -239,7 +240,7 @@ export class ThreadRunner implements Runner, SuspendHost {
 
   /** Its task or arguments cannot be resolved here: it fails at once, with the reason as its error. */
   private *cannotRunFlow(record: InvocationRecord, error: unknown): Flow<undefined> {
-    this.logger.error(`Cannot run invocation: ${(error as Error).message}`, { invocation: record.id });
+    logCannotRun(this.logger, record.id, record.taskId, error);
     yield this.host.orchestrator.transition(record.id, S.RUNNING, this.id);
     const outcome = (yield this.host.outcomeOf(record.taskId, { ok: false, error })) as Outcome;
     yield this.host.orchestrator.finish(record.id, outcome, this.id);
@@ -269,12 +270,12 @@ export class ThreadRunner implements Runner, SuspendHost {
     const failed = (yield orchestrator.retriesSoFar(execution.id)) as number;
     const decision = this.host.retryDecision(execution.taskId, error, failed);
     if (decision.retry) {
-      execution.logger.info(decision.reason, { error });
+      logRetry(execution, error, decision, failed + 1);
       yield orchestrator.retry(execution.id, this.id, decision.delayMs);
       yield releaseKey(this.host, this.id, execution);
       return;
     }
-    if (failed > 0) execution.logger.info(decision.reason); // retries used up
+    logFailure(execution, error, failed + 1, decision.reason);
     yield this.finishWith(execution, { ok: false, error });
   }
 
@@ -287,7 +288,8 @@ export class ThreadRunner implements Runner, SuspendHost {
 
   private finishOutcome(execution: Execution, outcome: Outcome): Awaitable<void> {
     // Logged before finishing: finishing wakes the waiters, whose RESUMED lines should come after.
-    if (this.logger.isEnabled("debug")) execution.logger.debug(outcome.ok ? "SUCCESS" : "FAILED");
+    if (!outcome.ok) logFailedOutcome(execution, outcome);
+    else if (this.logger.isEnabled("debug")) execution.logger.debug("SUCCESS");
     const finished = this.host.orchestrator.finish(execution.id, outcome, this.id);
     if (isPromise(finished)) return finished.then(() => releaseKey(this.host, this.id, execution));
     return releaseKey(this.host, this.id, execution);

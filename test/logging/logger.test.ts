@@ -114,6 +114,20 @@ void describe("createLogger JSON format", () => {
     assert.equal(event["big"], "10");
   });
 
+  void it("renders an error's cause chain with every stack, its code and its own properties", () => {
+    const { logger, chunks } = setup({ format: "json" });
+    const root = Object.assign(new Error("connect refused"), { code: "ECONNREFUSED", port: 5432 });
+    const error = new TypeError("fetch failed", { cause: new Error("socket", { cause: root }) });
+    logger.error("failed", { error });
+    const event = JSON.parse(chunks[0] ?? "") as Record<string, any>;
+    const middle = event["error"].cause;
+    assert.match(middle.stack, /^Error: socket\n\s+at /);
+    assert.equal(middle.cause.message, "connect refused");
+    assert.match(middle.cause.stack, /^Error: connect refused\n\s+at /);
+    assert.equal(middle.cause.code, "ECONNREFUSED");
+    assert.equal(middle.cause.port, 5432);
+  });
+
   void it("switches between text and JSON at runtime", () => {
     const { logger, chunks } = setup({ format: "text" });
     logger.info("as text");

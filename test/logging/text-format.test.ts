@@ -81,8 +81,28 @@ void describe("text format", () => {
     assert.equal(rest[0], "    RangeError: bad range");
     assert.ok(rest.length > 2);
     for (const stackLine of rest) assert.ok(stackLine.startsWith("    "), stackLine);
-    assert.ok(rest.some((stackLine) => stackLine.startsWith("    at ")));
-    assert.ok(rest.includes("    Caused by: Error: inner"));
+    // Frames one step further in than their error's first line, as Node prints them.
+    assert.match(rest[1] ?? "", /^ {8}at /);
+    const cause = rest.indexOf("    Caused by: Error: inner");
+    assert.ok(cause > 1, rest.join("\n"));
+    assert.match(rest[cause + 1] ?? "", /^ {8}at /, "the cause's own stack follows it");
+  });
+
+  void it("prints a cause that is not an Error as a value, and says where a long chain is cut", () => {
+    const { logger, chunks } = setup();
+    const withValue = new Error("outer", { cause: { status: 503, retry: true } });
+    logger.error("failed", { error: withValue });
+    assert.ok(chunks[0]?.includes('\n    Caused by: {"status":503,"retry":true}'), chunks[0]);
+    let chain = new Error("level 0", { cause: "the root" });
+    for (let i = 1; i <= 8; i++) chain = new Error(`level ${i}`, { cause: chain });
+    logger.error("deep", { error: chain });
+    const causes = (chunks[1] ?? "").split("\n").filter((l) => l.startsWith("    Caused by: "));
+    assert.deepEqual(
+      causes.map((l) => l.slice("    Caused by: ".length)),
+      ["Error: level 7", "Error: level 6", "Error: level 5", "Error: level 4", "Error: level 3"].concat(
+        "… (further causes not shown)",
+      ),
+    );
   });
 });
 
