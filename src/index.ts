@@ -21,7 +21,7 @@ export {
   type StatusDefinition,
 } from "./invocation/status.js";
 export type { InvocationRecord, Outcome } from "./invocation/invocation-record.js";
-export { RunnerCls, type Runner } from "./runner/runner.js";
+export { RunnerCls, type Runner, type RunOptions } from "./runner/runner.js";
 export { ThreadRunner } from "./runner/thread-runner.js";
 export { DummyRunner } from "./runner/dummy-runner.js";
 export type { Backend } from "./backends/backend.js";

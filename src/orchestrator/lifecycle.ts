@@ -4,7 +4,8 @@ import { CancelledError } from "../errors/errors.js";
 import { InvocationStatus, isFinal, type HistoryEntry, type StatusRecord } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
 import { isPromise, type Awaitable } from "../util/awaitable.js";
-import type { Flow } from "../util/flow.js";
+import { flow, type Flow } from "../util/flow.js";
+import { RecentIds } from "../util/recent-ids.js";
 import type { Orchestrator, OrchestratorHooks } from "./orchestrator.js";
 
 const S = InvocationStatus;
@@ -18,6 +19,11 @@ const PURGE_EVERY = 1000;
  */
 export class Lifecycle {
   private finishedSincePurge = 0;
+  /**
+   * Cancels sent to an invocation's owner (bounded: the oldest fall out). A stop that kills or hands
+   * back one of them before its owner acted cancels it instead of putting it back in the queue.
+   */
+  private readonly cancelRequests = new RecentIds(4096);
 
   constructor(
     private readonly orchestrator: Orchestrator,
@@ -65,23 +71,40 @@ export class Lifecycle {
 
   /** See `Orchestrator.cancel`. */
   *cancelFlow(id: string): Flow<boolean> {
-    const record = (yield this.store.getStatus(id)) as StatusRecord | undefined;
+    let record = (yield this.store.getStatus(id)) as StatusRecord | undefined;
     if (!record || isFinal(record.status)) return false;
     yield* this.cancelWaitedOnlyByFlow(id);
     if (record.owner !== null) {
-      this.backend.notifier.publishCancel(id);
-      return true;
+      this.askOwner(id);
+      // Its owner let go of it meanwhile (a stop rerouted it, an attempt failed into RETRY) before it
+      // saw the request: nobody runs it now, so it is cancelled here.
+      record = (yield this.store.getStatus(id)) as StatusRecord | undefined;
+      if (!record || isFinal(record.status) || record.owner !== null) return true;
     }
     try {
-      const cancelled = new CancelledError(`Invocation ${id} was cancelled`);
-      const outcome = (yield this.hooks.failureOutcome(cancelled)) as Outcome;
-      yield this.orchestrator.finish(id, outcome, null, S.CANCELLED);
+      yield* this.finishCancelledFlow(id, null);
     } catch (error) {
       // Claimed meanwhile: its new owner carries the cancellation out.
       this.logger.debug("Cancelling through the owner after a race", { invocation: id, error });
-      this.backend.notifier.publishCancel(id);
+      this.askOwner(id);
     }
     return true;
+  }
+
+  takeCancelRequest(id: string): boolean {
+    return this.cancelRequests.take(id);
+  }
+
+  /** The owner cancels it; a stop that kills it before the owner could, cancels it instead of rerouting. */
+  private askOwner(id: string): void {
+    this.cancelRequests.add(id);
+    this.backend.notifier.publishCancel(id);
+  }
+
+  private *finishCancelledFlow(id: string, runnerId: string | null): Flow<void> {
+    const cancelled = new CancelledError(`Invocation ${id} was cancelled`);
+    const outcome = (yield this.hooks.failureOutcome(cancelled)) as Outcome;
+    yield this.orchestrator.finish(id, outcome, runnerId, S.CANCELLED);
   }
 
   /** See `Orchestrator.cancelWaitedOnlyBy`. */
@@ -95,10 +118,25 @@ export class Lifecycle {
     }
   }
 
-  async killAndReroute(id: string, runnerId: string): Promise<void> {
+  /** See `Orchestrator.killAndReroute`. */
+  async killAndReroute(id: string, runnerId: string): Promise<InvocationStatus> {
     await this.orchestrator.transition(id, S.KILLED, runnerId, { clearWaits: true });
+    return this.rerouteUnlessCancelled(id, runnerId);
+  }
+
+  /** See `Orchestrator.handBack`. */
+  handBack(id: string, runnerId: string): Promise<InvocationStatus> {
+    return this.rerouteUnlessCancelled(id, runnerId);
+  }
+
+  private async rerouteUnlessCancelled(id: string, runnerId: string): Promise<InvocationStatus> {
+    if (this.cancelRequests.take(id)) {
+      await flow(this.finishCancelledFlow(id, runnerId));
+      return S.CANCELLED;
+    }
     await this.orchestrator.transition(id, S.REROUTED, runnerId);
     await this.reroute(id);
+    return S.REROUTED;
   }
 
   async reroute(id: string): Promise<void> {

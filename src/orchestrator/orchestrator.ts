@@ -220,7 +220,14 @@ export class Orchestrator {
       yield this.store.removeWaitsOf(waiterId);
       return cycle;
     }
-    yield this.transition(waiterId, S.PAUSED, runnerId);
+    try {
+      yield this.transition(waiterId, S.PAUSED, runnerId);
+    } catch (error) {
+      // Ended meanwhile (a cancel or timeout landed while the wait was set up): a final invocation
+      // waits for nothing, so no edge of it may stay to keep its children "needed".
+      yield this.store.removeWaitsOf(waiterId);
+      throw error;
+    }
     return undefined;
   }
 
@@ -290,6 +297,11 @@ export class Orchestrator {
     return flow(this.lifecycle.cancelFlow(id));
   }
 
+  /** Was a cancel of `id` sent to its owner (this runner) and not carried out yet? Forgets it. */
+  takeCancelRequest(id: string): boolean {
+    return this.lifecycle.takeCancelRequest(id);
+  }
+
   /**
    * An invocation is ending early (timed out): cancel the invocations it waits for that no other
    * invocation waits for, and theirs in turn, as `cancel` does for its own.
@@ -298,9 +310,17 @@ export class Orchestrator {
     return flow(this.lifecycle.cancelWaitedOnlyByFlow(id));
   }
 
-  /** Runner shutdown: KILLED then REROUTED and back in the queue for another runner. */
-  killAndReroute(id: string, runnerId: string): Promise<void> {
+  /**
+   * Runner shutdown: KILLED then REROUTED and back in the queue for another runner, or CANCELLED when a
+   * cancel was asked for it meanwhile. Returns the status it ended in.
+   */
+  killAndReroute(id: string, runnerId: string): Promise<InvocationStatus> {
     return this.lifecycle.killAndReroute(id, runnerId);
+  }
+
+  /** Claimed by a runner that stops before running it: REROUTED to the queue (or CANCELLED, as above). */
+  handBack(id: string, runnerId: string): Promise<InvocationStatus> {
+    return this.lifecycle.handBack(id, runnerId);
   }
 
   /** Put an invocation already in a runnable status back in the queue, and wake the runners. */

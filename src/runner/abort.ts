@@ -4,7 +4,7 @@ import { InvocationStatus } from "../invocation/status.js";
 import { runFlow, type Flow } from "../util/flow.js";
 import type { Execution } from "./execution.js";
 import { logAborted } from "./failure-log.js";
-import { RecentIds } from "./recent-ids.js";
+import { RecentIds } from "../util/recent-ids.js";
 import type { RunnerHost } from "./runner-host.js";
 import { releaseKey, type RunnerState } from "./runner-state.js";
 
@@ -14,6 +14,9 @@ const S = InvocationStatus;
 export class Abort {
   /** Cancellations asked for invocations not (yet) executing here: checked when one starts. */
   private readonly earlyCancels = new RecentIds(1024);
+  /** Aborts whose end is still being recorded, and who waits for them all to be (a stop). */
+  private recording = 0;
+  private onSettled: (() => void)[] = [];
 
   constructor(
     private readonly state: RunnerState,
@@ -61,10 +64,18 @@ export class Abort {
     if (queued >= 0) this.state.resumed.splice(queued, 1);
     execution.abort(error);
     logAborted(execution.logger, status, error);
+    this.recording++;
     runFlow(this.abortFlow(execution, error, status), (failure) => {
       if (failure !== undefined) execution.logger.warn(`Could not record ${status}`, { error: failure });
       execution.release();
+      if (--this.recording === 0) for (const settled of this.onSettled.splice(0)) settled();
     });
+  }
+
+  /** Resolves once every abort under way has recorded its end. */
+  settled(): Promise<void> {
+    if (this.recording === 0) return Promise.resolve();
+    return new Promise((resolve) => this.onSettled.push(resolve));
   }
 
   private *abortFlow(execution: Execution, error: Error, status: InvocationStatus): Flow<void> {

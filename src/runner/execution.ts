@@ -2,6 +2,7 @@ import type { ExecutionScope } from "../invocation/context.js";
 import type { Invocation } from "../invocation/invocation.js";
 import type { Logger } from "../logging/index.js";
 import type { PreparedInvocation } from "./runner-host.js";
+import type { SlotTicket } from "./runner-state.js";
 import { WaitBatch } from "./wait-batch.js";
 
 /** What an execution needs from the runner that holds its slot. */
@@ -43,7 +44,7 @@ export class Execution implements ExecutionScope {
     private readonly runnerLogger: Logger,
     private readonly host: SuspendHost,
     /** The slot it holds (or not, while paused) and whether its end was accounted for. */
-    readonly ticket: { holdsSlot: boolean; released: boolean },
+    readonly ticket: SlotTicket,
     /** Accounts for its end (slot, in-flight count); runs once however often it is called. */
     readonly release: () => void,
   ) {

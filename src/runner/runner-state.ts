@@ -9,6 +9,17 @@ export interface Resumed {
 }
 
 /**
+ * What an execution holds of a runner: its slot (or not, while paused) and whether its end was
+ * accounted for, in the runner generation (run) that claimed it. Code that a stop killed may settle
+ * in a later run: the generation keeps it off that run's counts.
+ */
+export interface SlotTicket {
+  holdsSlot: boolean;
+  released: boolean;
+  readonly generation: number;
+}
+
+/**
  * The slot accounting of one ThreadRunner, shared by its parts (the pump in thread-runner.ts,
  * suspension.ts, abort.ts, shutdown.ts). A slot is held from claim to finish, except while PAUSED.
  */
@@ -27,6 +38,21 @@ export class RunnerState {
   readonly resumed: Resumed[] = [];
   /** Called when `inFlight` drops to 0 (set while a stop drains). */
   onIdle: (() => void) | undefined;
+
+  ticket(): SlotTicket {
+    return { holdsSlot: true, released: false, generation: this.generation };
+  }
+
+  /** Does this ticket still count in this run (not released, not from a run a stop ended)? */
+  current(ticket: SlotTicket): boolean {
+    return !ticket.released && ticket.generation === this.generation;
+  }
+
+  /** The execution gives its slot up (it paused): counted once, and only in the run that granted it. */
+  freeSlot(ticket: SlotTicket): void {
+    if (ticket.holdsSlot && this.current(ticket)) this.occupied--;
+    ticket.holdsSlot = false;
+  }
 }
 
 /**

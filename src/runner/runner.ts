@@ -8,14 +8,25 @@ export const RunnerCls = {
 } as const;
 export type RunnerCls = (typeof RunnerCls)[keyof typeof RunnerCls];
 
+export interface RunOptions {
+  /**
+   * Stop gracefully on the first SIGINT or SIGTERM, and at once on the second (the process then exits
+   * with 130 / 143). The handlers are removed when the runner stops.
+   */
+  readonly handleSignals?: boolean;
+}
+
 /** A loop that claims runnable invocations and executes them in slots. */
 export interface Runner extends AsyncDisposable {
   readonly id: string;
   readonly cls: RunnerCls;
   /** True between `run()` and the end of `stop()`. */
   readonly running: boolean;
-  /** Starts the loop; resolves when it has stopped. */
-  run(): Promise<void>;
+  /**
+   * Starts the loop; resolves when it has stopped. While it runs it keeps the process alive (with a
+   * handle that never wakes the CPU), so a worker script can be just `await app.runner.run()`.
+   */
+  run(options?: RunOptions): Promise<void>;
   /** Stops claiming, lets running invocations finish within the grace period, kills and reroutes the rest. */
   stop(): Promise<void>;
 }

@@ -1,5 +1,8 @@
+import { InvocationKilledError } from "../errors/errors.js";
 import { InvocationStatus } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
+import type { Abort } from "./abort.js";
+import type { Execution } from "./execution.js";
 import type { RunnerHost } from "./runner-host.js";
 import type { RunnerState } from "./runner-state.js";
 
@@ -7,9 +10,13 @@ const S = InvocationStatus;
 
 /** A ThreadRunner's stop: drain within the grace period, then kill and reroute what is left. */
 export class Shutdown {
+  /** Ends the current drain early (a second stop signal), if one is under way. */
+  private endDrain: (() => void) | undefined;
+
   constructor(
     private readonly state: RunnerState,
     private readonly host: RunnerHost,
+    private readonly aborts: Abort,
     private readonly runnerId: string,
     private readonly logger: Logger,
   ) {}
@@ -20,32 +27,41 @@ export class Shutdown {
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.state.onIdle = undefined;
+        this.state.onIdle = this.endDrain = undefined;
         resolve();
       };
       const timer = setTimeout(done, graceMs);
-      this.state.onIdle = done;
+      this.state.onIdle = this.endDrain = done;
     });
   }
 
-  async killRemaining(): Promise<void> {
+  /** Cut the grace period short: what still runs is killed now. */
+  endGrace(): void {
+    this.endDrain?.();
+  }
+
+  /**
+   * Kill what outlived the grace period: abort its signal (its code may run on; whatever it returns is
+   * discarded) and move it KILLED -> REROUTED back to the queue, or CANCELLED if a cancel was asked.
+   * Cancels and timeouts already under way record their own end first.
+   */
+  async killRemaining(graceMs: number): Promise<void> {
     const state = this.state;
-    for (const execution of [...state.executions.values()]) {
+    const killed: Execution[] = [];
+    for (const execution of state.executions.values()) {
+      if (execution.killed) continue; // being cancelled or timed out: that abort records its end
       execution.killed = true;
+      clearTimeout(execution.timer);
       execution.cancelWait?.();
-      try {
-        await this.host.orchestrator.killAndReroute(execution.id, this.runnerId);
-        if (execution.runningKey !== undefined) {
-          await this.host.orchestrator.releaseRunningKey(execution.runningKey, this.runnerId);
-        }
-        this.logger.warn("KILLED by shutdown and REROUTED for another runner", { invocation: execution.id });
-      } catch (error) {
-        this.logger.debug("Not killed: it reached a final status meanwhile", {
-          invocation: execution.id,
-          error,
-        });
-      }
+      execution.abort(
+        new InvocationKilledError(
+          `Runner ${this.runnerId} stopped: invocation ${execution.id} (task "${execution.taskId}") did not finish within stopGraceMs ${graceMs} ms, so it was killed and rerouted to run again`,
+        ),
+      );
+      killed.push(execution);
     }
+    await this.aborts.settled();
+    for (const execution of killed) await this.kill(execution);
     state.resumed.length = 0;
     state.executions.clear();
     state.generation++;
@@ -54,11 +70,27 @@ export class Shutdown {
     state.resuming = 0;
   }
 
+  private async kill(execution: Execution): Promise<void> {
+    const orchestrator = this.host.orchestrator;
+    try {
+      const status = await orchestrator.killAndReroute(execution.id, this.runnerId);
+      if (execution.runningKey !== undefined) {
+        await orchestrator.releaseRunningKey(execution.runningKey, this.runnerId);
+      }
+      if (status === S.CANCELLED)
+        this.logger.info("KILLED by shutdown; CANCELLED as asked", { invocation: execution.id });
+      else
+        this.logger.warn("KILLED by shutdown and REROUTED for another runner", { invocation: execution.id });
+    } catch (error) {
+      this.logger.debug("Not killed: it reached a final status meanwhile", {
+        invocation: execution.id,
+        error,
+      });
+    }
+  }
+
   /** Claimed while stopping: hand them straight back to the queue. */
   async release(ids: string[]): Promise<void> {
-    for (const id of ids) {
-      await this.host.orchestrator.transition(id, S.REROUTED, this.runnerId);
-      await this.host.orchestrator.reroute(id);
-    }
+    for (const id of ids) await this.host.orchestrator.handBack(id, this.runnerId);
   }
 }

@@ -24,14 +24,20 @@ export class Suspension {
 
   suspend(execution: Execution, ids: string[], done: (error?: unknown) => void): void {
     runFlow(this.pauseFlow(execution, ids), (error, open) => {
+      // Cancelled, timed out or killed while it set the wait up: its code does not go on, and the
+      // abort that ended it leaves no wait edge behind (see Orchestrator.pause).
+      if (execution.killed) return;
       if (error !== undefined || !open) return done(error);
       execution.cancelWait = this.host.orchestrator.whenAllFinal(open, () => {
         execution.cancelWait = undefined;
+        if (execution.killed) return;
+        const generation = this.state.generation;
         this.state.resuming++; // synchronously, before the finished dependency's slot is handed out
         settle(
           () => this.host.orchestrator.transition(execution.id, S.RESUMED, this.runnerId),
           (failure) => {
-            this.state.resuming--;
+            if (generation === this.state.generation) this.state.resuming--;
+            if (execution.killed) return; // aborted meanwhile: its abort ended it
             if (failure !== undefined) {
               execution.logger.warn("Could not resume; it was taken over", { error: failure });
               return;
@@ -52,13 +58,12 @@ export class Suspension {
     const records = (yield orchestrator.statuses(ids)) as (StatusRecord | undefined)[];
     // Unknown once registrations are written means purged by retention: finished, nothing to wait for.
     const open = ids.filter((_, i) => records[i] !== undefined && !isFinal(records[i].status));
-    if (open.length === 0) return undefined;
+    if (open.length === 0 || execution.killed) return undefined;
     const cycle = (yield orchestrator.pause(execution.id, open, this.runnerId)) as string[] | undefined;
     if (cycle) throw cycleError(execution, cycle);
     execution.pausedAt = performance.now();
     if (this.logger.isEnabled("debug")) execution.logger.debug(`PAUSED waiting for ${open.join(", ")}`);
-    execution.ticket.holdsSlot = false;
-    this.state.occupied--;
+    this.state.freeSlot(execution.ticket);
     this.kick();
     yield releaseKey(this.host, this.runnerId, execution); // a paused invocation does not hold its scope
     return open;
@@ -80,7 +85,6 @@ export class Suspension {
         removeAt(queue, i); // cancelled or timed out while it waited for a slot
         continue;
       }
-      const generation = state.generation;
       state.occupied++;
       execution.ticket.holdsSlot = true;
       let record: StatusRecord | undefined;
@@ -88,7 +92,7 @@ export class Suspension {
         record = (yield this.host.orchestrator.resume(execution.id, this.runnerId)) as
           StatusRecord | undefined;
       } catch (error) {
-        this.giveBack(execution, generation);
+        state.freeSlot(execution.ticket);
         i = positionOf(queue, item, i);
         if (i >= 0) removeAt(queue, i);
         else i = 0; // an asynchronous store let the queue change meanwhile: look again from the start
@@ -100,7 +104,7 @@ export class Suspension {
       }
       const at = positionOf(queue, item, i);
       if (record === undefined) {
-        this.giveBack(execution, generation); // its key is held: it keeps its place in the queue
+        state.freeSlot(execution.ticket); // its key is held: it keeps its place in the queue
         i = at + 1;
         continue;
       }
@@ -115,14 +119,6 @@ export class Suspension {
       return true;
     }
     return false;
-  }
-
-  /** Undo a slot counted for a resume that did not happen (unless a stop or an abort settled it since). */
-  private giveBack(execution: Execution, generation: number): void {
-    if (execution.ticket.holdsSlot && !execution.ticket.released && generation === this.state.generation) {
-      this.state.occupied--;
-    }
-    execution.ticket.holdsSlot = false;
   }
 }
 

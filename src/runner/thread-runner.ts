@@ -7,9 +7,10 @@ import { isPromise, type Awaitable } from "../util/awaitable.js";
 import { flow, settle, type Flow } from "../util/flow.js";
 import { Abort } from "./abort.js";
 import { Execution, type SuspendHost } from "./execution.js";
-import { RunnerCls, type Runner } from "./runner.js";
+import { handleStopSignals, keepProcessAlive } from "./process-lifetime.js";
+import { RunnerCls, type Runner, type RunOptions } from "./runner.js";
 import type { PreparedInvocation, RunnerHost } from "./runner-host.js";
-import { releaseKey, RunnerState } from "./runner-state.js";
+import { releaseKey, RunnerState, type SlotTicket } from "./runner-state.js";
 import { Shutdown } from "./shutdown.js";
 import { StopSignal } from "./stop-signal.js";
 import { Suspension } from "./suspension.js";
@@ -38,12 +39,14 @@ export class ThreadRunner implements Runner, SuspendHost {
   private unsubscribeWork: (() => void) | undefined;
   private unsubscribeCancel: (() => void) | undefined;
   private stopped: StopSignal | undefined;
+  /** Releases what `run()` took of the process: the keep-alive handle, the signal handlers. */
+  private releaseProcess: (() => void)[] = [];
 
   constructor(private readonly host: RunnerHost) {
     this.logger = host.logger.child({ runner: this.id });
     this.suspension = new Suspension(this.state, host, this.id, this.logger, () => this.kick());
     this.aborts = new Abort(this.state, host, this.id);
-    this.shutdown = new Shutdown(this.state, host, this.id, this.logger);
+    this.shutdown = new Shutdown(this.state, host, this.aborts, this.id, this.logger);
   }
 
   get running(): boolean {
@@ -55,7 +58,7 @@ export class ThreadRunner implements Runner, SuspendHost {
     return this.state.executions.size;
   }
 
-  async run(): Promise<void> {
+  async run(options: RunOptions = {}): Promise<void> {
     if (this.state.phase !== "idle") {
       throw new RunnerError(`Runner ${this.id} is already running; call stop() before running it again`);
     }
@@ -66,6 +69,11 @@ export class ThreadRunner implements Runner, SuspendHost {
     this.logger.info(`Starting ThreadRunner with ${state.slots} slot(s) for app ${this.host.appId}`);
     this.unsubscribeWork = this.host.notifier.onWork(() => this.kick());
     this.unsubscribeCancel = this.host.notifier.onCancel((id) => this.aborts.cancelRequested(id));
+    this.releaseProcess.push(keepProcessAlive());
+    if (options.handleSignals) {
+      const stopNow = () => this.shutdown.endGrace();
+      this.releaseProcess.push(handleStopSignals(this.logger, { stop: () => this.stop(), stopNow }));
+    }
     this.host.events.emit("runner:started", { runnerId: this.id, cls: this.cls, slots: state.slots });
     this.kick();
     await stopped.promise;
@@ -75,14 +83,16 @@ export class ThreadRunner implements Runner, SuspendHost {
     if (this.state.phase !== "running") return this.stopped?.promise;
     this.state.phase = "stopping";
     this.unsubscribeWork?.();
-    this.unsubscribeCancel?.();
     const grace = this.host.stopGraceMs();
     const inFlight = this.state.inFlight;
     if (inFlight > 0)
       this.logger.info(`Stopping with ${inFlight} invocation(s) in flight; grace ${grace} ms`);
     else this.logger.debug("Stopping");
     await this.shutdown.drain(grace);
-    await this.shutdown.killRemaining();
+    await this.shutdown.killRemaining(grace);
+    // Cancels reach this runner until here: one asked during the grace period is carried out.
+    this.unsubscribeCancel?.();
+    for (const release of this.releaseProcess.splice(0)) release();
     this.state.phase = "idle";
     this.logger.debug("Stopped");
     this.host.events.emit("runner:stopped", { runnerId: this.id, cls: this.cls });
@@ -161,14 +171,14 @@ export class ThreadRunner implements Runner, SuspendHost {
         task: record.taskId,
       });
     }
-    const generation = state.generation;
-    const ticket = { holdsSlot: true, released: false };
+    const ticket = state.ticket();
     // Runs once: when the task settles, or earlier when it is cancelled or times out.
     const after = () => {
-      if (ticket.released) return;
+      // Killed by a stop: that run's counts were reset then, and a later attempt may hold the id now.
+      const counted = state.current(ticket);
       ticket.released = true;
-      state.executions.delete(record.id);
-      if (generation !== state.generation) return; // killed by a stop: the counts were reset then
+      if (!counted) return;
+      if (state.executions.get(record.id)?.ticket === ticket) state.executions.delete(record.id);
       if (ticket.holdsSlot) state.occupied--;
       if (--state.inFlight === 0) state.onIdle?.();
       this.kick();
@@ -179,6 +189,10 @@ export class ThreadRunner implements Runner, SuspendHost {
         if (error !== undefined)
           this.logger.warn("Could not start invocation", { invocation: record.id, error });
         if (!execution) return after();
+        if (execution.killed) {
+          clearTimeout(execution.timer); // cancelled or killed before its code started: it never runs
+          return after();
+        }
         executionStorage
           .run(execution, () => execution.call())
           .then(
@@ -196,7 +210,7 @@ export class ThreadRunner implements Runner, SuspendHost {
   /** Prepare and move to RUNNING; undefined when it must not run here (failed to prepare, stopping). */
   private begin(
     record: InvocationRecord,
-    ticket: Execution["ticket"],
+    ticket: SlotTicket,
     after: () => void,
   ): Awaitable<Execution | undefined> {
     let prepared: Awaitable<PreparedInvocation>;
@@ -215,10 +229,11 @@ export class ThreadRunner implements Runner, SuspendHost {
   private prepared(
     record: InvocationRecord,
     prepared: PreparedInvocation,
-    ticket: Execution["ticket"],
+    ticket: SlotTicket,
     after: () => void,
   ): Awaitable<Execution | undefined> {
-    if (this.state.phase !== "running") {
+    // Stopping, or claimed by a run that a stop ended while it was being prepared: hand it back.
+    if (this.state.phase !== "running" || !this.state.current(ticket)) {
       const released = this.shutdown.release([record.id]);
       return isPromise(released) ? released.then(() => undefined) : undefined;
     }
@@ -249,6 +264,11 @@ export class ThreadRunner implements Runner, SuspendHost {
 
   /** The task function settled: store the outcome unless a stop killed it meanwhile. */
   private complete(execution: Execution, result: TaskResult, after: () => void): void {
+    // A cancel asked before it ended whose message has not arrived yet: cancel() said true, so it ends
+    // CANCELLED, whatever the task returned.
+    if (!execution.killed && this.host.orchestrator.takeCancelRequest(execution.id)) {
+      this.aborts.cancelRequested(execution.id);
+    }
     execution.state = "done";
     clearTimeout(execution.timer);
     if (execution.killed) {

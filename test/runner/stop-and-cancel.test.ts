@@ -1,0 +1,230 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  CancelledError,
+  InvocationKilledError,
+  InvocationStatus as S,
+  type Invocation,
+  type Tynenc,
+} from "../../src/index.js";
+import {
+  assertValidHistories,
+  maxConcurrentRunning,
+  trackInvocations,
+  waitForStatus,
+  waitUntil,
+} from "../../src/testing/index.js";
+import { captureLogger, testApp } from "../helpers.js";
+
+/** A task that waits `ms` on a timer, ending early (and saying so) when its signal aborts. */
+function abortableWait(app: Tynenc, seen: { reason?: unknown; settled?: boolean }) {
+  return app.task("abortableWait", async (ms: number) => {
+    const { signal } = app.context()!;
+    try {
+      await sleep(ms, undefined, { signal });
+      return "slept";
+    } catch (error) {
+      seen.reason = signal.reason;
+      throw error;
+    } finally {
+      seen.settled = true;
+    }
+  });
+}
+
+const statuses = async (inv: Invocation<unknown>) => (await inv.history()).map((h) => h.status);
+
+describe("stop() and what it kills", () => {
+  it("aborts the signal of every invocation it kills, with an error saying the runner stopped", async () => {
+    const app = testApp({ stopGraceMs: 100 });
+    const seen: { reason?: unknown; settled?: boolean } = {};
+    const wait = abortableWait(app, seen);
+    const tracked = trackInvocations(app);
+    const loop = app.runner.run();
+    const inv = wait(5_000);
+    await waitForStatus(app, inv, S.RUNNING);
+    await app.runner.stop();
+    await loop;
+    assert.ok(seen.reason instanceof InvocationKilledError, `reason: ${String(seen.reason)}`);
+    assert.match((seen.reason as Error).message, /runner .* stopped/i);
+    assert.equal(seen.settled, true, "the killed task has settled when stop() resolves");
+    // What it returned (here: threw) after the kill is discarded: it stays rerouted for the next run.
+    assert.equal(await inv.status(), S.REROUTED);
+    assert.deepEqual((await statuses(inv)).slice(-2), [S.KILLED, S.REROUTED]);
+    await assertValidHistories(app, tracked.ids);
+  });
+
+  it("aborts paused invocations it kills too", async () => {
+    const app = testApp({ stopGraceMs: 50, maxParallelSlots: 2 });
+    const seen: { reason?: unknown } = {};
+    const wait = abortableWait(app, {});
+    const parent = app.task("parent", async () => {
+      const { signal } = app.context()!;
+      signal.addEventListener("abort", () => (seen.reason = signal.reason));
+      return wait(5_000).result;
+    });
+    const loop = app.runner.run();
+    const inv = parent();
+    await waitForStatus(app, inv, S.PAUSED);
+    await app.runner.stop();
+    await loop;
+    assert.ok(seen.reason instanceof InvocationKilledError);
+    assert.equal(await inv.status(), S.REROUTED);
+  });
+});
+
+describe("cancel while the runner stops", () => {
+  it("a cancel during the grace period ends the invocation CANCELLED", async () => {
+    const app = testApp({ stopGraceMs: 5_000 });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const blocked = app.task("blocked", async () => {
+      await gate;
+      return "done";
+    });
+    const tracked = trackInvocations(app);
+    const loop = app.runner.run();
+    const inv = blocked();
+    await waitForStatus(app, inv, S.RUNNING);
+    const stopping = app.runner.stop();
+    assert.equal(await inv.cancel(), true);
+    release();
+    await stopping;
+    await loop;
+    assert.equal(await inv.status(), S.CANCELLED);
+    await assert.rejects(inv.result, CancelledError);
+    await assertValidHistories(app, tracked.ids);
+  });
+
+  it("a cancel that outlives the grace period is not rerouted to run again", async () => {
+    const app = testApp({ stopGraceMs: 20 });
+    let runs = 0;
+    const stubborn = app.task("stubborn", async () => {
+      runs++;
+      await new Promise(() => {}); // ignores its signal
+    });
+    const tracked = trackInvocations(app);
+    const loop = app.runner.run();
+    const inv = stubborn();
+    await waitForStatus(app, inv, S.RUNNING);
+    const stopping = app.runner.stop();
+    const cancelled = inv.cancel();
+    await stopping;
+    await loop;
+    assert.equal(await cancelled, true);
+    assert.equal(await inv.status(), S.CANCELLED);
+    const again = app.runner.run();
+    await app.runner.stop();
+    await again;
+    assert.equal(runs, 1, "a cancelled invocation never runs again");
+    await assertValidHistories(app, tracked.ids);
+  });
+});
+
+describe("restart while killed code still runs", () => {
+  it("the killed attempt settling late leaves the new attempt in the runner's hands", async () => {
+    const app = testApp({ stopGraceMs: 5, maxParallelSlots: 1 });
+    let attempt = 0;
+    let settleFirst!: () => void;
+    const firstMayEnd = new Promise<void>((resolve) => (settleFirst = resolve));
+    let firstEnded!: () => void;
+    const firstHasEnded = new Promise<void>((resolve) => (firstEnded = resolve));
+    let secondStarted!: () => void;
+    const secondHasStarted = new Promise<void>((resolve) => (secondStarted = resolve));
+    let secondMayEnd!: () => void;
+    const secondGate = new Promise<void>((resolve) => (secondMayEnd = resolve));
+    const slow = app.task("slow", async () => {
+      const mine = ++attempt;
+      if (mine === 1) {
+        await firstMayEnd; // ignores its signal: killed code that runs on
+        firstEnded();
+      } else {
+        secondStarted();
+        await secondGate;
+      }
+      return mine;
+    });
+    const other = app.task("other", async () => "other");
+    const tracked = trackInvocations(app);
+    let loop = app.runner.run();
+    const inv = slow();
+    await waitForStatus(app, inv, S.RUNNING);
+    await app.runner.stop();
+    await loop;
+    loop = app.runner.run();
+    await secondHasStarted;
+    settleFirst();
+    await firstHasEnded;
+    await new Promise((resolve) => setImmediate(resolve)); // its settlement has been handled
+    await app.runner.stop();
+    await loop;
+    assert.equal(await inv.status(), S.REROUTED, "the next stop kills and reroutes the second attempt");
+    // Run again: the third attempt and `other` share the one slot, never RUNNING together.
+    loop = app.runner.run();
+    secondMayEnd();
+    assert.equal(await inv.result, 3);
+    assert.equal(await other().result, "other");
+    await app.runner.stop();
+    await loop;
+    const all = await Promise.all(tracked.ids.map((id) => app.orchestrator.history(id)));
+    assert.ok(maxConcurrentRunning(all) <= 1);
+    await assertValidHistories(app, tracked.ids);
+  });
+});
+
+describe("a cancel while a task sets up its wait", () => {
+  it("neither leaks an internal error into the task nor leaves a stale wait edge", async () => {
+    const logger = captureLogger();
+    const app = testApp({ maxParallelSlots: 3, logger, loggingLevel: "debug" });
+    let childGate!: () => void;
+    const childMayEnd = new Promise<void>((resolve) => (childGate = resolve));
+    const child = app.task("child", async () => {
+      await childMayEnd;
+      return 1;
+    });
+    const other = app.task("other", async () => 2);
+    const seenInMe: unknown[] = [];
+    let childId = "";
+    const me = app.task("me", async () => {
+      const c = child();
+      childId = c.id;
+      await sleep(1);
+      void app.currentInvocation()!.cancel();
+      const w = c.result.then(
+        (v) => seenInMe.push(v),
+        (e: unknown) => seenInMe.push(e),
+      );
+      other();
+      await w;
+      return 0;
+    });
+    const tracked = trackInvocations(app);
+    const loop = app.runner.run();
+    try {
+      const inv = me();
+      await assert.rejects(inv.result, CancelledError);
+      assert.deepEqual(
+        seenInMe.filter((e) => e instanceof Error && !(e instanceof CancelledError)),
+        [],
+        "no internal error reaches the task's await",
+      );
+      // The child's only waiter is gone: the wait graph holds no edge from the cancelled invocation.
+      const waiters = await app.backend.orchestratorStore.waitersOf([childId]);
+      assert.deepEqual(waiters.get(childId) ?? [], [], "no stale wait edge on the child");
+      childGate();
+      const childInv = await app.getInvocation(childId);
+      await waitForStatus(app, childInv, S.SUCCESS);
+      assert.deepEqual(
+        logger.lines.filter((l) => l.level === "warn").map((l) => l.msg),
+        [],
+        "no spurious warning",
+      );
+      await assertValidHistories(app, tracked.ids);
+    } finally {
+      childGate();
+      await app.runner.stop();
+      await loop;
+    }
+  });
+});
