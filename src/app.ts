@@ -244,6 +244,16 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     return `No runner can ever execute this invocation: the "${this.backend.name}" backend keeps everything in this process and runnerCls is "DummyRunner", which runs nothing. Set runnerCls to "ThreadRunner" and start app.runner.run(), or use a shared backend (sqlite, redis) with a runner in another process`;
   }
 
+  runnerStopped(rerouted: readonly string[]): void {
+    if (rerouted.length === 0 || this.backend.sharedAcrossProcesses) return;
+    for (const app of executingApps.get(this.backend) ?? []) if (app.runnerInstance?.running) return;
+    const shown = rerouted.slice(0, 10).join(", ");
+    const more = rerouted.length > 10 ? ` and ${rerouted.length - 10} more` : "";
+    this.logger.warn(
+      `The runner stopped with ${rerouted.length} invocation(s) rerouted back to the queue, and no runner of this process is left to run them: ${shown}${more}. With the "${this.backend.name}" backend they run when app.runner.run() starts again in this process; until then, whoever awaits their results waits`,
+    );
+  }
+
   onOutsideAwait(invocation: Invocation<unknown>): void {
     if (this.warnedNoRunner || this.backend.sharedAcrossProcesses) return;
     for (const app of executingApps.get(this.backend) ?? []) if (app.runnerInstance?.running) return;

@@ -38,6 +38,11 @@ export interface RunnerHost {
   timeoutMs(taskId: string): number;
   /** Whether a failed attempt is retried, and after how long (the task's retry options). */
   retryDecision(taskId: string, error: unknown, failedAttempts: number): RetryDecision;
+  /**
+   * A runner has stopped, having put `rerouted` back in the queue (killed at the end of its grace
+   * period): the app tells the user if nothing is left to run them.
+   */
+  runnerStopped(rerouted: readonly string[]): void;
   /** Where calls made by running invocations are batched and stored. */
   readonly registrar: Registrar;
 }

@@ -45,7 +45,7 @@ export class Shutdown {
    * discarded) and move it KILLED -> REROUTED back to the queue, or CANCELLED if a cancel was asked.
    * Cancels and timeouts already under way record their own end first.
    */
-  async killRemaining(graceMs: number): Promise<void> {
+  async killRemaining(graceMs: number): Promise<string[]> {
     const state = this.state;
     const killed: Execution[] = [];
     for (const execution of state.executions.values()) {
@@ -61,16 +61,21 @@ export class Shutdown {
       killed.push(execution);
     }
     await this.aborts.settled();
-    for (const execution of killed) await this.kill(execution);
+    const rerouted: string[] = [];
+    for (const execution of killed) {
+      if ((await this.kill(execution)) === S.REROUTED) rerouted.push(execution.id);
+    }
     state.resumed.length = 0;
     state.executions.clear();
     state.generation++;
     state.occupied = 0;
     state.inFlight = 0;
     state.resuming = 0;
+    return rerouted;
   }
 
-  private async kill(execution: Execution): Promise<void> {
+  /** Kill one execution; returns the status it ended in, or undefined if it was final already. */
+  private async kill(execution: Execution): Promise<InvocationStatus | undefined> {
     const orchestrator = this.host.orchestrator;
     try {
       const status = await orchestrator.killAndReroute(execution.id, this.runnerId);
@@ -81,11 +86,13 @@ export class Shutdown {
         this.logger.info("KILLED by shutdown; CANCELLED as asked", { invocation: execution.id });
       else
         this.logger.warn("KILLED by shutdown and REROUTED for another runner", { invocation: execution.id });
+      return status;
     } catch (error) {
       this.logger.debug("Not killed: it reached a final status meanwhile", {
         invocation: execution.id,
         error,
       });
+      return undefined;
     }
   }
 

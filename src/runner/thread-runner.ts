@@ -89,12 +89,13 @@ export class ThreadRunner implements Runner, SuspendHost {
       this.logger.info(`Stopping with ${inFlight} invocation(s) in flight; grace ${grace} ms`);
     else this.logger.debug("Stopping");
     await this.shutdown.drain(grace);
-    await this.shutdown.killRemaining(grace);
+    const rerouted = await this.shutdown.killRemaining(grace);
     // Cancels reach this runner until here: one asked during the grace period is carried out.
     this.unsubscribeCancel?.();
     for (const release of this.releaseProcess.splice(0)) release();
     this.state.phase = "idle";
     this.logger.debug("Stopped");
+    this.host.runnerStopped(rerouted);
     this.host.events.emit("runner:stopped", { runnerId: this.id, cls: this.cls });
     this.stopped?.resolve();
   }
@@ -189,10 +190,9 @@ export class ThreadRunner implements Runner, SuspendHost {
         if (error !== undefined)
           this.logger.warn("Could not start invocation", { invocation: record.id, error });
         if (!execution) return after();
-        if (execution.killed) {
-          clearTimeout(execution.timer); // cancelled or killed before its code started: it never runs
-          return after();
-        }
+        // Cancelled or killed before its code started: it never runs, and whoever ended it (the abort,
+        // the stop) accounts for its slot once its end is recorded.
+        if (execution.killed) return clearTimeout(execution.timer);
         executionStorage
           .run(execution, () => execution.call())
           .then(
@@ -272,8 +272,10 @@ export class ThreadRunner implements Runner, SuspendHost {
     execution.state = "done";
     clearTimeout(execution.timer);
     if (execution.killed) {
+      // Its slot is freed by whoever ended it, once that end is recorded: freed now, the slot could go
+      // to another invocation while this one is still RUNNING in the store.
       execution.logger.debug("Settled after it was killed, cancelled or timed out; its outcome is discarded");
-      return after();
+      return;
     }
     settle(
       () => (result.ok ? this.finishWith(execution, result) : flow(this.failedFlow(execution, result.error))),

@@ -10,10 +10,10 @@ import {
 } from "../../src/index.js";
 import {
   assertValidHistories,
+  histories,
   maxConcurrentRunning,
   trackInvocations,
   waitForStatus,
-  waitUntil,
 } from "../../src/testing/index.js";
 import { captureLogger, testApp } from "../helpers.js";
 
@@ -71,6 +71,30 @@ describe("stop() and what it kills", () => {
     await loop;
     assert.ok(seen.reason instanceof InvocationKilledError);
     assert.equal(await inv.status(), S.REROUTED);
+  });
+});
+
+describe("the last runner stops with work left", () => {
+  it("warns naming what it rerouted, and the work runs when a runner starts again", async () => {
+    const logger = captureLogger();
+    const app = testApp({ stopGraceMs: 10, logger, loggingLevel: "warn" });
+    const seen: { reason?: unknown } = {};
+    const wait = abortableWait(app, seen);
+    let loop = app.runner.run();
+    const inv = wait(60_000);
+    await waitForStatus(app, inv, S.RUNNING);
+    await app.runner.stop();
+    await loop;
+    const warning = logger.lines.find((l) => /no runner of this process is left/.test(l.msg));
+    assert.ok(warning, logger.lines.map((l) => l.msg).join("\n"));
+    assert.match(warning.msg, new RegExp(inv.id));
+    assert.match(warning.msg, /run when app\.runner\.run\(\) starts again/);
+    loop = app.runner.run();
+    await waitForStatus(app, inv, S.RUNNING);
+    await inv.cancel();
+    await assert.rejects(inv.result, CancelledError);
+    await app.runner.stop();
+    await loop;
   });
 });
 
@@ -167,7 +191,7 @@ describe("restart while killed code still runs", () => {
     assert.equal(await other().result, "other");
     await app.runner.stop();
     await loop;
-    const all = await Promise.all(tracked.ids.map((id) => app.orchestrator.history(id)));
+    const all = await histories(app, tracked.ids);
     assert.ok(maxConcurrentRunning(all) <= 1);
     await assertValidHistories(app, tracked.ids);
   });
