@@ -21,6 +21,15 @@ import { isPromise, type Awaitable } from "../util/awaitable.js";
 import type { Payloads } from "./payloads.js";
 import { newId } from "../util/ids.js";
 
+/**
+ * Code of an invocation that was cancelled, timed out or killed may still run (nothing can stop a
+ * JavaScript function), but it starts no new work: its calls throw the reason it ended.
+ */
+function refuseIfEnded(): void {
+  const scope = currentExecution();
+  if (scope?.killed) throw scope.signal.reason;
+}
+
 /** What of the app a task call uses. */
 export interface CallHost {
   readonly conf: AppConfig;
@@ -65,6 +74,7 @@ export class TaskCalls {
     if (this.app.conf.devModeForceSyncTasks) {
       return this.devMode.call(task, args, (copied) => callTask(task, copied, this.app.logger, fn));
     }
+    refuseIfEnded();
     return this.register(task, args, this.payloads.encodeArgs(task, args));
   }
 
@@ -74,6 +84,7 @@ export class TaskCalls {
     if (this.app.conf.devModeForceSyncTasks) {
       return Array.from(argsList, (args, i) => parallelizeEntry(id, i, args, (a) => this.call(task, a, fn)));
     }
+    refuseIfEnded();
     const all = Array.from(argsList);
     const encoded: EncodedArgs[] = [];
     try {

@@ -12,6 +12,8 @@ export interface ExecutionScope {
   readonly logger: Logger;
   /** Aborted when the invocation is cancelled or times out; pass it to fetch, timers, child processes. */
   readonly signal: AbortSignal;
+  /** Cancelled, timed out or killed by a stop: its code may run on, but it calls no more tasks. */
+  readonly killed: boolean;
   /**
    * Route an await of another invocation's result through the runner: pause, free the slot, and call
    * `resume` once the slot is held again (with an error instead if the wait cannot happen, e.g. a cycle).

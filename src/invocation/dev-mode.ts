@@ -37,6 +37,7 @@ export class DevModeClient implements InvocationClient {
       logger: this.logger.child({ runner: DEV_RUNNER, invocation: invocation.id, task: task.id }),
       waitOn: (_id, resume) => resume(),
       signal: new AbortController().signal,
+      killed: false,
     };
     const state: DevState = { status: S.RUNNING, history, result: Promise.resolve() };
     state.result = executionStorage

@@ -98,6 +98,41 @@ describe("the last runner stops with work left", () => {
   });
 });
 
+describe("code of an ended invocation", () => {
+  it("calls no more tasks: the call throws the reason it ended", async () => {
+    const app = testApp();
+    let resume!: () => void;
+    const gate = new Promise<void>((resolve) => (resume = resolve));
+    let callError: unknown;
+    const child = app.task("child", async () => 1);
+    const parent = app.task("parent", async () => {
+      await gate; // ignores its signal
+      try {
+        child();
+      } catch (error) {
+        callError = error;
+      }
+    });
+    const tracked = trackInvocations(app);
+    const loop = app.runner.run();
+    try {
+      const inv = parent();
+      await waitForStatus(app, inv, S.RUNNING);
+      await inv.cancel();
+      await assert.rejects(inv.result, CancelledError);
+      resume();
+      await gate;
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.ok(callError instanceof CancelledError, `the call threw ${String(callError)}`);
+      assert.deepEqual(tracked.ids, [inv.id], "no child was registered");
+    } finally {
+      resume();
+      await app.runner.stop();
+      await loop;
+    }
+  });
+});
+
 describe("cancel while the runner stops", () => {
   it("a cancel during the grace period ends the invocation CANCELLED", async () => {
     const app = testApp({ stopGraceMs: 5_000 });
