@@ -22,12 +22,12 @@ const features: StressFeatures = {
   innerCancels: flag("TYNENC_STRESS_INNER_CANCELS", true),
   listenerCancels: flag("TYNENC_STRESS_LISTENER_CANCELS", true),
   programCancels: flag("TYNENC_STRESS_PROGRAM_CANCELS", true),
-  // Off until issue 8's cancel-during-stop and restart fixes (2, 3) land.
-  stopCycles: flag("TYNENC_STRESS_STOP_CYCLES", false),
+  stopCycles: flag("TYNENC_STRESS_STOP_CYCLES", true),
   // Off until issue 8's retention fixes (4, 5) land.
   retention: flag("TYNENC_STRESS_RETENTION", false),
-  // Off where the notifier delivers later: cancel() of an owned invocation resolves true once the
-  // request is published, and the invocation may still end SUCCESS before its runner hears of it.
+  // Off where the store answers later: cancel() of an owned invocation resolves true once the request
+  // is published, and an async store may still record the task's own end first (a store-level cancel
+  // request, for the SQLite and Redis backends, closes that window).
   strictCancel: flag("TYNENC_STRESS_STRICT_CANCEL", immediate),
 };
 const seedText = env.TYNENC_STRESS_SEED;
