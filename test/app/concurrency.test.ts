@@ -272,7 +272,7 @@ describe("registration concurrency (dedup at call time)", needsImmediateBackend(
   it("the debug line of a reused call says which arguments differed", () => {
     const logger = captureLogger();
     const app = testApp({ logger, loggingLevel: "debug" });
-    const pay = app.task("pay", async (user: string, cents: number, note: string) => cents, {
+    const pay = app.task("pay", async (user: string, cents: number, _note: string) => cents, {
       registrationConcurrency: "keys",
       concurrencyKey: (user) => user,
     });
