@@ -84,40 +84,53 @@ export class AppInvocationClient implements InvocationClient {
 
   /**
    * Settle `promise` once the invocation is final: at once if it already is, else on its final event.
-   * Awaited `outside` any invocation and not final yet, it may have no runner to execute it.
+   * Awaited `outside` any invocation and not final yet, it may have no runner to execute it. Outside,
+   * the result is also pinned before its status is read and unpinned once read, so retention cannot
+   * forget it between its final status and the read (inside a task the waiter's wait edge keeps it).
    */
   private watch<R>(invocation: Invocation<R>, promise: ResultPromise<R>, outside: boolean): void {
     const id = invocation.id;
     const failure = this.host.registrar.failureOf(id);
     if (failure !== undefined) return promise.settle({ ok: false, error: failure });
-    const deliver = () => this.deliver(id, promise);
-    const found = this.host.orchestrator.status(id);
+    const orchestrator = this.host.orchestrator;
+    const settle: Settle<R> = outside
+      ? (outcome) => {
+          promise.settle(outcome);
+          orchestrator.unpinResult(id);
+        }
+      : (outcome) => promise.settle(outcome);
+    const deliver = () => this.deliver(id, settle);
     const check = (record: StatusRecord | undefined) => {
       // Registered (the registrar is idle and did not fail) yet unknown: retention purged it.
-      if (!record) promise.settle({ ok: false, error: purged(id) });
+      if (!record) settle({ ok: false, error: purged(id) });
       else if (isFinal(record.status)) deliver();
-      else if (!outside || !this.noRunnerFails(invocation, promise)) {
-        this.host.orchestrator.whenAllFinal([id], deliver);
-      }
+      else if (!outside || !this.noRunnerFails(invocation, settle)) orchestrator.whenAllFinal([id], deliver);
     };
-    if (isPromise(found)) found.then(check, (error: unknown) => promise.settle({ ok: false, error }));
-    else check(found);
+    const fail = (error: unknown) => settle({ ok: false, error });
+    const read = () => {
+      const found = orchestrator.status(id);
+      if (isPromise(found)) found.then(check, fail);
+      else check(found);
+    };
+    const pinned = outside ? orchestrator.pinResult(id) : undefined;
+    if (isPromise(pinned)) pinned.then(read, fail);
+    else read();
   }
 
-  /** Rejects `promise` if nothing can ever run the invocation, else warns if no runner runs here now. */
-  private noRunnerFails<R>(invocation: Invocation<R>, promise: ResultPromise<R>): boolean {
+  /** Rejects the result if nothing can ever run the invocation, else warns if no runner runs here now. */
+  private noRunnerFails<R>(invocation: Invocation<R>, settle: Settle<R>): boolean {
     const reason = this.host.cannotRunReason();
-    if (reason) promise.settle({ ok: false, error: new NoRunnerError(reason) });
+    if (reason) settle({ ok: false, error: new NoRunnerError(reason) });
     else this.host.onOutsideAwait(invocation);
     return reason !== undefined;
   }
 
-  private deliver<R>(id: string, promise: ResultPromise<R>): void {
-    const fail = (error: unknown) => promise.settle({ ok: false, error });
+  private deliver<R>(id: string, settle: Settle<R>): void {
+    const fail = (error: unknown) => settle({ ok: false, error });
     try {
       const value = this.host.decodeOutcome(id);
-      if (isPromise(value)) value.then((v) => promise.settle({ ok: true, value: v as R }), fail);
-      else promise.settle({ ok: true, value: value as R });
+      if (isPromise(value)) value.then((v) => settle({ ok: true, value: v as R }), fail);
+      else settle({ ok: true, value: value as R });
     } catch (error) {
       fail(error);
     }
@@ -134,6 +147,9 @@ export class AppInvocationClient implements InvocationClient {
     if (failure !== undefined) throw failure;
   }
 }
+
+/** Settles a watched result (and lets go of what kept it from retention). */
+type Settle<R> = (outcome: Parameters<ResultPromise<R>["settle"]>[0]) => void;
 
 function purged(id: string): InvocationPurgedError {
   return new InvocationPurgedError(

@@ -10,6 +10,8 @@ import type { Orchestrator, OrchestratorHooks } from "./orchestrator.js";
 
 const S = InvocationStatus;
 
+const CLEAR_WAITS = { clearWaits: true } as const;
+
 /** Retention runs once per this many finished invocations: cheap, and no timer in an idle process. */
 const PURGE_EVERY = 1000;
 
@@ -58,7 +60,8 @@ export class Lifecycle {
 
   /** See `Orchestrator.retry`. */
   *retryFlow(id: string, runnerId: string, delayMs: number): Flow<void> {
-    yield this.orchestrator.transition(id, S.RETRY, runnerId);
+    // The failed attempt is over: the edges of its last wait go (those pointing at it stay).
+    yield this.orchestrator.transition(id, S.RETRY, runnerId, CLEAR_WAITS);
     yield this.backend.broker.routeAt([id], Date.now() + delayMs);
     if (delayMs <= 0) this.backend.notifier.publishWork();
   }

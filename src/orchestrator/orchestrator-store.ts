@@ -30,8 +30,10 @@ export interface OrchestratorStore {
   ): Awaitable<(string | undefined)[]>;
   /**
    * Atomically validate and apply one change; throws StatusTransitionError/OwnershipError, and
-   * InvocationNotFoundError for an unknown id. With `clearWaits`, every wait edge from and to the
-   * invocation is removed in the same step (it finished or was killed).
+   * InvocationNotFoundError for an unknown id. With `clearWaits`, every wait edge leaving the
+   * invocation is removed in the same step (it finished, was killed or will retry: it waits no more).
+   * The edges pointing at it stay: each belongs to its waiter, which drops it (`removeWaitsOf`, or its
+   * own `clearWaits`) once it has read the result, and until then it keeps retention off the result.
    */
   transition(
     id: string,
@@ -62,13 +64,16 @@ export interface OrchestratorStore {
   /** Ids currently in one of `statuses` (optionally of one task), for recovery and monitoring. */
   findByStatus(statuses: readonly InvocationStatus[], taskId?: string): Awaitable<string[]>;
 
-  /** Record wait edges `waiter -> waited`. */
+  /**
+   * Record wait edges `waiter -> waited`. An edge outlives the waited invocation's finish (see
+   * `transition`): it is the waiter's claim on the result until the waiter drops it.
+   */
   addWaits(waiterId: string, waitedIds: readonly string[]): Awaitable<void>;
-  /** Remove every edge leaving `waiterId` (it stopped waiting, finished or was killed). */
+  /** Remove every edge leaving `waiterId` (it read what it waited for, stopped waiting, or ended). */
   removeWaitsOf(waiterId: string): Awaitable<void>;
-  /** Remove every edge pointing at `waitedId` (it reached a final status). */
+  /** Remove every edge pointing at `waitedId`. */
   removeWaitsOn(waitedId: string): Awaitable<void>;
-  /** For each id, the ids it waits for. */
+  /** For each id, the ids it waits for (finished ones included, until the waiter drops the edge). */
   waitingFor(ids: readonly string[]): Awaitable<Map<string, string[]>>;
   /** For each id, the ids waiting for it. */
   waitersOf(ids: readonly string[]): Awaitable<Map<string, string[]>>;
@@ -83,9 +88,23 @@ export interface OrchestratorStore {
   cachedResult(cacheKey: string): Awaitable<string | undefined>;
 
   /**
+   * A reader outside any invocation is about to read this invocation's result (it awaits it before
+   * it finished): retention keeps it until the matching `unpin`. Counted: two pins need two unpins.
+   * A backend shared across processes should let a pin expire, so a process that dies while reading
+   * does not keep the invocation forever.
+   */
+  pin(id: string): Awaitable<void>;
+  /** Let go of one `pin` of this invocation (its result was read, or the read gave up). */
+  unpin(id: string): Awaitable<void>;
+
+  /**
    * Retention: forget finished invocations (status and history) that became final before `olderThan`
    * (epoch ms), and all but the `keepNewest` most recently finished. Returns the ids forgotten, so the
    * state backend can drop their records and results too.
+   *
+   * Never forgets a result somebody has not read yet: a finished invocation with a wait edge pointing
+   * at it (a waiter that has not dropped it) or a `pin` is skipped, checked in the same atomic step, and
+   * forgotten by a later call once let go (it is then due, whatever finished since).
    */
   purgeFinished(olderThan: number, keepNewest: number): Awaitable<string[]>;
 

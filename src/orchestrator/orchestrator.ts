@@ -214,6 +214,8 @@ export class Orchestrator {
     waitedIds: readonly string[],
     runnerId: string,
   ): Flow<string[] | undefined> {
+    // The edges of its previous wait kept retention off what it read then; it runs again, so they go.
+    yield this.store.removeWaitsOf(waiterId);
     yield this.store.addWaits(waiterId, waitedIds);
     const cycle = yield* findWaitCycle(this.store, waiterId, waitedIds);
     if (cycle) {
@@ -268,6 +270,29 @@ export class Orchestrator {
   /** Ids of the finished invocations still kept (for monitoring and tests). */
   findFinished(): Awaitable<string[]> {
     return this.store.findByStatus(FINAL_STATUSES);
+  }
+
+  /**
+   * A result awaited outside any invocation before it finished: retention keeps it until
+   * `unpinResult` (see `OrchestratorStore.pin`). Inside a task the waiter's wait edge does the same.
+   */
+  pinResult(id: string): Awaitable<void> {
+    return this.store.pin(id);
+  }
+
+  /** The pinned result was read, or the read gave up. Never throws: a failed unpin only keeps it longer. */
+  unpinResult(id: string): void {
+    const failed = (error: unknown) =>
+      this.logger.warn("Could not unpin a result; retention keeps it until the store forgets the pin", {
+        invocation: id,
+        error,
+      });
+    try {
+      const unpinned = this.store.unpin(id);
+      if (isPromise(unpinned)) unpinned.then(undefined, failed);
+    } catch (error) {
+      failed(error);
+    }
   }
 
   /** Apply retention now: forget finished invocations beyond the configured age and count. */

@@ -3,7 +3,12 @@ import { describe, it } from "node:test";
 import { InvocationStatus as S } from "../../src/invocation/status.js";
 import { useBackend, type BackendFactory } from "./harness.js";
 
-/** Retention: `OrchestratorStore.purgeFinished` and `StateBackend.deleteInvocations`. */
+/**
+ * Retention: `OrchestratorStore.purgeFinished` and `StateBackend.deleteInvocations`. The rule every
+ * backend keeps: a result somebody will still read (a waiter's edge points at it, or it is pinned by a
+ * reader outside any invocation) is never forgotten, so a `.result` awaited before its invocation
+ * finished is always delivered.
+ */
 export function retentionCases(name: string, makeBackend: BackendFactory): void {
   describe(`retention (${name})`, () => {
     const backend = useBackend(makeBackend);
@@ -52,6 +57,57 @@ export function retentionCases(name: string, makeBackend: BackendFactory): void 
       assert.deepEqual([...(await store.purgeFinished(102, 1_000))].sort(), ["a", "b"]);
       assert.deepEqual(await store.purgeFinished(102, 1_000), []);
       assert.equal((await store.getStatus("c"))?.status, S.SUCCESS);
+    });
+
+    it("keeps a finished invocation a waiter's edge points at until the waiter drops it", async () => {
+      const { orchestratorStore: store } = backend();
+      await store.register([{ id: "w", taskId: "t" }], null, 1);
+      await finish(["a", "b"], 100);
+      await store.addWaits("w", ["a"]); // w waits for a: it has not read a's result yet
+      assert.deepEqual(await store.purgeFinished(1_000, 1_000), ["b"]);
+      assert.equal((await store.getStatus("a"))?.status, S.SUCCESS);
+      await store.removeWaitsOf("w"); // the waiter read it
+      // Due since the first purge, it goes at the next one, even when nothing else is due.
+      assert.deepEqual(await store.purgeFinished(0, 1_000), ["a"]);
+      assert.equal(await store.getStatus("a"), undefined);
+    });
+
+    it("keeps the edges pointing at an invocation when it finishes with clearWaits", async () => {
+      const { orchestratorStore: store } = backend();
+      await store.register(
+        ["a", "w", "x"].map((id) => ({ id, taskId: "t" })),
+        null,
+        1,
+      );
+      await store.claim(["a"], "r", 2);
+      await store.transition("a", S.RUNNING, "r", 3);
+      await store.addWaits("w", ["a"]);
+      await store.addWaits("a", ["x"]);
+      await store.transition("a", S.SUCCESS, "r", 4, { clearWaits: true });
+      assert.deepEqual((await store.waitersOf(["a"])).get("a"), ["w"]);
+      assert.deepEqual((await store.waitingFor(["a"])).get("a") ?? [], []);
+      assert.deepEqual(await store.purgeFinished(1_000, 0), []);
+      await store.transition("w", S.PENDING, "r", 5);
+      await store.transition("w", S.RUNNING, "r", 6);
+      await store.transition("w", S.SUCCESS, "r", 7, { clearWaits: true }); // the waiter's end drops it
+      assert.deepEqual([...(await store.purgeFinished(1_000, 0))].sort(), ["a", "w"]);
+    });
+
+    it("keeps a pinned invocation until it is unpinned as often as it was pinned", async () => {
+      const { orchestratorStore: store } = backend();
+      await store.register([{ id: "a", taskId: "t" }], null, 1);
+      await store.pin("a"); // pinned before it finished, as a reader outside any invocation does
+      await store.pin("a");
+      await finish(["b"], 100);
+      await store.claim(["a"], "r", 100);
+      await store.transition("a", S.RUNNING, "r", 100);
+      await store.transition("a", S.SUCCESS, "r", 101, { clearWaits: true });
+      assert.deepEqual(await store.purgeFinished(1_000, 0), ["b"]);
+      await store.unpin("a");
+      assert.deepEqual(await store.purgeFinished(1_000, 0), []);
+      await store.unpin("a");
+      assert.deepEqual(await store.purgeFinished(1_000, 0), ["a"]);
+      await store.unpin("a"); // one unpin too many is harmless
     });
 
     it("deleteInvocations drops records and outcomes", async () => {

@@ -235,8 +235,31 @@ export function waitGraphCases(name: string, makeBackend: BackendFactory): void 
         await store().transition("c", S.RUNNING, "r1", 3);
         assert.deepEqual(await store().waitedOnRunnable(10), []);
         await store().transition("c", S.SUCCESS, "r1", 4, { clearWaits: true });
+        // b's edge to the finished c stays until b drops it (it keeps c's result from retention).
+        assert.deepEqual(await waitingFor("b"), ["c"]);
+        assert.deepEqual(await store().waitedOnRunnable(10), []);
+        await store().removeWaitsOf("b");
         assert.deepEqual(await store().waitedOnRunnable(10), ["b"]);
-        assert.deepEqual(await waitingFor("b"), []);
+      });
+
+      it("does not return a finished invocation that waiters still point at", async () => {
+        await register("a", "b");
+        await store().addWaits("a", ["b"]);
+        await store().claim(["b"], "r1", 2);
+        await store().transition("b", S.RUNNING, "r1", 3);
+        await store().transition("b", S.SUCCESS, "r1", 4, { clearWaits: true });
+        assert.deepEqual(await store().waitedOnRunnable(10), []);
+        assert.deepEqual(await waitersOf("b"), ["a"]);
+      });
+
+      it("returns a killed invocation again for the waiters that kept their edges", async () => {
+        await register("a", "b");
+        await store().addWaits("a", ["b"]);
+        await store().claim(["b"], "r1", 2);
+        await store().transition("b", S.RUNNING, "r1", 3);
+        await store().transition("b", S.KILLED, "r1", 4, { clearWaits: true });
+        await store().transition("b", S.REROUTED, "r1", 5);
+        assert.deepEqual(await store().waitedOnRunnable(10), ["b"]);
       });
     });
   });

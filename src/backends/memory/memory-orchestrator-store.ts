@@ -32,6 +32,10 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
   private readonly histories = new CompactHistory();
   /** Finished invocations in the order they finished, for retention. */
   private readonly finished = new FinishedQueue();
+  /** Outside readers' pins (see `pin`), by id; only while a read is under way. */
+  private readonly pins = new Map<string, number>();
+  /** Due for retention but still unread (waited on or pinned): looked at again by the next purge. */
+  private held: string[] = [];
   private readonly concurrency = new ConcurrencyIndex();
 
   constructor(private readonly table = new MemoryTable()) {}
@@ -67,8 +71,8 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     const entry = this.found(id);
     this.apply(id, entry, to, runnerId, at);
     if (options?.clearWaits) {
-      this.graph.removeFrom(id);
-      this.graph.removeTo(id);
+      if (isFinal(to)) this.graph.finished(id);
+      else this.graph.removeFrom(id);
     }
     return { status: to, owner: entry.owner, at };
   }
@@ -212,8 +216,24 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     return this.concurrency.cachedResult(cacheKey);
   }
 
+  pin(id: string): void {
+    this.pins.set(id, (this.pins.get(id) ?? 0) + 1);
+  }
+
+  unpin(id: string): void {
+    const count = this.pins.get(id);
+    if (count === undefined) return;
+    if (count > 1) this.pins.set(id, count - 1);
+    else this.pins.delete(id);
+  }
+
   purgeFinished(olderThan: number, keepNewest: number): string[] {
-    const purged = this.finished.take(olderThan, keepNewest);
+    const taken = this.finished.take(olderThan, keepNewest);
+    const due = this.held.length ? this.held.concat(taken) : taken;
+    const purged: string[] = [];
+    const held: string[] = [];
+    for (const id of due) (this.unread(id) ? held : purged).push(id);
+    this.held = held;
     if (purged.length) this.concurrency.forgetAll(new Set(purged));
     for (const id of purged) {
       const row = this.table.get(id);
@@ -225,8 +245,15 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     return purged;
   }
 
+  /** Somebody has not read its result yet: a waiter's edge points at it, or an outside reader pinned it. */
+  private unread(id: string): boolean {
+    return this.graph.hasWaiters(id) || this.pins.has(id);
+  }
+
   purge(): void {
     this.finished.clear();
+    this.pins.clear();
+    this.held = [];
     this.concurrency.clear();
     this.table.clear(["status", "owner", "taskId", "history"]);
     this.graph.clear();

@@ -29,6 +29,20 @@ export class MemoryWaitGraph {
     if (this.into.has(waiter)) this.readySet.add(waiter);
   }
 
+  /**
+   * `id` reached a final status: its own edges go, the edges pointing at it stay until each waiter drops
+   * them (they keep retention off its result), and it is no longer work anybody waits to run.
+   */
+  finished(id: string): void {
+    this.removeFrom(id);
+    this.readySet.delete(id);
+  }
+
+  /** Does some invocation still hold an edge to `id`? */
+  hasWaiters(id: string): boolean {
+    return this.into.has(id);
+  }
+
   removeTo(waited: string): void {
     const sources = this.into.get(waited);
     this.into.delete(waited);
