@@ -1,7 +1,7 @@
 import { memoryBackend } from "./backends/memory/index.js";
 import type { Backend } from "./backends/backend.js";
 import { AppConfig, type AppConfigValues } from "./config/index.js";
-import { ConfigError, RunnerError } from "./errors/errors.js";
+import { ConfigError, InvocationNotFoundError, RunnerError } from "./errors/errors.js";
 import { AppInvocationClient, type ClientHost } from "./invocation/app-invocation-client.js";
 import { currentExecution } from "./invocation/context.js";
 import { DevModeClient } from "./invocation/dev-mode.js";
@@ -173,14 +173,25 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     return currentExecution()?.invocation;
   }
 
-  /** The handle of any invocation the backend knows, registered from any process. */
+  /**
+   * The handle of any invocation the backend knows, registered from any process. Its `parent` is
+   * undefined (only `parentId` is left) when retention already purged the parent.
+   */
   async getInvocation<R = unknown>(id: string): Promise<Invocation<R>> {
     await this.registrar.settled();
     const record = await this.orchestrator.getRecord(id);
     const task = this.tasks.get(record.taskId);
-    const parent = record.parentId ? await this.getInvocation(record.parentId) : null;
+    const parent = record.parentId ? await this.parentHandle(record.parentId) : null;
     const args = await this.payloads.argsOf(record.serializedArgs);
     return new Invocation<R>(id, task, args, parent, this.client);
+  }
+
+  /** A parent's handle, or its id alone once retention purged it: a kept child stays reachable. */
+  private parentHandle(parentId: string): Promise<Invocation<unknown> | string> {
+    return this.getInvocation(parentId).catch((error: unknown) => {
+      if (error instanceof InvocationNotFoundError) return parentId;
+      throw error;
+    });
   }
 
   /** Stop the runner (if running) and close the backend. */
@@ -206,13 +217,15 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
 
   prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Awaitable<PreparedInvocation> {
     const task = this.tasks.get(record.taskId);
-    const make = (args: unknown[], parent: Invocation<unknown> | null): PreparedInvocation =>
+    const make = (args: unknown[], parent: Invocation<unknown> | string | null): PreparedInvocation =>
       new PreparedCall(record.id, task, args, parent, this.client, this.logger);
     const args = this.payloads.argsOf(record.serializedArgs);
     if (!isPromise(args) && (localParent || !record.parentId)) return make(args, localParent ?? null);
     // The parent runs elsewhere (another runner, or it already finished): load its handle.
     return Promise.resolve(args).then(async (resolved) => {
-      const parent = record.parentId ? await this.getInvocation(record.parentId).catch(() => null) : null;
+      // A parent this app cannot make a handle of (purged, or of another app) is known by its id.
+      const parentId = record.parentId;
+      const parent = parentId ? await this.getInvocation(parentId).catch(() => parentId) : null;
       return make(resolved, localParent ?? parent);
     });
   }
@@ -329,7 +342,7 @@ class PreparedCall implements PreparedInvocation {
     readonly id: string,
     private readonly task: AnyTask,
     private readonly args: unknown[],
-    private readonly parent: Invocation<unknown> | null,
+    private readonly parent: Invocation<unknown> | string | null,
     private readonly client: AppInvocationClient,
     private readonly logger: Logger,
   ) {}

@@ -16,13 +16,24 @@ export interface TaskRef {
 /** One execution request of a task call. Returned at once by calling a task. */
 export class Invocation<R> {
   private resultPromise: Promise<R> | undefined;
+  /**
+   * The id of the invocation whose code made the call, or null for a call from outside any task. Kept
+   * when retention has purged that parent.
+   */
+  readonly parentId: string | null;
+  /**
+   * That parent's handle: null for a call from outside any task, undefined when the parent is no longer
+   * in the backend (retention purged it; `parentId` still names it).
+   */
+  readonly parent: Invocation<unknown> | null | undefined;
 
   constructor(
     readonly id: string,
     readonly task: TaskRef,
     /** The invocation's own arguments: what its task function runs (or ran) with. */
     readonly args: readonly unknown[],
-    readonly parent: Invocation<unknown> | null,
+    /** The parent's handle, or only its id when no handle can be made (purged); null if none. */
+    parent: Invocation<unknown> | string | null,
     private readonly client: InvocationClient,
     /**
      * True when the call returned an invocation that already existed (registration concurrency found
@@ -35,7 +46,15 @@ export class Invocation<R> {
      * then `args` are those and `callArgs` are this call's, which did not run.
      */
     readonly callArgs: readonly unknown[] = args,
-  ) {}
+  ) {
+    if (typeof parent === "string") {
+      this.parent = undefined;
+      this.parentId = parent;
+    } else {
+      this.parent = parent;
+      this.parentId = parent === null ? null : parent.id;
+    }
+  }
 
   /** Settles with the task's return value or rejects with its error. The same promise on every read. */
   get result(): Promise<R> {

@@ -71,7 +71,9 @@ describe("public API types", () => {
     expectTypeOf<Inv["reused"]>().toEqualTypeOf<boolean>();
     expectTypeOf<Inv["status"]>().returns.toEqualTypeOf<Promise<InvocationStatus>>();
     expectTypeOf<Inv["history"]>().returns.toEqualTypeOf<Promise<HistoryEntry[]>>();
-    expectTypeOf<Inv["parent"]>().toEqualTypeOf<Invocation<unknown> | null>();
+    // null: called from outside any task; undefined: the parent was purged (parentId still names it).
+    expectTypeOf<Inv["parent"]>().toEqualTypeOf<Invocation<unknown> | null | undefined>();
+    expectTypeOf<Inv["parentId"]>().toEqualTypeOf<string | null>();
     expectTypeOf<Tynenc["getInvocation"]>().returns.toEqualTypeOf<Promise<Invocation<unknown>>>();
   });
 
