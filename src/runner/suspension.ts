@@ -59,7 +59,10 @@ export class Suspension {
     // Unknown once registrations are written means purged by retention: finished, nothing to wait for.
     const open = ids.filter((_, i) => records[i] !== undefined && !isFinal(records[i].status));
     if (open.length === 0 || execution.killed) return undefined;
-    const cycle = (yield orchestrator.pause(execution.id, open, this.runnerId)) as string[] | undefined;
+    // Edges to the finished ones of the same await too: they keep those results from retention until
+    // this invocation has resumed and read them.
+    const known = open.length === ids.length ? open : ids.filter((_, i) => records[i] !== undefined);
+    const cycle = (yield orchestrator.pause(execution.id, known, this.runnerId)) as string[] | undefined;
     if (cycle) throw cycleError(execution, cycle);
     execution.pausedAt = performance.now();
     if (this.logger.isEnabled("debug")) execution.logger.debug(`PAUSED waiting for ${open.join(", ")}`);

@@ -111,6 +111,35 @@ describe("retention never purges a result read before it finished", () => {
     assert.ok((await app.orchestrator.purgeFinished()).includes(c.id));
   });
 
+  it("keeps a finished result awaited together with unfinished ones until the waiter has read it", async () => {
+    const app = testApp({ maxParallelSlots: 2, retentionMs: 0 });
+    const slowGate = gate();
+    const quick = app.task("quick", async (): Promise<number> => 1);
+    const slow = app.task("slow", async (): Promise<number> => {
+      await slowGate.wait;
+      return 2;
+    });
+    const both = app.task("both", async (quickId: string): Promise<number[]> => {
+      const done = await app.getInvocation<number>(quickId);
+      const pending = slow(); // registered in this tick: done.result below is not read at once
+      return Promise.all([done.result, pending.result]); // one pause, done already final
+    });
+    const tracked = trackInvocations(app);
+    const q = quick();
+    const values = await withRunner(app, async () => {
+      await q.result;
+      const w = both(q.id);
+      await waitForStatus(app, w, S.PAUSED);
+      pastMillisecond((await q.history()).at(-1)!.at);
+      const purged = await app.orchestrator.purgeFinished();
+      assert.ok(!purged.includes(q.id), "a result the paused waiter will read was purged");
+      slowGate.open();
+      return w.result;
+    });
+    assert.deepEqual(values, [1, 2]);
+    await assertValidHistories(app, tracked.ids);
+  });
+
   it("delivers a result awaited outside any task even when retention runs right at its finish", async () => {
     const app = testApp({ retentionMs: 0 });
     const childGate = gate();
