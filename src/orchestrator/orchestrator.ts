@@ -5,6 +5,7 @@ import type { InvocationRecord, Outcome } from "../invocation/invocation-record.
 import {
   FINAL_STATUSES,
   InvocationStatus,
+  isFinal,
   type HistoryEntry,
   type StatusRecord,
 } from "../invocation/status.js";
@@ -24,6 +25,12 @@ import { whenAllFinal } from "./when-all-final.js";
 const S = InvocationStatus;
 
 const CLEAR_WAITS = { clearWaits: true } as const;
+
+/** What `Orchestrator.pause` did: paused on `open` (none: nothing to wait for), or refused a `cycle`. */
+export interface PauseAnswer {
+  readonly open: readonly string[];
+  readonly cycle?: readonly string[];
+}
 
 /** Candidates fetched from the wait graph per claim, so the ranking sees more than it hands out. */
 const PRIORITY_WINDOW = 64;
@@ -201,26 +208,39 @@ export class Orchestrator {
   }
 
   /**
-   * RUNNING -> PAUSED, recording what it waits for. The edges go in first and the cycle check runs after,
-   * so two waits racing to close a cycle both see it (and both fail) instead of both pausing forever.
-   * Returns the cycle, in which case nothing changed, or undefined once paused.
+   * An invocation awaits `waitedIds`: replace the edges of its previous wait (which kept retention off
+   * what it read then) with these. Recorded before anything is decided, so retention keeps every
+   * result of this await, finished or not, until the waiter has read it: the edges stay until it
+   * waits again or ends. Then `pause`.
    */
-  pause(waiterId: string, waitedIds: readonly string[], runnerId: string): Awaitable<string[] | undefined> {
+  recordWaits(waiterId: string, waitedIds: readonly string[]): Awaitable<void> {
+    return flow(this.recordWaitsFlow(waiterId, waitedIds));
+  }
+
+  private *recordWaitsFlow(waiterId: string, waitedIds: readonly string[]): Flow<void> {
+    yield this.store.removeWaitsOf(waiterId);
+    yield this.store.addWaits(waiterId, waitedIds);
+  }
+
+  /**
+   * After `recordWaits`: if any of `waitedIds` is unfinished, move the waiter RUNNING -> PAUSED. The
+   * cycle check runs after the edges are in, so two waits racing to close a cycle both see it (and both
+   * fail) instead of both pausing forever. Returns the unfinished ids (none: not paused), or the cycle,
+   * in which case its edges are gone and nothing else changed.
+   */
+  pause(waiterId: string, waitedIds: readonly string[], runnerId: string): Awaitable<PauseAnswer> {
     return flow(this.pauseFlow(waiterId, waitedIds, runnerId));
   }
 
-  private *pauseFlow(
-    waiterId: string,
-    waitedIds: readonly string[],
-    runnerId: string,
-  ): Flow<string[] | undefined> {
-    // The edges of its previous wait kept retention off what it read then; it runs again, so they go.
-    yield this.store.removeWaitsOf(waiterId);
-    yield this.store.addWaits(waiterId, waitedIds);
-    const cycle = yield* findWaitCycle(this.store, waiterId, waitedIds);
+  private *pauseFlow(waiterId: string, waitedIds: readonly string[], runnerId: string): Flow<PauseAnswer> {
+    const records = (yield this.store.getStatuses(waitedIds)) as (StatusRecord | undefined)[];
+    // Unknown here means purged before the edges went in: it had finished, so nothing to wait for.
+    const open = waitedIds.filter((_, i) => records[i] !== undefined && !isFinal(records[i].status));
+    if (open.length === 0) return { open };
+    const cycle = yield* findWaitCycle(this.store, waiterId, open);
     if (cycle) {
       yield this.store.removeWaitsOf(waiterId);
-      return cycle;
+      return { open, cycle };
     }
     try {
       yield this.transition(waiterId, S.PAUSED, runnerId);
@@ -230,7 +250,12 @@ export class Orchestrator {
       yield this.store.removeWaitsOf(waiterId);
       throw error;
     }
-    return undefined;
+    return { open };
+  }
+
+  /** Forget the wait edges leaving `waiterId` (it ended while they were being recorded). */
+  dropWaits(waiterId: string): Awaitable<void> {
+    return this.store.removeWaitsOf(waiterId);
   }
 
   /**

@@ -1,7 +1,8 @@
 import { WaitCycleError } from "../errors/errors.js";
-import { InvocationStatus, isFinal, type StatusRecord } from "../invocation/status.js";
+import { InvocationStatus, type StatusRecord } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
 import { runFlow, settle, type Flow } from "../util/flow.js";
+import type { PauseAnswer } from "../orchestrator/orchestrator.js";
 import type { Execution } from "./execution.js";
 import type { RunnerHost } from "./runner-host.js";
 import { releaseKey, type Resumed, type RunnerState } from "./runner-state.js";
@@ -52,18 +53,22 @@ export class Suspension {
   }
 
   /** Pause on the unfinished ones among `ids` and free the slot; returns them, or undefined if none. */
-  private *pauseFlow(execution: Execution, ids: string[]): Flow<string[] | undefined> {
+  private *pauseFlow(execution: Execution, ids: string[]): Flow<readonly string[] | undefined> {
     const orchestrator = this.host.orchestrator;
+    // The edges go in first, in the microtask after the await and before any awaited call can be
+    // claimed: from here retention keeps every result of this await until the waiter has read it.
+    yield orchestrator.recordWaits(execution.id, ids);
     if (!this.host.registrar.idle) yield this.host.registrar.settled(); // waited ids are stored first
-    const records = (yield orchestrator.statuses(ids)) as (StatusRecord | undefined)[];
-    // Unknown once registrations are written means purged by retention: finished, nothing to wait for.
-    const open = ids.filter((_, i) => records[i] !== undefined && !isFinal(records[i].status));
-    if (open.length === 0 || execution.killed) return undefined;
-    // Edges to the finished ones of the same await too: they keep those results from retention until
-    // this invocation has resumed and read them.
-    const known = open.length === ids.length ? open : ids.filter((_, i) => records[i] !== undefined);
-    const cycle = (yield orchestrator.pause(execution.id, known, this.runnerId)) as string[] | undefined;
+    if (execution.killed) {
+      yield orchestrator.dropWaits(execution.id); // ended meanwhile: its finish may have come first
+      return undefined;
+    }
+    const { open, cycle } = (yield orchestrator.pause(execution.id, ids, this.runnerId)) as PauseAnswer;
     if (cycle) throw cycleError(execution, cycle);
+    if (open.length === 0) {
+      if (execution.killed) yield orchestrator.dropWaits(execution.id); // as above
+      return undefined;
+    }
     execution.pausedAt = performance.now();
     if (this.logger.isEnabled("debug")) execution.logger.debug(`PAUSED waiting for ${open.join(", ")}`);
     this.state.freeSlot(execution.ticket);
@@ -141,7 +146,7 @@ function removeAt(queue: Resumed[], i: number): void {
   else queue.splice(i, 1);
 }
 
-function cycleError(execution: Execution, cycle: string[]): WaitCycleError {
+function cycleError(execution: Execution, cycle: readonly string[]): WaitCycleError {
   return new WaitCycleError(
     `Invocation ${execution.id} (task "${execution.taskId}") cannot wait: the wait would close the cycle ${cycle.join(" -> ")}, so none of them could ever finish`,
     cycle,
