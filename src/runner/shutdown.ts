@@ -1,4 +1,5 @@
 import { InvocationKilledError } from "../errors/errors.js";
+import type { InvocationRecord } from "../invocation/invocation-record.js";
 import { InvocationStatus } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
 import type { Abort } from "./abort.js";
@@ -96,8 +97,15 @@ export class Shutdown {
     }
   }
 
-  /** Claimed while stopping: hand them straight back to the queue. */
-  async release(ids: string[]): Promise<void> {
-    for (const id of ids) await this.host.orchestrator.handBack(id, this.runnerId);
+  /**
+   * Claimed while stopping: hand them straight back to the queue, and let go of the running keys their
+   * claim took, so what was parked on those keys is queued again too.
+   */
+  async release(records: readonly InvocationRecord[]): Promise<void> {
+    const orchestrator = this.host.orchestrator;
+    for (const { id, runningKey } of records) {
+      await orchestrator.handBack(id, this.runnerId);
+      if (runningKey !== undefined) await orchestrator.releaseRunningKey(runningKey, this.runnerId);
+    }
   }
 }

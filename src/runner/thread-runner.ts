@@ -153,7 +153,7 @@ export class ThreadRunner implements Runner, SuspendHost {
         const free = state.slots - state.occupied;
         const claimed = (yield this.host.orchestrator.claim(this.id, free)) as InvocationRecord[];
         if (state.phase !== "running") {
-          void this.shutdown.release(claimed.map((r) => r.id));
+          void this.shutdown.release(claimed);
           break;
         }
         for (const record of claimed) this.start(record);
@@ -234,7 +234,7 @@ export class ThreadRunner implements Runner, SuspendHost {
   ): Awaitable<Execution | undefined> {
     // Stopping, or claimed by a run that a stop ended while it was being prepared: hand it back.
     if (this.state.phase !== "running" || !this.state.current(ticket)) {
-      const released = this.shutdown.release([record.id]);
+      const released = this.shutdown.release([record]);
       return isPromise(released) ? released.then(() => undefined) : undefined;
     }
     const execution = new Execution(prepared, this.id, this.logger, this, ticket, after);
@@ -259,6 +259,9 @@ export class ThreadRunner implements Runner, SuspendHost {
     yield this.host.orchestrator.transition(record.id, S.RUNNING, this.id);
     const outcome = (yield this.host.outcomeOf(record.taskId, { ok: false, error })) as Outcome;
     yield this.host.orchestrator.finish(record.id, outcome, this.id);
+    // Its claim took its running key: what waits for the key goes back to the queue.
+    if (record.runningKey !== undefined)
+      yield this.host.orchestrator.releaseRunningKey(record.runningKey, this.id);
     return undefined;
   }
 

@@ -24,6 +24,27 @@ describe("two apps sharing one backend", () => {
     await assertValidHistories(client, tracked.ids);
   });
 
+  it("an invocation that cannot run lets go of its running key: what was parked on it runs", async () => {
+    const backend = memoryBackend();
+    const client = testApp({ backend, runnerCls: "DummyRunner" });
+    const worker = testApp({ backend, maxParallelSlots: 2 });
+    class Point {
+      constructor(readonly x = 0) {}
+    }
+    client.registerClass(Point); // the worker's app does not know Point: it cannot decode the argument
+    const options = { runningConcurrency: "task" } as const;
+    const clientTask = client.task("keyed", async (_p: Point | number) => "ran", options);
+    worker.task("keyed", async (_p: Point | number) => "ran", options);
+    const tracked = trackInvocations(client);
+    const undecodable = clientTask(new Point(1));
+    const fine = clientTask(2);
+    await withRunner(worker, async () => {
+      await assert.rejects(undecodable.result);
+      assert.equal(await fine.result, "ran");
+    });
+    await assertValidHistories(client, tracked.ids);
+  });
+
   it("a client app registers, a worker app runs, the client reads the result", async () => {
     const backend = memoryBackend();
     const client = testApp({ backend, runnerCls: "DummyRunner" });
