@@ -107,7 +107,7 @@ export class Lifecycle {
   private *finishCancelledFlow(id: string, runnerId: string | null): Flow<void> {
     const cancelled = new CancelledError(`Invocation ${id} was cancelled`);
     const outcome = (yield this.hooks.failureOutcome(cancelled)) as Outcome;
-    yield this.orchestrator.finish(id, outcome, runnerId, S.CANCELLED);
+    yield this.orchestrator.finish(id, outcome, runnerId, S.CANCELLED, true);
   }
 
   /** See `Orchestrator.cancelWaitedOnlyBy`. */

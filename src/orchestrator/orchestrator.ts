@@ -268,12 +268,19 @@ export class Orchestrator {
 
   /**
    * Store the outcome, move to a final status (SUCCESS/FAILED by the outcome, or the one given), release
-   * the wait graph and wake whoever waits.
+   * the wait graph and wake whoever waits. `unowned`: finished from outside any owner (a cancel), so an
+   * outcome an owner stored meanwhile is kept, and the final move (refused then) decides.
    */
-  finish(id: string, outcome: Outcome, runnerId: string | null, status?: InvocationStatus): Awaitable<void> {
+  finish(
+    id: string,
+    outcome: Outcome,
+    runnerId: string | null,
+    status?: InvocationStatus,
+    unowned = false,
+  ): Awaitable<void> {
     // Every invocation ends here: steps chained directly while the stores answer at once.
     const final = status ?? (outcome.ok ? S.SUCCESS : S.FAILED);
-    const saved = this.backend.stateBackend.setOutcome(id, outcome);
+    const saved = this.backend.stateBackend.setOutcome(id, outcome, unowned);
     if (isPromise(saved)) return saved.then(() => this.finalize(id, final, runnerId));
     return this.finalize(id, final, runnerId);
   }

@@ -13,8 +13,12 @@ export interface StateBackend {
   getInvocations(ids: readonly string[]): Awaitable<InvocationRecord[]>;
   /** Ids of the invocations created while `parentId` was executing, in registration order. */
   getChildren(parentId: string): Awaitable<string[]>;
-  /** Record the outcome; written before the final status, so a final invocation always has one. */
-  setOutcome(id: string, outcome: Outcome): Awaitable<void>;
+  /**
+   * Record the outcome; written before the final status, so a final invocation always has one. With
+   * `ifAbsent`, an outcome already stored is kept (one check-and-write step): a cancel from outside
+   * never overwrites the outcome of an owner that finished the invocation first.
+   */
+  setOutcome(id: string, outcome: Outcome, ifAbsent?: boolean): Awaitable<void>;
   getOutcome(id: string): Awaitable<Outcome | undefined>;
   /**
    * Drop the records and outcomes of these invocations (retention). Returns the large-value keys they

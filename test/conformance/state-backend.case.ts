@@ -128,6 +128,15 @@ export function stateBackendCases(name: string, makeBackend: BackendFactory): vo
         assert.deepEqual(outcomeOf(await state().getOutcome("a")), outcome);
       });
 
+      it("setOutcome with ifAbsent keeps an outcome already stored, and writes one where none is", async () => {
+        await state().saveInvocations([record("a"), record("b")]);
+        await state().setOutcome("a", { ok: true, value: "1" });
+        await state().setOutcome("a", { ok: false, error: "late" }, true);
+        assert.deepEqual(outcomeOf(await state().getOutcome("a")), { ok: true, value: "1" });
+        await state().setOutcome("b", { ok: false, error: "first" }, true);
+        assert.deepEqual(outcomeOf(await state().getOutcome("b")), { ok: false, error: "first" });
+      });
+
       it("round-trips an error outcome", async () => {
         await state().saveInvocations([record("a")]);
         const outcome: Outcome = {

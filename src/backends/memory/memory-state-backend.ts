@@ -34,8 +34,9 @@ export class MemoryStateBackend implements StateBackend {
     return [...(this.table.get(parentId)?.children ?? [])];
   }
 
-  setOutcome(id: string, outcome: Outcome): void {
-    this.table.row(id).outcome = outcome;
+  setOutcome(id: string, outcome: Outcome, ifAbsent = false): void {
+    const row = this.table.row(id);
+    if (!ifAbsent || row.outcome === undefined) row.outcome = outcome;
   }
 
   getOutcome(id: string): Outcome | undefined {
