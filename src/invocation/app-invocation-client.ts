@@ -65,7 +65,10 @@ export class AppInvocationClient implements InvocationClient {
 
   /** The result is awaited (outside any invocation, or by an invocation that resumed): deliver it. */
   private observe<R>(invocation: Invocation<R>, promise: ResultPromise<R>, outside: boolean): void {
-    if (this.host.registrar.idle) return this.watch(invocation, promise, outside);
+    // Pinned at once, even before its registration is written: the invocation may be claimed, run,
+    // finish and meet retention in the microtasks before the watch starts.
+    const pinned = outside ? this.host.orchestrator.pinResult(invocation.id) : undefined;
+    if (this.host.registrar.idle) return this.watch(invocation, promise, outside, pinned);
     // Called and awaited in the same tick (the usual `await task(x).result`): watched once its
     // registration is written, all such results of one batch together. `settled()` is one promise per
     // batch, covering every registration made before it: a new promise starts a new list.
@@ -79,19 +82,22 @@ export class AppInvocationClient implements InvocationClient {
         for (const watch of waiting) watch();
       });
     }
-    this.awaitingRegistration!.push(() => this.watch(invocation, promise, outside));
+    this.awaitingRegistration!.push(() => this.watch(invocation, promise, outside, pinned));
   }
 
   /**
    * Settle `promise` once the invocation is final: at once if it already is, else on its final event.
    * Awaited `outside` any invocation and not final yet, it may have no runner to execute it. Outside,
-   * the result is also pinned before its status is read and unpinned once read, so retention cannot
-   * forget it between its final status and the read (inside a task the waiter's wait edge keeps it).
+   * the result was pinned when it was awaited (`pinned`: that step) and is unpinned once read, so
+   * retention cannot forget it before the read (inside a task the waiter's wait edge keeps it).
    */
-  private watch<R>(invocation: Invocation<R>, promise: ResultPromise<R>, outside: boolean): void {
+  private watch<R>(
+    invocation: Invocation<R>,
+    promise: ResultPromise<R>,
+    outside: boolean,
+    pinned: Awaitable<void>,
+  ): void {
     const id = invocation.id;
-    const failure = this.host.registrar.failureOf(id);
-    if (failure !== undefined) return promise.settle({ ok: false, error: failure });
     const orchestrator = this.host.orchestrator;
     const settle: Settle<R> = outside
       ? (outcome) => {
@@ -107,12 +113,13 @@ export class AppInvocationClient implements InvocationClient {
       else if (!outside || !this.noRunnerFails(invocation, settle)) orchestrator.whenAllFinal([id], deliver);
     };
     const fail = (error: unknown) => settle({ ok: false, error });
+    const failure = this.host.registrar.failureOf(id);
+    if (failure !== undefined) return fail(failure);
     const read = () => {
       const found = orchestrator.status(id);
       if (isPromise(found)) found.then(check, fail);
       else check(found);
     };
-    const pinned = outside ? orchestrator.pinResult(id) : undefined;
     if (isPromise(pinned)) pinned.then(read, fail);
     else read();
   }
