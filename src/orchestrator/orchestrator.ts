@@ -294,10 +294,24 @@ export class Orchestrator {
   private finished(id: string): Awaitable<void> {
     this.localFinals?.publish(id); // waiters in this process first, without the round trip
     this.backend.notifier.publishFinal(id);
-    if (!this.lifecycle.purgeDue()) return;
-    const purged = flow(this.lifecycle.purgeFlow());
-    return isPromise(purged) ? purged.then(() => undefined) : undefined;
+    if (this.lifecycle.purgeDue()) setImmediate(this.purgeSoon);
   }
+
+  /**
+   * Retention made due by a finish runs a macrotask later: an await of a result made just before (its
+   * wait edge is recorded a few microtasks after the await) is recorded by then, so it is kept.
+   */
+  private readonly purgeSoon = () => {
+    try {
+      const purged = flow(this.lifecycle.purgeFlow());
+      if (isPromise(purged)) purged.then(undefined, this.purgeFailed);
+    } catch (error) {
+      this.purgeFailed(error);
+    }
+  };
+
+  private readonly purgeFailed = (error: unknown) =>
+    this.logger.warn("Retention failed; it runs again after the next 1000 finishes", { error });
 
   /** Ids of the finished invocations still kept (for monitoring and tests). */
   findFinished(): Awaitable<string[]> {
