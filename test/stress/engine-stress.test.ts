@@ -10,7 +10,7 @@ import { runRound, type StressFeatures } from "./round.js";
  *
  * TYNENC_STRESS_ROUNDS (default 1000); TYNENC_STRESS_SEED=<n> replays round n (or starts there when
  * ROUNDS is also set; `random` starts from the clock). TYNENC_STRESS_<FEATURE>=0/1 switches a
- * disturbance off or on; the defaults below leave off those whose known defects (issue 8) still fail.
+ * disturbance off or on; all are on by default (strict cancel only where the store answers at once).
  */
 const env = process.env;
 const flag = (name: string, fallback: boolean) =>
@@ -23,8 +23,7 @@ const features: StressFeatures = {
   listenerCancels: flag("TYNENC_STRESS_LISTENER_CANCELS", true),
   programCancels: flag("TYNENC_STRESS_PROGRAM_CANCELS", true),
   stopCycles: flag("TYNENC_STRESS_STOP_CYCLES", true),
-  // Off until issue 8's retention fixes (4, 5) land.
-  retention: flag("TYNENC_STRESS_RETENTION", false),
+  retention: flag("TYNENC_STRESS_RETENTION", true),
   // Off where the store answers later: cancel() of an owned invocation resolves true once the request
   // is published, and an async store may still record the task's own end first (a store-level cancel
   // request, for the SQLite and Redis backends, closes that window).
