@@ -48,7 +48,9 @@ export class Lifecycle {
   /** See `Orchestrator.purgeFinished`. */
   *purgeFlow(): Flow<string[]> {
     const { retentionMs, retentionMaxFinished } = this.hooks.retention();
-    const ids = (yield this.store.purgeFinished(Date.now() - retentionMs, retentionMaxFinished)) as string[];
+    const olderThan = Date.now() - retentionMs;
+    const awaited = this.orchestrator.awaitedHere;
+    const ids = (yield this.store.purgeFinished(olderThan, retentionMaxFinished, awaited)) as string[];
     if (ids.length === 0) return ids;
     const largeValueKeys = (yield this.backend.stateBackend.deleteInvocations(ids)) as string[];
     // The values only forgotten invocations referred to leave the data store.

@@ -104,9 +104,15 @@ export interface OrchestratorStore {
    *
    * Never forgets a result somebody has not read yet: a finished invocation with a wait edge pointing
    * at it (a waiter that has not dropped it) or a `pin` is skipped, checked in the same atomic step, and
-   * forgotten by a later call once let go (it is then due, whatever finished since).
+   * forgotten by a later call once let go (it is then due, whatever finished since). `keep` names more
+   * ids to skip the same way: results awaited in the calling process whose wait is not recorded yet.
    */
-  purgeFinished(olderThan: number, keepNewest: number): Awaitable<string[]>;
+  purgeFinished(olderThan: number, keepNewest: number, keep?: IdSet): Awaitable<string[]>;
 
   purge(): Awaitable<void>;
+}
+
+/** What `purgeFinished` needs of a set of ids: membership only (a Set or a Map will do). */
+export interface IdSet {
+  has(id: string): boolean;
 }

@@ -21,6 +21,7 @@ import { FinalEvents } from "./final-events.js";
 import { emitStatus } from "./status-events.js";
 import { findWaitCycle } from "./wait-cycle.js";
 import { whenAllFinal } from "./when-all-final.js";
+import type { IdSet } from "./orchestrator-store.js";
 
 const S = InvocationStatus;
 
@@ -60,6 +61,7 @@ export interface RetentionPolicy {
 export class Orchestrator {
   private readonly concurrency: ConcurrencyControl;
   private readonly lifecycle: Lifecycle;
+  private readonly awaited = new Map<string, number>();
   /** "Finished here" for this process's waiters, when the notifier does not deliver in process. */
   private readonly localFinals: FinalEvents | undefined;
 
@@ -294,24 +296,31 @@ export class Orchestrator {
   private finished(id: string): Awaitable<void> {
     this.localFinals?.publish(id); // waiters in this process first, without the round trip
     this.backend.notifier.publishFinal(id);
-    if (this.lifecycle.purgeDue()) setImmediate(this.purgeSoon);
+    if (!this.lifecycle.purgeDue()) return;
+    const purged = flow(this.lifecycle.purgeFlow());
+    return isPromise(purged) ? purged.then(() => undefined) : undefined;
   }
 
   /**
-   * Retention made due by a finish runs a macrotask later: an await of a result made just before (its
-   * wait edge is recorded a few microtasks after the await) is recorded by then, so it is kept.
+   * Results awaited by tasks in this process whose wait is not recorded yet (the edges go in a few
+   * microtasks after the await): retention skips them as it skips what wait edges point at.
    */
-  private readonly purgeSoon = () => {
-    try {
-      const purged = flow(this.lifecycle.purgeFlow());
-      if (isPromise(purged)) purged.then(undefined, this.purgeFailed);
-    } catch (error) {
-      this.purgeFailed(error);
-    }
-  };
+  get awaitedHere(): IdSet {
+    return this.awaited;
+  }
 
-  private readonly purgeFailed = (error: unknown) =>
-    this.logger.warn("Retention failed; it runs again after the next 1000 finishes", { error });
+  /** A task awaits `id`: keep it from retention until `releaseAwaited` (its wait edge is in by then). */
+  holdAwaited(id: string): void {
+    this.awaited.set(id, (this.awaited.get(id) ?? 0) + 1);
+  }
+
+  releaseAwaited(ids: Iterable<string>): void {
+    for (const id of ids) {
+      const count = this.awaited.get(id) ?? 0;
+      if (count <= 1) this.awaited.delete(id);
+      else this.awaited.set(id, count - 1);
+    }
+  }
 
   /** Ids of the finished invocations still kept (for monitoring and tests). */
   findFinished(): Awaitable<string[]> {

@@ -3,15 +3,18 @@ import type { Invocation } from "../invocation/invocation.js";
 import type { Logger } from "../logging/index.js";
 import type { PreparedInvocation } from "./runner-host.js";
 import type { SlotTicket } from "./runner-state.js";
-import { WaitBatch } from "./wait-batch.js";
+import { WaitBatch, type AwaitedHolds } from "./wait-batch.js";
 
 /** What an execution needs from the runner that holds its slot. */
 export interface SuspendHost {
   /**
-   * The execution awaits `ids`: pause it if any is unfinished, and call `done` once it holds a slot
-   * again; `done(error)` (nothing paused) when the wait would close a cycle.
+   * The execution awaits the ids of `batch`: record the wait (then `batch.releaseHolds()`), pause it
+   * if any is unfinished, and call `done` once it holds a slot again; `done(error)` (nothing paused)
+   * when the wait would close a cycle.
    */
-  suspend(execution: Execution, ids: string[], done: (error?: unknown) => void): void;
+  suspend(execution: Execution, batch: WaitBatch, done: (error?: unknown) => void): void;
+  /** Where awaited results are held from retention until their wait is recorded. */
+  readonly awaitedHolds: AwaitedHolds;
 }
 
 /**
@@ -77,6 +80,7 @@ export class Execution implements ExecutionScope {
 
   abort(reason: Error): void {
     (this.controller ??= new AbortController()).abort(reason);
+    this.deferred?.releaseHolds(); // a wait that now never happens
   }
 
   waitOn(waitedId: string, resume: (error?: unknown) => void): void {
@@ -84,8 +88,8 @@ export class Execution implements ExecutionScope {
     // Awaited while already waiting: handled as the next pause, once this one has resumed.
     const batch =
       this.state === "running"
-        ? (this.collecting ??= this.collect(new WaitBatch()))
-        : (this.deferred ??= new WaitBatch());
+        ? (this.collecting ??= this.collect(new WaitBatch(this.host.awaitedHolds)))
+        : (this.deferred ??= new WaitBatch(this.host.awaitedHolds));
     batch.add(waitedId, resume);
   }
 
@@ -96,9 +100,13 @@ export class Execution implements ExecutionScope {
 
   private decide(batch: WaitBatch): void {
     if (this.collecting === batch) this.collecting = undefined;
-    if (this.state === "done" || this.killed) return batch.release();
+    if (this.state === "done" || this.killed) {
+      batch.releaseHolds();
+      // Code of an ended invocation reads no more results: its awaits reject with why it ended.
+      return batch.release(this.killed ? (this.signal.reason as unknown) : undefined);
+    }
     this.state = "waiting";
-    this.host.suspend(this, [...batch.ids], (error) => this.continueWith(batch, error));
+    this.host.suspend(this, batch, (error) => this.continueWith(batch, error));
   }
 
   private continueWith(batch: WaitBatch, error: unknown): void {

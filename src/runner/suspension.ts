@@ -4,6 +4,7 @@ import type { Logger } from "../logging/index.js";
 import { runFlow, settle, type Flow } from "../util/flow.js";
 import type { PauseAnswer } from "../orchestrator/orchestrator.js";
 import type { Execution } from "./execution.js";
+import type { WaitBatch } from "./wait-batch.js";
 import type { RunnerHost } from "./runner-host.js";
 import { releaseKey, type Resumed, type RunnerState } from "./runner-state.js";
 
@@ -23,8 +24,8 @@ export class Suspension {
     private readonly kick: () => void,
   ) {}
 
-  suspend(execution: Execution, ids: string[], done: (error?: unknown) => void): void {
-    runFlow(this.pauseFlow(execution, ids), (error, open) => {
+  suspend(execution: Execution, batch: WaitBatch, done: (error?: unknown) => void): void {
+    runFlow(this.pauseFlow(execution, batch), (error, open) => {
       // Cancelled, timed out or killed while it set the wait up: its code does not go on, and the
       // abort that ended it leaves no wait edge behind (see Orchestrator.pause).
       if (execution.killed) return;
@@ -53,11 +54,16 @@ export class Suspension {
   }
 
   /** Pause on the unfinished ones among `ids` and free the slot; returns them, or undefined if none. */
-  private *pauseFlow(execution: Execution, ids: string[]): Flow<readonly string[] | undefined> {
+  private *pauseFlow(execution: Execution, batch: WaitBatch): Flow<readonly string[] | undefined> {
     const orchestrator = this.host.orchestrator;
-    // The edges go in first, in the microtask after the await and before any awaited call can be
-    // claimed: from here retention keeps every result of this await until the waiter has read it.
-    yield orchestrator.recordWaits(execution.id, ids);
+    const ids = [...batch.ids];
+    // The edges go in first: from here they keep every result of this await from retention until the
+    // waiter has read it (until then, the batch held them since the await).
+    try {
+      yield orchestrator.recordWaits(execution.id, ids);
+    } finally {
+      batch.releaseHolds();
+    }
     if (!this.host.registrar.idle) yield this.host.registrar.settled(); // waited ids are stored first
     if (execution.killed) {
       yield orchestrator.dropWaits(execution.id); // ended meanwhile: its finish may have come first
@@ -104,10 +110,10 @@ export class Suspension {
         i = positionOf(queue, item, i);
         if (i >= 0) removeAt(queue, i);
         else i = 0; // an asynchronous store let the queue change meanwhile: look again from the start
-        this.logger.warn("Could not resume invocation; it was taken over", {
-          invocation: execution.id,
-          error,
-        });
+        // Cancelled, timed out or killed by a stop while the store answered: that end stands.
+        const fields = { invocation: execution.id, error };
+        if (execution.killed) this.logger.debug("Not resumed: it ended meanwhile", fields);
+        else this.logger.warn("Could not resume invocation; it was taken over", fields);
         continue;
       }
       const at = positionOf(queue, item, i);

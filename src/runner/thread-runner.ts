@@ -14,6 +14,7 @@ import { releaseKey, RunnerState, type SlotTicket } from "./runner-state.js";
 import { Shutdown } from "./shutdown.js";
 import { StopSignal } from "./stop-signal.js";
 import { Suspension } from "./suspension.js";
+import type { AwaitedHolds, WaitBatch } from "./wait-batch.js";
 import { logCannotRun, logFailedOutcome, logFailure, logRetry } from "./failure-log.js";
 import { newId } from "../util/ids.js";
 
@@ -104,8 +105,12 @@ export class ThreadRunner implements Runner, SuspendHost {
     await this.stop();
   }
 
-  suspend(execution: Execution, ids: string[], done: (error?: unknown) => void): void {
-    this.suspension.suspend(execution, ids, done);
+  suspend(execution: Execution, batch: WaitBatch, done: (error?: unknown) => void): void {
+    this.suspension.suspend(execution, batch, done);
+  }
+
+  get awaitedHolds(): AwaitedHolds {
+    return this.host.orchestrator;
   }
 
   /** Something changed: fill free slots soon. Coalesced: many kicks in one tick make one pass. */

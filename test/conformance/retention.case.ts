@@ -72,6 +72,14 @@ export function retentionCases(name: string, makeBackend: BackendFactory): void 
       assert.equal(await store.getStatus("a"), undefined);
     });
 
+    it("keeps the ids named in keep (awaited here, wait not recorded yet) until a purge without them", async () => {
+      const { orchestratorStore: store } = backend();
+      await finish(["a", "b"], 100);
+      assert.deepEqual(await store.purgeFinished(1_000, 1_000, new Set(["a"])), ["b"]);
+      assert.equal((await store.getStatus("a"))?.status, S.SUCCESS);
+      assert.deepEqual(await store.purgeFinished(0, 1_000, new Map<string, number>()), ["a"]);
+    });
+
     it("keeps the edges pointing at an invocation when it finishes with clearWaits", async () => {
       const { orchestratorStore: store } = backend();
       await store.register(

@@ -8,7 +8,7 @@ import {
   type HistoryEntry,
   type StatusRecord,
 } from "../../invocation/status.js";
-import type { NewStatus, OrchestratorStore } from "../../orchestrator/orchestrator-store.js";
+import type { IdSet, NewStatus, OrchestratorStore } from "../../orchestrator/orchestrator-store.js";
 import { CompactHistory } from "./compact-history.js";
 import { ConcurrencyIndex } from "./concurrency-index.js";
 import { FinishedQueue } from "./finished-queue.js";
@@ -227,12 +227,12 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     else this.pins.delete(id);
   }
 
-  purgeFinished(olderThan: number, keepNewest: number): string[] {
+  purgeFinished(olderThan: number, keepNewest: number, keep?: IdSet): string[] {
     const taken = this.finished.take(olderThan, keepNewest);
     const due = this.held.length ? this.held.concat(taken) : taken;
     const purged: string[] = [];
     const held: string[] = [];
-    for (const id of due) (this.unread(id) ? held : purged).push(id);
+    for (const id of due) (this.unread(id) || keep?.has(id) ? held : purged).push(id);
     this.held = held;
     if (purged.length) this.concurrency.forgetAll(new Set(purged));
     for (const id of purged) {
