@@ -1,7 +1,7 @@
 import type { Backend } from "../backends/backend.js";
 import type { AppConfig } from "../config/index.js";
 import { LargeValues } from "../data-store/index.js";
-import { RunnerError } from "../errors/errors.js";
+import { InvocationPurgedError } from "../errors/errors.js";
 import type { Outcome } from "../invocation/invocation-record.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
 import { withSerialized } from "../serializer/args.js";
@@ -119,7 +119,13 @@ export class Payloads {
   }
 
   private decode(id: string, outcome: Outcome | undefined): Awaitable<unknown> {
-    if (!outcome) throw new RunnerError(`Invocation ${id} is final but has no stored result or error`);
+    // An outcome is stored before the final status: a final invocation without one was purged between
+    // the two reads.
+    if (!outcome) {
+      throw new InvocationPurgedError(
+        `Invocation ${id} is no longer in the backend: it finished and retention purged its result (raise retentionMaxFinished or retentionMs to keep finished invocations longer)`,
+      );
+    }
     const text = this.largeValues.resolveResult(outcome.ok ? outcome.value : outcome.error);
     const read = (resolved: string) => {
       if (outcome.ok) return this.serializer.deserialize(resolved);
