@@ -14,6 +14,11 @@ export class RoundLog {
   readonly attempts = new Map<string, number>();
   /** Invocations whose cancel() resolved true, and who cancelled them. */
   readonly cancelledTrue = new Map<string, string>();
+  /**
+   * Invocations a call got from the result cache already finished: reading their result is a read after
+   * the finish, which retention may legally forget first (only reads made before the finish are kept).
+   */
+  readonly finishedWhenCalled = new Set<string>();
   readonly problems: string[] = [];
   /** RUNNING right now by the events, and the most ever seen at once. */
   readonly running = new Set<string>();
@@ -30,6 +35,7 @@ export class RoundLog {
   }
 
   called(parentId: string | undefined, invocation: Invocation<number>, node: StressNode): void {
+    if (invocation.reused && this.isFinal(invocation.id)) this.finishedWhenCalled.add(invocation.id);
     if (!this.handles.has(invocation.id)) this.handles.set(invocation.id, invocation);
     this.nodes.set(invocation.id, node);
     if (!parentId) return;

@@ -179,8 +179,7 @@ class Driver {
       this.restarting = this.restarting
         .then(() => this.restart())
         .catch((error: unknown) => this.log.problem(`stop()/run() cycle threw ${String(error)}`));
-    // From outside, as an operator's purge would come: a macrotask later, like the engine's own.
-    if (this.purgeEvery && n % this.purgeEvery === 0) setImmediate(() => void this.purge());
+    if (this.purgeEvery && n % this.purgeEvery === 0) void this.purge();
   }
 
   private nth(pick: number): string {

@@ -1,6 +1,8 @@
 import {
   CancelledError,
+  InvocationKilledError,
   InvocationNotFoundError,
+  InvocationPurgedError,
   TimeoutError,
   type Invocation,
   type Task,
@@ -18,7 +20,7 @@ export class StressFailure extends Error {
 export type StressTasks = Record<TaskKind, Task<[StressNode], number>>;
 
 /** The errors an await inside a node may legally see; anything else is an engine error leaking out. */
-const EXPECTED_ERRORS = [StressFailure, CancelledError, TimeoutError];
+const EXPECTED_ERRORS = [StressFailure, CancelledError, TimeoutError, InvocationKilledError];
 
 /** Waits `ms`, ending early with the abort reason when `signal` aborts. */
 function work(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -51,9 +53,15 @@ export function registerStressTasks(app: Tynenc, log: RoundLog, rng: Rng, retent
     return invocations;
   };
 
+  /** A purge of a result a cache hit handed back already finished: a read after the finish. */
+  const purgedAfterFinish = (error: unknown) =>
+    retention &&
+    error instanceof InvocationPurgedError &&
+    [...log.finishedWhenCalled].some((id) => error.message.includes(id));
+
   const checked = async <T>(node: StressNode, promise: Promise<T>): Promise<T> =>
     promise.catch((error: unknown) => {
-      if (!EXPECTED_ERRORS.some((cls) => error instanceof cls)) {
+      if (!EXPECTED_ERRORS.some((cls) => error instanceof cls) && !purgedAfterFinish(error)) {
         log.problem(`node ${node.id} saw ${(error as Error).name}: ${(error as Error).message}`);
       }
       throw error;
