@@ -5,7 +5,6 @@ import type { InvocationRecord, Outcome } from "../invocation/invocation-record.
 import {
   FINAL_STATUSES,
   InvocationStatus,
-  isFinal,
   type HistoryEntry,
   type StatusRecord,
 } from "../invocation/status.js";
@@ -15,23 +14,17 @@ import { flow, type Flow } from "../util/flow.js";
 import type { ConcurrencyKeys } from "../concurrency/concurrency-policy.js";
 import { ConcurrencyControl, newStatusOf } from "./concurrency-control.js";
 import { Lifecycle } from "./lifecycle.js";
+import { Waits, type PauseAnswer } from "./waits.js";
 import type { Unsubscribe } from "./notifier.js";
 import { rankByWaiters } from "./priority.js";
 import { FinalEvents } from "./final-events.js";
 import { emitStatus } from "./status-events.js";
-import { findWaitCycle } from "./wait-cycle.js";
 import { whenAllFinal } from "./when-all-final.js";
 import type { IdSet } from "./orchestrator-store.js";
 
 const S = InvocationStatus;
 
 const CLEAR_WAITS = { clearWaits: true } as const;
-
-/** What `Orchestrator.pause` did: paused on `open` (none: nothing to wait for), or refused a `cycle`. */
-export interface PauseAnswer {
-  readonly open: readonly string[];
-  readonly cycle?: readonly string[];
-}
 
 /** Candidates fetched from the wait graph per claim, so the ranking sees more than it hands out. */
 const PRIORITY_WINDOW = 64;
@@ -61,7 +54,7 @@ export interface RetentionPolicy {
 export class Orchestrator {
   private readonly concurrency: ConcurrencyControl;
   private readonly lifecycle: Lifecycle;
-  private readonly awaited = new Map<string, number>();
+  private readonly waits: Waits;
   /** "Finished here" for this process's waiters, when the notifier does not deliver in process. */
   private readonly localFinals: FinalEvents | undefined;
 
@@ -74,6 +67,7 @@ export class Orchestrator {
     this.localFinals = backend.notifier.inProcess ? undefined : new FinalEvents();
     this.concurrency = new ConcurrencyControl(this, backend, logger, hooks);
     this.lifecycle = new Lifecycle(this, backend, logger, hooks);
+    this.waits = new Waits(this, backend, logger);
   }
 
   private get store() {
@@ -209,55 +203,43 @@ export class Orchestrator {
     return flow(this.concurrency.registerNowFlow(record, keys, runnerId));
   }
 
-  /**
-   * An invocation awaits `waitedIds`: replace the edges of its previous wait (which kept retention off
-   * what it read then) with these. Recorded before anything is decided, so retention keeps every
-   * result of this await, finished or not, until the waiter has read it: the edges stay until it
-   * waits again or ends. Then `pause`.
-   */
+  /** A task awaits `waitedIds`: record the wait edges (see `Waits.record`). Then `pause`. */
   recordWaits(waiterId: string, waitedIds: readonly string[]): Awaitable<void> {
-    return flow(this.recordWaitsFlow(waiterId, waitedIds));
+    return flow(this.waits.record(waiterId, waitedIds));
   }
 
-  private *recordWaitsFlow(waiterId: string, waitedIds: readonly string[]): Flow<void> {
-    yield this.store.removeWaitsOf(waiterId);
-    yield this.store.addWaits(waiterId, waitedIds);
-  }
-
-  /**
-   * After `recordWaits`: if any of `waitedIds` is unfinished, move the waiter RUNNING -> PAUSED. The
-   * cycle check runs after the edges are in, so two waits racing to close a cycle both see it (and both
-   * fail) instead of both pausing forever. Returns the unfinished ids (none: not paused), or the cycle,
-   * in which case its edges are gone and nothing else changed.
-   */
+  /** After `recordWaits`: RUNNING -> PAUSED if any is unfinished (see `Waits.pause`). */
   pause(waiterId: string, waitedIds: readonly string[], runnerId: string): Awaitable<PauseAnswer> {
-    return flow(this.pauseFlow(waiterId, waitedIds, runnerId));
-  }
-
-  private *pauseFlow(waiterId: string, waitedIds: readonly string[], runnerId: string): Flow<PauseAnswer> {
-    const records = (yield this.store.getStatuses(waitedIds)) as (StatusRecord | undefined)[];
-    // Unknown here means purged before the edges went in: it had finished, so nothing to wait for.
-    const open = waitedIds.filter((_, i) => records[i] !== undefined && !isFinal(records[i].status));
-    if (open.length === 0) return { open };
-    const cycle = yield* findWaitCycle(this.store, waiterId, open);
-    if (cycle) {
-      yield this.store.removeWaitsOf(waiterId);
-      return { open, cycle };
-    }
-    try {
-      yield this.transition(waiterId, S.PAUSED, runnerId);
-    } catch (error) {
-      // Ended meanwhile (a cancel or timeout landed while the wait was set up): a final invocation
-      // waits for nothing, so no edge of it may stay to keep its children "needed".
-      yield this.store.removeWaitsOf(waiterId);
-      throw error;
-    }
-    return { open };
+    return flow(this.waits.pause(waiterId, waitedIds, runnerId));
   }
 
   /** Forget the wait edges leaving `waiterId` (it ended while they were being recorded). */
   dropWaits(waiterId: string): Awaitable<void> {
     return this.store.removeWaitsOf(waiterId);
+  }
+
+  /** Results awaited by tasks here whose wait is not recorded yet: retention skips them. */
+  get awaitedHere(): IdSet {
+    return this.waits.awaited;
+  }
+
+  /** A task awaits `id`: kept from retention until `releaseAwaited` (its wait edge is in by then). */
+  holdAwaited(id: string): void {
+    this.waits.hold(id);
+  }
+
+  releaseAwaited(ids: Iterable<string>): void {
+    this.waits.release(ids);
+  }
+
+  /** A result awaited outside any task: kept from retention until `unpinResult` (`OrchestratorStore.pin`). */
+  pinResult(id: string): Awaitable<void> {
+    return this.store.pin(id);
+  }
+
+  /** The pinned result was read, or the read gave up. Never throws: a failed unpin only keeps it longer. */
+  unpinResult(id: string): void {
+    this.waits.unpin(id);
   }
 
   /**
@@ -301,53 +283,9 @@ export class Orchestrator {
     return isPromise(purged) ? purged.then(() => undefined) : undefined;
   }
 
-  /**
-   * Results awaited by tasks in this process whose wait is not recorded yet (the edges go in a few
-   * microtasks after the await): retention skips them as it skips what wait edges point at.
-   */
-  get awaitedHere(): IdSet {
-    return this.awaited;
-  }
-
-  /** A task awaits `id`: keep it from retention until `releaseAwaited` (its wait edge is in by then). */
-  holdAwaited(id: string): void {
-    this.awaited.set(id, (this.awaited.get(id) ?? 0) + 1);
-  }
-
-  releaseAwaited(ids: Iterable<string>): void {
-    for (const id of ids) {
-      const count = this.awaited.get(id) ?? 0;
-      if (count <= 1) this.awaited.delete(id);
-      else this.awaited.set(id, count - 1);
-    }
-  }
-
   /** Ids of the finished invocations still kept (for monitoring and tests). */
   findFinished(): Awaitable<string[]> {
     return this.store.findByStatus(FINAL_STATUSES);
-  }
-
-  /**
-   * A result awaited outside any invocation before it finished: retention keeps it until
-   * `unpinResult` (see `OrchestratorStore.pin`). Inside a task the waiter's wait edge does the same.
-   */
-  pinResult(id: string): Awaitable<void> {
-    return this.store.pin(id);
-  }
-
-  /** The pinned result was read, or the read gave up. Never throws: a failed unpin only keeps it longer. */
-  unpinResult(id: string): void {
-    const failed = (error: unknown) =>
-      this.logger.warn("Could not unpin a result; retention keeps it until the store forgets the pin", {
-        invocation: id,
-        error,
-      });
-    try {
-      const unpinned = this.store.unpin(id);
-      if (isPromise(unpinned)) unpinned.then(undefined, failed);
-    } catch (error) {
-      failed(error);
-    }
   }
 
   /** Apply retention now: forget finished invocations beyond the configured age and count. */

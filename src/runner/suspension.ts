@@ -2,7 +2,7 @@ import { WaitCycleError } from "../errors/errors.js";
 import { InvocationStatus, type StatusRecord } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
 import { runFlow, settle, type Flow } from "../util/flow.js";
-import type { PauseAnswer } from "../orchestrator/orchestrator.js";
+import type { PauseAnswer } from "../orchestrator/waits.js";
 import type { Execution } from "./execution.js";
 import type { WaitBatch } from "./wait-batch.js";
 import type { RunnerHost } from "./runner-host.js";
