@@ -47,6 +47,14 @@ export class OwnershipError extends StatusTransitionError {
   override readonly code = "STATUS_OWNERSHIP";
 }
 
+/**
+ * A cancel was asked for the invocation (`OrchestratorStore.requestCancel`): it may not end any other
+ * way than CANCELLED. The engine catches it and cancels instead; it never reaches user code.
+ */
+export class CancelRequestedError extends StatusTransitionError {
+  override readonly code = "CANCEL_REQUESTED";
+}
+
 /** Awaiting an invocation would close a cycle in the wait graph: it could never finish. */
 export class WaitCycleError extends TynencError {
   override readonly code = "WAIT_CYCLE";

@@ -1,4 +1,4 @@
-import { OwnershipError, StatusTransitionError } from "../errors/errors.js";
+import { CancelRequestedError, OwnershipError, StatusTransitionError } from "../errors/errors.js";
 
 /** Every status an invocation can be in. A const object with a derived union, not an enum. */
 export const InvocationStatus = {
@@ -106,6 +106,28 @@ export const STATUS_TABLE: Readonly<Record<InvocationStatus, StatusDefinition>> 
   /** Ran (or waited) longer than its task's `timeoutMs`. */
   TIMED_OUT: { final: true, runnable: false, ownership: O.releases, next: [] },
 };
+
+/**
+ * What an invocation with a pending cancel request (`OrchestratorStore.requestCancel`) may not move to:
+ * its end is CANCELLED, so neither its owner's outcome, nor a timeout, nor a retry, nor a reroute after a stop. Every
+ * backend calls `refuseUnderCancel` in the same atomic step as the change.
+ */
+const REFUSED_UNDER_CANCEL: ReadonlySet<InvocationStatus> = new Set([
+  S.SUCCESS,
+  S.FAILED,
+  S.TIMED_OUT,
+  S.RETRY,
+  S.REROUTED,
+]);
+
+/** Throws CancelRequestedError if an invocation whose cancel was requested may not move `to`. */
+export function refuseUnderCancel(invocationId: string, to: InvocationStatus): void {
+  if (REFUSED_UNDER_CANCEL.has(to)) {
+    throw new CancelRequestedError(
+      `Invocation ${invocationId} cannot move to ${to}: a cancel was requested, so it ends CANCELLED`,
+    );
+  }
+}
 
 /** The status every invocation starts in; registration is not a transition. */
 export const INITIAL_STATUS = S.REGISTERED;

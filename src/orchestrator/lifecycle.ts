@@ -1,11 +1,10 @@
 import type { Outcome } from "../invocation/invocation-record.js";
 import type { Backend } from "../backends/backend.js";
-import { CancelledError } from "../errors/errors.js";
+import { CancelledError, CancelRequestedError, StatusTransitionError } from "../errors/errors.js";
 import { InvocationStatus, isFinal, type HistoryEntry, type StatusRecord } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
 import { isPromise, type Awaitable } from "../util/awaitable.js";
 import { flow, type Flow } from "../util/flow.js";
-import { RecentIds } from "../util/recent-ids.js";
 import type { Orchestrator, OrchestratorHooks } from "./orchestrator.js";
 
 const S = InvocationStatus;
@@ -21,11 +20,6 @@ const PURGE_EVERY = 1000;
  */
 export class Lifecycle {
   private finishedSincePurge = 0;
-  /**
-   * Cancels sent to an invocation's owner (bounded: the oldest fall out). A stop that kills or hands
-   * back one of them before its owner acted cancels it instead of putting it back in the queue.
-   */
-  private readonly cancelRequests = new RecentIds(4096);
 
   constructor(
     private readonly orchestrator: Orchestrator,
@@ -63,7 +57,12 @@ export class Lifecycle {
   /** See `Orchestrator.retry`. */
   *retryFlow(id: string, runnerId: string, delayMs: number): Flow<void> {
     // The failed attempt is over: the edges of its last wait go (those pointing at it stay).
-    yield this.orchestrator.transition(id, S.RETRY, runnerId, CLEAR_WAITS);
+    try {
+      yield this.orchestrator.transition(id, S.RETRY, runnerId, CLEAR_WAITS);
+    } catch (error) {
+      if (!(error instanceof CancelRequestedError)) throw error;
+      return yield* this.finishCancelledFlow(id, runnerId, false); // cancelled before it could retry
+    }
     yield this.backend.broker.routeAt([id], Date.now() + delayMs);
     if (delayMs <= 0) this.backend.notifier.publishWork();
   }
@@ -74,42 +73,44 @@ export class Lifecycle {
     return isPromise(history) ? history.then(count) : count(history);
   }
 
-  /** See `Orchestrator.cancel`. */
+  /**
+   * See `Orchestrator.cancel`. An unowned invocation is cancelled here. An owned one is marked in the
+   * store first (`requestCancel`: from then on it can only end CANCELLED, whoever finishes it: the owner
+   * told through the notifier, its own end, a retry or a stop), then its owner is told.
+   */
   *cancelFlow(id: string): Flow<boolean> {
-    let record = (yield this.store.getStatus(id)) as StatusRecord | undefined;
+    const record = (yield this.store.getStatus(id)) as StatusRecord | undefined;
     if (!record || isFinal(record.status)) return false;
     yield* this.cancelWaitedOnlyByFlow(id);
-    if (record.owner !== null) {
-      this.askOwner(id);
-      // Its owner let go of it meanwhile (a stop rerouted it, an attempt failed into RETRY) before it
-      // saw the request: nobody runs it now, so it is cancelled here.
-      record = (yield this.store.getStatus(id)) as StatusRecord | undefined;
-      if (!record || isFinal(record.status) || record.owner !== null) return true;
-    }
-    try {
-      yield* this.finishCancelledFlow(id, null);
-    } catch (error) {
-      // Claimed meanwhile: its new owner carries the cancellation out.
-      this.logger.debug("Cancelling through the owner after a race", { invocation: id, error });
-      this.askOwner(id);
-    }
+    if (record.owner === null && (yield* this.tryFinishCancelled(id))) return true;
+    const marked = (yield this.store.requestCancel(id)) as StatusRecord | undefined;
+    if (!marked || isFinal(marked.status)) return marked?.status === S.CANCELLED;
+    // Let go of meanwhile (rerouted by a stop, retrying): nobody runs it now, so it is cancelled here.
+    if (marked.owner === null && (yield* this.tryFinishCancelled(id))) return true;
+    this.backend.notifier.publishCancel(id);
     return true;
   }
 
-  takeCancelRequest(id: string): boolean {
-    return this.cancelRequests.take(id);
+  /** Cancel an unowned invocation here; false if a runner claimed it meanwhile. */
+  private *tryFinishCancelled(id: string): Flow<boolean> {
+    try {
+      yield* this.finishCancelledFlow(id, null);
+      return true;
+    } catch (error) {
+      if (!(error instanceof StatusTransitionError)) throw error;
+      this.logger.debug("Cancelling through the owner after a race", { invocation: id, error });
+      return false;
+    }
   }
 
-  /** The owner cancels it; a stop that kills it before the owner could, cancels it instead of rerouting. */
-  private askOwner(id: string): void {
-    this.cancelRequests.add(id);
-    this.backend.notifier.publishCancel(id);
-  }
-
-  private *finishCancelledFlow(id: string, runnerId: string | null): Flow<void> {
+  /**
+   * End it CANCELLED with a CancelledError as its outcome. `unowned`: from outside any owner, so an
+   * outcome an owner stored meanwhile is kept (and its final move, refused, decides).
+   */
+  *finishCancelledFlow(id: string, runnerId: string | null, unowned = true): Flow<void> {
     const cancelled = new CancelledError(`Invocation ${id} was cancelled`);
     const outcome = (yield this.hooks.failureOutcome(cancelled)) as Outcome;
-    yield this.orchestrator.finish(id, outcome, runnerId, S.CANCELLED, true);
+    yield this.orchestrator.finish(id, outcome, runnerId, S.CANCELLED, unowned);
   }
 
   /** See `Orchestrator.cancelWaitedOnlyBy`. */
@@ -135,11 +136,13 @@ export class Lifecycle {
   }
 
   private async rerouteUnlessCancelled(id: string, runnerId: string): Promise<InvocationStatus> {
-    if (this.cancelRequests.take(id)) {
-      await flow(this.finishCancelledFlow(id, runnerId));
+    try {
+      await this.orchestrator.transition(id, S.REROUTED, runnerId);
+    } catch (error) {
+      if (!(error instanceof CancelRequestedError)) throw error;
+      await flow(this.finishCancelledFlow(id, runnerId)); // a cancel was asked: it ends here
       return S.CANCELLED;
     }
-    await this.orchestrator.transition(id, S.REROUTED, runnerId);
     await this.reroute(id);
     return S.REROUTED;
   }

@@ -43,6 +43,13 @@ export interface OrchestratorStore {
     options?: { clearWaits?: boolean },
   ): Awaitable<StatusRecord>;
   /**
+   * A cancel is asked for a non-final invocation: mark it, atomically, so that from now on `transition`
+   * refuses to move it to SUCCESS, FAILED, TIMED_OUT, RETRY or REROUTED (`status.ts#refuseUnderCancel`, throwing
+   * CancelRequestedError) until it is final. Returns its status record as it is (final ones are not
+   * marked), or undefined if unknown.
+   */
+  requestCancel(id: string): Awaitable<StatusRecord | undefined>;
+  /**
    * Claim: move each id that is runnable now to PENDING owned by `runnerId`, atomically per id. Ids that
    * are not runnable (already claimed, final, unknown) are skipped, not errors; so are ids whose
    * runningKey is held by a PENDING or RUNNING invocation (they stay runnable), and those are also

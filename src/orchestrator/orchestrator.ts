@@ -1,5 +1,5 @@
 import type { Backend } from "../backends/backend.js";
-import { InvocationNotFoundError } from "../errors/errors.js";
+import { CancelRequestedError, InvocationNotFoundError } from "../errors/errors.js";
 import type { TynencEvents } from "../events.js";
 import type { InvocationRecord, Outcome } from "../invocation/invocation-record.js";
 import {
@@ -270,9 +270,27 @@ export class Orchestrator {
   }
 
   private finalize(id: string, status: InvocationStatus, runnerId: string | null): Awaitable<void> {
-    const moved = this.transition(id, status, runnerId, CLEAR_WAITS);
-    if (isPromise(moved)) return moved.then(() => this.finished(id));
+    let moved: Awaitable<StatusRecord>;
+    try {
+      moved = this.transition(id, status, runnerId, CLEAR_WAITS);
+    } catch (error) {
+      return this.cancelledInstead(error, id, runnerId);
+    }
+    if (isPromise(moved)) {
+      return moved.then(
+        () => this.finished(id),
+        (error: unknown) => this.cancelledInstead(error, id, runnerId),
+      );
+    }
     return this.finished(id);
+  }
+
+  /** Its owner's end was refused because a cancel was requested (`requestCancel`): it ends CANCELLED. */
+  private cancelledInstead(error: unknown, id: string, runnerId: string | null): Awaitable<void> {
+    if (!(error instanceof CancelRequestedError)) throw error;
+    if (this.logger.isEnabled("debug"))
+      this.logger.debug("Cancel requested: CANCELLED instead", { invocation: id });
+    return flow(this.lifecycle.finishCancelledFlow(id, runnerId, false));
   }
 
   private finished(id: string): Awaitable<void> {
@@ -313,11 +331,6 @@ export class Orchestrator {
    */
   cancel(id: string): Awaitable<boolean> {
     return flow(this.lifecycle.cancelFlow(id));
-  }
-
-  /** Was a cancel of `id` sent to its owner (this runner) and not carried out yet? Forgets it. */
-  takeCancelRequest(id: string): boolean {
-    return this.lifecycle.takeCancelRequest(id);
   }
 
   /**

@@ -272,11 +272,6 @@ export class ThreadRunner implements Runner, SuspendHost {
 
   /** The task function settled: store the outcome unless a stop killed it meanwhile. */
   private complete(execution: Execution, result: TaskResult, after: () => void): void {
-    // A cancel asked before it ended whose message has not arrived yet: cancel() said true, so it ends
-    // CANCELLED, whatever the task returned.
-    if (!execution.killed && this.host.orchestrator.takeCancelRequest(execution.id)) {
-      this.aborts.cancelRequested(execution.id);
-    }
     execution.state = "done";
     clearTimeout(execution.timer);
     if (execution.killed) {

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { InvocationNotFoundError, OwnershipError, StatusTransitionError } from "../../src/errors/errors.js";
+import {
+  CancelRequestedError,
+  InvocationNotFoundError,
+  OwnershipError,
+  StatusTransitionError,
+} from "../../src/errors/errors.js";
 import { InvocationStatus, type InvocationStatus as Status } from "../../src/invocation/status.js";
 import type { OrchestratorStore } from "../../src/orchestrator/orchestrator-store.js";
 import { historyOf, ids, sorted, statusOf, useBackend, type BackendFactory } from "./harness.js";
@@ -227,6 +232,49 @@ export function orchestratorStoreCases(name: string, makeBackend: BackendFactory
           OwnershipError,
         );
         assert.deepEqual((await store().waitingFor(["a"])).get("a"), ["b"]);
+      });
+    });
+
+    describe("requestCancel", () => {
+      it("marks a running invocation: its owner can no longer end it any other way than CANCELLED", async () => {
+        await walk("a", [S.PENDING, S.RUNNING]);
+        assert.equal((await store().requestCancel("a"))?.status, S.RUNNING);
+        for (const to of [S.SUCCESS, S.FAILED, S.TIMED_OUT, S.RETRY]) {
+          await assert.rejects(
+            Promise.resolve().then(() => store().transition("a", to, "r1", 10)),
+            (e: unknown) => e instanceof CancelRequestedError && e instanceof StatusTransitionError,
+          );
+        }
+        assert.equal((await store().getStatus("a"))?.status, S.RUNNING, "a refused change changes nothing");
+        await store().transition("a", S.PAUSED, "r1", 11); // waiting is still allowed
+        await store().transition("a", S.CANCELLED, "r1", 12);
+        assert.equal((await store().getStatus("a"))?.status, S.CANCELLED);
+      });
+
+      it("refuses a reroute after a kill, and lets an unowned cancel through", async () => {
+        await walk("a", [S.PENDING, S.RUNNING]);
+        await store().requestCancel("a");
+        await store().transition("a", S.KILLED, "r1", 10);
+        await assert.rejects(
+          Promise.resolve().then(() => store().transition("a", S.REROUTED, "r1", 11)),
+          CancelRequestedError,
+        );
+        await store().transition("a", S.CANCELLED, null, 12);
+        assert.equal((await store().getStatus("a"))?.status, S.CANCELLED);
+      });
+
+      it("leaves a final invocation as it is, and answers undefined for an unknown one", async () => {
+        await walk("a", [S.PENDING, S.RUNNING, S.SUCCESS]);
+        assert.equal((await store().requestCancel("a"))?.status, S.SUCCESS);
+        assert.equal(await store().requestCancel("nope"), undefined);
+      });
+
+      it("marks only the invocation named", async () => {
+        await walk("a", [S.PENDING, S.RUNNING]);
+        await store().requestCancel("a");
+        await store().transition("a", S.CANCELLED, "r1", 10);
+        await walk("b", [S.PENDING, S.RUNNING, S.SUCCESS]); // other ids are never affected
+        assert.equal((await store().getStatus("b"))?.status, S.SUCCESS);
       });
     });
 

@@ -10,7 +10,7 @@ import { runRound, type StressFeatures } from "./round.js";
  *
  * TYNENC_STRESS_ROUNDS (default 1000); TYNENC_STRESS_SEED=<n> replays round n (or starts there when
  * ROUNDS is also set; `random` starts from the clock). TYNENC_STRESS_<FEATURE>=0/1 switches a
- * disturbance off or on; all are on by default (strict cancel only where the store answers at once).
+ * disturbance off or on; all are on by default.
  */
 const env = process.env;
 const flag = (name: string, fallback: boolean) =>
@@ -24,10 +24,8 @@ const features: StressFeatures = {
   programCancels: flag("TYNENC_STRESS_PROGRAM_CANCELS", true),
   stopCycles: flag("TYNENC_STRESS_STOP_CYCLES", true),
   retention: flag("TYNENC_STRESS_RETENTION", true),
-  // Off where the store answers later: cancel() of an owned invocation resolves true once the request
-  // is published, and an async store may still record the task's own end first (a store-level cancel
-  // request, for the SQLite and Redis backends, closes that window).
-  strictCancel: flag("TYNENC_STRESS_STRICT_CANCEL", immediate),
+  // cancel() resolving true means the invocation ends CANCELLED, on every backend.
+  strictCancel: flag("TYNENC_STRESS_STRICT_CANCEL", true),
 };
 const seedText = env.TYNENC_STRESS_SEED;
 const rounds = Number(env.TYNENC_STRESS_ROUNDS ?? (seedText && seedText !== "random" ? 1 : 1000));

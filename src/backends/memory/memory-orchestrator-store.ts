@@ -5,6 +5,7 @@ import {
   isFinal,
   isRunnable,
   ownerAfter,
+  refuseUnderCancel,
   type HistoryEntry,
   type StatusRecord,
 } from "../../invocation/status.js";
@@ -37,6 +38,8 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
   /** Due for retention but still unread (waited on or pinned): looked at again by the next purge. */
   private held: string[] = [];
   private readonly concurrency = new ConcurrencyIndex();
+  /** Non-final invocations whose cancel was requested (`requestCancel`). */
+  private readonly cancelRequests = new Set<string>();
 
   constructor(private readonly table = new MemoryTable()) {}
 
@@ -77,6 +80,12 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     return { status: to, owner: entry.owner, at };
   }
 
+  requestCancel(id: string): StatusRecord | undefined {
+    const entry = this.entry(id);
+    if (entry && !isFinal(entry.status)) this.cancelRequests.add(id);
+    return entry && this.recordOf(entry);
+  }
+
   claim(ids: readonly string[], runnerId: string, at: number, blocked?: string[]): string[] {
     const claimed: string[] = [];
     for (const id of ids) {
@@ -115,7 +124,12 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
 
   /** Validate (status.ts) and store one change. */
   private apply(id: string, entry: Entry, to: InvocationStatus, runnerId: string | null, at: number): void {
-    this.commit(id, entry, to, ownerAfter(id, entry.status, entry.owner, to, runnerId), runnerId, at);
+    const owner = ownerAfter(id, entry.status, entry.owner, to, runnerId);
+    if (this.cancelRequests.size > 0 && this.cancelRequests.has(id)) {
+      refuseUnderCancel(id, to);
+      if (isFinal(to)) this.cancelRequests.delete(id);
+    }
+    this.commit(id, entry, to, owner, runnerId, at);
   }
 
   /** Store a validated change: status, owner, history entry and indexes together. */
@@ -253,6 +267,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
   purge(): void {
     this.finished.clear();
     this.pins.clear();
+    this.cancelRequests.clear();
     this.held = [];
     this.concurrency.clear();
     this.table.clear(["status", "owner", "taskId", "history"]);
