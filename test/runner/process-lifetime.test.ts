@@ -24,7 +24,7 @@ interface Worker {
 function startWorker(env: Record<string, string>): Worker {
   const child = spawn(process.execPath, ["--import", "tsx", script], {
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
   children.add(child);
   let stdout = "";
