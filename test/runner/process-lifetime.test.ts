@@ -31,8 +31,8 @@ function startWorker(env: Record<string, string>): Worker {
   let stderr = "";
   const waiters: (() => void)[] = [];
   const changed = () => waiters.splice(0).forEach((w) => w());
-  child.stdout.on("data", (d: Buffer) => ((stdout += d.toString()), changed()));
-  child.stderr.on("data", (d: Buffer) => ((stderr += d.toString()), changed()));
+  child.stdout!.on("data", (d: Buffer) => ((stdout += d.toString()), changed()));
+  child.stderr!.on("data", (d: Buffer) => ((stderr += d.toString()), changed()));
   const exit = once(child, "exit").then(([code, signal]) => {
     children.delete(child);
     changed();
