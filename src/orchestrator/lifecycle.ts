@@ -126,7 +126,7 @@ export class Lifecycle {
 
   /** See `Orchestrator.killAndReroute`. */
   async killAndReroute(id: string, runnerId: string): Promise<InvocationStatus> {
-    await this.orchestrator.transition(id, S.KILLED, runnerId, { clearWaits: true });
+    await this.orchestrator.transition(id, S.KILLED, runnerId, CLEAR_WAITS);
     return this.rerouteUnlessCancelled(id, runnerId);
   }
 

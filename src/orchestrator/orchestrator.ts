@@ -119,10 +119,6 @@ export class Orchestrator {
     return this.store.getStatus(id);
   }
 
-  statuses(ids: readonly string[]): Awaitable<(StatusRecord | undefined)[]> {
-    return this.store.getStatuses(ids);
-  }
-
   history(id: string): Awaitable<HistoryEntry[]> {
     return this.store.getHistory(id);
   }

@@ -1,4 +1,5 @@
 import { isPromise, type Awaitable } from "../util/awaitable.js";
+import type { Logger } from "../logging/index.js";
 import type { Execution } from "./execution.js";
 import type { RunnerHost } from "./runner-host.js";
 
@@ -55,18 +56,24 @@ export class RunnerState {
   }
 }
 
+/** What held a running-concurrency key: an execution, or a claim that never became one. */
+export interface KeyHolder {
+  readonly runningKey: string | undefined;
+  readonly logger: Logger;
+}
+
 /**
  * It stopped holding its running-concurrency key: let what waits for the key go. Never fails: the
- * execution's own change (paused, finished) already happened, and must not be undone by a failed
- * release; a failure is logged, and the next release of the key re-queues what waits.
+ * holder's own change (paused, finished, handed back) already happened, and must not be undone by a
+ * failed release; a failure is logged, and the next release of the key re-queues what waits.
  */
-export function releaseKey(host: RunnerHost, runnerId: string, execution: Execution): Awaitable<void> {
+export function releaseKey(host: RunnerHost, runnerId: string, holder: KeyHolder): Awaitable<void> {
   // Most tasks have no running key: no call, no generator, on the hot path.
-  if (execution.runningKey === undefined) return;
+  if (holder.runningKey === undefined) return;
   const failed = (error: unknown) =>
-    execution.logger.warn("Could not release its running-concurrency key", { error });
+    holder.logger.warn("Could not release its running-concurrency key", { error });
   try {
-    const released = host.orchestrator.releaseRunningKey(execution.runningKey, runnerId);
+    const released = host.orchestrator.releaseRunningKey(holder.runningKey, runnerId);
     return isPromise(released) ? released.then(undefined, failed) : undefined;
   } catch (error) {
     failed(error);

@@ -5,7 +5,7 @@ import type { Logger } from "../logging/index.js";
 import type { Abort } from "./abort.js";
 import type { Execution } from "./execution.js";
 import type { RunnerHost } from "./runner-host.js";
-import type { RunnerState } from "./runner-state.js";
+import { releaseKey, type RunnerState } from "./runner-state.js";
 
 const S = InvocationStatus;
 
@@ -80,9 +80,7 @@ export class Shutdown {
     const orchestrator = this.host.orchestrator;
     try {
       const status = await orchestrator.killAndReroute(execution.id, this.runnerId);
-      if (execution.runningKey !== undefined) {
-        await orchestrator.releaseRunningKey(execution.runningKey, this.runnerId);
-      }
+      await releaseKey(this.host, this.runnerId, execution);
       if (status === S.CANCELLED)
         this.logger.info("KILLED by shutdown; CANCELLED as asked", { invocation: execution.id });
       else
@@ -105,7 +103,7 @@ export class Shutdown {
     const orchestrator = this.host.orchestrator;
     for (const { id, runningKey } of records) {
       await orchestrator.handBack(id, this.runnerId);
-      if (runningKey !== undefined) await orchestrator.releaseRunningKey(runningKey, this.runnerId);
+      await releaseKey(this.host, this.runnerId, { runningKey, logger: this.logger });
     }
   }
 }

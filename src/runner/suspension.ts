@@ -27,7 +27,7 @@ export class Suspension {
   suspend(execution: Execution, batch: WaitBatch, done: (error?: unknown) => void): void {
     runFlow(this.pauseFlow(execution, batch), (error, open) => {
       // Cancelled, timed out or killed while it set the wait up: its code does not go on, and the
-      // abort that ended it leaves no wait edge behind (see Orchestrator.pause).
+      // abort that ended it leaves no wait edge behind (see Waits.pause).
       if (execution.killed) return;
       if (error !== undefined || !open) return done(error);
       execution.cancelWait = this.host.orchestrator.whenAllFinal(open, () => {

@@ -265,8 +265,7 @@ export class ThreadRunner implements Runner, SuspendHost {
     const outcome = (yield this.host.outcomeOf(record.taskId, { ok: false, error })) as Outcome;
     yield this.host.orchestrator.finish(record.id, outcome, this.id);
     // Its claim took its running key: what waits for the key goes back to the queue.
-    if (record.runningKey !== undefined)
-      yield this.host.orchestrator.releaseRunningKey(record.runningKey, this.id);
+    yield releaseKey(this.host, this.id, { runningKey: record.runningKey, logger: this.logger });
     return undefined;
   }
 
