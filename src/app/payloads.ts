@@ -121,11 +121,7 @@ export class Payloads {
   private decode(id: string, outcome: Outcome | undefined): Awaitable<unknown> {
     // An outcome is stored before the final status: a final invocation without one was purged between
     // the two reads.
-    if (!outcome) {
-      throw new InvocationPurgedError(
-        `Invocation ${id} is no longer in the backend: it finished and retention purged its result (raise retentionMaxFinished or retentionMs to keep finished invocations longer)`,
-      );
-    }
+    if (!outcome) throw InvocationPurgedError.of(id);
     const text = this.largeValues.resolveResult(outcome.ok ? outcome.value : outcome.error);
     const read = (resolved: string) => {
       if (outcome.ok) return this.serializer.deserialize(resolved);

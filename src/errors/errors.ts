@@ -119,4 +119,11 @@ export class ConcurrencyControlledError extends TynencError {
 /** The invocation finished and was purged by retention: its status and result are gone. */
 export class InvocationPurgedError extends TynencError {
   override readonly code = "INVOCATION_PURGED";
+
+  /** The error for invocation `id`, saying which settings keep finished invocations longer. */
+  static of(id: string): InvocationPurgedError {
+    return new InvocationPurgedError(
+      `Invocation ${id} is no longer in the backend: it finished and retention purged its status and result (raise retentionMaxFinished or retentionMs to keep finished invocations longer)`,
+    );
+  }
 }

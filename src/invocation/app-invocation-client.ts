@@ -158,8 +158,4 @@ export class AppInvocationClient implements InvocationClient {
 /** Settles a watched result (and lets go of what kept it from retention). */
 type Settle<R> = (outcome: Parameters<ResultPromise<R>["settle"]>[0]) => void;
 
-function purged(id: string): InvocationPurgedError {
-  return new InvocationPurgedError(
-    `Invocation ${id} is no longer in the backend: it finished and retention purged its status and result (raise retentionMaxFinished or retentionMs to keep finished invocations longer)`,
-  );
-}
+const purged = (id: string) => InvocationPurgedError.of(id);
