@@ -116,7 +116,39 @@ export interface OrchestratorStore {
    */
   purgeFinished(olderThan: number, keepNewest: number, keep?: IdSet): Awaitable<string[]>;
 
+  /** How many invocations are in each status (monitoring); statuses with none may be left out. */
+  countByStatus(): Awaitable<Partial<Record<InvocationStatus, number>>>;
+
+  // Runner registry and recovery (see orchestrator/recovery.ts). Only backends shared across processes
+  // need them to do anything useful; the memory backend keeps them for tests and `tynenc status`.
+
+  /** Record that a runner is alive: inserts it the first time, else updates its `heartbeatAt`. */
+  heartbeat(runner: RunnerInfo): Awaitable<void>;
+  /** Forget a runner (it stopped, or it was found dead and its invocations recovered). */
+  removeRunner(runnerId: string): Awaitable<void>;
+  /** Every runner that sent a heartbeat and was not removed, with its last heartbeat time. */
+  runners(): Awaitable<RunnerInfo[]>;
+  /**
+   * Take or renew the lease `name` for `holder` until `until` (epoch ms), atomically: granted when
+   * nobody holds it, its holder's lease ended before `at`, or `holder` holds it already. True if held.
+   */
+  acquireLease(name: string, holder: string, at: number, until: number): Awaitable<boolean>;
+  /** Non-final invocations owned by any of these runners (PENDING, RUNNING, PAUSED, RESUMED). */
+  ownedBy(runnerIds: readonly string[]): Awaitable<string[]>;
+
   purge(): Awaitable<void>;
+}
+
+/** A runner as the registry knows it (`tynenc status` lists them; recovery finds the dead ones). */
+export interface RunnerInfo {
+  readonly runnerId: string;
+  /** The runner class, e.g. "ThreadRunner". */
+  readonly cls: string;
+  readonly hostname: string;
+  readonly pid: number;
+  readonly startedAt: number;
+  /** Time of its latest heartbeat (epoch ms). */
+  readonly heartbeatAt: number;
 }
 
 /** What `purgeFinished` needs of a set of ids: membership only (a Set or a Map will do). */

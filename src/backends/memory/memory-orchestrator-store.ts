@@ -9,11 +9,17 @@ import {
   type HistoryEntry,
   type StatusRecord,
 } from "../../invocation/status.js";
-import type { IdSet, NewStatus, OrchestratorStore } from "../../orchestrator/orchestrator-store.js";
+import type {
+  IdSet,
+  NewStatus,
+  OrchestratorStore,
+  RunnerInfo,
+} from "../../orchestrator/orchestrator-store.js";
 import { CompactHistory } from "./compact-history.js";
 import { ConcurrencyIndex } from "./concurrency-index.js";
 import { FinishedQueue } from "./finished-queue.js";
 import { MemoryTable, type MemoryRow } from "./memory-table.js";
+import { MemoryRunners } from "./memory-runners.js";
 import { MemoryWaitGraph } from "./memory-wait-graph.js";
 
 /** Status and owner are plain fields of the row; the time of the last change is the history's last. */
@@ -40,6 +46,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
   private readonly concurrency = new ConcurrencyIndex();
   /** Non-final invocations whose cancel was requested (`requestCancel`). */
   private readonly cancelRequests = new Set<string>();
+  private readonly runnerRegistry = new MemoryRunners();
 
   constructor(private readonly table = new MemoryTable()) {}
 
@@ -264,7 +271,41 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     return this.graph.hasWaiters(id) || this.pins.has(id);
   }
 
+  countByStatus(): Partial<Record<InvocationStatus, number>> {
+    const counts: Partial<Record<InvocationStatus, number>> = {};
+    for (const row of this.table.rows.values()) {
+      if (row.status) counts[row.status] = (counts[row.status] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  heartbeat(runner: RunnerInfo): void {
+    this.runnerRegistry.heartbeat(runner);
+  }
+
+  removeRunner(runnerId: string): void {
+    this.runnerRegistry.remove(runnerId);
+  }
+
+  runners(): RunnerInfo[] {
+    return this.runnerRegistry.list();
+  }
+
+  acquireLease(name: string, holder: string, at: number, until: number): boolean {
+    return this.runnerRegistry.acquireLease(name, holder, at, until);
+  }
+
+  ownedBy(runnerIds: readonly string[]): string[] {
+    const owners = new Set(runnerIds);
+    const out: string[] = [];
+    for (const [id, row] of this.table.rows) {
+      if (row.status && row.owner && owners.has(row.owner) && !isFinal(row.status)) out.push(id);
+    }
+    return out;
+  }
+
   purge(): void {
+    this.runnerRegistry.clear();
     this.finished.clear();
     this.pins.clear();
     this.cancelRequests.clear();
