@@ -96,8 +96,19 @@ export const STATUS_TABLE: Readonly<Record<InvocationStatus, StatusDefinition>> 
     ownership: O.releases,
     next: [S.REROUTED, S.CANCELLED],
   },
-  PENDING_RECOVERY: { final: false, runnable: false, ownership: O.overrides, next: [S.REROUTED] },
-  RUNNING_RECOVERY: { final: false, runnable: false, ownership: O.overrides, next: [S.REROUTED] },
+  /** Taken over from a dead owner (or stuck PENDING) by recovery; CANCELLED if a cancel was asked. */
+  PENDING_RECOVERY: {
+    final: false,
+    runnable: false,
+    ownership: O.overrides,
+    next: [S.REROUTED, S.CANCELLED],
+  },
+  RUNNING_RECOVERY: {
+    final: false,
+    runnable: false,
+    ownership: O.overrides,
+    next: [S.REROUTED, S.CANCELLED],
+  },
   SUCCESS: { final: true, runnable: false, ownership: O.releases, next: [] },
   FAILED: { final: true, runnable: false, ownership: O.releases, next: [] },
   CONCURRENCY_CONTROLLED_FINAL: { final: true, runnable: false, ownership: O.releases, next: [] },

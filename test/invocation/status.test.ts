@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { OwnershipError, StatusTransitionError } from "../../src/errors/errors.js";
+import { CancelRequestedError, OwnershipError, StatusTransitionError } from "../../src/errors/errors.js";
 import {
   FINAL_STATUSES,
   INITIAL_STATUS,
@@ -10,6 +10,7 @@ import {
   STATUS_TABLE,
   isFinal,
   isRunnable,
+  refuseUnderCancel,
   transition,
   type InvocationStatus as Status,
   type StatusRecord,
@@ -17,7 +18,8 @@ import {
 
 /**
  * DESIGN §4, written out again by hand, plus the cancellation statuses of issue 3 (CANCELLED from every
- * unfinished status but recovery, TIMED_OUT from the running ones): the table must match it exactly.
+ * unfinished status, TIMED_OUT from the running ones; a recovered invocation whose cancel was requested
+ * ends CANCELLED, since REROUTED is refused under a cancel request): the table must match it exactly.
  */
 const EXPECTED_NEXT: Record<Status, readonly Status[]> = {
   REGISTERED: ["PENDING", "CONCURRENCY_CONTROLLED", "CONCURRENCY_CONTROLLED_FINAL", "CANCELLED"],
@@ -29,8 +31,8 @@ const EXPECTED_NEXT: Record<Status, readonly Status[]> = {
   KILLED: ["REROUTED", "CANCELLED"],
   REROUTED: ["PENDING", "CONCURRENCY_CONTROLLED", "CANCELLED"],
   CONCURRENCY_CONTROLLED: ["REROUTED", "CANCELLED"],
-  PENDING_RECOVERY: ["REROUTED"],
-  RUNNING_RECOVERY: ["REROUTED"],
+  PENDING_RECOVERY: ["REROUTED", "CANCELLED"],
+  RUNNING_RECOVERY: ["REROUTED", "CANCELLED"],
   SUCCESS: [],
   FAILED: [],
   CONCURRENCY_CONTROLLED_FINAL: [],
@@ -304,5 +306,29 @@ describe("transition()", () => {
       visited.add(current.status);
     }
     assert.deepEqual(sortedCopy([...visited]), sortedCopy(ALL), "the random walks missed some statuses");
+  });
+});
+
+describe("refuseUnderCancel()", () => {
+  it("refuses the ends a cancel request rules out, REROUTED included, and allows CANCELLED", () => {
+    for (const to of ["SUCCESS", "FAILED", "TIMED_OUT", "RETRY", "REROUTED"] as const) {
+      const error = thrown(() => refuseUnderCancel("inv-3", to));
+      assert.ok(error instanceof CancelRequestedError, to);
+      assert.match(error.message, /inv-3/);
+    }
+    for (const to of ALL.filter((s) => !["SUCCESS", "FAILED", "TIMED_OUT", "RETRY", "REROUTED"].includes(s)))
+      refuseUnderCancel("inv-3", to);
+  });
+
+  it("leaves a recovered invocation under a cancel request a way out: CANCELLED, by any runner", () => {
+    for (const from of RECOVERY) {
+      assert.ok(STATUS_TABLE[from].next.includes("CANCELLED"), from);
+      for (const runner of ["r1", "monitor", null])
+        assert.deepEqual(transition("inv", rec(from), "CANCELLED", runner, 4), {
+          status: "CANCELLED",
+          owner: null,
+          at: 4,
+        });
+    }
   });
 });
