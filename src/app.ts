@@ -13,7 +13,12 @@ import { SafeEmitter, type Logger, type LoggerLike } from "./logging/index.js";
 import { Orchestrator } from "./orchestrator/orchestrator.js";
 import { DummyRunner } from "./runner/dummy-runner.js";
 import type { Runner } from "./runner/runner.js";
-import type { PreparedInvocation, RunnerHost } from "./runner/runner-host.js";
+import type {
+  PreparedInvocation,
+  RecoverySettings,
+  RunnerHost,
+  RunnerRegistry,
+} from "./runner/runner-host.js";
 import { ThreadRunner } from "./runner/thread-runner.js";
 import { JsonSerializer } from "./serializer/index.js";
 import type { LargeValues } from "./data-store/index.js";
@@ -213,6 +218,16 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
 
   stopGraceMs(): number {
     return this.conf.stopGraceMs;
+  }
+
+  get runnerRegistry(): RunnerRegistry {
+    return this.backend.orchestratorStore;
+  }
+
+  recoverySettings(): RecoverySettings {
+    const { heartbeatIntervalMs, runnerDeadAfterMs, maxPendingMs } = this.conf;
+    const sharedAcrossProcesses = this.backend.sharedAcrossProcesses;
+    return { heartbeatIntervalMs, runnerDeadAfterMs, maxPendingMs, sharedAcrossProcesses };
   }
 
   prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Awaitable<PreparedInvocation> {

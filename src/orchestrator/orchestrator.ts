@@ -21,6 +21,7 @@ import { FinalEvents } from "./final-events.js";
 import { emitStatus } from "./status-events.js";
 import { whenAllFinal } from "./when-all-final.js";
 import type { IdSet } from "./orchestrator-store.js";
+import { recoveryPass, type RecoveryLimits, type RecoveryReport } from "./recovery.js";
 
 const S = InvocationStatus;
 
@@ -353,6 +354,19 @@ export class Orchestrator {
   /** Put an invocation already in a runnable status back in the queue, and wake the runners. */
   reroute(id: string): Promise<void> {
     return this.lifecycle.reroute(id);
+  }
+
+  /**
+   * One recovery pass by `runnerId` at `now` (see recovery.ts): what dead runners owned, and what sat
+   * PENDING too long, goes back to the queue. The caller holds the "recovery" lease.
+   */
+  recover(runnerId: string, now: number, limits: RecoveryLimits): Promise<RecoveryReport> {
+    return recoveryPass(
+      { orchestrator: this, backend: this.backend, logger: this.logger },
+      runnerId,
+      now,
+      limits,
+    );
   }
 
   /** A status change the store made (or, undefined, refused), told to `invocation:status` listeners. */

@@ -4,6 +4,8 @@ import type { TynencEvents } from "../events.js";
 import type { Logger, SafeEmitter } from "../logging/index.js";
 import type { Notifier } from "../orchestrator/notifier.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
+import type { OrchestratorStore } from "../orchestrator/orchestrator-store.js";
+import type { RecoveryLimits } from "../orchestrator/recovery.js";
 import type { Registrar } from "../invocation/registrar.js";
 import type { RetryDecision } from "../retry/index.js";
 import type { Awaitable } from "../util/awaitable.js";
@@ -17,6 +19,16 @@ export interface PreparedInvocation {
   /** Calls the task function with the invocation's arguments. */
   call(): Promise<unknown>;
 }
+
+/** Heartbeat and recovery settings (config), and whether the backend is shared across processes. */
+export interface RecoverySettings extends RecoveryLimits {
+  readonly heartbeatIntervalMs: number;
+  /** Only then do runners beat and recover: an in-process backend dies with its only process. */
+  readonly sharedAcrossProcesses: boolean;
+}
+
+/** The store's runner registry and leases (heartbeat.ts). */
+export type RunnerRegistry = Pick<OrchestratorStore, "heartbeat" | "removeRunner" | "acquireLease">;
 
 /** What a runner needs from its app. An interface so runners in other threads can provide their own. */
 export interface RunnerHost {
@@ -43,6 +55,9 @@ export interface RunnerHost {
    * period): the app tells the user if nothing is left to run them.
    */
   runnerStopped(rerouted: readonly string[]): void;
+  /** Where the runner registers, beats and takes the recovery lease. */
+  readonly runnerRegistry: RunnerRegistry;
+  recoverySettings(): RecoverySettings;
   /** Where calls made by running invocations are batched and stored. */
   readonly registrar: Registrar;
 }

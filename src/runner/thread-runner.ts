@@ -1,4 +1,4 @@
-import { RunnerError } from "../errors/errors.js";
+import { RunnerError, StatusTransitionError } from "../errors/errors.js";
 import { executionStorage } from "../invocation/context.js";
 import type { InvocationRecord, Outcome } from "../invocation/invocation-record.js";
 import { InvocationStatus } from "../invocation/status.js";
@@ -7,6 +7,7 @@ import { isPromise, type Awaitable } from "../util/awaitable.js";
 import { flow, settle, type Flow } from "../util/flow.js";
 import { Abort } from "./abort.js";
 import { Execution, type SuspendHost } from "./execution.js";
+import { Heartbeat } from "./heartbeat.js";
 import { handleStopSignals, keepProcessAlive } from "./process-lifetime.js";
 import { RunnerCls, type Runner, type RunOptions } from "./runner.js";
 import type { PreparedInvocation, RunnerHost } from "./runner-host.js";
@@ -34,6 +35,7 @@ export class ThreadRunner implements Runner, SuspendHost {
   private readonly suspension: Suspension;
   private readonly aborts: Abort;
   private readonly shutdown: Shutdown;
+  private readonly heartbeat: Heartbeat;
   private pumping = false;
   private pumpAgain = false;
   private pumpScheduled = false;
@@ -48,6 +50,7 @@ export class ThreadRunner implements Runner, SuspendHost {
     this.suspension = new Suspension(this.state, host, this.id, this.logger, () => this.kick());
     this.aborts = new Abort(this.state, host, this.id);
     this.shutdown = new Shutdown(this.state, host, this.aborts, this.id, this.logger);
+    this.heartbeat = new Heartbeat(host, this, this.logger);
   }
 
   get running(): boolean {
@@ -63,6 +66,7 @@ export class ThreadRunner implements Runner, SuspendHost {
     if (this.state.phase !== "idle") {
       throw new RunnerError(`Runner ${this.id} is already running; call stop() before running it again`);
     }
+    this.heartbeat.check(); // bad heartbeat settings fail here, before anything starts
     const state = this.state;
     state.slots = this.host.maxParallelSlots();
     state.phase = "running";
@@ -76,6 +80,7 @@ export class ThreadRunner implements Runner, SuspendHost {
       this.releaseProcess.push(handleStopSignals(this.logger, { stop: () => this.stop(), stopNow }));
     }
     this.host.events.emit("runner:started", { runnerId: this.id, cls: this.cls, slots: state.slots });
+    await this.heartbeat.start(); // in the registry before it owns anything, so recovery can find it
     this.kick();
     await stopped.promise;
   }
@@ -93,6 +98,7 @@ export class ThreadRunner implements Runner, SuspendHost {
     const rerouted = await this.shutdown.killRemaining(grace);
     // Cancels reach this runner until here: one asked during the grace period is carried out.
     this.unsubscribeCancel?.();
+    await this.heartbeat.stop();
     for (const release of this.releaseProcess.splice(0)) release();
     this.state.phase = "idle";
     this.logger.debug("Stopped");
@@ -192,8 +198,15 @@ export class ThreadRunner implements Runner, SuspendHost {
     settle(
       () => this.begin(record, ticket, after),
       (error, execution) => {
-        if (error !== undefined)
-          this.logger.warn("Could not start invocation", { invocation: record.id, error });
+        if (error !== undefined) {
+          // A status error: recovery took it back since the claim (it sat PENDING too long), and the
+          // queue hands it out again.
+          const moved = error instanceof StatusTransitionError;
+          const msg = moved
+            ? "Not started: recovery took it back since it was claimed"
+            : "Could not start invocation";
+          this.logger.warn(msg, { invocation: record.id, error });
+        }
         if (!execution) return after();
         // Cancelled or killed before its code started: it never runs, and whoever ended it (the abort,
         // the stop) accounts for its slot once its end is recorded.

@@ -1,0 +1,132 @@
+import { hostname } from "node:os";
+import { ConfigError } from "../errors/errors.js";
+import type { Logger } from "../logging/index.js";
+import type { RunnerInfo } from "../orchestrator/orchestrator-store.js";
+import type { RecoverySettings, RunnerHost } from "./runner-host.js";
+
+/** The store lease that lets one runner at a time, across all processes, run the recovery pass. */
+export const RECOVERY_LEASE = "recovery";
+
+/** A heartbeat may be this many intervals late before its runner counts as dead. */
+const MIN_BEATS_BEFORE_DEAD = 3;
+
+/**
+ * A running runner's entry in the store's registry. It registers when the runner starts and leaves when
+ * it stops. On a backend shared across processes it also beats every `heartbeatIntervalMs` (an unref'd
+ * timer) and, while it holds the recovery lease, runs the recovery pass; in-process backends get no
+ * timer at all, since nothing there can die without this process.
+ */
+export class Heartbeat {
+  private timer: NodeJS.Timeout | undefined;
+  /** The registration, beat or pass under way: `stop` waits for it, so nothing writes after it. */
+  private current: Promise<void> = Promise.resolve();
+  private busy = false;
+  private stopped = false;
+  private startedAt = 0;
+  private settings: RecoverySettings | undefined;
+
+  constructor(
+    private readonly host: RunnerHost,
+    private readonly runner: { readonly id: string; readonly cls: string },
+    private readonly logger: Logger,
+  ) {}
+
+  /** Throws ConfigError when the settings cannot work; call before the runner starts anything. */
+  check(): void {
+    this.settings = checkRecoverySettings(this.host.recoverySettings());
+  }
+
+  /** Register the runner (resolves once it is in the store, never rejects), then beat if shared. */
+  start(): Promise<void> {
+    const settings = this.settings ?? checkRecoverySettings(this.host.recoverySettings());
+    this.startedAt = Date.now();
+    this.stopped = false;
+    // A failed registration is logged; the beats retry it.
+    this.current = this.beat().then(() => {
+      if (this.stopped || this.timer || !settings.sharedAcrossProcesses) return;
+      this.timer = setInterval(() => this.tick(settings), settings.heartbeatIntervalMs);
+      this.timer.unref(); // a runner keeps its process alive by other means; this timer never should
+    });
+    return this.current;
+  }
+
+  /** Stop beating and leave the registry, after whatever beat or pass is under way. Never rejects. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.current;
+    try {
+      await this.host.runnerRegistry.removeRunner(this.runner.id);
+    } catch (error) {
+      this.logger.warn("Could not remove this runner from the registry; recovery will find it dead", {
+        error,
+      });
+    }
+  }
+
+  private tick(settings: RecoverySettings): void {
+    if (this.busy) return; // the previous beat or pass is still under way: this one is skipped
+    this.busy = true;
+    this.current = this.beatAndRecover(settings).finally(() => {
+      this.busy = false;
+    });
+  }
+
+  private async beatAndRecover(settings: RecoverySettings): Promise<void> {
+    if (!(await this.beat())) return;
+    const { id } = this.runner;
+    try {
+      const now = Date.now();
+      const until = now + settings.runnerDeadAfterMs;
+      if (!(await this.host.runnerRegistry.acquireLease(RECOVERY_LEASE, id, now, until))) return;
+      await this.host.orchestrator.recover(id, Date.now(), settings);
+    } catch (error) {
+      this.logger.warn("Recovery pass failed; it runs again on the next heartbeat", { error });
+    }
+  }
+
+  /** Record that this runner is alive; false (logged) when the store could not take it. */
+  private async beat(): Promise<boolean> {
+    try {
+      await this.host.runnerRegistry.heartbeat(this.info(Date.now()));
+      return true;
+    } catch (error) {
+      this.logger.warn("Could not record this runner's heartbeat; retrying on the next beat", { error });
+      return false;
+    }
+  }
+
+  private info(heartbeatAt: number): RunnerInfo {
+    const { id, cls } = this.runner;
+    return {
+      runnerId: id,
+      cls,
+      hostname: hostname(),
+      pid: process.pid,
+      startedAt: this.startedAt,
+      heartbeatAt,
+    };
+  }
+}
+
+/** The settings, once checked: a dead-runner limit well above the beat, and positive intervals. */
+export function checkRecoverySettings(settings: RecoverySettings): RecoverySettings {
+  const { heartbeatIntervalMs, runnerDeadAfterMs, maxPendingMs } = settings;
+  if (heartbeatIntervalMs <= 0) {
+    throw new ConfigError(
+      `heartbeatIntervalMs is ${heartbeatIntervalMs}: it must be above 0 (a few seconds suits production, e.g. 5000)`,
+    );
+  }
+  if (runnerDeadAfterMs < MIN_BEATS_BEFORE_DEAD * heartbeatIntervalMs) {
+    throw new ConfigError(
+      `runnerDeadAfterMs (${runnerDeadAfterMs} ms) must be well above heartbeatIntervalMs (${heartbeatIntervalMs} ms): at least ${MIN_BEATS_BEFORE_DEAD} times it (${MIN_BEATS_BEFORE_DEAD * heartbeatIntervalMs} ms), better 10 times; otherwise a live runner whose heartbeat is a little late is taken for dead and its invocations run twice`,
+    );
+  }
+  if (maxPendingMs <= 0) {
+    throw new ConfigError(
+      `maxPendingMs is ${maxPendingMs}: it must be above 0, or every claimed invocation is taken back before it can start (e.g. 30000)`,
+    );
+  }
+  return settings;
+}
