@@ -7,6 +7,7 @@ import { deliveryCases } from "./delivery.case.js";
 import type { BackendFactory } from "./harness.js";
 import { notifierCases } from "./notifier.case.js";
 import { orchestratorStoreCases } from "./orchestrator-store.case.js";
+import { recoveryCases } from "./recovery.case.js";
 import { retentionCases } from "./retention.case.js";
 import { stateBackendCases } from "./state-backend.case.js";
 import { waitGraphCases } from "./wait-graph.case.js";
@@ -16,6 +17,7 @@ export {
   brokerCases,
   notifierCases,
   orchestratorStoreCases,
+  recoveryCases,
   retentionCases,
   stateBackendCases,
   waitGraphCases,
@@ -35,6 +37,7 @@ export function runConformance(name: string, makeBackend: BackendFactory): void 
   retentionCases(name, makeBackend);
   concurrencyCases(name, makeBackend);
   deliveryCases(name, makeBackend);
+  recoveryCases(name, makeBackend);
   const open = new Map<DataStore, Backend>();
   dataStoreCases(
     name,
