@@ -71,15 +71,15 @@ export const APP_FIELDS = {
   }),
   heartbeatIntervalMs: durationMsField({
     default: 5000,
-    doc: "How often a runner records that it is alive.",
+    doc: "How often a running runner beats on a shared backend (sqlite, redis); the recovery lease holder then also recovers what dead runners left. Above 0.",
   }),
   runnerDeadAfterMs: durationMsField({
     default: 60000,
-    doc: "A runner silent for this long is dead; its invocations are recovered.",
+    doc: "A runner silent this long is dead; its invocations rerun from the start. At least 3x heartbeatIntervalMs (10x is safer) and above any event-loop block.",
   }),
   maxPendingMs: durationMsField({
     default: 30000,
-    doc: "An invocation PENDING for longer than this is recovered and re-queued.",
+    doc: "An invocation claimed (PENDING) but not started for this long is taken back and re-queued, whoever owns it. Above 0.",
   }),
   largeValueThresholdBytes: intField({
     min: 0,
