@@ -382,7 +382,8 @@ async function spyIntervals(body: (made: SpiedInterval[]) => Promise<void>): Pro
 
 describe("the runner registry", () => {
   it("lists a running runner and removes it on stop; no timer on an in-process backend", async () => {
-    const app = testApp(); // memory: nothing can die without this process, so nothing beats
+    // In process only: nothing can die without this process, so nothing beats.
+    const app = testApp({ backend: { ...testBackend(), sharedAcrossProcesses: false } });
     const work = app.task("work", async () => 1);
     const made = await spyIntervals(() =>
       withRunner(app, async () => {
