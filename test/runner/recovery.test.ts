@@ -414,6 +414,49 @@ describe("the runner registry", () => {
     assert.deepEqual(await runnerIds(app), []);
   });
 
+  it("logs a failed beat or pass and tries again on the next beat, the runner running on", async () => {
+    const logger = captureLogger();
+    const observed = observing(shared(), "acquireLease");
+    const store = observed.backend.orchestratorStore;
+    let beats = 0;
+    let passes = 0;
+    // The second heartbeat (the first beat after the registration) and the first pass fail.
+    const flaky = new Proxy(store, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== "function") return value;
+        const method = (value as (...args: unknown[]) => unknown).bind(target);
+        if (property === "heartbeat")
+          return (...args: unknown[]) =>
+            ++beats === 2 ? Promise.reject(new Error("store away")) : method(...args);
+        if (property === "runners")
+          return (...args: unknown[]) =>
+            ++passes === 1 ? Promise.reject(new Error("store away")) : method(...args);
+        return method;
+      },
+    });
+    const app = testApp({
+      ...FAST,
+      logger,
+      loggingLevel: "warn",
+      backend: { ...observed.backend, orchestratorStore: flaky },
+    });
+    const work = app.task("work", async (n: number) => n);
+    await withRunner(app, async () => {
+      await observed.calls.until(() => passes >= 3);
+      assert.equal(await work(6).result, 6);
+    });
+    const warned = logger.lines.filter((l) => l.level === "warn").map((l) => l.msg);
+    assert.ok(
+      warned.some((m) => m.startsWith("Could not record this runner's heartbeat")),
+      warned.join("\n"),
+    );
+    assert.ok(
+      warned.some((m) => m.startsWith("Recovery pass failed")),
+      warned.join("\n"),
+    );
+  });
+
   it("refuses to start when runnerDeadAfterMs is not well above heartbeatIntervalMs", async () => {
     const app = testApp({ heartbeatIntervalMs: 1000, runnerDeadAfterMs: 2000 });
     await assert.rejects(app.runner.run(), (error: unknown) => {
