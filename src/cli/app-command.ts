@@ -63,3 +63,11 @@ export function warnIfProcessLocal(app: Tynenc, io: CliIo): void {
     `note: the "${app.backend.name}" backend lives inside this process, so this shows only what ${app.appId} did in it; use a shared backend (--backend sqlite or redis) to see the invocations of other processes\n`,
   );
 }
+
+/** `the sqlite backend (/data/jobs.sqlite)`: which store a command works on, for its messages. */
+export function backendLabel(app: Tynenc): string {
+  const { name } = app.backend;
+  const where =
+    name === "sqlite" ? ` (${app.conf.sqlitePath})` : name === "redis" ? ` (${app.conf.redisUrl})` : "";
+  return `the ${name} backend${where}`;
+}

@@ -4,7 +4,7 @@
  * needs --yes, so a script never wipes an app by accident.
  */
 import type { Tynenc } from "../app.js";
-import { addAppOptions, openApp, warnIfProcessLocal, type AppOptions } from "./app-command.js";
+import { addAppOptions, backendLabel, openApp, warnIfProcessLocal, type AppOptions } from "./app-command.js";
 import { CliUsageError, type CliIo } from "./cli-io.js";
 import { TynencCommand } from "./tynenc-command.js";
 
@@ -27,12 +27,11 @@ async function describeTarget(app: Tynenc): Promise<{ what: string; caution: str
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
   const now = Date.now();
   const live = (await store.runners()).filter((r) => now - r.heartbeatAt <= app.conf.runnerDeadAfterMs);
-  const where = app.backend.name === "sqlite" ? ` (${app.conf.sqlitePath})` : "";
   const caution = live.length
     ? `${live.length} runner(s) of this app are alive (${live.map((r) => `${r.hostname}:${r.pid}`).join(", ")}): what they run now is lost too. `
     : "";
   return {
-    what: `all ${total} invocation(s) of app ${app.appId} from the ${app.backend.name} backend${where}`,
+    what: `all ${total} invocation(s) of app ${app.appId} from ${backendLabel(app)}`,
     caution,
   };
 }

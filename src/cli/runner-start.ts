@@ -6,7 +6,7 @@
 import { Option } from "commander";
 import type { Tynenc } from "../app.js";
 import { RunnerCls } from "../runner/runner.js";
-import { addAppOptions, openApp, type AppOptions } from "./app-command.js";
+import { addAppOptions, backendLabel, openApp, type AppOptions } from "./app-command.js";
 import { CliError, CliUsageError, type CliIo } from "./cli-io.js";
 import { flagOf } from "./config-flags.js";
 import { TynencCommand } from "./tynenc-command.js";
@@ -47,10 +47,8 @@ async function start(options: StartOptions, io: CliIo): Promise<void> {
   try {
     checkCanServe(app);
     const runner = app.runner; // throws RunnerError for a runner class this version does not have
-    const { backend, conf } = app;
-    const where = backend.name === "sqlite" ? ` (${conf.sqlitePath})` : "";
     app.logger.info(
-      `${runner.cls} ${runner.id} of app ${app.appId} starting on the ${backend.name} backend${where} with ${conf.maxParallelSlots} slot(s); SIGINT/SIGTERM stops it`,
+      `runner start: ${runner.cls} ${runner.id} of app ${app.appId} on ${backendLabel(app)}; SIGINT/SIGTERM stops it`,
     );
     await runner.run({ handleSignals: true });
     app.logger.info(`${runner.cls} ${runner.id} stopped`);

@@ -6,7 +6,7 @@
 import { InvalidArgumentError } from "commander";
 import type { Tynenc } from "../app.js";
 import { STATUS_TABLE, type InvocationStatus } from "../invocation/status.js";
-import { addAppOptions, openApp, warnIfProcessLocal, type AppOptions } from "./app-command.js";
+import { addAppOptions, backendLabel, openApp, warnIfProcessLocal, type AppOptions } from "./app-command.js";
 import type { CliIo } from "./cli-io.js";
 import { formatAge, table } from "./format.js";
 import { TynencCommand } from "./tynenc-command.js";
@@ -40,6 +40,8 @@ export interface WaitingRow {
 export interface StatusReport {
   appId: string;
   backend: string;
+  /** Which store, for people: `the sqlite backend (/data/jobs.sqlite)`. */
+  backendLabel: string;
   counts: Partial<Record<InvocationStatus, number>>;
   total: number;
   runners: RunnerRow[];
@@ -81,6 +83,7 @@ export async function statusReport(app: Tynenc, limit: number): Promise<StatusRe
   return {
     appId: app.appId,
     backend: app.backend.name,
+    backendLabel: backendLabel(app),
     counts,
     total,
     runners,
@@ -90,7 +93,7 @@ export async function statusReport(app: Tynenc, limit: number): Promise<StatusRe
 }
 
 function formatReport(report: StatusReport): string {
-  const sections = [`app ${report.appId} on the ${report.backend} backend\n`];
+  const sections = [`app ${report.appId} on ${report.backendLabel}\n`];
   const counts = (Object.keys(STATUS_TABLE) as InvocationStatus[])
     .filter((status) => (report.counts[status] ?? 0) > 0)
     .map((status) => [status, String(report.counts[status])]);
