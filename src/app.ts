@@ -1,4 +1,5 @@
 import { memoryBackend } from "./backends/memory/index.js";
+import { sqliteBackend } from "./backends/sqlite/index.js";
 import type { Backend } from "./backends/backend.js";
 import { AppConfig, type AppConfigValues } from "./config/index.js";
 import { ConfigError, InvocationNotFoundError, RunnerError } from "./errors/errors.js";
@@ -306,8 +307,15 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   private makeBackend(): Backend {
     const name = this.conf.backend;
     if (name === "memory") return memoryBackend();
+    if (name === "sqlite") {
+      return sqliteBackend({
+        path: this.conf.sqlitePath,
+        appId: this.conf.appId,
+        onError: (message, error) => this.logger.error(message, { error }),
+      });
+    }
     throw new ConfigError(
-      `backend "${name}" is not available in this version of tynenc; use backend "memory" (the default) for now`,
+      `backend "${name}" is not available in this version of tynenc; use backend "memory" (the default) or "sqlite"`,
     );
   }
 

@@ -26,6 +26,7 @@ export { ThreadRunner } from "./runner/thread-runner.js";
 export { DummyRunner } from "./runner/dummy-runner.js";
 export type { Backend } from "./backends/backend.js";
 export { memoryBackend, MemoryDataStore } from "./backends/memory/index.js";
+export { sqliteBackend, type SqliteBackendOptions } from "./backends/sqlite/index.js";
 export type { Broker } from "./broker/broker.js";
 export type { StateBackend } from "./state-backend/state-backend.js";
 export type { OrchestratorStore, NewStatus } from "./orchestrator/orchestrator-store.js";

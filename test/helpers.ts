@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { memoryBackend, Tynenc, type Backend, type TynencOptions } from "../src/index.js";
 import type { LoggerLike } from "../src/logging/index.js";
 import { asyncBackend } from "./async-backend.js";
+import { tempSqliteBackend } from "./sqlite-files.js";
 
 export interface CapturedLine {
   readonly level: string;
@@ -24,6 +25,7 @@ export function captureLogger(): LoggerLike & { lines: CapturedLine[] } {
 const TEST_BACKENDS: Record<string, () => Backend> = {
   memory: memoryBackend,
   "memory-async": () => asyncBackend(memoryBackend()),
+  sqlite: () => tempSqliteBackend({ appId: "test" }),
 };
 
 function testBackendName(): string {
@@ -47,11 +49,24 @@ export function testBackend(): Backend {
  */
 export function needsImmediateBackend(): { skip?: string } {
   const name = testBackendName();
-  return name === "memory"
+  return name === "memory" || name === "sqlite"
     ? {}
     : {
         skip: `TYNENC_TEST_BACKEND=${name} answers through promises; registrationConcurrency and callResultCache decide at the call and need a backend that answers at once`,
       };
+}
+
+/**
+ * Options for a test of what only an in-process backend does (its runners are the only ones there can
+ * be): it skips, saying so, on a backend shared across processes.
+ */
+export function inProcessBackendOnly(): { skip?: string } {
+  const name = testBackendName();
+  return name === "sqlite"
+    ? {
+        skip: `TYNENC_TEST_BACKEND=${name} is shared across processes: a runner of another process may run the work`,
+      }
+    : {};
 }
 
 /**

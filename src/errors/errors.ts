@@ -127,3 +127,8 @@ export class InvocationPurgedError extends TynencError {
     );
   }
 }
+
+/** A backend cannot be used: its driver is missing, its file or server is unusable, its data is not tynenc's. */
+export class BackendError extends TynencError {
+  override readonly code = "BACKEND";
+}

@@ -23,6 +23,11 @@ export class FinalEvents {
     for (const listener of set) listener();
   }
 
+  /** How many invocations have listeners. */
+  get size(): number {
+    return this.listeners.size;
+  }
+
   clear(): void {
     this.listeners.clear();
   }

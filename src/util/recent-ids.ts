@@ -9,6 +9,10 @@ export class RecentIds {
     if (this.ids.size > this.capacity) this.ids.delete(this.ids.values().next().value!);
   }
 
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
   /** True (and forgets it) if `id` was added. */
   take(id: string): boolean {
     return this.ids.delete(id);

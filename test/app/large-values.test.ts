@@ -15,11 +15,14 @@ import { captureLogger, needsImmediateBackend, testApp, withRunner } from "../he
 
 const MB = 1_000_000;
 
-function largeApp(options: TynencOptions = {}): { app: Tynenc; store: MemoryDataStore } {
+/** What these tests read of a data store: the inspection getters memory and sqlite stores have. */
+type InspectableStore = Pick<MemoryDataStore, "size" | "bytes" | "references">;
+
+function largeApp(options: TynencOptions = {}): { app: Tynenc; store: InspectableStore } {
   const app = testApp({ largeValueThresholdBytes: 1024, maxParallelSlots: 4, ...options });
-  const store = app.backend.dataStore;
-  assert.ok(store instanceof MemoryDataStore);
-  return { app, store };
+  const store = app.backend.dataStore as Partial<InspectableStore>;
+  assert.ok(typeof store.size === "number" && typeof store.references === "function", "inspectable store");
+  return { app, store: store as InspectableStore };
 }
 
 describe("large values through the app", () => {

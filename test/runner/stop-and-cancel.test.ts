@@ -17,7 +17,7 @@ import {
   waitForStatus,
   waitUntil,
 } from "../../src/testing/index.js";
-import { captureLogger, testApp } from "../helpers.js";
+import { captureLogger, inProcessBackendOnly, testApp } from "../helpers.js";
 
 /** A task that waits `ms` on a timer, ending early (and saying so) when its signal aborts. */
 function abortableWait(app: Tynenc, seen: { reason?: unknown; settled?: boolean }) {
@@ -77,27 +77,31 @@ describe("stop() and what it kills", () => {
 });
 
 describe("the last runner stops with work left", () => {
-  it("warns naming what it rerouted, and the work runs when a runner starts again", async () => {
-    const logger = captureLogger();
-    const app = testApp({ stopGraceMs: 10, logger, loggingLevel: "warn" });
-    const seen: { reason?: unknown } = {};
-    const wait = abortableWait(app, seen);
-    let loop = app.runner.run();
-    const inv = wait(60_000);
-    await waitForStatus(app, inv, S.RUNNING);
-    await app.runner.stop();
-    await loop;
-    const warning = logger.lines.find((l) => /no runner of this process is left/.test(l.msg));
-    assert.ok(warning, logger.lines.map((l) => l.msg).join("\n"));
-    assert.match(warning.msg, new RegExp(inv.id));
-    assert.match(warning.msg, /run when app\.runner\.run\(\) starts again/);
-    loop = app.runner.run();
-    await waitForStatus(app, inv, S.RUNNING);
-    await inv.cancel();
-    await assert.rejects(inv.result, CancelledError);
-    await app.runner.stop();
-    await loop;
-  });
+  it(
+    "warns naming what it rerouted, and the work runs when a runner starts again",
+    inProcessBackendOnly(),
+    async () => {
+      const logger = captureLogger();
+      const app = testApp({ stopGraceMs: 10, logger, loggingLevel: "warn" });
+      const seen: { reason?: unknown } = {};
+      const wait = abortableWait(app, seen);
+      let loop = app.runner.run();
+      const inv = wait(60_000);
+      await waitForStatus(app, inv, S.RUNNING);
+      await app.runner.stop();
+      await loop;
+      const warning = logger.lines.find((l) => /no runner of this process is left/.test(l.msg));
+      assert.ok(warning, logger.lines.map((l) => l.msg).join("\n"));
+      assert.match(warning.msg, new RegExp(inv.id));
+      assert.match(warning.msg, /run when app\.runner\.run\(\) starts again/);
+      loop = app.runner.run();
+      await waitForStatus(app, inv, S.RUNNING);
+      await inv.cancel();
+      await assert.rejects(inv.result, CancelledError);
+      await app.runner.stop();
+      await loop;
+    },
+  );
 });
 
 describe("code of an ended invocation", () => {

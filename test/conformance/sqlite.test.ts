@@ -1,0 +1,4 @@
+import { tempSqliteBackend } from "../sqlite-files.js";
+import { runConformance } from "./index.js";
+
+runConformance("sqlite", () => tempSqliteBackend());
