@@ -38,7 +38,9 @@ export function handleStopSignals(logger: Logger, actions: SignalActions): () =>
     }
     logger.warn(`${signal} received again: stopping at once, rerouting what still runs`);
     actions.stopNow();
-    void actions.stop().finally(() => process.exit(SIGNALS[signal]));
+    // Exit a turn later: a store that groups a turn's writes into one commit at setImmediate (SQLite)
+    // would otherwise lose the kills and reroutes the stop just recorded.
+    void actions.stop().finally(() => setImmediate(() => process.exit(SIGNALS[signal])));
   };
   const names = Object.keys(SIGNALS) as HandledSignal[];
   for (const name of names) process.on(name, onSignal);
