@@ -52,8 +52,8 @@ export class SqliteStateBackend implements StateBackend {
       `SELECT ${RECORD_COLUMNS} FROM tynenc_records WHERE app = ? AND id = ? AND task_id IS NOT NULL`,
     );
     this.many = db.prepare(
-      `SELECT ${RECORD_COLUMNS.replace(/(\w+)/g, "r.$1")} FROM json_each(?) j
-       JOIN tynenc_records r ON r.app = ? AND r.id = j.value WHERE r.task_id IS NOT NULL`,
+      `SELECT ${RECORD_COLUMNS} FROM tynenc_records
+       WHERE app = ? AND id IN (SELECT value FROM json_each(?)) AND task_id IS NOT NULL`,
     );
     this.children = db
       .prepare("SELECT id FROM tynenc_records WHERE app = ? AND parent_id = ? ORDER BY rowid")
@@ -67,8 +67,8 @@ export class SqliteStateBackend implements StateBackend {
       "SELECT outcome_ok, outcome, outcome_large_key FROM tynenc_records WHERE app = ? AND id = ?",
     );
     this.heldKeys = db.prepare(
-      `SELECT r.large_value_keys, r.outcome_large_key FROM json_each(?) j
-       JOIN tynenc_records r ON r.app = ? AND r.id = j.value`,
+      `SELECT large_value_keys, outcome_large_key FROM tynenc_records
+       WHERE app = ? AND id IN (SELECT value FROM json_each(?))`,
     );
     this.remove = db.prepare(
       "DELETE FROM tynenc_records WHERE app = ? AND id IN (SELECT value FROM json_each(?))",
@@ -93,7 +93,7 @@ export class SqliteStateBackend implements StateBackend {
     this.deleteAll = db.transaction((ids: readonly string[]) => {
       const list = JSON.stringify(ids);
       const keys: string[] = [];
-      for (const row of this.heldKeys.all(list, app) as {
+      for (const row of this.heldKeys.all(app, list) as {
         large_value_keys: string | null;
         outcome_large_key: string | null;
       }[]) {
@@ -118,7 +118,7 @@ export class SqliteStateBackend implements StateBackend {
   getInvocations(ids: readonly string[]): InvocationRecord[] {
     if (ids.length === 0) return [];
     const found = new Map<string, InvocationRecord>();
-    for (const row of this.many.all(JSON.stringify(ids), this.app) as RecordRow[])
+    for (const row of this.many.all(this.app, JSON.stringify(ids)) as RecordRow[])
       found.set(row.id, recordOf(row));
     const out: InvocationRecord[] = [];
     for (const id of ids) {

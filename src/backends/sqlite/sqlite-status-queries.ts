@@ -53,7 +53,7 @@ export class SqliteStatusQueries {
         .pluck(),
       row: db.prepare(`SELECT ${ROW} FROM tynenc_status WHERE app = ? AND id = ?`),
       rows: db.prepare(
-        `SELECT ${ROW.replace(/(\w+)/g, "s.$1")} FROM json_each(?) j JOIN tynenc_status s ON s.app = ? AND s.id = j.value`,
+        `SELECT ${ROW} FROM tynenc_status WHERE app = ? AND id IN (SELECT value FROM json_each(?))`,
       ),
       update: db.prepare(
         `UPDATE tynenc_status SET status = ?, owner = ?, at = ?, seq = ?, history = history || ?,
@@ -140,7 +140,7 @@ export class SqliteStatusQueries {
   rows(ids: readonly string[]): Map<string, StatusRow> {
     const out = new Map<string, StatusRow>();
     if (ids.length === 0) return out;
-    for (const row of this.s.rows!.all(JSON.stringify(ids), this.app) as StatusRow[]) out.set(row.id, row);
+    for (const row of this.s.rows!.all(this.app, JSON.stringify(ids)) as StatusRow[]) out.set(row.id, row);
     return out;
   }
 
