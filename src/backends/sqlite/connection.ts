@@ -8,6 +8,30 @@ const BUSY_TIMEOUT_MS = 10_000;
 /** A write transaction left open this long is committed before the next write joins it. */
 const MAX_HOLD_MS = 8;
 
+/** Connections of this process with a write transaction open (see `open`). */
+const openWrites = new Set<SqliteConnection>();
+let exitHook = false;
+
+/**
+ * A process that exits (`process.exit`, or the end of its script) commits what its last turn wrote:
+ * without this, a client that calls a task and exits at once would lose the registration.
+ */
+function commitOnExit(): void {
+  if (exitHook) return;
+  exitHook = true;
+  process.on("exit", () => {
+    for (const conn of [...openWrites]) conn.commit();
+  });
+}
+
+/**
+ * Another connection of this thread holding the write lock would never yield it while a new one waits
+ * synchronously for it: commit it first (two apps, or two backends, on one file).
+ */
+function commitOthers(): void {
+  for (const conn of [...openWrites]) conn.commit();
+}
+
 /**
  * One connection to the database file, shared by the five components of a `sqliteBackend()`.
  *
@@ -36,6 +60,7 @@ export class SqliteConnection {
   constructor(path: string) {
     this.path = checkDatabasePath(path);
     const Database = loadDriver();
+    commitOthers();
     try {
       this.db = new Database(this.path, { timeout: BUSY_TIMEOUT_MS });
       this.db.pragma("journal_mode = WAL");
@@ -48,6 +73,7 @@ export class SqliteConnection {
         cause: error,
       });
     }
+    commitOnExit();
     this.begin = this.db.prepare("BEGIN IMMEDIATE");
     this.commitStatement = this.db.prepare("COMMIT");
     this.readSeq = this.db.prepare("SELECT value FROM tynenc_meta WHERE key = 'seq'").pluck();
@@ -75,7 +101,9 @@ export class SqliteConnection {
   }
 
   private open(): void {
+    commitOthers();
     this.begin.run();
+    openWrites.add(this);
     this.openedAt = Date.now();
     this.seq = this.seqAtBegin = this.readSeq.get() as number;
     if (!this.commitScheduled) {
@@ -89,6 +117,7 @@ export class SqliteConnection {
 
   /** Commit the open transaction now (a no-op when none is open). */
   commit(): void {
+    openWrites.delete(this);
     if (!this.db.open || !this.db.inTransaction) return;
     try {
       if (this.seq !== undefined && this.seq !== this.seqAtBegin) this.writeSeq.run(this.seq);
