@@ -3,7 +3,17 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   // test/consumer/ is type-checked against the packed package by scripts/check-consumer.sh.
-  { ignores: ["dist/", "build/", "node_modules/", "eslint.config.js", "test/consumer/"] },
+  // *.cjs fixtures are preloaded with --require (plain CommonJS, outside the TypeScript project).
+  {
+    ignores: [
+      "dist/",
+      "build/",
+      "node_modules/",
+      "eslint.config.js",
+      "test/consumer/",
+      "test/**/fixtures/*.cjs",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
