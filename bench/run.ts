@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { memoizedFib, parallelizeFigures } from "./controls.js";
 import { fibCalls, plainFib, timeFib } from "./fib.js";
 import { runSerializerBench } from "./serializer.bench.js";
+import { sqliteSection } from "./sqlite-section.js";
 import { trivialLatency, trivialThroughput } from "./trivial.js";
 
 const PYNENC_FIB10_SECONDS = [70, 84]; // Python Pynenc, ThreadRunner + memory, defaults, this machine
@@ -140,6 +141,7 @@ const sections: Record<string, () => unknown> = {
     console.log("\n## serializer (ns/op, serialize + deserialize)");
     await runSerializerBench();
   },
+  sqlite: sqliteSection,
 };
 const section = process.argv[2];
 if (section !== undefined) {
