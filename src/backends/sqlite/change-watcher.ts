@@ -64,7 +64,7 @@ export class ChangeWatcher {
     this.soonScheduled = true;
     setImmediate(() => {
       this.soonScheduled = false;
-      this.run();
+      this.run(true);
     });
   }
 
@@ -74,10 +74,16 @@ export class ChangeWatcher {
     this.slowest = SLOWEST_WITHOUT_WATCH_MS;
   }
 
-  private run(): void {
+  /**
+   * A file event that finds nothing committed yet does not back off: the writer may have written its
+   * WAL frames but not yet published the commit (in the shared-memory index, which raises no event),
+   * so look again soon. Without this, own writes (which raise events but never change data_version)
+   * pushed the period to its slowest, and such a commit was seen up to half a second late.
+   */
+  private run(fromEvent = false): void {
     if (!this.active) return;
     const changed = this.check();
-    this.delay = changed ? FASTEST_MS : Math.min(this.delay * 2, this.slowest);
+    this.delay = changed || fromEvent ? FASTEST_MS : Math.min(this.delay * 2, this.slowest);
     this.arm();
   }
 
