@@ -122,7 +122,7 @@ export class Processes {
     );
     const vars = Object.fromEntries(Object.entries(env).map(([key, value]) => [key, String(value)]));
     const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL(script, FIXTURES))], {
-      env: { ...base, ...vars },
+      env: { ...base, ...vars, [OWNER_VARIABLE]: String(process.pid) },
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     const worker = new Worker(name, child);
@@ -139,23 +139,28 @@ export class Processes {
       worker.child.kill("SIGCONT");
     }
     await Promise.all(left.map((w) => w.exit));
-    // tsx's esbuild service is a child of this process too: only fixtures count.
-    const survivors = childrenOf(process.pid)
-      .map((pid) => `${pid} ${commandOf(pid)}`)
-      .filter((line) => line.includes(fileURLToPath(FIXTURES)));
-    assert.deepEqual(survivors, [], "a fixture process of this test outlived it");
+    const survivors = startedHere().map((pid) => `${pid} ${commandOf(pid)}`);
+    assert.deepEqual(survivors, [], "a process this test started outlived it");
   }
 }
 
-/** Pids of the live processes whose parent is `pid` (read from /proc). */
-export function childrenOf(pid: number): number[] {
-  const children: number[] = [];
+/** Set in every child's environment to this process's pid: finds them even once reparented. */
+const OWNER_VARIABLE = "MP_OWNER_PID";
+
+/** Live processes (not zombies) started by this process, or by one of them, as read from /proc. */
+function startedHere(): number[] {
+  const mark = `${OWNER_VARIABLE}=${process.pid}`;
+  const pids: number[] = [];
   for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const fields = procStat(Number(entry));
-    if (fields && Number(fields[1]) === pid && fields[0] !== "Z") children.push(Number(entry));
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const environment = readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
+      if (environment.includes(mark) && procStat(Number(entry))?.[0] !== "Z") pids.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
   }
-  return children;
+  return pids;
 }
 
 /** The fields of /proc/<pid>/stat after the command name: [state, ppid, ...]; undefined once gone. */
