@@ -6,7 +6,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { afterEach, describe, it } from "node:test";
-import { InvocationStatus as S, STATUS_TABLE, isFinal, type InvocationStatus } from "../../src/index.js";
+import {
+  InvocationStatus as S,
+  STATUS_TABLE,
+  isFinal,
+  type InvocationStatus,
+  type Tynenc,
+} from "../../src/index.js";
 import { assertValidHistories, histories } from "../../src/testing/index.js";
 import { tempDir } from "../sqlite-files.js";
 import { fibValue, makeApp } from "./fixtures/app.js";
@@ -56,6 +62,21 @@ async function kill(worker: Worker): Promise<number> {
   return Date.now();
 }
 
+/** True once both runners own part of the tree, well into it (more than 60 calls done). */
+async function bothBusy(app: Tynenc, runnerIds: readonly string[]): Promise<boolean> {
+  const store = app.backend.orchestratorStore;
+  for (const id of runnerIds) if ((await store.ownedBy([id])).length === 0) return false;
+  return (await store.findByStatus([S.SUCCESS])).length > 60;
+}
+
+/** Every id in the file once all of them are final, else undefined. */
+async function allFinal(app: Tynenc): Promise<string[] | undefined> {
+  const store = app.backend.orchestratorStore;
+  const ids = await store.findByStatus(ALL_STATUSES);
+  const statuses = await store.getStatuses(ids);
+  return statuses.every((s) => s && isFinal(s.status)) ? ids : undefined;
+}
+
 describe("a runner process killed with SIGKILL", () => {
   it("in the middle of a fib tree: the other runner recovers its part and finishes the tree", async () => {
     const { app, fib, env, close } = setup();
@@ -65,15 +86,7 @@ describe("a runner process killed with SIGKILL", () => {
       const b = await startRunner(slow, "runner B");
       const store = app.backend.orchestratorStore;
       const tree = fib(12);
-      // Both runners hold part of the tree, well into it.
-      await until(async () => {
-        const [ofA, ofB, done] = await Promise.all([
-          store.ownedBy([a.runnerId]),
-          store.ownedBy([b.runnerId]),
-          store.findByStatus([S.SUCCESS]),
-        ]);
-        return ofA.length > 0 && ofB.length > 0 && done.length > 60;
-      }, "both runners to own part of the tree");
+      await until(() => bothBusy(app, [a.runnerId, b.runnerId]), "both runners to own part of the tree");
       const killedAt = await kill(a.worker);
       const left = await store.ownedBy([a.runnerId]);
       assert.ok(left.length > 0, "the dead runner left invocations behind");
@@ -101,11 +114,7 @@ describe("a runner process killed with SIGKILL", () => {
       );
 
       // A recovered paused call reran and called its children again: wait for those strays too.
-      const ids = await until(async () => {
-        const all = await store.findByStatus(ALL_STATUSES);
-        const statuses = await store.getStatuses(all);
-        return statuses.every((s) => s && isFinal(s.status)) && all;
-      }, "every invocation to be final");
+      const ids = await until(() => allFinal(app), "every invocation to be final");
       assert.deepEqual(await store.countByStatus(), { [S.SUCCESS]: ids.length });
       await assertValidHistories(app, ids);
       for (const h of await histories(app, left)) assert.equal(h.at(-1)!.runnerId, b.runnerId);
