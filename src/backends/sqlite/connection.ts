@@ -5,6 +5,16 @@ import { migrate } from "./schema.js";
 
 /** How long (ms) a process waits for another one's write lock before a write fails. */
 const BUSY_TIMEOUT_MS = 10_000;
+/**
+ * While the write lock is taken, look again this often (ms). SQLite's own busy handler backs off to
+ * 100 ms sleeps, so a process whose peer holds the lock nearly all the time (a busy runner) would
+ * almost never find the short moment it is free.
+ */
+const LOCK_PROBE_MS = 0.2;
+/** After holding the lock this long (ms), a connection pauses YIELD_MS before taking it again. */
+const LONG_HOLD_MS = 4;
+const YIELD_MS = 0.5;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
 /** A write transaction left open this long is committed before the next write joins it. */
 const MAX_HOLD_MS = 8;
 
@@ -49,6 +59,10 @@ export class SqliteConnection {
   private readonly readSeq: SqliteStatement;
   private readonly writeSeq: SqliteStatement;
   private openedAt = 0;
+  private openedAtPrecise = 0;
+  private committedAt = 0;
+  /** How long (ms) the last committed transaction held the lock. */
+  private heldFor = 0;
   private commitScheduled = false;
   /** The last seq handed out in the open transaction (undefined: none open, read it at begin). */
   private seq: number | undefined;
@@ -67,6 +81,8 @@ export class SqliteConnection {
       this.db.pragma("synchronous = NORMAL");
       this.db.pragma("journal_size_limit = 67108864");
       migrate(this.db, this.path);
+      // From now on SQLite's handler waits only briefly; `takeLock` retries more often than it would.
+      this.db.pragma("busy_timeout = 2");
     } catch (error) {
       if (error instanceof BackendError) throw error;
       throw new BackendError(`Cannot open SQLite database ${this.path}: ${(error as Error).message}`, {
@@ -102,9 +118,10 @@ export class SqliteConnection {
 
   private open(): void {
     commitOthers();
-    this.begin.run();
+    this.takeLock();
     openWrites.add(this);
     this.openedAt = Date.now();
+    this.openedAtPrecise = performance.now();
     this.seq = this.seqAtBegin = this.readSeq.get() as number;
     if (!this.commitScheduled) {
       this.commitScheduled = true;
@@ -115,6 +132,28 @@ export class SqliteConnection {
     }
   }
 
+  /** BEGIN IMMEDIATE, waiting up to BUSY_TIMEOUT_MS for another process's write lock. */
+  private takeLock(): void {
+    // A connection that just held the lock for long lets a waiting process have it first.
+    const sinceCommit = performance.now() - this.committedAt;
+    if (this.heldFor > LONG_HOLD_MS && sinceCommit < YIELD_MS) pause(YIELD_MS - sinceCommit);
+    const deadline = Date.now() + BUSY_TIMEOUT_MS;
+    for (;;) {
+      try {
+        this.begin.run();
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > deadline) {
+          throw new BackendError(
+            `SQLite database ${this.path}: could not take the write lock within ${BUSY_TIMEOUT_MS} ms (another process holds it: one blocked in synchronous code while it had written?): ${(error as Error).message}`,
+            { cause: error },
+          );
+        }
+        pause(LOCK_PROBE_MS);
+      }
+    }
+  }
+
   /** Commit the open transaction now (a no-op when none is open). */
   commit(): void {
     openWrites.delete(this);
@@ -122,6 +161,8 @@ export class SqliteConnection {
     try {
       if (this.seq !== undefined && this.seq !== this.seqAtBegin) this.writeSeq.run(this.seq);
       this.commitStatement.run();
+      this.committedAt = performance.now();
+      this.heldFor = this.committedAt - this.openedAtPrecise;
     } catch (error) {
       if (this.db.inTransaction) this.db.exec("ROLLBACK");
       this.onCommitError(error);
@@ -136,4 +177,9 @@ export class SqliteConnection {
     this.closed = true;
     this.db.close();
   }
+}
+
+/** Sleep the thread (the write lock is synchronous: there is nothing else this thread could do). */
+function pause(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
 }
