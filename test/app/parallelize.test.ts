@@ -148,8 +148,9 @@ describe("task.parallelize", () => {
     await assertValidHistories(app, tracked.ids);
   });
 
-  it("is typed: parallelize returns InvocationGroup<R> and checks the argument lists", () => {
-    const app = testApp();
+  it("is typed: parallelize returns InvocationGroup<R> and checks the argument lists", async () => {
+    // Closed at the end: on a shared backend the unread results below would keep the process waiting.
+    await using app = testApp();
     const toText = app.task("toText", async (n: number): Promise<string> => String(n));
     expectTypeOf(toText.parallelize([[1]])).toEqualTypeOf<InvocationGroup<string>>();
     expectTypeOf(toText.parallelize([[1]]).results()).toEqualTypeOf<Promise<string[]>>();

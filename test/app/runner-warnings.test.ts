@@ -11,7 +11,7 @@ import {
   type TynencOptions,
 } from "../../src/index.js";
 import { waitForStatus } from "../../src/testing/index.js";
-import { captureLogger, testApp, testBackend, withRunner } from "../helpers.js";
+import { captureLogger, inProcessBackendOnly, testApp, testBackend, withRunner } from "../helpers.js";
 
 /** An app whose config is loaded with `env` set (plus a config file holding `file`), then unset again. */
 function appWithSettings(
@@ -61,31 +61,39 @@ describe("task settings for ids no task has", () => {
 });
 
 describe("the no-runner warning", () => {
-  it("is not logged when DummyRunner on the memory backend makes the result reject with NoRunnerError", async () => {
-    const logger = captureLogger();
-    const app = testApp({ runnerCls: "DummyRunner", logger, loggingLevel: "warn" });
-    const one = app.task("one", async () => 1);
-    await assert.rejects(one().result, NoRunnerError);
-    assert.deepEqual(warnLines(logger), []);
-  });
+  it(
+    "is not logged when DummyRunner on the memory backend makes the result reject with NoRunnerError",
+    inProcessBackendOnly(),
+    async () => {
+      const logger = captureLogger();
+      const app = testApp({ runnerCls: "DummyRunner", logger, loggingLevel: "warn" });
+      const one = app.task("one", async () => 1);
+      await assert.rejects(one().result, NoRunnerError);
+      assert.deepEqual(warnLines(logger), []);
+    },
+  );
 
-  it("does not tell a DummyRunner app to start app.runner.run() when another app of the process executes", async () => {
-    const backend = testBackend();
-    const worker = testApp({ backend });
-    worker.task("one", async () => 1);
-    assert.equal(worker.runner.cls, "ThreadRunner");
-    const logger = captureLogger();
-    const client = testApp({ backend, runnerCls: "DummyRunner", logger, loggingLevel: "warn" });
-    const one = client.task("one", async () => 1);
-    const value = one().result.then((v) => v); // awaited while the worker's runner is not running
-    await nextTurn();
-    const [warning, ...rest] = warnLines(logger);
-    assert.deepEqual(rest, []);
-    assert.match(warning ?? "", /no runner is running/);
-    assert.doesNotMatch(warning ?? "", /app\.runner\.run\(\)/);
-    assert.match(warning ?? "", /DummyRunner/);
-    assert.equal(await withRunner(worker, () => value), 1);
-  });
+  it(
+    "does not tell a DummyRunner app to start app.runner.run() when another app of the process executes",
+    inProcessBackendOnly(),
+    async () => {
+      const backend = testBackend();
+      const worker = testApp({ backend });
+      worker.task("one", async () => 1);
+      assert.equal(worker.runner.cls, "ThreadRunner");
+      const logger = captureLogger();
+      const client = testApp({ backend, runnerCls: "DummyRunner", logger, loggingLevel: "warn" });
+      const one = client.task("one", async () => 1);
+      const value = one().result.then((v) => v); // awaited while the worker's runner is not running
+      await nextTurn();
+      const [warning, ...rest] = warnLines(logger);
+      assert.deepEqual(rest, []);
+      assert.match(warning ?? "", /no runner is running/);
+      assert.doesNotMatch(warning ?? "", /app\.runner\.run\(\)/);
+      assert.match(warning ?? "", /DummyRunner/);
+      assert.equal(await withRunner(worker, () => value), 1);
+    },
+  );
 
   it("is not logged for results already final when awaited after the runner stopped", async () => {
     const logger = captureLogger();

@@ -17,6 +17,7 @@ import {
 } from "../../src/testing/index.js";
 import {
   captureLogger,
+  inProcessBackendOnly,
   skipUnderRandomStoreDelays,
   testApp,
   withRunner,
@@ -139,37 +140,45 @@ describe('runnerCls: "DummyRunner"', () => {
     });
   });
 
-  it("awaiting .result with the memory backend rejects with NoRunnerError saying what to do", async () => {
-    const app = testApp({ runnerCls: "DummyRunner" });
-    const one = app.task("one", async () => 1);
-    const tracked = trackInvocations(app);
-    const invocation = one();
-    await assert.rejects(invocation.result, (e: unknown) => {
-      assert.ok(e instanceof NoRunnerError, `got ${String(e)}`);
-      assert.match(e.message, /memory/);
-      assert.match(e.message, /runnerCls/);
-      assert.match(e.message, /"ThreadRunner"/);
-      assert.match(e.message, /app\.runner\.run\(\)/);
-      return true;
-    });
-    await assertValidHistories(app, tracked.ids);
-  });
+  it(
+    "awaiting .result with the memory backend rejects with NoRunnerError saying what to do",
+    inProcessBackendOnly(),
+    async () => {
+      const app = testApp({ runnerCls: "DummyRunner" });
+      const one = app.task("one", async () => 1);
+      const tracked = trackInvocations(app);
+      const invocation = one();
+      await assert.rejects(invocation.result, (e: unknown) => {
+        assert.ok(e instanceof NoRunnerError, `got ${String(e)}`);
+        assert.match(e.message, /memory/);
+        assert.match(e.message, /runnerCls/);
+        assert.match(e.message, /"ThreadRunner"/);
+        assert.match(e.message, /app\.runner\.run\(\)/);
+        return true;
+      });
+      await assertValidHistories(app, tracked.ids);
+    },
+  );
 });
 
 describe("runners that need a shared backend", () => {
   for (const cls of ["ProcessRunner", "MultiThreadRunner", "PersistentProcessRunner"] as const) {
-    it(`${cls} with the memory backend: app.runner throws a RunnerError naming the runner and backend`, () => {
-      const app = testApp({ runnerCls: cls });
-      assert.throws(
-        () => app.runner,
-        (e: unknown) => {
-          assert.ok(e instanceof RunnerError, `got ${String(e)}`);
-          assert.ok(e.message.includes(cls), e.message);
-          assert.match(e.message, /"memory"/);
-          return true;
-        },
-      );
-    });
+    it(
+      `${cls} with the memory backend: app.runner throws a RunnerError naming the runner and backend`,
+      inProcessBackendOnly(),
+      () => {
+        const app = testApp({ runnerCls: cls });
+        assert.throws(
+          () => app.runner,
+          (e: unknown) => {
+            assert.ok(e instanceof RunnerError, `got ${String(e)}`);
+            assert.ok(e.message.includes(cls), e.message);
+            assert.match(e.message, /"memory"/);
+            return true;
+          },
+        );
+      },
+    );
   }
 
   it("also throws when runnerCls is assigned after construction", () => {
@@ -181,29 +190,33 @@ describe("runners that need a shared backend", () => {
 });
 
 describe("awaiting a result with no runner running", () => {
-  it("warns exactly once, pointing to app.runner.run(); starting the runner completes it", async () => {
-    const logger = captureLogger();
-    const app = testApp({ logger, loggingLevel: "warn" });
-    const one = app.task("one", async (n: number) => n);
-    const tracked = trackInvocations(app);
-    const a = one(1);
-    const b = one(2);
-    const both = Promise.all([a.result, b.result]);
-    await nextTurn();
-    const warnings = () => logger.lines.filter((l) => l.level === "warn");
-    assert.equal(
-      warnings().length,
-      1,
-      warnings()
-        .map((w) => w.msg)
-        .join("\n"),
-    );
-    assert.match(warnings()[0]!.msg, /app\.runner\.run\(\)/);
-    assert.match(warnings()[0]!.msg, /\bone\b/);
-    assert.deepEqual(await withRunner(app, () => both), [1, 2]);
-    assert.equal(warnings().length, 1);
-    await assertValidHistories(app, tracked.ids);
-  });
+  it(
+    "warns exactly once, pointing to app.runner.run(); starting the runner completes it",
+    inProcessBackendOnly(),
+    async () => {
+      const logger = captureLogger();
+      const app = testApp({ logger, loggingLevel: "warn" });
+      const one = app.task("one", async (n: number) => n);
+      const tracked = trackInvocations(app);
+      const a = one(1);
+      const b = one(2);
+      const both = Promise.all([a.result, b.result]);
+      await nextTurn();
+      const warnings = () => logger.lines.filter((l) => l.level === "warn");
+      assert.equal(
+        warnings().length,
+        1,
+        warnings()
+          .map((w) => w.msg)
+          .join("\n"),
+      );
+      assert.match(warnings()[0]!.msg, /app\.runner\.run\(\)/);
+      assert.match(warnings()[0]!.msg, /\bone\b/);
+      assert.deepEqual(await withRunner(app, () => both), [1, 2]);
+      assert.equal(warnings().length, 1);
+      await assertValidHistories(app, tracked.ids);
+    },
+  );
 
   it("does not warn when the runner is already running", async () => {
     const logger = captureLogger();
@@ -327,10 +340,10 @@ describe("runner lifecycle", () => {
       loop = runner.run();
       assert.equal(await one().result, 1);
       assert.equal(runner.running, true);
+      await assertValidHistories(outer, tracked.ids); // read before the close (a closed file is gone)
     }
     assert.equal(runner.running, false);
     await loop; // the loop has ended: this must not hang
-    await assertValidHistories(outer, tracked.ids);
   });
 
   it("app[Symbol.asyncDispose]() stops its runner", async () => {
@@ -339,10 +352,10 @@ describe("runner lifecycle", () => {
     const tracked = trackInvocations(app);
     const loop = app.runner.run();
     assert.equal(await one().result, 1);
+    await assertValidHistories(app, tracked.ids); // read before the close (a closed file is gone)
     await app[Symbol.asyncDispose]();
     assert.equal(app.runner.running, false);
     await loop;
-    await assertValidHistories(app, tracked.ids);
   });
 });
 
