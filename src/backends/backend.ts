@@ -15,5 +15,11 @@ export interface Backend {
   readonly notifier: Notifier;
   /** Large arguments and results, stored once by content hash. */
   readonly dataStore: DataStore;
+  /**
+   * Make this process's writes visible to other processes now, if the backend holds them back to group
+   * them (SQLite commits once per event-loop turn). Runners call it before task code runs, so
+   * synchronous task code never keeps the store locked for other processes.
+   */
+  flush?(): void;
   close(): Promise<void>;
 }

@@ -298,6 +298,16 @@ export class Orchestrator {
     return isPromise(purged) ? purged.then(() => undefined) : undefined;
   }
 
+  /** Whether the backend holds writes back to group them (see `Backend.flush`). */
+  get groupsWrites(): boolean {
+    return this.backend.flush !== undefined;
+  }
+
+  /** Task code is about to run: let other processes see what this one wrote (see `Backend.flush`). */
+  flush(): void {
+    this.backend.flush?.();
+  }
+
   /** Ids of the finished invocations still kept (for monitoring and tests). */
   findFinished(): Awaitable<string[]> {
     return this.store.findByStatus(FINAL_STATUSES);

@@ -2,6 +2,7 @@ import { isPromise, type Awaitable } from "../util/awaitable.js";
 import type { Logger } from "../logging/index.js";
 import type { Execution } from "./execution.js";
 import type { RunnerHost } from "./runner-host.js";
+import type { SyncGuard } from "./sync-guard.js";
 
 /** A paused execution whose dependencies are done, and the call that gives it its slot back. */
 export interface Resumed {
@@ -35,6 +36,8 @@ export class RunnerState {
   /** Bumped at every stop: a killed execution that settles later must not touch the next run's counts. */
   generation = 0;
   readonly executions = new Map<string, Execution>();
+  /** Set while running on a backend that groups writes (see sync-guard.ts). */
+  syncGuard: SyncGuard | undefined;
   /** RESUMED executions waiting for a slot, oldest pause first. */
   readonly resumed: Resumed[] = [];
   /** Called when `inFlight` drops to 0 (set while a stop drains). */

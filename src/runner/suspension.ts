@@ -24,12 +24,18 @@ export class Suspension {
     private readonly kick: () => void,
   ) {}
 
+  /** The task's code goes on (see sync-guard.ts). */
+  private proceed(execution: Execution, done: (error?: unknown) => void, error?: unknown): void {
+    this.state.syncGuard?.resume(execution.taskId);
+    done(error);
+  }
+
   suspend(execution: Execution, batch: WaitBatch, done: (error?: unknown) => void): void {
     runFlow(this.pauseFlow(execution, batch), (error, open) => {
       // Cancelled, timed out or killed while it set the wait up: its code does not go on, and the
       // abort that ended it leaves no wait edge behind (see Waits.pause).
       if (execution.killed) return;
-      if (error !== undefined || !open) return done(error);
+      if (error !== undefined || !open) return this.proceed(execution, done, error);
       execution.cancelWait = this.host.orchestrator.whenAllFinal(open, () => {
         execution.cancelWait = undefined;
         if (execution.killed) return;
@@ -45,7 +51,7 @@ export class Suspension {
               return;
             }
             if (this.logger.isEnabled("debug")) execution.logger.debug("RESUMED, waiting for a slot");
-            insertByPauseTime(this.state.resumed, { execution, grant: () => done() });
+            insertByPauseTime(this.state.resumed, { execution, grant: () => this.proceed(execution, done) });
             this.kick();
           },
         );

@@ -15,6 +15,7 @@ import { releaseKey, RunnerState, type SlotTicket } from "./runner-state.js";
 import { Shutdown } from "./shutdown.js";
 import { StopSignal } from "./stop-signal.js";
 import { Suspension } from "./suspension.js";
+import { SyncGuard } from "./sync-guard.js";
 import type { AwaitedHolds, WaitBatch } from "./wait-batch.js";
 import { logCannotRun, logFailedOutcome, logFailure, logRetry } from "./failure-log.js";
 import { newId } from "../util/ids.js";
@@ -69,6 +70,10 @@ export class ThreadRunner implements Runner, SuspendHost {
     this.heartbeat.check(); // bad heartbeat settings fail here, before anything starts
     const state = this.state;
     state.slots = this.host.maxParallelSlots();
+    const orchestrator = this.host.orchestrator;
+    state.syncGuard = orchestrator.groupsWrites
+      ? new SyncGuard(() => orchestrator.flush(), this.logger)
+      : undefined;
     state.phase = "running";
     const stopped = (this.stopped = new StopSignal());
     this.logger.info(`Starting ThreadRunner with ${state.slots} slot(s) for app ${this.host.appId}`);
@@ -211,12 +216,14 @@ export class ThreadRunner implements Runner, SuspendHost {
         // Cancelled or killed before its code started: it never runs, and whoever ended it (the abort,
         // the stop) accounts for its slot once its end is recorded.
         if (execution.killed) return clearTimeout(execution.timer);
-        executionStorage
-          .run(execution, () => execution.call())
-          .then(
-            (value: unknown) => this.complete(execution, { ok: true, value }, after),
-            (error: unknown) => this.complete(execution, { ok: false, error }, after),
-          );
+        const guard = this.state.syncGuard;
+        const started = guard
+          ? guard.start(execution.taskId, () => executionStorage.run(execution, () => execution.call()))
+          : executionStorage.run(execution, () => execution.call());
+        started.then(
+          (value: unknown) => this.complete(execution, { ok: true, value }, after),
+          (error: unknown) => this.complete(execution, { ok: false, error }, after),
+        );
       },
     );
   }

@@ -38,6 +38,7 @@ export function sqliteBackend(options: SqliteBackendOptions = {}): Backend {
     stateBackend: new SqliteStateBackend(conn, app),
     notifier,
     dataStore: new SqliteDataStore(conn, app),
+    flush: () => conn.commit(),
     close: async () => {
       broker.dispose();
       await notifier.close();
