@@ -22,6 +22,8 @@ export class Heartbeat {
   private current: Promise<void> = Promise.resolve();
   private busy = false;
   private stopped = false;
+  /** Whether `stop` hands the recovery lease back (only shared backends take it). */
+  private releasesLease = false;
   private startedAt = 0;
   private settings: RecoverySettings | undefined;
 
@@ -41,6 +43,7 @@ export class Heartbeat {
     const settings = this.settings ?? checkRecoverySettings(this.host.recoverySettings());
     this.startedAt = Date.now();
     this.stopped = false;
+    this.releasesLease = settings.sharedAcrossProcesses;
     // A failed registration is logged; the beats retry it.
     this.current = this.beat().then(() => {
       if (this.stopped || this.timer || !settings.sharedAcrossProcesses) return;
@@ -57,6 +60,10 @@ export class Heartbeat {
     this.timer = undefined;
     await this.current;
     try {
+      // Hand the recovery lease back if this runner holds it (an expired lease is free), so another
+      // runner takes recovery over at its next beat instead of after runnerDeadAfterMs.
+      if (this.releasesLease)
+        await this.host.runnerRegistry.acquireLease(RECOVERY_LEASE, this.runner.id, Date.now(), 0);
       await this.host.runnerRegistry.removeRunner(this.runner.id);
     } catch (error) {
       this.logger.warn("Could not remove this runner from the registry; recovery will find it dead", {
