@@ -341,15 +341,15 @@ describe("recovery from dead runners", () => {
       await Promise.all(apps.map((app) => app.runner.stop()));
       await Promise.all(loops);
     }
+    // A stopping runner hands the lease back with an `until` of 0: not a recovery.
+    const taken = calls.seen.filter((c) => c.result === true && c.args[3] !== 0);
+    const holders = new Set(taken.map((c) => c.args[1]));
     // Stopped, the holder handed the lease back: another runner may take it at once.
     const now = Date.now();
     assert.equal(
       await backend.orchestratorStore.acquireLease("recovery", "next-runner", now, now + 1000),
       true,
     );
-    // A stopping runner hands the lease back with an `until` of 0: not a recovery.
-    const taken = calls.seen.filter((c) => c.result === true && c.args[3] !== 0);
-    const holders = new Set(taken.map((c) => c.args[1]));
     assert.equal(holders.size, 1, `lease held by ${[...holders].join(", ")}`);
     for (const inv of invs) {
       const recovered = (await inv.history()).filter((h) => h.status === S.RUNNING_RECOVERY);
