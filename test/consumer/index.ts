@@ -16,6 +16,12 @@ import {
   type TynencOptions,
 } from "tynenc";
 import { assertValidHistories, trackInvocations, waitForStatus, withRunner } from "tynenc/testing";
+import { sqliteBackend, type SqliteBackendOptions } from "tynenc/sqlite";
+
+// Type-checks without better-sqlite3 or its types installed (it is an optional peer dependency).
+const sqliteOptions: SqliteBackendOptions = { path: "never-opened.sqlite", appId: "consumer_fixture" };
+const makeSqlite: (options: SqliteBackendOptions) => TynencOptions["backend"] = sqliteBackend;
+void [sqliteOptions, makeSqlite];
 
 const options: TynencOptions = { appId: "consumer_fixture", backend: memoryBackend() };
 const app = new Tynenc(options);

@@ -1,3 +1,5 @@
+// The declarations of this entry point (`tynenc/sqlite`) load @types/node themselves, as src/index.ts does.
+/// <reference types="node" preserve="true" />
 import type { Backend } from "../backend.js";
 import { SqliteBroker } from "./sqlite-broker.js";
 import { SqliteConnection } from "./connection.js";
@@ -6,8 +8,8 @@ import { SqliteNotifier } from "./sqlite-notifier.js";
 import { SqliteOrchestratorStore } from "./sqlite-orchestrator-store.js";
 import { SqliteStateBackend } from "./sqlite-state-backend.js";
 
-export { SqliteBroker, SqliteDataStore, SqliteNotifier, SqliteOrchestratorStore, SqliteStateBackend };
-export { SCHEMA_VERSION } from "./schema.js";
+// Only the factory is public: the components' declarations mention better-sqlite3's types, which a
+// consumer that never uses SQLite does not have.
 
 export interface SqliteBackendOptions {
   /** The database file (created if missing); default `tynenc.sqlite` in the working directory. */
