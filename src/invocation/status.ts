@@ -192,6 +192,24 @@ export function transition(
 }
 
 /**
+ * Validates `resume` (RESUMED -> RUNNING by `runnerId`, see `OrchestratorStore.resume`) and returns the
+ * owner after; throws StatusTransitionError when it is not RESUMED, OwnershipError as `ownerAfter`.
+ */
+export function ownerAfterResume(
+  invocationId: string,
+  status: InvocationStatus,
+  owner: string | null,
+  runnerId: string,
+): string | null {
+  if (status !== S.RESUMED) {
+    throw new StatusTransitionError(
+      `Invocation ${invocationId} cannot be resumed: it is ${status}, not ${S.RESUMED}`,
+    );
+  }
+  return ownerAfter(invocationId, status, owner, S.RUNNING, runnerId);
+}
+
+/**
  * `transition` without the records: validates moving an invocation now in `status`, owned by `owner`,
  * to `to` by `runnerId` (throws StatusTransitionError / OwnershipError), and returns its owner after.
  */

@@ -1,10 +1,11 @@
-import { InvocationNotFoundError, StatusTransitionError } from "../../errors/errors.js";
+import { InvocationNotFoundError } from "../../errors/errors.js";
 import {
   INITIAL_STATUS,
   InvocationStatus,
   isFinal,
   isRunnable,
   ownerAfter,
+  ownerAfterResume,
   refuseUnderCancel,
   type HistoryEntry,
   type StatusRecord,
@@ -110,14 +111,8 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
 
   resume(id: string, runnerId: string, at: number): StatusRecord | undefined {
     const entry = this.found(id);
-    const from = entry.status;
-    if (from !== InvocationStatus.RESUMED) {
-      throw new StatusTransitionError(
-        `Invocation ${id} cannot be resumed: it is ${from}, not ${InvocationStatus.RESUMED}`,
-      );
-    }
     // Validated before the key is looked at, so a refusal never hides an invalid change.
-    const owner = ownerAfter(id, from, entry.owner, InvocationStatus.RUNNING, runnerId);
+    const owner = ownerAfterResume(id, entry.status, entry.owner, runnerId);
     if (!this.concurrency.canRun(id)) return undefined;
     this.commit(id, entry, InvocationStatus.RUNNING, owner, runnerId, at);
     return { status: InvocationStatus.RUNNING, owner, at };

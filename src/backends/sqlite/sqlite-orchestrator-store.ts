@@ -1,10 +1,11 @@
-import { InvocationNotFoundError, StatusTransitionError } from "../../errors/errors.js";
+import { InvocationNotFoundError } from "../../errors/errors.js";
 import {
   INITIAL_STATUS,
   InvocationStatus,
   isFinal,
   isRunnable,
   ownerAfter,
+  ownerAfterResume,
   refuseUnderCancel,
   type HistoryEntry,
   type StatusRecord,
@@ -140,13 +141,8 @@ export class SqliteOrchestratorStore implements OrchestratorStore {
 
   private resumeOne(id: string, runnerId: string, at: number): StatusRecord | undefined {
     const row = this.found(id);
-    if (row.status !== S.RESUMED) {
-      throw new StatusTransitionError(
-        `Invocation ${id} cannot be resumed: it is ${row.status}, not ${S.RESUMED}`,
-      );
-    }
     // Validated before the key is looked at, so a refusal never hides an invalid change.
-    const owner = ownerAfter(id, row.status, row.owner, S.RUNNING, runnerId);
+    const owner = ownerAfterResume(id, row.status, row.owner, runnerId);
     if (row.running_key !== null && this.q.keyHeld(row.running_key)) return undefined;
     this.commit(id, row, S.RUNNING, owner, runnerId, at);
     return { status: S.RUNNING, owner, at };
