@@ -1,0 +1,157 @@
+/**
+ * samples/sqlite-workers/demo.ts end to end, as `npm run sample:sqlite` runs it: two runner processes
+ * and a client on a temp SQLite file. Checks what it prints (the result, the digests one at a time, both
+ * runners busy) and that it leaves nothing behind: no file, and no process, also when it is interrupted
+ * or killed with SIGKILL.
+ */
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, it } from "node:test";
+
+const DEMO = fileURLToPath(new URL("../../samples/sqlite-workers/demo.ts", import.meta.url));
+const TSX = import.meta.resolve("tsx");
+/** Set in the demo's environment, which it passes on to its children: finds every process it started. */
+const MARK = "TYNENC_SAMPLE_TEST_OWNER";
+const TIMEOUT_MS = 30_000;
+
+interface Demo {
+  readonly child: ChildProcess;
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+  /** Resolves once the output matches `pattern`, with the match; rejects if the demo exits first. */
+  printed(pattern: RegExp): Promise<RegExpMatchArray>;
+}
+
+function startDemo(env: Record<string, string> = {}): Demo {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("TYNENC__")));
+  const child = spawn(process.execPath, ["--import", TSX, DEMO], {
+    env: { ...base, ...env, [MARK]: String(process.pid) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let text = "";
+  const changed = new Set<() => void>();
+  const append = (chunk: Buffer) => {
+    text += chunk.toString();
+    for (const check of [...changed]) check();
+  };
+  child.stdout.on("data", append);
+  child.stderr.on("data", append);
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  let exited = false;
+  void exit.then(() => {
+    exited = true;
+    for (const check of [...changed]) check();
+  });
+  const printed = (pattern: RegExp) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const match = text.match(pattern);
+        if (match || exited) changed.delete(check);
+        if (match) resolve(match);
+        else if (exited) reject(new Error(`the demo exited without printing ${pattern}:\n${text}`));
+      };
+      changed.add(check);
+      check();
+    });
+  return { child, exit, output: () => text, printed };
+}
+
+/** Live processes (not zombies) whose environment carries this test's mark, read from /proc. */
+function startedHere(): number[] {
+  const mark = `${MARK}=${process.pid}`;
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
+    .filter((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+        if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return false;
+        return readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(mark);
+      } catch {
+        return false; // gone meanwhile, or not ours to read
+      }
+    })
+    .map(Number);
+}
+
+/** Polls /proc (these processes are not this one's children) until none of them is left. */
+async function noneLeft(timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (startedHere().length > 0) {
+    if (Date.now() > deadline)
+      assert.fail(`processes the demo started outlived it: ${startedHere().join(", ")}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Whatever a test left running, SIGKILL; the database directory the demo named, removed. */
+async function cleanUp(demo: Demo): Promise<void> {
+  demo.child.kill("SIGKILL");
+  for (const pid of startedHere()) process.kill(pid, "SIGKILL");
+  const database = demo.output().match(/demo: database (\S+)/)?.[1];
+  if (database) rmSync(dirname(database), { recursive: true, force: true });
+}
+
+describe("samples/sqlite-workers demo", { timeout: TIMEOUT_MS * 3 }, () => {
+  it(
+    "runs fib(15) and the digests on two runner processes, both of them busy",
+    { timeout: TIMEOUT_MS },
+    async () => {
+      const demo = startDemo();
+      try {
+        assert.deepEqual(await demo.exit, { code: 0, signal: null }, demo.output());
+        const out = demo.output();
+        assert.match(out, /fib\(15\) = 610 \(expected 610\), 1973 fib invocations/);
+        assert.match(out, /digests: 8 done in \d process\(es\), one at a time/);
+        const shares = [...out.matchAll(/^ {2}runner (\w{8}) \(pid \d+\): ([\d,]+) finished/gm)];
+        assert.equal(shares.length, 2, `two runners in the distribution:\n${out}`);
+        const finished = shares.map((m) => Number(m[2]!.replaceAll(",", "")));
+        assert.ok(
+          finished.every((n) => n > 0),
+          `both runners finished something: ${finished.join(", ")}`,
+        );
+        assert.equal(finished[0]! + finished[1]!, 1973 + 8);
+        const database = out.match(/demo: database (\S+)/)![1]!;
+        assert.equal(existsSync(dirname(database)), false, "the temp directory is removed");
+        await noneLeft();
+      } finally {
+        await cleanUp(demo);
+      }
+    },
+  );
+
+  it(
+    "stops its runners and client and removes the file when interrupted (SIGTERM)",
+    { timeout: TIMEOUT_MS },
+    async () => {
+      const demo = startDemo({ FIB_DELAY_MS: "5" }); // a run of seconds, to interrupt in the middle
+      try {
+        await demo.printed(/registered fib\(15\)/);
+        demo.child.kill("SIGTERM");
+        assert.equal((await demo.exit).code, 1, demo.output());
+        assert.match(demo.output(), /demo: interrupted by SIGTERM/);
+        const database = demo.output().match(/demo: database (\S+)/)![1]!;
+        assert.equal(existsSync(dirname(database)), false, "the temp directory is removed");
+        await noneLeft();
+      } finally {
+        await cleanUp(demo);
+      }
+    },
+  );
+
+  it("leaves no process behind when it is killed with SIGKILL", { timeout: TIMEOUT_MS }, async () => {
+    const demo = startDemo({ FIB_DELAY_MS: "5" });
+    try {
+      await demo.printed(/registered fib\(15\)/);
+      demo.child.kill("SIGKILL");
+      await demo.exit;
+      await noneLeft(); // the runners stop gracefully and the client exits once their IPC channel closes
+    } finally {
+      await cleanUp(demo);
+    }
+  });
+});
