@@ -20,7 +20,9 @@ import type {
   RunnerHost,
   RunnerRegistry,
 } from "./runner/runner-host.js";
-import { ThreadRunner } from "./runner/thread-runner.js";
+import { ThreadRunner, type ThreadRunnerOptions } from "./runner/thread-runner.js";
+import { makePoolRunner } from "./runner/pool/make-pool-runner.js";
+import { POOL_WORKER_RUNNER } from "./runner/pool/pool-worker.js";
 import { JsonSerializer } from "./serializer/index.js";
 import type { LargeValues } from "./data-store/index.js";
 import type { AnyTask, Task, TaskFunction, TaskOf, TaskOptions } from "./task/task.js";
@@ -331,9 +333,12 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
         `runnerCls "${cls}" runs invocations outside this process, but the "${this.backend.name}" backend keeps everything inside it; use "ThreadRunner" with it, or a shared backend (sqlite, redis)`,
       );
     }
-    throw new RunnerError(
-      `runnerCls "${cls}" is not available in this version of tynenc; use "ThreadRunner"`,
-    );
+    return makePoolRunner(cls, this, this.tasks);
+  }
+
+  /** @internal The ThreadRunner of a pool worker (runner/pool/worker-main.ts), of this app's copy of tynenc. */
+  [POOL_WORKER_RUNNER](options: ThreadRunnerOptions): ThreadRunner {
+    return new ThreadRunner(this, options);
   }
 }
 

@@ -3,6 +3,7 @@
  * app until SIGINT/SIGTERM. The first signal stops gracefully (running invocations get stopGraceMs to
  * finish) and the command exits 0; a second one stops at once, rerouting what still runs.
  */
+import { resolve } from "node:path";
 import { Option } from "commander";
 import type { Tynenc } from "../app.js";
 import { RunnerCls } from "../runner/runner.js";
@@ -50,7 +51,8 @@ async function start(options: StartOptions, io: CliIo): Promise<void> {
     app.logger.info(
       `runner start: ${runner.cls} ${runner.id} of app ${app.appId} on ${backendLabel(app)}; SIGINT/SIGTERM stops it`,
     );
-    await runner.run({ handleSignals: true });
+    // Pool runners' workers load the app from the same module.
+    await runner.run({ handleSignals: true, module: resolve(io.cwd, options.app) });
     app.logger.info(`${runner.cls} ${runner.id} stopped`);
   } finally {
     await app.close();

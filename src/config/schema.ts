@@ -51,6 +51,18 @@ export const APP_FIELDS = {
     default: { compute: availableParallelism, doc: "number of CPUs (os.availableParallelism())" },
     doc: "Invocations a ThreadRunner runs at once; per worker for the pool runners.",
   }),
+  workers: intField({
+    min: 1,
+    max: 1024,
+    default: { compute: availableParallelism, doc: "number of CPUs (os.availableParallelism())" },
+    doc: "Worker threads of a MultiThreadRunner, child processes of a PersistentProcessRunner.",
+  }),
+  workerMaxOldSpaceMb: intField({
+    min: 0,
+    max: 1048576,
+    default: 0,
+    doc: "Heap limit in MB of each pool worker (thread or child process); a worker over it dies and is replaced, its running invocations failing with WorkerCrashedError. 0: Node's default.",
+  }),
   loggingLevel: enumField({
     values: ["debug", "info", "warn", "error", "silent"],
     default: "info",

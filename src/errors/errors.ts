@@ -82,6 +82,14 @@ export class InvocationKilledError extends TynencError {
 }
 
 /**
+ * The worker thread or child process running the invocation died (process.exit, an uncaught exception
+ * outside the task's promise, out of memory, a native crash); `cause` in the message says which.
+ */
+export class WorkerCrashedError extends TynencError {
+  override readonly code = "WORKER_CRASHED";
+}
+
+/**
  * Thrown by a task to ask for another attempt, optionally after `delayMs` (else the task's backoff).
  * Counts against `maxRetries`.
  */

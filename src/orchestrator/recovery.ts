@@ -57,6 +57,22 @@ export async function recoveryPass(
   return pass.report;
 }
 
+/**
+ * Send back to the queue those of `ids` that `owner` still owns, as a pass does for a dead runner (a
+ * pool recovers its dead worker's paused and claimed invocations with it, at once, without waiting for
+ * the heartbeat to go stale).
+ */
+export async function recoverOwned(
+  context: RecoveryContext,
+  runnerId: string,
+  owner: string,
+  ids: readonly string[],
+): Promise<RecoveryReport> {
+  const pass = new RecoveryPass(context, runnerId);
+  await pass.recover(ids, (record) => record.owner === owner);
+  return pass.report;
+}
+
 class RecoveryPass {
   readonly report: RecoveryReport = { deadRunners: [], rerouted: [], cancelled: [] };
 
@@ -99,7 +115,7 @@ class RecoveryPass {
   }
 
   /** Recover each of `ids` whose current status record still passes `still` (read once, then atomic). */
-  private async recover(ids: readonly string[], still: (record: StatusRecord) => boolean): Promise<void> {
+  async recover(ids: readonly string[], still: (record: StatusRecord) => boolean): Promise<void> {
     if (ids.length === 0) return;
     const statuses = await this.store.getStatuses(ids);
     const records = await this.context.backend.stateBackend.getInvocations(ids);

@@ -14,6 +14,11 @@ export interface RunOptions {
    * with 130 / 143). The handlers are removed when the runner stops.
    */
   readonly handleSignals?: boolean;
+  /**
+   * The module that exports the app (`import.meta.url`, or a path): the workers of MultiThreadRunner,
+   * PersistentProcessRunner and ProcessRunner load the app from it. A ThreadRunner ignores it.
+   */
+  readonly module?: string | URL;
 }
 
 /** A loop that claims runnable invocations and executes them in slots. */

@@ -12,6 +12,7 @@ import { handleStopSignals, keepProcessAlive } from "./process-lifetime.js";
 import { RunnerCls, type Runner, type RunOptions } from "./runner.js";
 import type { PreparedInvocation, RunnerHost } from "./runner-host.js";
 import { releaseKey, RunnerState, type SlotTicket } from "./runner-state.js";
+export type { RunnerState } from "./runner-state.js";
 import { Shutdown } from "./shutdown.js";
 import { StopSignal } from "./stop-signal.js";
 import { Suspension } from "./suspension.js";
@@ -19,8 +20,45 @@ import { SyncGuard } from "./sync-guard.js";
 import type { AwaitedHolds, WaitBatch } from "./wait-batch.js";
 import { logCannotRun, logFailedOutcome, logFailure, logRetry } from "./failure-log.js";
 import { newId } from "../util/ids.js";
+import { poolWorkerModule } from "./pool/pool-worker.js";
 
 const S = InvocationStatus;
+
+/** How a pool worker runs its ThreadRunner (see pool/): its identity, and the parent process's say. */
+export interface ThreadRunnerOptions {
+  /** The runner id (a pool worker gets one from its pool). */
+  readonly id?: string;
+  /** The class shown in the registry and logs (a pool worker shows its pool's). */
+  readonly cls?: RunnerCls;
+  /** Slots lent by a parent process (ProcessRunner), instead of maxParallelSlots of its own. */
+  readonly lender?: SlotLender;
+  /** Told when an invocation with a timeoutMs starts and ends (a pool parent watches for stuck workers). */
+  readonly timed?: TimedObserver;
+  /** Made by a pool worker (pool/worker-main.ts); any other runner refuses to run inside one. */
+  readonly pooled?: boolean;
+}
+
+/**
+ * A ProcessRunner child's slots come from its parent: it sets `state.slots` (0 or 1), bounds claims,
+ * and hears after every pass what the runner holds and what waits for a slot.
+ */
+export interface SlotLender {
+  /** Initial slot count (before the parent lends one). */
+  readonly initialSlots: number;
+  /** At run(): the state whose `slots` it sets, and the runner's kick (fill free slots soon). */
+  attach(state: RunnerState, kick: () => void): void;
+  /** How many new invocations the runner may claim now, at most `free`. */
+  claimable(free: number): number;
+  /** A claim pass asked for `asked` and got `got`. */
+  claimed(asked: number, got: number): void;
+  /** After each pass: the runner's counts (slots, occupied, resumed waiting, in flight). */
+  passed(state: RunnerState): void;
+}
+
+export interface TimedObserver {
+  started(id: string, taskId: string, timeoutMs: number): void;
+  ended(id: string): void;
+}
 
 /**
  * Runs invocations on this process's event loop, at most `maxParallelSlots` RUNNING at a time. A slot
@@ -29,9 +67,12 @@ const S = InvocationStatus;
  * Pause and resume live in suspension.ts, cancel and timeout in abort.ts, stopping in shutdown.ts.
  */
 export class ThreadRunner implements Runner, SuspendHost {
-  readonly id = newId();
-  readonly cls = RunnerCls.ThreadRunner;
+  readonly id: string;
+  readonly cls: RunnerCls;
   private readonly logger: Logger;
+  private readonly lender: SlotLender | undefined;
+  private readonly timed: TimedObserver | undefined;
+  private readonly pooled: boolean;
   private readonly state = new RunnerState();
   private readonly suspension: Suspension;
   private readonly aborts: Abort;
@@ -46,7 +87,15 @@ export class ThreadRunner implements Runner, SuspendHost {
   /** Releases what `run()` took of the process: the keep-alive handle, the signal handlers. */
   private releaseProcess: (() => void)[] = [];
 
-  constructor(private readonly host: RunnerHost) {
+  constructor(
+    private readonly host: RunnerHost,
+    options: ThreadRunnerOptions = {},
+  ) {
+    this.id = options.id ?? newId();
+    this.cls = options.cls ?? RunnerCls.ThreadRunner;
+    this.lender = options.lender;
+    this.timed = options.timed;
+    this.pooled = options.pooled ?? false;
     this.logger = host.logger.child({ runner: this.id });
     this.suspension = new Suspension(this.state, host, this.id, this.logger, () => this.kick());
     this.aborts = new Abort(this.state, host, this.id);
@@ -67,16 +116,27 @@ export class ThreadRunner implements Runner, SuspendHost {
     if (this.state.phase !== "idle") {
       throw new RunnerError(`Runner ${this.id} is already running; call stop() before running it again`);
     }
+    const poolModule = this.pooled ? undefined : poolWorkerModule();
+    if (poolModule !== undefined) {
+      throw new RunnerError(
+        `${poolModule} starts a runner when it is imported, and a pool worker imports it to find the app: the worker would start a pool of its own. Start the runner in a separate script that imports the app, or only when the module is the entry point (if (process.argv[1] === fileURLToPath(import.meta.url)))`,
+      );
+    }
     this.heartbeat.check(); // bad heartbeat settings fail here, before anything starts
     const state = this.state;
-    state.slots = this.host.maxParallelSlots();
+    state.slots = this.lender ? this.lender.initialSlots : this.host.maxParallelSlots();
     const orchestrator = this.host.orchestrator;
     state.syncGuard = orchestrator.groupsWrites
       ? new SyncGuard(() => orchestrator.flush(), this.logger)
       : undefined;
     state.phase = "running";
+    this.lender?.attach(state, () => this.kick());
     const stopped = (this.stopped = new StopSignal());
-    this.logger.info(`Starting ThreadRunner with ${state.slots} slot(s) for app ${this.host.appId}`);
+    if (this.lender) this.logger.debug(`Starting a ${this.cls} child for app ${this.host.appId}`);
+    else {
+      const what = this.cls === RunnerCls.ThreadRunner ? "ThreadRunner" : `a ${this.cls} worker`;
+      this.logger.info(`Starting ${what} with ${state.slots} slot(s) for app ${this.host.appId}`);
+    }
     this.unsubscribeWork = this.host.notifier.onWork(() => this.kick());
     this.unsubscribeCancel = this.host.notifier.onCancel((id) => this.aborts.cancelRequested(id));
     this.releaseProcess.push(keepProcessAlive());
@@ -116,6 +176,11 @@ export class ThreadRunner implements Runner, SuspendHost {
     await this.stop();
   }
 
+  /** Cut the grace period of a stop under way short: what still runs is killed and rerouted now. */
+  endGrace(): void {
+    this.shutdown.endGrace();
+  }
+
   suspend(execution: Execution, batch: WaitBatch, done: (error?: unknown) => void): void {
     this.suspension.suspend(execution, batch, done);
   }
@@ -130,7 +195,8 @@ export class ThreadRunner implements Runner, SuspendHost {
       this.pumpAgain = true;
       return;
     }
-    if (this.pumpScheduled || this.state.occupied >= this.state.slots) return; // a freed slot kicks again
+    // A freed slot kicks again. A lender hears of every change, so with one every kick makes a pass.
+    if (this.pumpScheduled || (this.state.occupied >= this.state.slots && !this.lender)) return;
     this.pumpScheduled = true;
     queueMicrotask(() => {
       this.pumpScheduled = false;
@@ -143,6 +209,7 @@ export class ThreadRunner implements Runner, SuspendHost {
     this.pumping = true;
     const done = () => {
       this.pumping = false;
+      this.lender?.passed(this.state);
     };
     const failed = (error: unknown) => {
       this.pumping = false;
@@ -166,8 +233,12 @@ export class ThreadRunner implements Runner, SuspendHost {
         // Resumed executions first; one whose running key is held waits, and new work may take the slot.
         if (state.resumed.length && (yield* this.suspension.resumeNext())) continue;
         if (state.phase !== "running" || state.resuming > 0) break;
-        const free = state.slots - state.occupied;
+        const free = this.lender
+          ? this.lender.claimable(state.slots - state.occupied)
+          : state.slots - state.occupied;
+        if (free <= 0) break;
         const claimed = (yield this.host.orchestrator.claim(this.id, free)) as InvocationRecord[];
+        this.lender?.claimed(free, claimed.length);
         if (state.phase !== "running") {
           void this.shutdown.release(claimed);
           break;
@@ -197,6 +268,7 @@ export class ThreadRunner implements Runner, SuspendHost {
       if (!counted) return;
       if (state.executions.get(record.id)?.ticket === ticket) state.executions.delete(record.id);
       if (ticket.holdsSlot) state.occupied--;
+      if (this.timed && this.host.timeoutMs(record.taskId) > 0) this.timed.ended(record.id);
       if (--state.inFlight === 0) state.onIdle?.();
       this.kick();
     };
@@ -272,8 +344,10 @@ export class ThreadRunner implements Runner, SuspendHost {
   private nowRunning(execution: Execution): Execution {
     if (this.logger.isEnabled("debug")) execution.logger.debug("RUNNING");
     const timeoutMs = this.host.timeoutMs(execution.taskId);
-    if (timeoutMs > 0)
+    if (timeoutMs > 0) {
       execution.timer = setTimeout(() => this.aborts.timedOut(execution, timeoutMs), timeoutMs);
+      this.timed?.started(execution.id, execution.taskId, timeoutMs);
+    }
     this.aborts.cancelIfRequested(execution.id);
     return execution;
   }

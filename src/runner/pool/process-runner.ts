@@ -1,0 +1,152 @@
+import type { Unsubscribe } from "../../orchestrator/notifier.js";
+import { RunnerCls } from "../runner.js";
+import { PoolBase, type PoolWorker } from "./pool-base.js";
+import type { PoolHost } from "./pool-host.js";
+import type { FromWorker } from "./protocol.js";
+import type { WorkerExit } from "./worker-handle.js";
+
+/** Children started ahead, loaded and idle, so a new invocation does not wait for a process start. */
+const SPARES = 2;
+
+/**
+ * A child process per invocation: isolation over speed. At most `maxParallelSlots` invocations are
+ * RUNNING at once across the children. The parent lends slots: a spare child (started ahead, its app
+ * loaded) gets a slot to claim one invocation; a child whose invocation pauses gives its slot back and
+ * keeps its process; when the invocation resumes the child asks again, and the next free slot goes to
+ * resumed children before new work. A child exits when its invocation is done.
+ */
+export class ProcessRunner extends PoolBase {
+  readonly cls = RunnerCls.ProcessRunner;
+  private lent = 0;
+  /** Children waiting for a slot to resume in, oldest request first. */
+  private readonly wants: PoolWorker[] = [];
+  /** Ready children with nothing claimed yet. */
+  private readonly spares: PoolWorker[] = [];
+  /** Children holding a lent slot. */
+  private readonly holders = new Set<PoolWorker>();
+  /** Children started and not ready yet, that will become spares. */
+  private starting = 0;
+  /** Bumped at every "new work" notice; a claim that found nothing marks the epoch it saw as empty. */
+  private workEpoch = 0;
+  private emptyAt = -1;
+  private readonly claimEpoch = new Map<PoolWorker, number>();
+  private unsubscribeWork: Unsubscribe | undefined;
+
+  constructor(host: PoolHost) {
+    super(host, "process");
+  }
+
+  protected describe(): string {
+    return `a child process per invocation, ${this.host.maxParallelSlots()} slot(s)`;
+  }
+
+  protected totalSlots(): number {
+    return this.host.maxParallelSlots();
+  }
+
+  protected started(): void {
+    this.lent = 0;
+    this.emptyAt = -1;
+    this.unsubscribeWork = this.host.backend.notifier.onWork(() => {
+      this.workEpoch++;
+      this.pump();
+    });
+    this.fillSpares();
+  }
+
+  protected respawn(): void {
+    this.fillSpares();
+  }
+
+  protected override beforeStop(): void {
+    this.unsubscribeWork?.();
+    this.unsubscribeWork = undefined;
+  }
+
+  protected onReady(worker: PoolWorker): void {
+    this.starting--;
+    this.spares.push(worker);
+    this.pump();
+  }
+
+  protected override onWorkerMessage(worker: PoolWorker, message: FromWorker): void {
+    switch (message.t) {
+      case "claimed":
+        this.claimEpoch.delete(worker);
+        this.fillSpares();
+        return;
+      case "nothing": {
+        const epoch = this.claimEpoch.get(worker);
+        this.claimEpoch.delete(worker);
+        if (epoch === this.workEpoch) this.emptyAt = epoch; // nothing new since: no claim until new work
+        this.giveBack(worker);
+        if (this.phase === "running") this.spares.push(worker);
+        this.pump();
+        return;
+      }
+      case "released":
+        this.giveBack(worker);
+        this.pump();
+        return;
+      case "want":
+        this.wants.push(worker);
+        this.pump();
+        return;
+    }
+  }
+
+  protected onGone(worker: PoolWorker): void {
+    if (this.holders.has(worker)) this.giveBack(worker);
+    this.claimEpoch.delete(worker);
+    remove(this.wants, worker);
+    if (remove(this.spares, worker) === false && !worker.ready) this.starting--;
+    this.fillSpares();
+    this.pump();
+  }
+
+  private giveBack(worker: PoolWorker): void {
+    if (this.holders.delete(worker)) this.lent--;
+  }
+
+  private lend(worker: PoolWorker, claim: boolean): void {
+    this.holders.add(worker);
+    this.lent++;
+    if (claim) this.claimEpoch.set(worker, this.workEpoch);
+    worker.handle.post({ t: "grant", claim });
+  }
+
+  /** Free slots go to resumed children first, then to spares for new work while there may be some. */
+  private pump(): void {
+    const slots = this.host.maxParallelSlots();
+    while (this.lent < slots) {
+      const resumed = this.wants.shift();
+      if (resumed) {
+        if (this.workers.has(resumed.runnerId)) this.lend(resumed, false);
+        continue;
+      }
+      if (this.phase !== "running" || this.emptyAt === this.workEpoch) return;
+      const spare = this.spares.shift();
+      if (!spare) return; // one is starting: it asks once ready
+      this.lend(spare, true);
+    }
+  }
+
+  /** Keep SPARES children loaded and idle (fewer when every slot is taken anyway). */
+  private fillSpares(): void {
+    if (this.phase !== "running") return;
+    const target = Math.min(SPARES, this.host.maxParallelSlots());
+    while (this.spares.length + this.starting < target) {
+      this.starting++;
+      this.spawn(true);
+    }
+  }
+}
+
+function remove<T>(list: T[], item: T): boolean {
+  const at = list.indexOf(item);
+  if (at < 0) return false;
+  list.splice(at, 1);
+  return true;
+}
+
+export type { WorkerExit };

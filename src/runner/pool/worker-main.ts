@@ -1,0 +1,193 @@
+/**
+ * The entry of a pool worker: a worker_thread of a MultiThreadRunner, or a child process of a
+ * PersistentProcessRunner or ProcessRunner. It imports the module that exports the app, gives the app
+ * the parent's settings, checks that every task of the parent exists here, and runs a ThreadRunner
+ * under its own runner id until the parent says stop (or, for a child process, until the parent is
+ * gone). A ProcessRunner child runs one invocation, in slots its parent lends it, then exits.
+ */
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import type { Tynenc } from "../../app.js";
+import { importModule } from "../../cli/load-app.js";
+import type { ThreadRunner, TimedObserver } from "../thread-runner.js";
+import { ChildLender } from "./child-lender.js";
+import { IN_POOL_WORKER, POOL_WORKER_RUNNER, type PoolWorkerApp } from "./pool-worker.js";
+import type { FromWorker, ToWorker, WorkerInit } from "./protocol.js";
+
+interface Channel {
+  /** Resolves once the message is handed over (a child process must not exit before). */
+  post(message: FromWorker): Promise<void>;
+  on(listener: (message: ToWorker) => void): void;
+}
+
+function threadChannel(): Channel {
+  const port = parentPort!;
+  return {
+    post: (message) => {
+      port.postMessage(message);
+      return Promise.resolve();
+    },
+    on: (listener) => port.on("message", listener),
+  };
+}
+
+function processChannel(): Channel {
+  return {
+    post: (message) =>
+      new Promise((resolve) => {
+        if (!process.connected) return resolve();
+        process.send!(message, () => resolve());
+      }),
+    on: (listener) => process.on("message", listener as (message: unknown) => void),
+  };
+}
+
+/** A child process's init arrives as its first message. */
+function initOfProcess(): Promise<WorkerInit> {
+  return new Promise((resolve) => {
+    const onInit = (message: { t?: string; init?: WorkerInit }) => {
+      if (message.t !== "init" || !message.init) return;
+      process.off("message", onInit);
+      resolve(message.init);
+    };
+    process.on("message", onInit);
+  });
+}
+
+function isApp(value: unknown): value is Tynenc & PoolWorkerApp {
+  const app = value as Partial<Tynenc & PoolWorkerApp> | null | undefined;
+  return typeof app?.getInvocation === "function" && typeof app[POOL_WORKER_RUNNER] === "function";
+}
+
+/** The app, with the parent's settings; throws a message naming the module and what is wrong. */
+async function loadApp(init: WorkerInit): Promise<Tynenc & PoolWorkerApp> {
+  const io = { cwd: process.cwd(), env: process.env, out: () => {}, err: () => {} };
+  let mod: Record<string, unknown>;
+  try {
+    mod = await importModule(init.module, io);
+  } catch (error) {
+    throw new Error(`the worker could not import ${init.module}: ${(error as Error).message}`);
+  }
+  const app = mod["app"] ?? mod["default"];
+  if (!isApp(app)) {
+    throw new Error(
+      `${init.module} must export \`app\` (or a default export) that is a tynenc app: the pool's workers load the app from it`,
+    );
+  }
+  for (const [field, value] of Object.entries(init.config)) {
+    if (field === "runnerCls" || (app.conf as unknown as Record<string, unknown>)[field] === value) continue;
+    app.conf.set(field as never, value as never);
+  }
+  const missing = init.tasks.filter((id) => !hasTask(app, id));
+  if (missing.length > 0) {
+    throw new Error(
+      `task${missing.length > 1 ? "s" : ""} ${missing.map((id) => `"${id}"`).join(", ")} of the parent's app ${missing.length > 1 ? "are" : "is"} not registered by the app that ${init.module} exports in this worker: register every task when the module is imported, not conditionally or later`,
+    );
+  }
+  return app;
+}
+
+function hasTask(app: Tynenc, id: string): boolean {
+  try {
+    app.getTask(id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One worker: its app, its runner, and how it stops. */
+class PoolWorkerMain {
+  private runner: ThreadRunner | undefined;
+  private app: (Tynenc & PoolWorkerApp) | undefined;
+  private lender: ChildLender | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly init: WorkerInit,
+    private readonly channel: Channel,
+  ) {}
+
+  async start(): Promise<void> {
+    const { init, channel } = this;
+    channel.on((message) => this.onMessage(message));
+    try {
+      this.app = await loadApp(init);
+    } catch (error) {
+      await channel.post({ t: "failed", message: (error as Error).message });
+      return this.exit();
+    }
+    const timed: TimedObserver = {
+      started: (id, taskId, timeoutMs) => void channel.post({ t: "timed", id, taskId, timeoutMs }),
+      ended: (id) => void channel.post({ t: "untimed", id }),
+    };
+    const post = (message: FromWorker) => void channel.post(message);
+    this.lender = init.lent ? new ChildLender(post, () => this.done()) : undefined;
+    const options = { id: init.runnerId, cls: init.cls, lender: this.lender, timed, pooled: true };
+    const runner = (this.runner = this.app[POOL_WORKER_RUNNER](options));
+    const loop = runner.run();
+    void channel.post({ t: "ready", pid: process.pid });
+    try {
+      await loop;
+    } catch (error) {
+      await channel.post({ t: "failed", message: (error as Error).message });
+      await this.exit();
+    }
+  }
+
+  private onMessage(message: ToWorker): void {
+    if (message.t === "ping") void this.channel.post({ t: "pong" });
+    else if (message.t === "stop") void this.stop(message.graceMs);
+    else if (message.t === "stopNow") this.runner?.endGrace();
+    else if (message.t === "grant") this.lender?.grant(message.claim);
+  }
+
+  /** A ProcessRunner child's invocation is done: it says so, and exits. */
+  private done(): void {
+    void this.channel.post({ t: "done" }).then(() => this.stop(0));
+  }
+
+  /** Stop the runner within `graceMs` (killing and rerouting what is left), then exit. */
+  stop(graceMs: number): Promise<void> {
+    const runner = this.runner;
+    if (!runner) return this.exit();
+    this.app?.conf.set("stopGraceMs", graceMs);
+    return (this.stopping ??= runner.stop().then(() => this.exit()));
+  }
+
+  /** The parent is gone: stop at once. */
+  orphaned(): void {
+    this.runner?.endGrace();
+    void this.stop(0);
+  }
+
+  private async exit(): Promise<void> {
+    try {
+      await this.app?.close(); // commits what the stop recorded
+    } finally {
+      process.exit(0);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const inThread = !isMainThread;
+  const init = inThread ? (workerData as WorkerInit) : await initOfProcess();
+  (globalThis as Record<symbol, unknown>)[IN_POOL_WORKER] = init.module;
+  const worker = new PoolWorkerMain(init, inThread ? threadChannel() : processChannel());
+  if (!inThread) {
+    // The parent decides when its children stop: a terminal's Ctrl-C reaches the whole process group.
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => {});
+    // The parent is gone (killed, even with SIGKILL): stop at once, rerouting what runs, and exit.
+    process.on("disconnect", () => worker.orphaned());
+    process.on("uncaughtException", (error) => {
+      const message = `uncaught exception: ${error.name}: ${error.message}`;
+      process.stderr.write(`tynenc pool worker ${init.runnerId}: ${error.stack ?? message}\n`);
+      if (process.connected)
+        process.send!({ t: "fatal", message } satisfies FromWorker, () => process.exit(1));
+      else process.exit(1);
+    });
+  }
+  await worker.start();
+}
+
+void main();
