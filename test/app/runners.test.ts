@@ -181,7 +181,7 @@ describe("runners that need a shared backend", () => {
     );
   }
 
-  it("also throws when runnerCls is assigned after construction", () => {
+  it("also throws when runnerCls is assigned after construction", inProcessBackendOnly(), () => {
     const app = testApp();
     assert.equal(app.runner.cls, "ThreadRunner");
     app.conf.runnerCls = "ProcessRunner";

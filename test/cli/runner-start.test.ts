@@ -171,21 +171,6 @@ void describe("tynenc runner start on SQLite", () => {
     }
   });
 
-  void it("refuses a runner class this version does not have (exit 1)", async () => {
-    const mod = await sqliteApp();
-    apps.push(mod);
-    const runner = run(mod.dir, mod.db, ["--runner", "ProcessRunner"]);
-    try {
-      assert.equal(await runner.exited, 1);
-      assert.match(
-        runner.stderr(),
-        /^tynenc: runnerCls "ProcessRunner" is not available in this version of tynenc; use "ThreadRunner"/m,
-      );
-    } finally {
-      runner.child.kill("SIGKILL");
-    }
-  });
-
   void it("purge from another process empties the file for this app", async () => {
     const mod = await sqliteApp();
     apps.push(mod);
