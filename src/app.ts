@@ -22,7 +22,7 @@ import type {
 } from "./runner/runner-host.js";
 import { ThreadRunner, type ThreadRunnerOptions } from "./runner/thread-runner.js";
 import { makePoolRunner } from "./runner/pool/make-pool-runner.js";
-import { POOL_WORKER_RUNNER } from "./runner/pool/pool-worker.js";
+import { AdoptedRunner, POOL_WORKER_RUNNER, poolWorkerHook } from "./runner/pool/pool-worker.js";
 import { JsonSerializer } from "./serializer/index.js";
 import type { LargeValues } from "./data-store/index.js";
 import type { AnyTask, Task, TaskFunction, TaskOf, TaskOptions } from "./task/task.js";
@@ -322,6 +322,9 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   }
 
   private makeRunner(cls: string): Runner {
+    // In a pool worker, the module's own run() joins the worker's runner (see pool/pool-worker.ts).
+    const hook = poolWorkerHook();
+    if (hook && cls !== "DummyRunner") return new AdoptedRunner(this, hook);
     if (cls === "DummyRunner") return new DummyRunner();
     if (cls === "ThreadRunner") {
       const apps = executingApps.get(this.backend) ?? new Set<Tynenc>();

@@ -20,7 +20,6 @@ import { SyncGuard } from "./sync-guard.js";
 import type { AwaitedHolds, WaitBatch } from "./wait-batch.js";
 import { logCannotRun, logFailedOutcome, logFailure, logRetry } from "./failure-log.js";
 import { newId } from "../util/ids.js";
-import { poolWorkerModule } from "./pool/pool-worker.js";
 
 const S = InvocationStatus;
 
@@ -34,8 +33,6 @@ export interface ThreadRunnerOptions {
   readonly lender?: SlotLender;
   /** Told when an invocation with a timeoutMs starts and ends (a pool parent watches for stuck workers). */
   readonly timed?: TimedObserver;
-  /** Made by a pool worker (pool/worker-main.ts); any other runner refuses to run inside one. */
-  readonly pooled?: boolean;
 }
 
 /**
@@ -72,7 +69,6 @@ export class ThreadRunner implements Runner, SuspendHost {
   private readonly logger: Logger;
   private readonly lender: SlotLender | undefined;
   private readonly timed: TimedObserver | undefined;
-  private readonly pooled: boolean;
   private readonly state = new RunnerState();
   private readonly suspension: Suspension;
   private readonly aborts: Abort;
@@ -95,7 +91,6 @@ export class ThreadRunner implements Runner, SuspendHost {
     this.cls = options.cls ?? RunnerCls.ThreadRunner;
     this.lender = options.lender;
     this.timed = options.timed;
-    this.pooled = options.pooled ?? false;
     this.logger = host.logger.child({ runner: this.id });
     this.suspension = new Suspension(this.state, host, this.id, this.logger, () => this.kick());
     this.aborts = new Abort(this.state, host, this.id);
@@ -115,12 +110,6 @@ export class ThreadRunner implements Runner, SuspendHost {
   async run(options: RunOptions = {}): Promise<void> {
     if (this.state.phase !== "idle") {
       throw new RunnerError(`Runner ${this.id} is already running; call stop() before running it again`);
-    }
-    const poolModule = this.pooled ? undefined : poolWorkerModule();
-    if (poolModule !== undefined) {
-      throw new RunnerError(
-        `${poolModule} starts a runner when it is imported, and a pool worker imports it to find the app: the worker would start a pool of its own. Start the runner in a separate script that imports the app, or only when the module is the entry point (if (process.argv[1] === fileURLToPath(import.meta.url)))`,
-      );
     }
     this.heartbeat.check(); // bad heartbeat settings fail here, before anything starts
     const state = this.state;

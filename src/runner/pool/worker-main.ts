@@ -10,7 +10,14 @@ import type { Tynenc } from "../../app.js";
 import { importModule } from "../../cli/load-app.js";
 import type { ThreadRunner, TimedObserver } from "../thread-runner.js";
 import { ChildLender } from "./child-lender.js";
-import { IN_POOL_WORKER, POOL_WORKER_RUNNER, type PoolWorkerApp } from "./pool-worker.js";
+import {
+  POOL_WORKER_RUNNER,
+  setPoolWorkerHook,
+  type PoolWorkerApp,
+  type PoolWorkerHook,
+} from "./pool-worker.js";
+import type { RunnerCls } from "../runner.js";
+import { StopSignal } from "../stop-signal.js";
 import type { FromWorker, ToWorker, WorkerInit } from "./protocol.js";
 
 interface Channel {
@@ -58,16 +65,20 @@ function isApp(value: unknown): value is Tynenc & PoolWorkerApp {
   return typeof app?.getInvocation === "function" && typeof app[POOL_WORKER_RUNNER] === "function";
 }
 
-/** The app, with the parent's settings; throws a message naming the module and what is wrong. */
-async function loadApp(init: WorkerInit): Promise<Tynenc & PoolWorkerApp> {
+/**
+ * The app, with the parent's settings; throws a message naming the module and what is wrong. The app is
+ * what the module exports, or the one whose runner it starts while it is imported (`adopted`: then the
+ * import finishes only when the worker stops).
+ */
+async function loadApp(init: WorkerInit, adopted: Promise<unknown>): Promise<Tynenc & PoolWorkerApp> {
   const io = { cwd: process.cwd(), env: process.env, out: () => {}, err: () => {} };
-  let mod: Record<string, unknown>;
-  try {
-    mod = await importModule(init.module, io);
-  } catch (error) {
-    throw new Error(`the worker could not import ${init.module}: ${(error as Error).message}`);
-  }
-  const app = mod["app"] ?? mod["default"];
+  const imported = importModule(init.module, io).then(
+    (mod) => mod["app"] ?? mod["default"],
+    (error: unknown) => {
+      throw new Error(`the worker could not import ${init.module}: ${(error as Error).message}`);
+    },
+  );
+  const app = await Promise.race([imported, adopted]);
   if (!isApp(app)) {
     throw new Error(
       `${init.module} must export \`app\` (or a default export) that is a tynenc app: the pool's workers load the app from it`,
@@ -96,22 +107,47 @@ function hasTask(app: Tynenc, id: string): boolean {
 }
 
 /** One worker: its app, its runner, and how it stops. */
-class PoolWorkerMain {
+class PoolWorkerMain implements PoolWorkerHook {
   private runner: ThreadRunner | undefined;
   private app: (Tynenc & PoolWorkerApp) | undefined;
   private lender: ChildLender | undefined;
   private stopping: Promise<void> | undefined;
+  /** The module started its app's runner while imported: that app is the worker's. */
+  private adoptApp: ((app: unknown) => void) | undefined;
+  private readonly adopted = new Promise<unknown>((resolve) => (this.adoptApp = resolve));
+  private readonly stopped = new StopSignal();
 
   constructor(
     private readonly init: WorkerInit,
     private readonly channel: Channel,
-  ) {}
+  ) {
+    setPoolWorkerHook(this);
+  }
+
+  get runnerId(): string {
+    return this.init.runnerId;
+  }
+
+  get cls(): RunnerCls {
+    return this.init.cls;
+  }
+
+  get running(): boolean {
+    return this.runner?.running ?? false;
+  }
+
+  /** The module started `app`'s runner while imported (PoolWorkerHook). */
+  adopt(app: unknown): Promise<void> {
+    this.adoptApp?.(app);
+    this.adoptApp = undefined;
+    return this.stopped.promise;
+  }
 
   async start(): Promise<void> {
     const { init, channel } = this;
     channel.on((message) => this.onMessage(message));
     try {
-      this.app = await loadApp(init);
+      this.app = await loadApp(init, this.adopted);
     } catch (error) {
       await channel.post({ t: "failed", message: (error as Error).message });
       return this.exit();
@@ -131,6 +167,8 @@ class PoolWorkerMain {
     } catch (error) {
       await channel.post({ t: "failed", message: (error as Error).message });
       await this.exit();
+    } finally {
+      this.stopped.resolve();
     }
   }
 
@@ -146,8 +184,8 @@ class PoolWorkerMain {
     void this.channel.post({ t: "done" }).then(() => this.stop(0));
   }
 
-  /** Stop the runner within `graceMs` (killing and rerouting what is left), then exit. */
-  stop(graceMs: number): Promise<void> {
+  /** Stop the runner within `graceMs` (the app's stopGraceMs by default), then exit. */
+  stop(graceMs = this.app?.conf.stopGraceMs ?? 0): Promise<void> {
     const runner = this.runner;
     if (!runner) return this.exit();
     this.app?.conf.set("stopGraceMs", graceMs);
@@ -172,7 +210,6 @@ class PoolWorkerMain {
 async function main(): Promise<void> {
   const inThread = !isMainThread;
   const init = inThread ? (workerData as WorkerInit) : await initOfProcess();
-  (globalThis as Record<symbol, unknown>)[IN_POOL_WORKER] = init.module;
   const worker = new PoolWorkerMain(init, inThread ? threadChannel() : processChannel());
   if (!inThread) {
     // The parent decides when its children stop: a terminal's Ctrl-C reaches the whole process group.
