@@ -55,7 +55,8 @@ export abstract class PoolBase implements Runner {
   private shortLives = 0;
   private readonly respawns = new Set<NodeJS.Timeout>();
   private releaseProcess: (() => void)[] = [];
-  private pongs = new Map<string, () => void>();
+  /** Per worker, what its next pong settles (one per invocation being checked). */
+  private readonly pongs = new Map<string, Set<() => void>>();
 
   constructor(
     protected readonly host: PoolHost,
@@ -201,7 +202,8 @@ export abstract class PoolBase implements Runner {
         return;
       }
       case "pong":
-        this.pongs.get(worker.runnerId)?.();
+        for (const answered of this.pongs.get(worker.runnerId)?.values() ?? []) answered();
+        this.pongs.delete(worker.runnerId);
         return;
       case "fatal":
         return; // the handle keeps it as the exit cause
@@ -229,8 +231,13 @@ export abstract class PoolBase implements Runner {
   private watch(worker: PoolWorker, id: string, taskId: string, timeoutMs: number): void {
     const check = () => {
       if (!worker.timed.has(id) || worker.stuck || !this.workers.has(worker.runnerId)) return;
+      const onPong = () => {
+        clearTimeout(answered);
+        const watched = worker.timed.get(id);
+        if (watched) watched.timer = setTimeout(check, PING_ANSWER_MS); // alive: its own timer acts
+      };
       const answered = setTimeout(() => {
-        this.pongs.delete(worker.runnerId);
+        this.pongs.get(worker.runnerId)?.delete(onPong);
         if (!worker.timed.has(id) || worker.stuck) return;
         this.logger.warn(
           `Worker ${worker.runnerId} (${worker.handle.label}) is stuck in synchronous code: invocation ${id} (task "${taskId}") is past its timeoutMs ${timeoutMs} ms and the worker does not answer; terminating the worker`,
@@ -238,12 +245,9 @@ export abstract class PoolBase implements Runner {
         worker.stuck = { id, timeoutMs };
         void worker.handle.terminate();
       }, PING_ANSWER_MS);
-      this.pongs.set(worker.runnerId, () => {
-        clearTimeout(answered);
-        this.pongs.delete(worker.runnerId);
-        const watched = worker.timed.get(id);
-        if (watched) watched.timer = setTimeout(check, PING_ANSWER_MS); // alive: its own timer acts
-      });
+      let waiting = this.pongs.get(worker.runnerId);
+      if (!waiting) this.pongs.set(worker.runnerId, (waiting = new Set()));
+      waiting.add(onPong);
       worker.handle.post({ t: "ping" });
     };
     worker.timed.set(id, { taskId, timeoutMs, timer: setTimeout(check, timeoutMs + 250) });

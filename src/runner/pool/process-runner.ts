@@ -131,11 +131,13 @@ export class ProcessRunner extends PoolBase {
     }
   }
 
-  /** Keep SPARES children loaded and idle (fewer when every slot is taken anyway). */
+  /**
+   * Keep SPARES children loaded and idle, also with one slot: an invocation that pauses at once (a
+   * parent awaiting children) needs the next child right away.
+   */
   private fillSpares(): void {
     if (this.phase !== "running") return;
-    const target = Math.min(SPARES, this.host.maxParallelSlots());
-    while (this.spares.length + this.starting < target) {
+    while (this.spares.length + this.starting < SPARES) {
       this.starting++;
       this.spawn(true);
     }

@@ -37,27 +37,32 @@ function threadChannel(): Channel {
   };
 }
 
-function processChannel(): Channel {
-  return {
+/**
+ * A child process's channel. Its init is the first message; what follows may arrive in the same read,
+ * before the worker listens, so it is kept until a listener is attached.
+ */
+function processChannel(): { channel: Channel; init: Promise<WorkerInit> } {
+  let listener: ((message: ToWorker) => void) | undefined;
+  const early: ToWorker[] = [];
+  let gotInit: (init: WorkerInit) => void = () => {};
+  const init = new Promise<WorkerInit>((resolve) => (gotInit = resolve));
+  process.on("message", (message: ToWorker | { t: "init"; init: WorkerInit }) => {
+    if (message.t === "init") gotInit(message.init);
+    else if (listener) listener(message);
+    else early.push(message);
+  });
+  const channel: Channel = {
     post: (message) =>
       new Promise((resolve) => {
         if (!process.connected) return resolve();
         process.send!(message, () => resolve());
       }),
-    on: (listener) => process.on("message", listener as (message: unknown) => void),
+    on: (onMessage) => {
+      listener = onMessage;
+      for (const message of early.splice(0)) onMessage(message);
+    },
   };
-}
-
-/** A child process's init arrives as its first message. */
-function initOfProcess(): Promise<WorkerInit> {
-  return new Promise((resolve) => {
-    const onInit = (message: { t?: string; init?: WorkerInit }) => {
-      if (message.t !== "init" || !message.init) return;
-      process.off("message", onInit);
-      resolve(message.init);
-    };
-    process.on("message", onInit);
-  });
+  return { channel, init };
 }
 
 function isApp(value: unknown): value is Tynenc & PoolWorkerApp {
@@ -209,8 +214,9 @@ class PoolWorkerMain implements PoolWorkerHook {
 
 async function main(): Promise<void> {
   const inThread = !isMainThread;
-  const init = inThread ? (workerData as WorkerInit) : await initOfProcess();
-  const worker = new PoolWorkerMain(init, inThread ? threadChannel() : processChannel());
+  const child = inThread ? undefined : processChannel();
+  const init = child ? await child.init : (workerData as WorkerInit);
+  const worker = new PoolWorkerMain(init, child ? child.channel : threadChannel());
   if (!inThread) {
     // The parent decides when its children stop: a terminal's Ctrl-C reaches the whole process group.
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => {});
