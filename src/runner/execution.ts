@@ -37,6 +37,9 @@ export class Execution implements ExecutionScope {
   runningKey: string | undefined;
   /** The timeoutMs timer, while it runs. */
   timer: NodeJS.Timeout | undefined;
+  /** With a timeoutMs: when it runs out (performance.now()), and the timeoutMs itself. */
+  deadline: number | undefined;
+  timeoutMs = 0;
 
   readonly id: string;
   readonly taskId: string;

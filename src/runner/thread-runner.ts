@@ -335,6 +335,8 @@ export class ThreadRunner implements Runner, SuspendHost {
     const timeoutMs = this.host.timeoutMs(execution.taskId);
     if (timeoutMs > 0) {
       execution.timer = setTimeout(() => this.aborts.timedOut(execution, timeoutMs), timeoutMs);
+      execution.deadline = performance.now() + timeoutMs;
+      execution.timeoutMs = timeoutMs;
       this.timed?.started(execution.id, execution.taskId, timeoutMs);
     }
     this.aborts.cancelIfRequested(execution.id);
@@ -354,6 +356,11 @@ export class ThreadRunner implements Runner, SuspendHost {
 
   /** The task function settled: store the outcome unless a stop killed it meanwhile. */
   private complete(execution: Execution, result: TaskResult, after: () => void): void {
+    // Code that blocked the event loop past its timeout kept the timer from firing: it timed out all
+    // the same, and what it returned is discarded.
+    if (execution.deadline !== undefined && performance.now() > execution.deadline) {
+      this.aborts.timedOut(execution, execution.timeoutMs);
+    }
     execution.state = "done";
     clearTimeout(execution.timer);
     if (execution.killed) {

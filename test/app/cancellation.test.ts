@@ -129,6 +129,32 @@ describe("timeouts", () => {
     await assertValidHistories(app, tracked.ids);
   });
 
+  it("ends TIMED_OUT a task that blocked its event loop past timeoutMs, though its timer could not fire", async () => {
+    const app = testApp();
+    const blocking = app.task(
+      "blocking",
+      async () => {
+        const end = performance.now() + 80;
+        while (performance.now() < end) {
+          // synchronous: the timeout timer cannot fire before the task returns
+        }
+        return "returned late";
+      },
+      { timeoutMs: 20 },
+    );
+    const tracked = trackInvocations(app);
+    await withRunner(app, async () => {
+      const late = blocking();
+      await assert.rejects(late.result, (error: unknown) => {
+        assert.ok(error instanceof TimeoutError, String(error));
+        assert.match(error.message, /timeoutMs 20 ms/);
+        return true;
+      });
+      assert.equal(await late.status(), S.TIMED_OUT);
+    });
+    await assertValidHistories(app, tracked.ids);
+  });
+
   it("does not time out a task that finishes in time", async () => {
     const app = testApp();
     const quick = app.task("quick", async () => "done", { timeoutMs: 5_000 });

@@ -20,6 +20,8 @@ export interface DeadWorker {
   readonly cause: string;
   /** The invocation it was stuck in (terminated for it), with that task's timeoutMs. */
   readonly stuck?: { readonly id: string; readonly timeoutMs: number };
+  /** Terminated by a stop it could not carry out itself: RUNNING ones are rerouted too, as a stop does. */
+  readonly stopping?: boolean;
 }
 
 export interface DeadWorkerReport {
@@ -46,7 +48,7 @@ export async function settleDeadWorker(
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
       const record = records[i]!;
-      if (statuses[i]?.status !== S.RUNNING) {
+      if (statuses[i]?.status !== S.RUNNING || dead.stopping) {
         others.push(id);
         continue;
       }

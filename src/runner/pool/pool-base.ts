@@ -120,6 +120,18 @@ export abstract class PoolBase implements Runner {
       worker.handle.post({ t: "stop", graceMs });
     }
     const all = [...this.workers.values()].map((worker) => this.gone(worker));
+    // At the end of the grace period a worker is recording its kills: one that does not even answer a
+    // ping is stuck in synchronous code, and is terminated; any still there a while later too.
+    const graceOver = setTimeout(() => {
+      for (const worker of this.workers.values()) {
+        void this.unlessAnswers(worker, () => {
+          this.logger.warn(
+            `Worker ${worker.runnerId} (${worker.handle.label}) did not stop within stopGraceMs ${graceMs} ms and does not answer (stuck in synchronous code): terminating it`,
+          );
+          void worker.handle.terminate();
+        });
+      }
+    }, graceMs);
     const late = setTimeout(() => {
       for (const worker of this.workers.values()) {
         this.logger.warn(
@@ -129,6 +141,7 @@ export abstract class PoolBase implements Runner {
       }
     }, graceMs + EXIT_MARGIN_MS);
     await Promise.all(all);
+    clearTimeout(graceOver);
     clearTimeout(late);
     for (const release of this.releaseProcess.splice(0)) release();
     this.phase = "idle";
@@ -231,26 +244,41 @@ export abstract class PoolBase implements Runner {
   private watch(worker: PoolWorker, id: string, taskId: string, timeoutMs: number): void {
     const check = () => {
       if (!worker.timed.has(id) || worker.stuck || !this.workers.has(worker.runnerId)) return;
-      const onPong = () => {
-        clearTimeout(answered);
-        const watched = worker.timed.get(id);
-        if (watched) watched.timer = setTimeout(check, PING_ANSWER_MS); // alive: its own timer acts
-      };
-      const answered = setTimeout(() => {
-        this.pongs.get(worker.runnerId)?.delete(onPong);
+      const answered = this.unlessAnswers(worker, () => {
         if (!worker.timed.has(id) || worker.stuck) return;
         this.logger.warn(
           `Worker ${worker.runnerId} (${worker.handle.label}) is stuck in synchronous code: invocation ${id} (task "${taskId}") is past its timeoutMs ${timeoutMs} ms and the worker does not answer; terminating the worker`,
         );
         worker.stuck = { id, timeoutMs };
         void worker.handle.terminate();
+      });
+      void answered.then(() => {
+        const watched = worker.timed.get(id);
+        if (watched) watched.timer = setTimeout(check, PING_ANSWER_MS); // alive: its own timer acts
+      });
+    };
+    worker.timed.set(id, { taskId, timeoutMs, timer: setTimeout(check, timeoutMs + 250) });
+  }
+
+  /**
+   * Ping `worker`: `silent` runs if it does not answer within PING_ANSWER_MS (its event loop is blocked).
+   * Resolves when it answers (never, if it does not).
+   */
+  private unlessAnswers(worker: PoolWorker, silent: () => void): Promise<void> {
+    return new Promise((resolve) => {
+      const onPong = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.pongs.get(worker.runnerId)?.delete(onPong);
+        silent();
       }, PING_ANSWER_MS);
       let waiting = this.pongs.get(worker.runnerId);
       if (!waiting) this.pongs.set(worker.runnerId, (waiting = new Set()));
       waiting.add(onPong);
       worker.handle.post({ t: "ping" });
-    };
-    worker.timed.set(id, { taskId, timeoutMs, timer: setTimeout(check, timeoutMs + 250) });
+    });
   }
 
   private async onExit(worker: PoolWorker, exit: WorkerExit): Promise<void> {
@@ -274,6 +302,7 @@ export abstract class PoolBase implements Runner {
         label: worker.handle.label,
         cause,
         stuck: worker.stuck,
+        stopping: this.phase === "stopping" && worker.stopping,
       });
       const counts = Object.entries(report)
         .filter(([, ids]) => (ids as string[]).length > 0)

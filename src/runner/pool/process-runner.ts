@@ -31,6 +31,9 @@ export class ProcessRunner extends PoolBase {
   private emptyAt = -1;
   private readonly claimEpoch = new Map<PoolWorker, number>();
   private unsubscribeWork: Unsubscribe | undefined;
+  /** Children in a row that died before they were ready (a crash loop at start-up backs off). */
+  private startFailures = 0;
+  private spareTimer: NodeJS.Timeout | undefined;
 
   constructor(host: PoolHost) {
     super(host, "process");
@@ -47,6 +50,7 @@ export class ProcessRunner extends PoolBase {
   protected started(): void {
     this.lent = 0;
     this.emptyAt = -1;
+    this.startFailures = 0;
     this.unsubscribeWork = this.host.backend.notifier.onWork(() => {
       this.workEpoch++;
       this.pump();
@@ -59,12 +63,15 @@ export class ProcessRunner extends PoolBase {
   }
 
   protected override beforeStop(): void {
+    clearTimeout(this.spareTimer);
+    this.spareTimer = undefined;
     this.unsubscribeWork?.();
     this.unsubscribeWork = undefined;
   }
 
   protected onReady(worker: PoolWorker): void {
     this.starting--;
+    this.startFailures = 0;
     this.spares.push(worker);
     this.pump();
   }
@@ -95,13 +102,29 @@ export class ProcessRunner extends PoolBase {
     }
   }
 
-  protected onGone(worker: PoolWorker): void {
+  protected onGone(worker: PoolWorker, exit: WorkerExit): void {
     if (this.holders.has(worker)) this.giveBack(worker);
     this.claimEpoch.delete(worker);
     remove(this.wants, worker);
     if (remove(this.spares, worker) === false && !worker.ready) this.starting--;
-    this.fillSpares();
+    // Children that die before they are ready would be replaced in a loop: back off (250 ms doubling
+    // to 10 s) until one starts. A child dying after its start (its task crashed it) is no such loop.
+    if (!worker.ready && !(exit.expected && worker.stopping)) this.startFailures++;
+    if (this.startFailures > 1) this.fillSparesLater(Math.min(10_000, 250 * 2 ** (this.startFailures - 2)));
+    else this.fillSpares();
     this.pump();
+  }
+
+  private fillSparesLater(delayMs: number): void {
+    if (this.spareTimer || this.phase !== "running") return;
+    this.logger.warn(
+      `Child processes keep dying before they are ready: the next one starts in ${delayMs} ms`,
+    );
+    this.spareTimer = setTimeout(() => {
+      this.spareTimer = undefined;
+      this.fillSpares();
+      this.pump();
+    }, delayMs);
   }
 
   private giveBack(worker: PoolWorker): void {
@@ -136,7 +159,7 @@ export class ProcessRunner extends PoolBase {
    * parent awaiting children) needs the next child right away.
    */
   private fillSpares(): void {
-    if (this.phase !== "running") return;
+    if (this.phase !== "running" || this.spareTimer) return;
     while (this.spares.length + this.starting < SPARES) {
       this.starting++;
       this.spawn(true);
@@ -150,5 +173,3 @@ function remove<T>(list: T[], item: T): boolean {
   list.splice(at, 1);
   return true;
 }
-
-export type { WorkerExit };

@@ -51,9 +51,9 @@ function describeThrown(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     if (code === "ERR_WORKER_OUT_OF_MEMORY") return "ran out of memory (ERR_WORKER_OUT_OF_MEMORY)";
-    return `uncaught exception: ${error.name}: ${error.message}`;
+    return `threw an uncaught exception: ${error.name}: ${error.message}`;
   }
-  return `uncaught exception: ${String(error)}`;
+  return `threw an uncaught exception: ${String(error)}`;
 }
 
 class ThreadWorker implements WorkerHandle {

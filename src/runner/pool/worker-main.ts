@@ -223,7 +223,7 @@ async function main(): Promise<void> {
     // The parent is gone (killed, even with SIGKILL): stop at once, rerouting what runs, and exit.
     process.on("disconnect", () => worker.orphaned());
     process.on("uncaughtException", (error) => {
-      const message = `uncaught exception: ${error.name}: ${error.message}`;
+      const message = `threw an uncaught exception: ${error.name}: ${error.message}`;
       process.stderr.write(`tynenc pool worker ${init.runnerId}: ${error.stack ?? message}\n`);
       if (process.connected)
         process.send!({ t: "fatal", message } satisfies FromWorker, () => process.exit(1));
