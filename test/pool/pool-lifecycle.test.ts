@@ -161,23 +161,22 @@ describe("runner.stop() ends the whole pool within stopGraceMs", () => {
     });
   }
 
-  it(
-    "MultiThreadRunner: a worker busy in synchronous code past stopGraceMs is ended, its invocation rerouted",
-    { todo: "pool-base.ts stop() waits stopGraceMs + 5 s, then the terminated worker's invocation FAILS" },
-    async (t) => {
-      await withPool("MultiThreadRunner", { stopGraceMs: GRACE_MS, config: QUIET }, async (pool) => {
-        const call = pool.mod.hash(8000); // blocks its worker's event loop: the stop cannot reach it
-        await allRunning([call]);
-        const started = performance.now();
-        await pool.app.runner.stop();
-        const stopMs = performance.now() - started;
-        t.diagnostic(`stopped in ${stopMs.toFixed(0)} ms (stopGraceMs ${GRACE_MS})`);
-        const [history] = await historiesOf(pool.app, [call]);
-        assert.deepEqual(history!.slice(-2), [S.KILLED, S.REROUTED], history!.join(" > "));
-        assert.ok(stopMs < GRACE_MS + STOP_MARGIN_MS, `the stop took ${stopMs.toFixed(0)} ms`);
-      });
-    },
-  );
+  it("MultiThreadRunner: a worker busy in synchronous code past stopGraceMs is ended, its invocation rerouted", async (t) => {
+    await withPool("MultiThreadRunner", { stopGraceMs: GRACE_MS, config: QUIET }, async (pool) => {
+      const call = pool.mod.hash(8000); // blocks its worker's event loop: the stop cannot reach it
+      await allRunning([call]);
+      const started = performance.now();
+      await pool.app.runner.stop();
+      const stopMs = performance.now() - started;
+      const [history] = await historiesOf(pool.app, [call]);
+      t.diagnostic(`stopped in ${stopMs.toFixed(0)} ms (stopGraceMs ${GRACE_MS}): ${history!.join(" > ")}`);
+      // KILLED (as a stop kills) or RUNNING_RECOVERY (as for a dead worker), then back to the queue.
+      const ends = [`${S.KILLED} > ${S.REROUTED}`, `${S.RUNNING_RECOVERY} > ${S.REROUTED}`];
+      assert.ok(ends.includes(history!.slice(-2).join(" > ")), history!.join(" > "));
+      // At the end of the grace period the pool gives a worker 1 s to answer a ping, then terminates it.
+      assert.ok(stopMs < GRACE_MS + 1000 + STOP_MARGIN_MS, `the stop took ${stopMs.toFixed(0)} ms`);
+    });
+  });
 });
 
 describe("the parent process of a pool", { timeout: 60_000 }, () => {
