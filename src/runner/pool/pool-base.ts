@@ -117,7 +117,10 @@ export abstract class PoolBase implements Runner {
     const graceMs = this.host.stopGraceMs();
     for (const worker of this.workers.values()) {
       worker.stopping = true;
-      worker.handle.post({ t: "stop", graceMs });
+      // One still starting owns nothing yet: no need to wait for its start to stop it (should it have
+      // claimed meanwhile, its end is settled as a stop would).
+      if (!worker.ready) void worker.handle.terminate();
+      else worker.handle.post({ t: "stop", graceMs });
     }
     const all = [...this.workers.values()].map((worker) => this.gone(worker));
     // At the end of the grace period a worker is recording its kills: one that does not even answer a
@@ -294,6 +297,8 @@ export abstract class PoolBase implements Runner {
         this.fail(
           new RunnerError(`${this.cls} could not start a worker: its ${worker.handle.label} ${cause}`),
         );
+      } else if (worker.stopping && !worker.ready) {
+        this.logger.debug(`Worker ${worker.runnerId} (${worker.handle.label}) ended before it started`);
       } else {
         this.logger.error(`Worker ${worker.runnerId} (${worker.handle.label}) ${cause}`);
       }
