@@ -8,7 +8,16 @@ import assert from "node:assert/strict";
 import { describe, it, type TestContext } from "node:test";
 import { RunnerError, type HistoryEntry } from "../../src/index.js";
 import { maxConcurrentRunning } from "../../src/testing/index.js";
-import { bySeq, cpuTimeMs, POOL_CLASSES, until, withPool, workerPids, type Pool } from "./pool-helpers.js";
+import {
+  bySeq,
+  cpuTimeMs,
+  POOL_CLASSES,
+  until,
+  withPool,
+  workerPids,
+  type Pool,
+  type PoolApp,
+} from "./pool-helpers.js";
 
 /** fib(15) is 1,973 invocations; on ProcessRunner each pays for a process start, so fib(8) (67). */
 const FIB = {
@@ -55,13 +64,32 @@ function claimsAheadOfResumes(histories: Map<string, HistoryEntry[]>): { worst: 
   return { worst, chances };
 }
 
-/** Runner ids of the RUNNING entries, by task. */
-function runnersOf(histories: Map<string, HistoryEntry[]>, ids: readonly string[]): Set<string> {
+/** Runner ids of the RUNNING entries of these invocations. */
+function runnersOf(
+  histories: Map<string, HistoryEntry[]>,
+  invocations: readonly { id: string }[],
+): Set<string> {
   const found = new Set<string>();
-  for (const id of ids) {
+  for (const { id } of invocations) {
     for (const entry of histories.get(id) ?? []) if (entry.status === "RUNNING") found.add(entry.runnerId!);
   }
   return found;
+}
+
+/**
+ * `pairs` hash(150) and where() calls. Alternating for a fixed pool, so where() lands in both workers;
+ * hashes first for a ProcessRunner, so its two spares start two hashes at once (a new child takes longer
+ * to start than a hash to run).
+ */
+function cpuWork(mod: PoolApp, pairs: number, hashesFirst: boolean) {
+  const hashes: ReturnType<PoolApp["hash"]>[] = [];
+  const wheres: ReturnType<PoolApp["where"]>[] = [];
+  for (let i = 0; i < pairs; i++) {
+    hashes.push(mod.hash(150));
+    if (!hashesFirst) wheres.push(mod.where());
+  }
+  while (wheres.length < pairs) wheres.push(mod.where());
+  return { hashes, wheres };
 }
 
 /** Samples the registry every 20 ms until `stop` resolves: every runner id of class `cls` seen. */
@@ -74,6 +102,36 @@ async function registrySeen(pool: Pool, stop: Promise<unknown>): Promise<Set<str
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return seen;
+}
+
+/**
+ * Waits until the pool is idle and settled: two workers registered (and, for the process pools, every
+ * live child registered, none starting or exiting). Returns the child pids (none for threads). A
+ * ProcessRunner keeps two spares, sometimes a third: a spare out on a claim that finds nothing is not
+ * counted while it is out, so a replacement may start meanwhile.
+ */
+async function settledWorkers(pool: Pool): Promise<number[]> {
+  return until(async () => {
+    const registered = (await pool.workerRunners()).map((runner) => runner.pid).sort();
+    const pids = workerPids().sort();
+    if (pool.cls === "MultiThreadRunner") return registered.length === 2 && pids.length === 0 && pids;
+    const fixed = pool.cls === "PersistentProcessRunner" ? pids.length === 2 : pids.length >= 2;
+    return fixed && registered.join() === pids.join() && pids;
+  }, "the pool idle: its workers started and registered, nothing exiting");
+}
+
+/** The share of a CPU this process (with its threads) and each child used over IDLE_MS. */
+async function cpuShares(pids: readonly number[]): Promise<(readonly [string, number])[]> {
+  const parentBefore = process.cpuUsage();
+  const childBefore = pids.map(cpuTimeMs);
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+  const elapsed = performance.now() - started;
+  const parent = process.cpuUsage(parentBefore);
+  return [
+    ["parent (with its threads)", (parent.user + parent.system) / 1000 / elapsed] as const,
+    ...pids.map((pid, i) => [`child ${pid}`, (cpuTimeMs(pid) - childBefore[i]!) / elapsed] as const),
+  ];
 }
 
 function timed(t: TestContext, started: number, what: string): void {
@@ -112,35 +170,28 @@ for (const cls of POOL_CLASSES) {
     it("two workers run CPU-bound work side by side, each a runner of its own in the registry", async (t) => {
       const options = isProcessRunner ? { maxParallelSlots: 2 } : { workers: 2, maxParallelSlots: 1 };
       await withPool(cls, options, async (pool) => {
-        const { hash, where } = pool.mod;
-        if (!isProcessRunner)
-          await until(async () => (await pool.workerRunners()).length === 2, "two workers");
+        // Two workers, or a ProcessRunner's two spares, ready before the work comes.
+        await until(async () => (await pool.workerRunners()).length === 2, "two workers registered");
         const started = performance.now();
-        const calls = Array.from({ length: isProcessRunner ? 3 : 6 }, () => [hash(150), where()] as const);
-        const all = Promise.all(calls.flatMap((pair) => pair.map((call) => call.result)));
+        const { hashes, wheres } = cpuWork(pool.mod, isProcessRunner ? 3 : 6, isProcessRunner);
+        const all = Promise.all([...hashes, ...wheres].map(async (call) => call.result));
         const seen = await registrySeen(pool, all);
         await all;
-        timed(t, started, `${calls.length} x (hash(150), where)`);
+        timed(t, started, `${hashes.length} x hash(150) and ${wheres.length} x where`);
         const histories = await pool.histories();
         assert.equal(maxConcurrentRunning([...histories.values()]), 2, "two ran at once, never more");
-        const hashRunners = runnersOf(
-          histories,
-          calls.map(([h]) => h.id),
-        );
-        const whereRunners = runnersOf(
-          histories,
-          calls.map(([, w]) => w.id),
-        );
+        const hashRunners = runnersOf(histories, hashes);
+        const whereRunners = runnersOf(histories, wheres);
         const ran = new Set([...hashRunners, ...whereRunners]);
-        assert.equal(ran.size, isProcessRunner ? calls.length * 2 : 2, `runner ids: ${[...ran].join(", ")}`);
+        assert.equal(ran.size, isProcessRunner ? hashes.length * 2 : 2, `runner ids: ${[...ran].join(", ")}`);
         // A ProcessRunner child that runs where() may live a few ms, between two looks at the registry.
         for (const id of hashRunners) assert.ok(seen.has(id), `${id} was in the registry while it ran`);
-        const places = await Promise.all(calls.map(async ([, call]) => call.result));
-        const inThisProcess = places.filter(({ pid }) => pid === process.pid).length;
+        const places = await Promise.all(wheres.map(async (call) => call.result));
+        const here = places.filter(({ pid }) => pid === process.pid).length;
         assert.equal(
-          inThisProcess,
+          here,
           cls === "MultiThreadRunner" ? places.length : 0,
-          "threads here, else children",
+          "in threads here, else in children",
         );
         const distinct = new Set(places.map(({ pid, threadId }) => `${pid}/${threadId}`));
         assert.equal(distinct.size, whereRunners.size, [...distinct].join(", "));
@@ -152,22 +203,8 @@ for (const cls of POOL_CLASSES) {
       const options = isProcessRunner ? { maxParallelSlots: 2 } : { workers: 2, maxParallelSlots: 1 };
       await withPool(cls, options, async (pool) => {
         assert.equal(await pool.mod.add(1, 2).result, 3);
-        const children = cls === "MultiThreadRunner" ? 0 : 2; // ProcessRunner: its two spares
-        await until(
-          async () => (await pool.workerRunners()).length === 2 && workerPids().length === children,
-          "the pool idle, its workers started and registered",
-        );
-        const pids = workerPids();
-        const parentBefore = process.cpuUsage();
-        const childBefore = pids.map(cpuTimeMs);
-        const started = performance.now();
-        await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
-        const elapsed = performance.now() - started;
-        const parent = process.cpuUsage(parentBefore);
-        const shares = [
-          ["parent (with its threads)", (parent.user + parent.system) / 1000 / elapsed] as const,
-          ...pids.map((pid, i) => [`child ${pid}`, (cpuTimeMs(pid) - childBefore[i]!) / elapsed] as const),
-        ];
+        const pids = await settledWorkers(pool);
+        const shares = await cpuShares(pids);
         t.diagnostic(shares.map(([who, share]) => `${who} ${(share * 100).toFixed(1)}%`).join(", "));
         for (const [who, share] of shares)
           assert.ok(share < CPU_LIMIT, `${who}: ${(share * 100).toFixed(1)}%`);
