@@ -160,7 +160,8 @@ export class ProcessRunner extends PoolBase {
    */
   private fillSpares(): void {
     if (this.phase !== "running" || this.spareTimer) return;
-    while (this.spares.length + this.starting < SPARES) {
+    // A spare lent a slot to claim comes back as a spare if it finds nothing: it still counts.
+    while (this.spares.length + this.starting + this.claimEpoch.size < SPARES) {
       this.starting++;
       this.spawn(true);
     }

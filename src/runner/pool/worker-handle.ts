@@ -124,7 +124,10 @@ class ProcessWorker implements WorkerHandle {
     // parent: it stays in the group, ignores the signals, and follows its parent (worker-main.ts).
     this.child = fork(entry, [], { execArgv, serialization: "advanced", stdio: "inherit" });
     this.label = `process ${this.child.pid ?? "?"}`;
-    this.child.on("error", (error) => (this.fatal ??= `could not be started: ${error.message}`));
+    // A send racing the child's exit fails with EPIPE: the exit event says how it ended, not that.
+    this.child.on("error", (error) => {
+      if (this.child.pid === undefined) this.fatal ??= `could not be started: ${error.message}`;
+    });
     this.child.on("message", (message: FromWorker) => {
       if (message.t === "fatal") this.fatal ??= message.message;
     });
@@ -142,7 +145,7 @@ class ProcessWorker implements WorkerHandle {
   }
 
   post(message: ToWorker): void {
-    if (this.child.connected) this.child.send(message);
+    if (this.child.connected) this.child.send(message, () => {}); // a failure shows as its exit
   }
 
   onMessage(listener: (message: FromWorker) => void): void {
