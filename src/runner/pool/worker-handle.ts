@@ -80,13 +80,7 @@ class ThreadWorker implements WorkerHandle {
     this.label = `thread ${this.worker.threadId}`;
     this.worker.on("error", (error) => (this.fatal ??= describeThrown(error)));
     this.exited = new Promise((resolve) => {
-      this.worker.once("exit", (code) => {
-        if (this.terminating) resolve({ expected: false, cause: "was terminated by its pool" });
-        else if (this.fatal) resolve({ expected: false, cause: this.fatal });
-        else if (code === 0)
-          resolve({ expected: true, cause: "exited on its own (code 0) without being asked to stop" });
-        else resolve({ expected: false, cause: `called process.exit(${code})` });
-      });
+      this.worker.once("exit", (code) => resolve(exitOf(this.terminating, this.fatal, code, null)));
     });
   }
 
@@ -132,14 +126,7 @@ class ProcessWorker implements WorkerHandle {
       if (message.t === "fatal") this.fatal ??= message.message;
     });
     this.exited = new Promise((resolve) => {
-      this.child.once("exit", (code, signal) => {
-        if (this.terminating) resolve({ expected: false, cause: "was terminated by its pool" });
-        else if (this.fatal) resolve({ expected: false, cause: this.fatal });
-        else if (code === 0)
-          resolve({ expected: true, cause: "exited on its own (code 0) without being asked to stop" });
-        else if (signal) resolve({ expected: false, cause: signalCause(signal) });
-        else resolve({ expected: false, cause: `called process.exit(${code})` });
-      });
+      this.child.once("exit", (code, signal) => resolve(exitOf(this.terminating, this.fatal, code, signal)));
     });
     this.child.send({ t: "init", init });
   }
@@ -157,6 +144,20 @@ class ProcessWorker implements WorkerHandle {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
     return this.exited;
   }
+}
+
+/** How a worker ended, from what its handle saw. */
+function exitOf(
+  terminated: boolean,
+  fatal: string | undefined,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+): WorkerExit {
+  if (terminated) return { expected: false, cause: "was terminated by its pool" };
+  if (fatal) return { expected: false, cause: fatal };
+  if (code === 0) return { expected: true, cause: "exited on its own (code 0) without being asked to stop" };
+  if (signal) return { expected: false, cause: signalCause(signal) };
+  return { expected: false, cause: `called process.exit(${code})` };
 }
 
 function signalCause(signal: NodeJS.Signals): string {
