@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { memoizedFib, parallelizeFigures } from "./controls.js";
 import { fibCalls, plainFib, timeFib } from "./fib.js";
 import { runSerializerBench } from "./serializer.bench.js";
+import { poolsSection } from "./pools-section.js";
 import { sqliteSection } from "./sqlite-section.js";
 import { trivialLatency, trivialThroughput } from "./trivial.js";
 
@@ -142,6 +143,7 @@ const sections: Record<string, () => unknown> = {
     await runSerializerBench();
   },
   sqlite: sqliteSection,
+  pools: poolsSection,
 };
 const section = process.argv[2];
 if (section !== undefined) {
