@@ -28,6 +28,8 @@ const SHORT_LIFE_MS = 5000;
 /** One worker of the pool, as the pool sees it. */
 export class PoolWorker {
   ready = false;
+  /** Ended by a stop before it said it was ready (its "ready" may still be on its way). */
+  endedUnstarted = false;
   /** The pool asked it to stop (or it said it is done): its exit is no crash. */
   stopping = false;
   /** Invocations with a timeoutMs running in it, and their watch timers. */
@@ -119,7 +121,10 @@ export abstract class PoolBase implements Runner {
       worker.stopping = true;
       // One still starting owns nothing yet: no need to wait for its start to stop it (should it have
       // claimed meanwhile, its end is settled as a stop would).
-      if (!worker.ready) void worker.handle.terminate();
+      if (!worker.ready) {
+        worker.endedUnstarted = true;
+        void worker.handle.terminate();
+      }
       else worker.handle.post({ t: "stop", graceMs });
     }
     const all = [...this.workers.values()].map((worker) => this.gone(worker));
@@ -200,6 +205,7 @@ export abstract class PoolBase implements Runner {
   private onMessage(worker: PoolWorker, message: FromWorker): void {
     switch (message.t) {
       case "ready":
+        if (worker.endedUnstarted) return;
         worker.ready = this.anyReady = true;
         if (worker.stopping) worker.handle.post({ t: "stop", graceMs: this.host.stopGraceMs() });
         else this.onReady(worker);
@@ -297,7 +303,7 @@ export abstract class PoolBase implements Runner {
         this.fail(
           new RunnerError(`${this.cls} could not start a worker: its ${worker.handle.label} ${cause}`),
         );
-      } else if (worker.stopping && !worker.ready) {
+      } else if (worker.endedUnstarted) {
         this.logger.debug(`Worker ${worker.runnerId} (${worker.handle.label}) ended before it started`);
       } else {
         this.logger.error(`Worker ${worker.runnerId} (${worker.handle.label}) ${cause}`);
