@@ -204,14 +204,11 @@ for (const cls of ["MultiThreadRunner", "PersistentProcessRunner", "ProcessRunne
 describe("MultiThreadRunner: a synchronous stretch past timeoutMs", () => {
   // A synchronous stretch that ends before the pool's ping check (timeoutMs + 250 ms + 1 s) kept the
   // worker's own timer from firing: the runner still ends it TIMED_OUT when it returns.
-  it(
-    "that ends before the pool's stuck check still ends TIMED_OUT",
-    () =>
-      withPool("MultiThreadRunner", {}, async ({ mod }) => {
-        const late = mod.stuck(800);
-        await rejectsWith(late, TimeoutError, /timeoutMs 300 ms/);
-      }),
-  );
+  it("that ends before the pool's stuck check still ends TIMED_OUT", () =>
+    withPool("MultiThreadRunner", {}, async ({ mod }) => {
+      const late = mod.stuck(800);
+      await rejectsWith(late, TimeoutError, /timeoutMs 300 ms/);
+    }));
 });
 
 describe("MultiThreadRunner: a crash loop", () => {

@@ -124,8 +124,7 @@ export abstract class PoolBase implements Runner {
       if (!worker.ready) {
         worker.endedUnstarted = true;
         void worker.handle.terminate();
-      }
-      else worker.handle.post({ t: "stop", graceMs });
+      } else worker.handle.post({ t: "stop", graceMs });
     }
     const all = [...this.workers.values()].map((worker) => this.gone(worker));
     // At the end of the grace period a worker is recording its kills: one that does not even answer a
