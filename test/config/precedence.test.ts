@@ -24,6 +24,8 @@ void describe("precedence: defaults < file < code < env < assignment", () => {
       redisUrl: "redis://127.0.0.1:6379",
       runnerCls: "ThreadRunner",
       maxParallelSlots: availableParallelism(),
+      workers: availableParallelism(),
+      workerMaxOldSpaceMb: 0,
       loggingLevel: "info",
       logFormat: "text",
       devModeForceSyncTasks: false,
