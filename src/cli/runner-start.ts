@@ -43,6 +43,30 @@ function checkCanServe(app: Tynenc): void {
   }
 }
 
+/** How often a runner started by `npx` checks that npm's process is still there. */
+const LAUNCHER_CHECK_MS = 1000;
+
+/**
+ * Under `npx` (npm exec), signals sent to npm's process do not reach this one: a process manager that
+ * stops `npx tynenc runner start` with SIGTERM would leave the runner running, reparented. So when npm
+ * launched it, the runner follows npm's process: once it is gone, the runner stops as on SIGTERM.
+ * Returns the release.
+ */
+function followLauncher(io: CliIo, app: Tynenc, stop: () => Promise<void>): () => void {
+  if (io.env["npm_command"] !== "exec") return () => {};
+  const launcher = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === launcher) return;
+    clearInterval(timer);
+    app.logger.warn(
+      `The npx (npm exec) process ${launcher} that started this runner is gone, and npm does not pass signals on: stopping gracefully as on SIGTERM. Under a process manager, start the runner with node_modules/.bin/tynenc (or exec) so signals reach it`,
+    );
+    void stop();
+  }, LAUNCHER_CHECK_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 async function start(options: StartOptions, io: CliIo): Promise<void> {
   const app = await openApp({ ...options, ...runnerClass(options) }, io);
   try {
@@ -51,8 +75,13 @@ async function start(options: StartOptions, io: CliIo): Promise<void> {
     app.logger.info(
       `runner start: ${runner.cls} ${runner.id} of app ${app.appId} on ${backendLabel(app)}; SIGINT/SIGTERM stops it`,
     );
-    // Pool runners' workers load the app from the same module.
-    await runner.run({ handleSignals: true, module: resolve(io.cwd, options.app) });
+    const unfollow = followLauncher(io, app, () => runner.stop());
+    try {
+      // Pool runners' workers load the app from the same module.
+      await runner.run({ handleSignals: true, module: resolve(io.cwd, options.app) });
+    } finally {
+      unfollow();
+    }
     app.logger.info(`${runner.cls} ${runner.id} stopped`);
   } finally {
     await app.close();

@@ -171,6 +171,59 @@ void describe("tynenc runner start on SQLite", () => {
     }
   });
 
+  void it("started by npx, stops gracefully when npm's process goes away without passing a signal on", async () => {
+    const mod = await sqliteApp();
+    apps.push(mod);
+    // npm exec runs the command under a shell: a shell that is not the runner stands in for it here.
+    const args = [
+      "runner",
+      "start",
+      "--app",
+      "app.mjs",
+      "--backend",
+      "sqlite",
+      "--sqlite-path",
+      mod.db,
+      "--logging-level",
+      "info",
+    ];
+    const command = [process.execPath, "--import", TSX, MAIN, ...args].map((a) => `'${a}'`).join(" ");
+    const launcher = spawn("sh", ["-c", `${command}; true`], {
+      cwd: mod.dir,
+      env: { PATH: process.env["PATH"] ?? "", npm_command: "exec" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(launcher);
+    let output = "";
+    const append = (chunk: Buffer) => void (output += chunk.toString());
+    launcher.stdout.on("data", append);
+    launcher.stderr.on("data", append);
+    const closed = new Promise((resolve) => launcher.stderr.once("close", resolve));
+    assert.equal(await mod.add(2, 3).result, 5); // the runner is up
+    const [runner] = await mod.app.backend.orchestratorStore.runners();
+    assert.ok(runner && runner.pid !== launcher.pid, "the runner is the shell's child");
+    launcher.kill("SIGKILL"); // as npm dies: the runner is reparented and gets no signal
+    const alive = () => {
+      try {
+        process.kill(runner.pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      await until(
+        "the runner to stop",
+        async () => (await mod.app.backend.orchestratorStore.runners()).length === 0,
+      );
+      await until("the runner process to exit", () => !alive(), 5000);
+    } finally {
+      if (alive()) process.kill(runner.pid, "SIGKILL");
+    }
+    await closed; // the runner held the pipes: they close when it exits
+    assert.match(output, /npx \(npm exec\) process \d+ that started this runner is gone/);
+  });
+
   void it("purge from another process empties the file for this app", async () => {
     const mod = await sqliteApp();
     apps.push(mod);
