@@ -1,0 +1,24 @@
+import type { RedisClient } from "./driver.js";
+
+/**
+ * What every Redis component shares: the command connection and the app's key prefix. Keys are
+ * `<prefix><name>`; the default prefix `tynenc:{<appId>}:` carries a hash tag, so one app's keys live in
+ * one Redis Cluster slot and a Lua script may build keys from the prefix it is given.
+ *
+ * Key names, by component (each component owns its names; add yours here):
+ * - broker: ...
+ * - notifier: ...
+ * - state backend / data store: ...
+ * - orchestrator store: ...
+ */
+export interface RedisContext {
+  /** Commands and scripts (never blocked: blocking reads and subscriptions use `duplicate()`). */
+  readonly client: RedisClient;
+  readonly prefix: string;
+  /** A new connection with the same settings, for a blocking read or a subscription; the caller closes it. */
+  duplicate(): RedisClient;
+}
+
+export function key(context: RedisContext, name: string): string {
+  return context.prefix + name;
+}

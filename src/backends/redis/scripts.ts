@@ -1,0 +1,62 @@
+/**
+ * The backend's Lua scripts, one per file in `lua/` (copied next to the compiled code by the build).
+ * Each is read once, sent to Redis once (SCRIPT LOAD happens implicitly through EVAL on a NOSCRIPT
+ * answer) and then called by SHA with EVALSHA: one round trip per call, whatever the script's size.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { RedisClient } from "./driver.js";
+
+const LUA_DIR = new URL("./lua/", import.meta.url);
+
+interface Script {
+  readonly source: string;
+  readonly sha: string;
+}
+
+const sources = new Map<string, Script>();
+
+/** The script `name` (lua/<name>.lua), read once per process. */
+export function script(name: string): Script {
+  let found = sources.get(name);
+  if (!found) {
+    const source = readFileSync(new URL(`${name}.lua`, LUA_DIR), "utf8");
+    found = { source, sha: createHash("sha1").update(source).digest("hex") };
+    sources.set(name, found);
+  }
+  return found;
+}
+
+/**
+ * Run script `name` with `keys` and `args` by its SHA; a Redis that does not know it yet (first call,
+ * a restart, SCRIPT FLUSH) gets the source once through EVAL, which also caches it.
+ */
+export async function runScript(
+  client: RedisClient,
+  name: string,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<unknown> {
+  const { source, sha } = script(name);
+  try {
+    return await client.evalsha(sha, keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!String((error as Error).message).startsWith("NOSCRIPT")) throw error;
+    return client.eval(source, keys.length, ...keys, ...args);
+  }
+}
+
+/** Queue script `name` on a pipeline (EVALSHA; the caller loads the scripts once beforehand). */
+export function pipeScript(
+  pipeline: ReturnType<RedisClient["pipeline"]>,
+  name: string,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): void {
+  pipeline.evalsha(script(name).sha, keys.length, ...keys, ...args);
+}
+
+/** Make sure Redis knows every script in `names` (before pipelining them by SHA). */
+export async function loadScripts(client: RedisClient, names: readonly string[]): Promise<void> {
+  for (const name of names) await client.script("LOAD", script(name).source);
+}

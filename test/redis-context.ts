@@ -1,0 +1,80 @@
+/**
+ * Redis for tests: the shared server at TYNENC_TEST_REDIS_URL (default redis://127.0.0.1:6379), with a
+ * key prefix of each test's own, cleaned up with SCAN + DEL (never FLUSHALL / FLUSHDB: the server is
+ * shared). Without a reachable Redis, tests skip with a visible reason, unless
+ * TYNENC_TEST_REQUIRE_SERVICES=1 (CI), where a missing Redis fails them.
+ */
+import { randomUUID } from "node:crypto";
+import { loadIoredis, type RedisClient } from "../src/backends/redis/driver.js";
+import type { RedisContext } from "../src/backends/redis/context.js";
+
+export const TEST_REDIS_URL = process.env["TYNENC_TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379";
+
+function connect(): RedisClient {
+  const Redis = loadIoredis();
+  return new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true });
+}
+
+let availability: Promise<string | undefined> | undefined;
+
+/** Undefined when Redis answers; else why not. */
+function unavailable(): Promise<string | undefined> {
+  return (availability ??= (async () => {
+    const client = connect();
+    try {
+      await client.connect();
+      await client.ping();
+      return undefined;
+    } catch (error) {
+      return `no Redis at ${TEST_REDIS_URL} (${(error as Error).message})`;
+    } finally {
+      client.disconnect();
+    }
+  })());
+}
+
+/**
+ * `it` options for a test that needs Redis: skipped with the reason when there is none, unless the run
+ * requires services (then the test runs and fails on its first command). Await it before declaring tests.
+ */
+export async function needsRedis(): Promise<{ skip?: string }> {
+  const reason = await unavailable();
+  if (reason === undefined || process.env["TYNENC_TEST_REQUIRE_SERVICES"] === "1") return {};
+  return { skip: `${reason}: start redis-server, or set TYNENC_TEST_REDIS_URL` };
+}
+
+/** Deletes every key under `prefix` (SCAN + DEL in batches). */
+export async function deleteKeys(client: RedisClient, prefix: string): Promise<void> {
+  const pattern = `${prefix.replace(/[*?[\]\\]/g, "\\$&")}*`;
+  let cursor = "0";
+  do {
+    const [next, keys] = await client.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) await client.del(...keys);
+  } while (cursor !== "0");
+}
+
+/** A context on the test Redis with a fresh prefix; `close()` deletes its keys and closes every connection. */
+export async function tempRedisContext(): Promise<RedisContext & { close(): Promise<void> }> {
+  const client = connect();
+  await client.connect();
+  const prefix = `tynenc-test:{${randomUUID()}}:`;
+  const extra: RedisClient[] = [];
+  return {
+    client,
+    prefix,
+    duplicate: () => {
+      const copy = client.duplicate();
+      extra.push(copy);
+      return copy;
+    },
+    close: async () => {
+      try {
+        await deleteKeys(client, prefix);
+      } finally {
+        for (const copy of extra) copy.disconnect();
+        client.disconnect();
+      }
+    },
+  };
+}
