@@ -1,0 +1,190 @@
+import { randomUUID } from "node:crypto";
+import { isFinal } from "../../invocation/status.js";
+import type { Notifier, Unsubscribe } from "../../orchestrator/notifier.js";
+import type { OrchestratorStore } from "../../orchestrator/orchestrator-store.js";
+import { key, type RedisContext } from "./context.js";
+import { RedisSubscriber } from "./redis-subscriber.js";
+
+export interface RedisNotifierOptions {
+  /**
+   * Where to read whether an invocation is final. A final published while the subscription to finals
+   * was not yet in place (the first listener's SUBSCRIBE on its way, or the connection down) never
+   * reaches this process; once the subscription is live, the ids with listeners are looked up here and
+   * those already final are delivered. Without it such a final is missed.
+   */
+  readonly statuses?: Pick<OrchestratorStore, "getStatuses">;
+}
+
+/**
+ * Wake-ups through Redis pub/sub, never polled. In this process a listener runs synchronously inside
+ * publish (as on memory: `inProcess`), so a waiter here is woken before the message makes its round
+ * trip. The message goes to every other process on a channel per kind (`<prefix>work`, `<prefix>final`,
+ * `<prefix>cancel`); publishes of one event-loop turn go out as one PUBLISH per kind (the ids of a
+ * batch in one message), all in one write. A message carries its sender, so a process ignores its own
+ * echo. Subscriptions live on a connection of their own and only while the kind has listeners here.
+ */
+export class RedisNotifier implements Notifier {
+  readonly inProcess = true;
+  private readonly work = new Set<() => void>();
+  private readonly finals = new Map<string, Set<() => void>>();
+  private readonly cancels = new Set<(id: string) => void>();
+  private readonly sender = randomUUID();
+  private readonly channel: { readonly work: string; readonly final: string; readonly cancel: string };
+  private readonly subscriber: RedisSubscriber;
+  private readonly outgoing = { work: false, finals: [] as string[], cancels: [] as string[] };
+  private flushing: NodeJS.Immediate | undefined;
+  private readonly sending = new Set<Promise<unknown>>();
+  private closed = false;
+
+  constructor(
+    private readonly context: RedisContext,
+    private readonly options: RedisNotifierOptions = {},
+  ) {
+    this.channel = {
+      work: key(context, "work"),
+      final: key(context, "final"),
+      cancel: key(context, "cancel"),
+    };
+    this.subscriber = new RedisSubscriber(context, `${context.prefix}notifier`, {
+      message: (channel, message) => this.received(channel, message),
+      live: (channel, resumed) => this.live(channel, resumed),
+    });
+  }
+
+  onWork(listener: () => void): Unsubscribe {
+    return this.listen(this.work, listener, this.channel.work);
+  }
+
+  publishWork(): void {
+    if (this.closed) return;
+    for (const listener of this.work) listener();
+    this.outgoing.work = true;
+    this.scheduleFlush();
+  }
+
+  onFinal(id: string, listener: () => void): Unsubscribe {
+    if (this.closed) return () => {};
+    let set = this.finals.get(id);
+    if (!set) this.finals.set(id, (set = new Set()));
+    set.add(listener);
+    this.subscriber.want(this.channel.final, true);
+    return () => {
+      const current = this.finals.get(id);
+      if (!current?.delete(listener)) return;
+      if (current.size === 0) this.finals.delete(id);
+      if (this.finals.size === 0) this.subscriber.want(this.channel.final, false);
+    };
+  }
+
+  publishFinal(id: string): void {
+    if (this.closed) return;
+    this.finalHere(id);
+    this.outgoing.finals.push(id);
+    this.scheduleFlush();
+  }
+
+  onCancel(listener: (id: string) => void): Unsubscribe {
+    return this.listen(this.cancels, listener, this.channel.cancel);
+  }
+
+  publishCancel(id: string): void {
+    if (this.closed) return;
+    for (const listener of this.cancels) listener(id);
+    this.outgoing.cancels.push(id);
+    this.scheduleFlush();
+  }
+
+  /** Sends what this process published and has not sent yet, then drops its subscriptions and connection. */
+  async close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.work.clear();
+      this.finals.clear();
+      this.cancels.clear();
+      clearImmediate(this.flushing);
+      this.flush();
+    }
+    await Promise.all([...this.sending]);
+    await this.subscriber.close();
+  }
+
+  private listen<L>(listeners: Set<L>, listener: L, channel: string): Unsubscribe {
+    if (this.closed) return () => {};
+    listeners.add(listener);
+    this.subscriber.want(channel, true);
+    return () => {
+      if (listeners.delete(listener) && listeners.size === 0) this.subscriber.want(channel, false);
+    };
+  }
+
+  /** Runs the final listeners of `id` (each once: they are dropped first). */
+  private finalHere(id: string): void {
+    const set = this.finals.get(id);
+    if (!set) return;
+    this.finals.delete(id);
+    if (this.finals.size === 0) this.subscriber.want(this.channel.final, false);
+    for (const listener of set) listener();
+  }
+
+  private scheduleFlush(): void {
+    this.flushing ??= setImmediate(() => this.flush());
+  }
+
+  /** One write for the turn: a PUBLISH per kind that has something to say. */
+  private flush(): void {
+    this.flushing = undefined;
+    const { work, finals, cancels } = this.outgoing;
+    this.outgoing.work = false;
+    this.outgoing.finals = [];
+    this.outgoing.cancels = [];
+    const messages: [string, string][] = [];
+    if (work) messages.push([this.channel.work, JSON.stringify([this.sender])]);
+    if (finals.length > 0) messages.push([this.channel.final, JSON.stringify([this.sender, ...finals])]);
+    if (cancels.length > 0) messages.push([this.channel.cancel, JSON.stringify([this.sender, ...cancels])]);
+    if (messages.length === 0) return;
+    const client = this.context.client;
+    let sent: Promise<unknown>;
+    if (messages.length === 1) sent = client.publish(...messages[0]!);
+    else {
+      const pipeline = client.pipeline();
+      for (const [channel, message] of messages) pipeline.publish(channel, message);
+      sent = pipeline.exec();
+    }
+    // A publish lost with the connection is made up for by the subscribers: they look again once back.
+    const settled = sent.catch(() => {}).finally(() => this.sending.delete(settled));
+    this.sending.add(settled);
+  }
+
+  private received(channel: string, message: string): void {
+    if (this.closed) return;
+    const [sender, ...ids] = JSON.parse(message) as string[];
+    if (sender === this.sender) return; // delivered here when it was published
+    if (channel === this.channel.final) for (const id of ids) this.finalHere(id);
+    else if (channel === this.channel.work) for (const listener of this.work) listener();
+    else if (channel === this.channel.cancel)
+      for (const id of ids) for (const listener of this.cancels) listener(id);
+  }
+
+  /** A subscription took effect: make up for what may have been published before it did. */
+  private live(channel: string, resumed: boolean): void {
+    if (this.closed) return;
+    if (channel === this.channel.final) void this.catchUpFinals();
+    // New work routed while the connection was down: runners look at the queue once more.
+    else if (channel === this.channel.work && resumed) for (const listener of this.work) listener();
+  }
+
+  private async catchUpFinals(): Promise<void> {
+    const statuses = this.options.statuses;
+    const ids = [...this.finals.keys()];
+    if (!statuses || ids.length === 0) return;
+    try {
+      const records = await statuses.getStatuses(ids);
+      for (let i = 0; i < ids.length; i++) {
+        const record = records[i];
+        if (record && isFinal(record.status)) this.finalHere(ids[i]!);
+      }
+    } catch {
+      // Unreachable again: the next reconnect looks once more.
+    }
+  }
+}
