@@ -9,7 +9,9 @@ import type { RedisClient } from "./driver.js";
  * - broker: `queue` (list of routed ids, oldest at the head), `delayed` (sorted set of ids held back:
  *   score the due time, member `<seq>:<id>`), `delayed-seq` (counter for those members)
  * - notifier: pub/sub channels `work`, `final`, `cancel` (messages: JSON `[sender, ...ids]`); no keys
- * - state backend / data store: ...
+ * - state backend: `rec:<id>` (string: the record, then the outcome; layout in lua/state-save-1.lua),
+ *   `kids:<id>` (string: children ids joined by ",", registration order)
+ * - data store: `data:<contentKey>` (hash: text, refs), `data-stats` (hash: count, bytes)
  * - orchestrator store: ...
  */
 export interface RedisContext {

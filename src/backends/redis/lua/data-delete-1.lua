@@ -1,0 +1,21 @@
+--[[
+  DataStore.delete: remove texts whatever their references. Unknown keys are ignored. Layout in
+  data-put-2.lua.
+
+  KEYS[1] the key prefix
+  ARGV    the content keys
+  Returns the number of texts removed.
+]]
+local prefix = KEYS[1]
+local stats = prefix .. 'data-stats'
+local removed = 0
+for i = 1, #ARGV do
+  local key = prefix .. 'data:' .. ARGV[i]
+  if redis.call('EXISTS', key) == 1 then
+    redis.call('HINCRBY', stats, 'count', -1)
+    redis.call('HINCRBY', stats, 'bytes', -redis.call('HSTRLEN', key, 'text'))
+    redis.call('UNLINK', key)
+    removed = removed + 1
+  end
+end
+return removed

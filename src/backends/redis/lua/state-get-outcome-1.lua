@@ -1,0 +1,20 @@
+--[[
+  Read how an invocation ended (StateBackend.getOutcome) without sending its arguments back: the
+  outcome part of its string (layout in state-save-1.lua and state-set-outcome-1.lua).
+
+  KEYS[1] the invocation's key, <prefix>rec:<id>
+  Returns nil when no outcome is stored, else { flag, text, large value key? } with flag "v" (a value)
+  or "e" (an error), upper-case when the text is a large value.
+]]
+local key = KEYS[1]
+local m, a, h = string.match(redis.call('GETRANGE', key, 0, 40), '^(%d+),(%d+):()')
+if not m then return nil end
+local start = h - 1 + tonumber(m) + tonumber(a)
+local head = redis.call('GETRANGE', key, start, start + 24)
+if head == '' then return nil end
+local flag = string.sub(head, 1, 1)
+local bytes = string.match(head, '^[VE](%d+):')
+if not bytes then return { flag, redis.call('GETRANGE', key, start + 1, -1) } end
+local first = start + 2 + #bytes
+local last = first + tonumber(bytes) - 1
+return { flag, redis.call('GETRANGE', key, last + 1, -1), redis.call('GETRANGE', key, first, last) }

@@ -1,0 +1,25 @@
+--[[
+  Record how an invocation ended (StateBackend.setOutcome): the outcome goes at the end of its string
+  (layout in state-save-1.lua) as "v<text>" (a value) or "e<text>" (an error), or, when the text is a
+  large value in the data store, "V" / "E" followed by "<keyBytes>:<key>" and the text.
+
+  KEYS[1] the invocation's key, <prefix>rec:<id>
+  ARGV[1] "v" or "e"
+  ARGV[2] the text
+  ARGV[3] "1" to keep an outcome already stored (ifAbsent), "0" to replace it
+  ARGV[4] the data store key of the text (absent when the text is not a large value)
+  Returns 1 when written, 0 when an outcome already stored was kept.
+]]
+local key = KEYS[1]
+local outcome = ARGV[1] .. ARGV[2]
+if ARGV[4] then outcome = string.upper(ARGV[1]) .. #ARGV[4] .. ':' .. ARGV[4] .. ARGV[2] end
+local m, a, h = string.match(redis.call('GETRANGE', key, 0, 40), '^(%d+),(%d+):()')
+if not m then
+  redis.call('SET', key, '0,0:' .. outcome)
+  return 1
+end
+local start = h - 1 + tonumber(m) + tonumber(a) -- where the outcome begins (0-based)
+if ARGV[3] == '1' and redis.call('STRLEN', key) > start then return 0 end
+-- SET, not APPEND: an appended string keeps room to grow (up to twice its size) for as long as it lives.
+redis.call('SET', key, redis.call('GETRANGE', key, 0, start - 1) .. outcome)
+return 1
