@@ -12,7 +12,18 @@ import type { RedisClient } from "./driver.js";
  * - state backend: `rec:<id>` (string: the record, then the outcome; layout in lua/state-save-1.lua),
  *   `kids:<id>` (string: children ids joined by ",", registration order)
  * - data store: `data:<contentKey>` (hash: text, refs), `data-stats` (hash: count, bytes)
- * - orchestrator store: ...
+ * - orchestrator store, all under `os:` (redis-store-keys.ts; its scripts are lua/store-*.lua):
+ *   `os:i:<id>` (hash: s status, o owner or "", at, t task, g/r/c registration, running and cache keys,
+ *   x cancel requested, f finished at), `os:h:<id>` (list: history, "STATUS\trunner\tat\tseq" each),
+ *   `os:seq` (counter: every change's seq), `os:by:<status>` (set of ids), `os:owned:<runnerId>` (set:
+ *   unfinished ids it owns), `os:reg:<registrationKey>` (string: the unfinished holder),
+ *   `os:run:<runningKey>` / `os:park:<runningKey>` (sets: PENDING+RUNNING holders / parked ids),
+ *   `os:cache:<cacheKey>` (string: latest success), `os:out:<id>` / `os:in:<id>` (sets: the wait
+ *   graph's edges from / to it), `os:ready` (zset: waited on, waiting for nothing, runnable; by seq),
+ *   `os:finished` (zset: finished ids not yet due, by finish time), `os:held` (set: due but unread),
+ *   `os:pins` / `os:pinned-at` (hashes: pin count / last pin time by id), `os:runners` (hash: runner id
+ *   -> JSON {cls, hostname, pid, startedAt}), `os:beats` (hash: runner id -> heartbeatAt),
+ *   `os:lease:<name>` (hash: holder, until)
  */
 export interface RedisContext {
   /** Commands and scripts (never blocked: blocking reads and subscriptions use `duplicate()`). */

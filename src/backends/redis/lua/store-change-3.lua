@@ -1,0 +1,231 @@
+--[[
+Every write to the orchestrator store's statuses and wait edges, in one script so that the status
+check, the history entry, the indexes and the wait graph's ready set always change together. The
+status rules come from status.ts through ARGV (a "rule" is 5 ARGV, see redis-store-rules.ts): this
+file knows no status by name.
+
+KEYS[1] seq       counter of status changes: each history entry's seq
+KEYS[2] ready     zset: invocations somebody waits for, that wait for nothing and are runnable
+KEYS[3] finished  zset: finished invocations by finish time (retention)
+ARGV[1] the store's key prefix ("<app prefix>os:"), to build each invocation's keys
+ARGV[2] the operation; its own ARGV follow:
+  register    3 runner id, 4 at, 5-9 rule of the initial status,
+              then per item: id, task id, registration key, running key, cache key ("" for none)
+              -> per item: "" (inserted, or already there) or the id holding its registration key
+  transition  3 id, 4 runner id, 5 at, 6 "1" to clear the edges leaving it, 7-11 rule of the target
+              -> {"OK", owner after} | {"ERR", reason, status, owner}
+  claim       3 runner id, 4 at, 5 runnable statuses, 6-10 rule of PENDING, 11... ids
+              -> {claimed ids, ids held back by their running key} | {"ERR", reason, status, owner, id}
+  resume      3 id, 4 runner id, 5 at, 6 the RESUMED status, 7-11 rule of RUNNING
+              -> {"OK", owner after} | {"HELD"} (its running key is held) | {"ERR", ...}
+  wait        3 runnable statuses, 4 waiter id, 5... waited ids
+  unwaitOf    3 runnable statuses, 4 waiter id: drops every edge leaving it
+  unwaitOn    3 runnable statuses, 4 waited id: drops every edge pointing at it
+An owner is "" when there is none; reason is "notfound", "invalid" or "cancel".
+]]
+local P = ARGV[1]
+local op = ARGV[2]
+local SEQ, READY, FINISHED = KEYS[1], KEYS[2], KEYS[3]
+
+local function K(kind, name)
+  return P .. kind .. ':' .. name
+end
+
+local function listed(words, status)
+  return string.find(words, ' ' .. status .. ' ', 1, true) ~= nil
+end
+
+local function ruleAt(i)
+  return { to = ARGV[i], from = ARGV[i + 1], ownerFrom = ARGV[i + 2], owner = ARGV[i + 3], flags = ARGV[i + 4] }
+end
+
+local function has(rule, flag)
+  return string.find(rule.flags, flag, 1, true) ~= nil
+end
+
+local function load(id)
+  local f = redis.call('HMGET', K('i', id), 's', 'o', 'r', 'g', 'c', 'x')
+  if not f[1] then return nil end
+  return { s = f[1], o = f[2] or '', r = f[3] or '', g = f[4] or '', c = f[5] or '', x = f[6] }
+end
+
+-- Why status.ts refuses the move (nil when allowed), checked in ownerAfter's order.
+local function refusal(cur, rule, runner)
+  if not listed(rule.from, cur.s) then return 'invalid' end
+  if listed(rule.ownerFrom, cur.s) and cur.o ~= runner then return 'invalid' end
+  if rule.owner == 'take' and runner == '' then return 'invalid' end
+  if cur.x and has(rule, 'X') then return 'cancel' end
+  return nil
+end
+
+local function runnableNow(id, runnable)
+  local s = redis.call('HGET', K('i', id), 's')
+  return s and listed(runnable, s)
+end
+
+-- In the ready set exactly when waited on, waiting for nothing and runnable.
+local function settle(id, runnable)
+  if runnable and redis.call('EXISTS', K('in', id)) == 1 and redis.call('EXISTS', K('out', id)) == 0 then
+    redis.call('ZADD', READY, 'NX', redis.call('GET', SEQ) or 0, id)
+  else
+    redis.call('ZREM', READY, id)
+  end
+end
+
+local function dropOut(waiter)
+  local out = K('out', waiter)
+  for _, waited in ipairs(redis.call('SMEMBERS', out)) do
+    local into = K('in', waited)
+    redis.call('SREM', into, waiter)
+    if redis.call('EXISTS', into) == 0 then redis.call('ZREM', READY, waited) end
+  end
+  redis.call('DEL', out)
+end
+
+local function keyIndexes(id, r, rule)
+  if r == '' then return end
+  redis.call(has(rule, 'K') and 'SADD' or 'SREM', K('run', r), id)
+  redis.call(has(rule, 'P') and 'SADD' or 'SREM', K('park', r), id)
+end
+
+-- Store a validated move: status, owner, history entry and indexes. Returns the owner after.
+local function commit(id, cur, rule, runner, at)
+  local to, owner = rule.to, cur.o
+  if rule.owner == 'take' then owner = runner elseif rule.owner == 'clear' then owner = '' end
+  local seq = redis.call('INCR', SEQ)
+  local key = K('i', id)
+  redis.call('HSET', key, 's', to, 'o', owner, 'at', at)
+  redis.call('RPUSH', K('h', id), to .. '\t' .. runner .. '\t' .. at .. '\t' .. seq)
+  if redis.call('SMOVE', K('by', cur.s), K('by', to), id) == 0 then redis.call('SADD', K('by', to), id) end
+  if owner ~= cur.o then
+    if cur.o ~= '' then redis.call('SREM', K('owned', cur.o), id) end
+    if owner ~= '' then redis.call('SADD', K('owned', owner), id) end
+  end
+  keyIndexes(id, cur.r, rule)
+  if has(rule, 'F') then
+    redis.call('HSET', key, 'f', at)
+    if cur.x then redis.call('HDEL', key, 'x') end
+    redis.call('ZADD', FINISHED, at, id)
+    if cur.g ~= '' and redis.call('GET', K('reg', cur.g)) == id then redis.call('DEL', K('reg', cur.g)) end
+    if cur.c ~= '' and has(rule, 'S') then redis.call('SET', K('cache', cur.c), id) end
+  end
+  cur.s, cur.o = to, owner
+  return owner
+end
+
+local function register()
+  local runner, at, initial = ARGV[3], ARGV[4], ruleAt(5)
+  local answer = {}
+  for i = 10, #ARGV, 5 do
+    local id, task, g, r, c = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+    local holder = g ~= '' and redis.call('GET', K('reg', g))
+    if holder and holder ~= id then
+      answer[#answer + 1] = holder
+    else
+      answer[#answer + 1] = ''
+      local key = K('i', id)
+      if redis.call('EXISTS', key) == 0 then
+        local seq = redis.call('INCR', SEQ)
+        redis.call('HSET', key, 's', initial.to, 'o', '', 'at', at, 't', task)
+        if g ~= '' then
+          redis.call('HSET', key, 'g', g)
+          redis.call('SET', K('reg', g), id)
+        end
+        if r ~= '' then redis.call('HSET', key, 'r', r) end
+        if c ~= '' then redis.call('HSET', key, 'c', c) end
+        redis.call('RPUSH', K('h', id), initial.to .. '\t' .. runner .. '\t' .. at .. '\t' .. seq)
+        redis.call('SADD', K('by', initial.to), id)
+        keyIndexes(id, r, initial)
+        settle(id, has(initial, 'R'))
+      end
+    end
+  end
+  return answer
+end
+
+local function transition()
+  local id, runner, at, clear, rule = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ruleAt(7)
+  local cur = load(id)
+  if not cur then return { 'ERR', 'notfound' } end
+  local why = refusal(cur, rule, runner)
+  if why then return { 'ERR', why, cur.s, cur.o } end
+  local owner = commit(id, cur, rule, runner, at)
+  if clear == '1' then dropOut(id) end
+  settle(id, has(rule, 'R'))
+  return { 'OK', owner }
+end
+
+local function claim()
+  local runner, at, runnable, rule = ARGV[3], ARGV[4], ARGV[5], ruleAt(6)
+  local claimed, blocked = {}, {}
+  for i = 11, #ARGV do
+    local id = ARGV[i]
+    local cur = load(id)
+    if cur and listed(runnable, cur.s) then
+      if cur.r ~= '' and redis.call('EXISTS', K('run', cur.r)) == 1 then
+        blocked[#blocked + 1] = id
+      else
+        local why = refusal(cur, rule, runner)
+        if why then return { 'ERR', why, cur.s, cur.o, id } end
+        commit(id, cur, rule, runner, at)
+        settle(id, has(rule, 'R'))
+        claimed[#claimed + 1] = id
+      end
+    end
+  end
+  return { claimed, blocked }
+end
+
+local function resume()
+  local id, runner, at, resumed, rule = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ruleAt(7)
+  local cur = load(id)
+  if not cur then return { 'ERR', 'notfound' } end
+  if cur.s ~= resumed then return { 'ERR', 'invalid', cur.s, cur.o } end
+  local why = refusal(cur, rule, runner)
+  if why then return { 'ERR', why, cur.s, cur.o } end
+  if cur.r ~= '' and redis.call('EXISTS', K('run', cur.r)) == 1 then return { 'HELD' } end
+  local owner = commit(id, cur, rule, runner, at)
+  settle(id, has(rule, 'R'))
+  return { 'OK', owner }
+end
+
+local function wait()
+  local runnable, waiter = ARGV[3], ARGV[4]
+  if #ARGV < 5 then return end -- waiting for nothing is not waiting
+  local out = K('out', waiter)
+  for i = 5, #ARGV do
+    redis.call('SADD', out, ARGV[i])
+    redis.call('SADD', K('in', ARGV[i]), waiter)
+  end
+  redis.call('ZREM', READY, waiter)
+  for i = 5, #ARGV do settle(ARGV[i], runnableNow(ARGV[i], runnable)) end
+end
+
+local function unwaitOf()
+  local runnable, waiter = ARGV[3], ARGV[4]
+  dropOut(waiter)
+  settle(waiter, runnableNow(waiter, runnable))
+end
+
+local function unwaitOn()
+  local runnable, waited = ARGV[3], ARGV[4]
+  local into = K('in', waited)
+  for _, waiter in ipairs(redis.call('SMEMBERS', into)) do
+    local out = K('out', waiter)
+    redis.call('SREM', out, waited)
+    if redis.call('EXISTS', out) == 0 then settle(waiter, runnableNow(waiter, runnable)) end
+  end
+  redis.call('DEL', into)
+  redis.call('ZREM', READY, waited)
+end
+
+local ops = {
+  register = register,
+  transition = transition,
+  claim = claim,
+  resume = resume,
+  wait = wait,
+  unwaitOf = unwaitOf,
+  unwaitOn = unwaitOn,
+}
+return ops[op]()

@@ -1,0 +1,74 @@
+import type { IdSet } from "../../orchestrator/orchestrator-store.js";
+import { PIN_EXPIRES_MS } from "../sqlite/sqlite-retention.js";
+import type { RedisClient } from "./driver.js";
+import type { StoreKeys } from "./redis-store-keys.js";
+import { MAX_IDS_PER_CALL } from "./redis-store-changes.js";
+import { runScript } from "./scripts.js";
+
+/**
+ * The most due invocations one purge looks at: a purge is one script, and Redis serves nobody else
+ * while it runs, so a large backlog goes over several calls instead of one long stall.
+ */
+const PURGE_BATCH = 10_000;
+
+/** Retention of statuses and histories (store-purge-4.lua) and the outside readers' pins. */
+export class RedisRetention {
+  constructor(
+    private readonly client: RedisClient,
+    private readonly keys: StoreKeys,
+  ) {}
+
+  async pin(id: string): Promise<void> {
+    await runScript(
+      this.client,
+      "store-pin-2",
+      [this.keys.pins, this.keys.pinnedAt],
+      ["pin", id, Date.now()],
+    );
+  }
+
+  async unpin(id: string): Promise<void> {
+    await runScript(this.client, "store-pin-2", [this.keys.pins, this.keys.pinnedAt], ["unpin", id, 0]);
+  }
+
+  /**
+   * One script call when `keep` can list its ids (a Set or a Map, as the orchestrator passes). A bare
+   * `has` cannot be sent to Redis: then the due ids are read first and those it has are sent along (an
+   * id that finishes between the two reads and is in `keep` may then go: `keep` only lists results
+   * awaited whose wait is being recorded, and the orchestrator passes a Map).
+   */
+  async purgeFinished(olderThan: number, keepNewest: number, keep?: IdSet): Promise<string[]> {
+    let held = keep === undefined ? [] : idsOf(keep);
+    // A bare `has`, or more ids than one call takes: only those due are sent.
+    if (held === undefined || held.length > MAX_IDS_PER_CALL) {
+      held = (await this.dueIds(olderThan, keepNewest)).filter((id) => keep?.has(id));
+    }
+    const { finished, held: heldKey, pins, pinnedAt } = this.keys;
+    const args = [this.keys.base, olderThan, keepNewest, Date.now(), PIN_EXPIRES_MS, PURGE_BATCH, ...held];
+    return (await runScript(
+      this.client,
+      "store-purge-4",
+      [finished, heldKey, pins, pinnedAt],
+      args,
+    )) as string[];
+  }
+
+  /** What a purge would look at now (a superset of what it forgets). */
+  private async dueIds(olderThan: number, keepNewest: number): Promise<string[]> {
+    const { finished, held } = this.keys;
+    const [byAge, total, heldIds] = await Promise.all([
+      this.client.zcount(finished, "-inf", `(${olderThan}`),
+      this.client.zcard(finished),
+      this.client.smembers(held),
+    ]);
+    const take = Math.min(Math.max(byAge, total - keepNewest), PURGE_BATCH);
+    const taken = take > 0 ? await this.client.zrange(finished, 0, String(take - 1)) : [];
+    return [...heldIds, ...taken];
+  }
+}
+
+/** The ids of a Set or a Map; undefined for an IdSet that can only answer `has`. */
+function idsOf(keep: IdSet): string[] | undefined {
+  const keys = (keep as Partial<Pick<Set<string>, "keys">>).keys;
+  return typeof keys === "function" ? [...(keys.call(keep) as Iterable<string>)] : undefined;
+}

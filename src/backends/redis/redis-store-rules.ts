@@ -1,0 +1,121 @@
+/**
+ * status.ts as the store's Lua scripts read it. A script cannot call `ownerAfter`, so for each target
+ * status this module derives, once at load time and from STATUS_TABLE alone, the few strings a script
+ * needs to decide whether a move is allowed and who owns the invocation after it. When a script refuses
+ * a move it answers with the stored status and owner, and `throwRefusal` runs status.ts on them: the
+ * error thrown is the very one (class and message) the other stores throw.
+ */
+import { BackendError, InvocationNotFoundError } from "../../errors/errors.js";
+import {
+  FINAL_STATUSES,
+  InvocationStatus,
+  Ownership,
+  RUNNABLE_STATUSES,
+  STATUS_TABLE,
+  ownerAfter,
+  ownerAfterResume,
+  refuseUnderCancel,
+} from "../../invocation/status.js";
+
+const S = InvocationStatus;
+const STATUSES = Object.keys(STATUS_TABLE) as InvocationStatus[];
+
+/** The statuses in which an invocation holds its running key (the store contract: claimed or running). */
+const HOLDS_RUNNING_KEY: ReadonlySet<InvocationStatus> = new Set([S.PENDING, S.RUNNING]);
+
+/**
+ * ARGV of a move to one status: [to, from, ownerFrom, owner, flags]. `from` lists the statuses it may
+ * come from and `ownerFrom` those of them whose owner must be the acting runner, as " A B " (a script
+ * looks for " X "). `owner` is the owner after: "take" (the acting runner), "keep" or "clear". `flags`
+ * holds a letter per property of the target: F final, R runnable, X refused under a cancel request,
+ * K holds its running key, P parked on its running key, S success (the call's cached result).
+ */
+export type MoveRule = readonly [string, string, string, string, string];
+
+function words(statuses: readonly string[]): string {
+  return ` ${statuses.join(" ")} `;
+}
+
+/** status.ts keeps its list private and exposes the check: ask it. */
+function refusedUnderCancel(to: InvocationStatus): boolean {
+  try {
+    refuseUnderCancel("", to);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function ruleFor(to: InvocationStatus): MoveRule {
+  const target = STATUS_TABLE[to];
+  const from = STATUSES.filter((s) => STATUS_TABLE[s].next.includes(to));
+  // As ownerAfter: moving to an overriding status ignores the owner; otherwise an owned one needs it.
+  const ownerFrom =
+    target.ownership === Ownership.overrides
+      ? []
+      : from.filter((s) => {
+          const ownership = STATUS_TABLE[s].ownership;
+          return ownership === Ownership.requires || ownership === Ownership.acquires;
+        });
+  const owner =
+    target.ownership === Ownership.acquires
+      ? "take"
+      : target.ownership === Ownership.requires
+        ? "keep"
+        : "clear";
+  const flags = [
+    target.final ? "F" : "",
+    target.runnable ? "R" : "",
+    refusedUnderCancel(to) ? "X" : "",
+    HOLDS_RUNNING_KEY.has(to) ? "K" : "",
+    to === S.CONCURRENCY_CONTROLLED ? "P" : "",
+    to === S.SUCCESS ? "S" : "",
+  ].join("");
+  return [to, words(from), words(ownerFrom), owner, flags];
+}
+
+const RULES = new Map(STATUSES.map((s) => [s, ruleFor(s)]));
+
+export function moveRule(to: InvocationStatus): MoveRule {
+  const rule = RULES.get(to);
+  if (!rule) throw new BackendError(`Unknown status ${String(to)}: it is not in status.ts STATUS_TABLE`);
+  return rule;
+}
+
+/** " REGISTERED REROUTED RETRY ": what `claim` may take. */
+export const RUNNABLE_WORDS = words(RUNNABLE_STATUSES);
+/** The final statuses, for `requestCancel` (a final invocation is not marked). */
+export const FINAL_WORDS = words(FINAL_STATUSES);
+
+/** Why a script did not apply a move: ["ERR", reason, stored status, stored owner, id (claim)]. */
+export type Refusal = readonly ["ERR", "notfound" | "invalid" | "cancel", string?, string?, string?];
+
+export function isRefusal(answer: unknown): answer is Refusal {
+  return Array.isArray(answer) && answer[0] === "ERR";
+}
+
+/**
+ * Throws the error status.ts gives for the refused move of `id` to `to` (`resume`: the resume check).
+ * Scripts store "" for "no owner"; runner ids are never empty.
+ */
+export function throwRefusal(
+  refusal: Refusal,
+  id: string,
+  to: InvocationStatus,
+  runnerId: string | null,
+  where: string,
+  resume = false,
+): never {
+  const [, reason, status, owner] = refusal;
+  if (reason === "notfound") {
+    throw new InvocationNotFoundError(`No invocation with id ${id} in the redis backend (${where})`);
+  }
+  const current = status as InvocationStatus;
+  const stored = owner ? owner : null;
+  if (reason === "cancel") refuseUnderCancel(id, to);
+  else if (resume) ownerAfterResume(id, current, stored, runnerId ?? "");
+  else ownerAfter(id, current, stored, to, runnerId);
+  throw new BackendError(
+    `The redis store refused moving invocation ${id} from ${current} to ${to} (${reason}) although status.ts allows it: its scripts are out of date with status.ts`,
+  );
+}
