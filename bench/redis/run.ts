@@ -1,0 +1,118 @@
+/**
+ * `npm run bench:redis` (issue #11): tynenc against BullMQ on the same Redis, in one run. Every key of
+ * the run starts with `bench-<pid>-<time>` and is deleted at the end (SCAN + DEL, also on SIGINT or
+ * SIGTERM). The systems take turns on each measurement, so drift on the machine hits both alike.
+ * Redis: TYNENC_BENCH_REDIS_URL, default redis://127.0.0.1:6379.
+ */
+import { createRequire } from "node:module";
+import { availableParallelism, loadavg } from "node:os";
+import { bullmqSystem, type BullmqSystem } from "./bullmq.js";
+import { BenchChild } from "./child.js";
+import { reportLines } from "./compare.js";
+import { connect, DEFAULT_REDIS_URL, deleteKeys, redisVersion, runPrefix } from "./redis-keys.js";
+import {
+  CONCURRENCIES,
+  INDEPENDENT_JOBS,
+  type Concurrency,
+  type Figures,
+  type QueueSystem,
+} from "./system.js";
+import { tynencSystem } from "./tynenc.js";
+
+/** Runs per throughput and fib figure; the best counts (other work on the machine only slows a run). */
+const REPEATS = 3;
+
+const url = process.env.TYNENC_BENCH_REDIS_URL ?? DEFAULT_REDIS_URL;
+const prefix = runPrefix();
+const require = createRequire(import.meta.url);
+const versionOf = (name: string) => (require(`${name}/package.json`) as { version: string }).version;
+
+function line(label: string, value: string): void {
+  console.log(`  ${label.padEnd(40)} ${value}`);
+}
+
+/** Each system's best of REPEATS runs of `measure`, the systems taking turns; higher is better if `rate`. */
+async function bestOf(
+  systems: readonly QueueSystem[],
+  label: string,
+  unit: string,
+  rate: boolean,
+  measure: (system: QueueSystem) => Promise<number>,
+): Promise<number[]> {
+  const runs: number[][] = systems.map(() => []);
+  for (let i = 0; i < REPEATS; i++) {
+    for (const [at, system] of systems.entries()) runs[at]!.push(await measure(system));
+  }
+  return systems.map((system, at) => {
+    const values = runs[at]!;
+    const best = rate ? Math.max(...values) : Math.min(...values);
+    const all = values.map((v) => v.toFixed(0)).join(", ");
+    line(`${system.name} ${label}`, `${best.toFixed(0)} ${unit} (runs ${all})`);
+    return best;
+  });
+}
+
+async function measure(bullmq: BullmqSystem, systems: readonly QueueSystem[]): Promise<Figures[]> {
+  const independent = systems.map(() => ({}) as Record<Concurrency, number>);
+  console.log(`\n# ${INDEPENDENT_JOBS.toLocaleString("en-US")} independent trivial jobs, one worker process`);
+  for (const c of CONCURRENCIES) {
+    const best = await bestOf(systems, `c=${c}`, "jobs/s", true, (s) => s.independent(c));
+    best.forEach((value, at) => (independent[at]![c] = value));
+  }
+  console.log("\n# recursive fib(15), 1,973 jobs, one worker process at concurrency 1");
+  const fib = await bestOf(systems, "fib(15)", "ms", false, (s) => s.fib15());
+  await bestOf([bullmq], "fib(15), FlowProducer", "ms (information)", false, () => bullmq.fib15Flow());
+  console.log("\n# add -> result of one trivial job on an idle worker in another process");
+  const figures: Figures[] = [];
+  for (const [at, system] of systems.entries()) {
+    const latency = await system.latency();
+    line(`${system.name}`, `p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms`);
+    figures.push({ independent: independent[at]!, fib15Ms: fib[at]!, latency });
+  }
+  return figures;
+}
+
+const redis = await connect(url);
+let cleaned: Promise<void> | undefined;
+/** Deletes the run's keys once, whichever way the run ends. */
+function cleanup(): Promise<void> {
+  cleaned ??= deleteKeys(redis, prefix).then(
+    (count) => console.log(`\n(deleted ${count} keys under ${prefix})`),
+    (error: unknown) => console.error(`Could not delete the keys under ${prefix}: ${String(error)}`),
+  );
+  return cleaned;
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.log(`\n${signal}: stopping the worker processes and deleting the run's keys`);
+    void BenchChild.stopAll()
+      .then(cleanup)
+      .finally(() => process.exit(130));
+  });
+}
+
+/** The 1-minute load average: other work on this 2-core machine slows every figure. */
+const loadText = () => loadavg()[0]!.toFixed(2);
+const load = loadText();
+const started = performance.now();
+const systems: QueueSystem[] = [];
+try {
+  console.log(
+    `tynenc bench:redis — Node ${process.version}, Redis ${await redisVersion(redis)} at ${url}, ` +
+      `BullMQ ${versionOf("bullmq")} (ioredis ${versionOf("ioredis")}), ${availableParallelism()} CPUs; keys under ${prefix}`,
+  );
+  const bullmq = bullmqSystem({ url, prefix: `${prefix}-bullmq` });
+  systems.push(bullmq);
+  const tynenc = await tynencSystem({ url, prefix: `${prefix}-tynenc` });
+  if (!("unavailable" in tynenc)) systems.push(tynenc);
+  const figures = await measure(bullmq, systems);
+  console.log("\n# side by side\n");
+  const report = { bullmq: figures[0]!, tynenc: "unavailable" in tynenc ? tynenc : figures[1]! };
+  for (const text of reportLines(report)) console.log(text);
+  const seconds = ((performance.now() - started) / 1000).toFixed(0);
+  console.log(`\n(bench took ${seconds} s; load average at the start ${load}, at the end ${loadText()})`);
+} finally {
+  for (const system of systems) await system.close();
+  await cleanup();
+  await redis.quit();
+}

@@ -1,0 +1,62 @@
+/**
+ * What `npm run bench:redis` measures, as one interface each queue system implements (BullMQ in
+ * bullmq.ts, tynenc in tynenc.ts), so the run and the report treat both alike.
+ */
+
+/** The worker concurrencies (BullMQ) or runner slots (tynenc) of the independent-jobs measurement. */
+export const CONCURRENCIES = [1, 8, 50] as const;
+export type Concurrency = (typeof CONCURRENCIES)[number];
+
+/** Independent trivial jobs per measurement. */
+export const INDEPENDENT_JOBS = 10_000;
+/** fib(15) as tasks: 1,973 jobs, and the value each system must return. */
+export const FIB_N = 15;
+export const FIB_JOBS = 1_973;
+export const FIB_VALUE = 610;
+/** Timed samples of the add-to-result latency, after a warm-up. */
+export const LATENCY_SAMPLES = 300;
+
+/** Milliseconds from adding one trivial job to its result at the caller. */
+export interface Latency {
+  readonly p50: number;
+  readonly p99: number;
+}
+
+/**
+ * One queue system on the bench's Redis. Each measurement starts its own worker (process) on its own
+ * queue, warms it up, times, and stops it before it resolves; it throws on a wrong result.
+ */
+export interface QueueSystem {
+  readonly name: string;
+  /** Jobs/s of INDEPENDENT_JOBS trivial jobs added at once, one worker process at this concurrency. */
+  independent(concurrency: Concurrency): Promise<number>;
+  /** Wall ms of recursive fib(FIB_N) (FIB_JOBS jobs) with one worker at concurrency 1; checks FIB_VALUE. */
+  fib15(): Promise<number>;
+  /** Add-to-result latency of one trivial job at a time on an idle worker in another process. */
+  latency(): Promise<Latency>;
+  /** Releases what the system holds in the bench process (connections); keys are deleted by the run. */
+  close(): Promise<void>;
+}
+
+/** A system's figures for the report. */
+export interface Figures {
+  /** Jobs/s per concurrency. */
+  readonly independent: Readonly<Record<Concurrency, number>>;
+  readonly fib15Ms: number;
+  readonly latency: Latency;
+}
+
+/** Where a system keeps its keys, and the Redis it talks to. */
+export interface BenchRedis {
+  readonly url: string;
+  /** Every key the system writes starts with this (the run deletes them with SCAN + DEL). */
+  readonly prefix: string;
+}
+
+/** The value at quantile `q` (0-1) of `values`, nearest rank. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) throw new Error("quantile of no values");
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank]!;
+}
