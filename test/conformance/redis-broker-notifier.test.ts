@@ -54,12 +54,6 @@ function otherHost(context: RedisContext): RedisContext {
   return { client: context.duplicate(), prefix: context.prefix, duplicate: () => context.duplicate() };
 }
 
-/** Resolves once `connection` answers a PING (its SUBSCRIBEs sent before are in effect by then). */
-async function settled(context: RedisContext): Promise<void> {
-  await context.client.ping();
-  await new Promise((resolve) => setTimeout(resolve, 20));
-}
-
 describe("Redis notifier across connections", { skip: redis.skip }, () => {
   it("delivers work, finals and cancels to the other host, and not back to the sender", async () => {
     const context = await tempRedisContext();
@@ -76,13 +70,18 @@ describe("Redis notifier across connections", { skip: redis.skip }, () => {
         got.push("there:final:b");
         done.resolve();
       });
-      await settled(context);
+      await there.subscribed();
       here.publishWork();
       here.publishCancel("x");
       here.publishFinal("a");
       here.publishFinal("b");
       await within(done.promise, "the final of b on the other host");
-      await settled(context);
+      // Messages reach a subscriber in publishing order: once c from there arrives here, so did any echo.
+      const last = deferred();
+      here.onFinal("c", () => last.resolve());
+      await here.subscribed();
+      there.publishFinal("c");
+      await within(last.promise, "the final of c from the other host");
       assert.deepEqual(got.sort(), [
         "here:cancel:x",
         "here:work",
@@ -90,6 +89,8 @@ describe("Redis notifier across connections", { skip: redis.skip }, () => {
         "there:final:b",
         "there:work",
       ]);
+      await here.close();
+      await here.subscribed(); // settles at once once closed
     } finally {
       await here.close();
       await there.close();
@@ -113,7 +114,7 @@ describe("Redis notifier across connections", { skip: redis.skip }, () => {
       const work = deferred();
       here.onFinal("missed", () => woken.resolve());
       here.onWork(() => work.resolve());
-      await settled(context);
+      await here.subscribed();
       const clients = await context.client.client("LIST");
       const line = String(clients)
         .split("\n")
@@ -138,12 +139,11 @@ describe("Redis notifier across connections", { skip: redis.skip }, () => {
     const here = new RedisNotifier(context);
     const there = new RedisNotifier(otherHost(context));
     try {
-      there.onWork(() => {}); // keeps nothing alive but shows the subscriber is up
       const times: number[] = [];
       for (let i = 0; i < 1000; i++) {
         const arrived = deferred();
         there.onFinal(`f${i}`, () => arrived.resolve());
-        if (i === 0) await settled(context);
+        if (i === 0) await there.subscribed();
         const start = process.hrtime.bigint();
         here.publishFinal(`f${i}`);
         await within(arrived.promise, `final ${i}`);

@@ -94,6 +94,15 @@ export class RedisNotifier implements Notifier {
     this.scheduleFlush();
   }
 
+  /**
+   * Settles once every subscription this process's listeners need is in effect: from then on nothing
+   * published elsewhere is missed. A runner that awaits it before its first look at the queue cannot
+   * miss work routed in between.
+   */
+  subscribed(): Promise<void> {
+    return this.subscriber.whenLive();
+  }
+
   /** Sends what this process published and has not sent yet, then drops its subscriptions and connection. */
   async close(): Promise<void> {
     if (!this.closed) {

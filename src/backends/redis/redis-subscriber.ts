@@ -33,6 +33,7 @@ export class RedisSubscriber {
   private readonly channels = new Map<string, Channel>();
   private sweep: NodeJS.Immediate | undefined;
   private closed = false;
+  private readonly waiting: (() => void)[] = [];
   /** The connection went down since it was last ready: subscriptions are being restored. */
   private resuming = false;
 
@@ -45,6 +46,12 @@ export class RedisSubscriber {
   /** Whether every message published on `channel` from now on reaches this process. */
   isLive(channel: string): boolean {
     return this.channels.get(channel)?.live ?? false;
+  }
+
+  /** Settles once every channel wanted now is live (at once when none is waiting for Redis). */
+  whenLive(): Promise<void> {
+    if (this.allLive()) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   want(channel: string, wanted: boolean): void {
@@ -65,6 +72,7 @@ export class RedisSubscriber {
     clearImmediate(this.sweep);
     this.sweep = undefined;
     this.channels.clear();
+    this.settleWaiting();
     const connection = this.connection;
     this.connection = undefined;
     connection?.disconnect();
@@ -105,6 +113,7 @@ export class RedisSubscriber {
           if (this.closed || state.generation !== generation || !state.subscribed) return;
           state.live = true;
           this.events.live(channel, resumed);
+          this.settleWaiting();
         },
         () => {}, // the connection went down: restore() subscribes again once it is back
       );
@@ -122,6 +131,17 @@ export class RedisSubscriber {
       gone.push(channel);
     }
     if (gone.length > 0) this.connection?.unsubscribe(...gone).catch(() => {});
+    this.settleWaiting();
+  }
+
+  private allLive(): boolean {
+    for (const state of this.channels.values()) if (state.wanted && !state.live) return false;
+    return true;
+  }
+
+  private settleWaiting(): void {
+    if (this.waiting.length > 0 && (this.closed || this.allLive()))
+      for (const done of this.waiting.splice(0)) done();
   }
 
   /** The connection dropped: nothing published from now until it is back reaches us. */
