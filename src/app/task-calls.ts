@@ -1,7 +1,6 @@
 import type { Backend } from "../backends/backend.js";
-import { argsDiff, decidesAtCall, keysOf } from "../concurrency/concurrency-policy.js";
+import { decidesAtCall, keysOf } from "../concurrency/concurrency-policy.js";
 import type { AppConfig } from "../config/index.js";
-import { ConcurrencyControlledError, ConfigError } from "../errors/errors.js";
 import type { AppInvocationClient } from "../invocation/app-invocation-client.js";
 import { currentExecution } from "../invocation/context.js";
 import type { DevModeClient } from "../invocation/dev-mode.js";
@@ -10,14 +9,14 @@ import { NewInvocationRecord } from "../invocation/invocation-record.js";
 import type { Registrar } from "../invocation/registrar.js";
 import type { Logger } from "../logging/index.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
-import { encodeArgs, type EncodedArgs, type JsonSerializer } from "../serializer/index.js";
+import type { EncodedArgs, JsonSerializer } from "../serializer/index.js";
 import { callTask } from "../task/call-task.js";
 import { InvocationGroup } from "../task/invocation-group.js";
 import { parallelizeEntry } from "../task/parallelize-entry.js";
 import type { TaskPolicies } from "../task/task-policies.js";
 import type { AnyTask, TaskFunction, TaskOptions } from "../task/task.js";
 import { TaskLogger } from "../task/task-logger.js";
-import { isPromise, type Awaitable } from "../util/awaitable.js";
+import { DecidedCalls } from "./decided-calls.js";
 import type { Payloads } from "./payloads.js";
 import { newId } from "../util/ids.js";
 
@@ -45,13 +44,17 @@ export interface CallHost {
  * concurrency policy decides at the call) and hand back its handle; in devModeForceSyncTasks, run it here.
  */
 export class TaskCalls {
+  private readonly decided: DecidedCalls;
+
   constructor(
     private readonly app: CallHost,
     private readonly client: AppInvocationClient,
     private readonly devMode: DevModeClient,
     private readonly policies: TaskPolicies,
     private readonly payloads: Payloads,
-  ) {}
+  ) {
+    this.decided = new DecidedCalls(app, client, payloads);
+  }
 
   /** The callable task object: calling it registers an invocation. */
   makeTask(id: string, fn: TaskFunction, options: TaskOptions): AnyTask {
@@ -112,90 +115,12 @@ export class TaskCalls {
       Date.now(),
       keys.runningKey,
     );
+    const runnerId = scope?.runnerId ?? null;
     if (!decidesAtCall(policy)) {
-      this.app.registrar.add(record, scope?.runnerId ?? null);
+      this.app.registrar.add(record, runnerId);
       return new Invocation(id, task, args, parent, this.client);
     }
-    const answer = this.immediate(
-      task,
-      this.app.orchestrator.registerNow(record, keys, scope?.runnerId ?? null),
-    );
-    if (!answer.reused) return new Invocation(answer.id, task, args, parent, this.client);
-    this.payloads.releaseArgs([encoded]); // this call's own copy is not kept
-    const own = this.reusedArgs(task, answer.id, args, encoded, policy.raiseOnDifferentArgs);
-    return new Invocation(answer.id, task, own, parent, this.client, true, args);
+    const { raiseOnDifferentArgs } = policy;
+    return this.decided.call({ task, args, encoded, record, keys, raiseOnDifferentArgs, parent, runnerId });
   }
-
-  /**
-   * The arguments of the invocation a call reuses: a "task" or "keys" scope may have registered it with
-   * other arguments than this call's (raiseOnDifferentArgs makes that an error). Read only on this
-   * path, and decoded only when the stored text differs from the call's.
-   */
-  private reusedArgs(
-    task: AnyTask,
-    id: string,
-    args: unknown[],
-    encoded: EncodedArgs,
-    raiseOnDifferentArgs: boolean,
-  ): readonly unknown[] {
-    const existing = this.immediate(task, this.app.backend.stateBackend.getInvocation(id));
-    let own: readonly unknown[] = args;
-    let differing: number[] = [];
-    if (existing && existing.serializedArgs !== encoded.serialized) {
-      own = this.immediate(task, this.payloads.argsOf(existing.serializedArgs));
-      // The same arguments may differ in text (object key order): the args id is the call's identity.
-      if (existing.argsId !== encoded.argsId) {
-        if (raiseOnDifferentArgs) throw this.differentArgsError(task, id, own, args);
-        differing = differingPositions(own, args, this.app.serializer, task.id);
-      }
-    }
-    if (this.app.logger.isEnabled("debug")) this.logReuse(task, id, differing);
-    return own;
-  }
-
-  private differentArgsError(
-    task: AnyTask,
-    id: string,
-    own: readonly unknown[],
-    args: readonly unknown[],
-  ): ConcurrencyControlledError {
-    return new ConcurrencyControlledError(
-      `Task "${task.id}" already has an unfinished invocation ${id} of the same registrationConcurrency scope, called with other arguments (raiseOnDifferentArgs):\n${argsDiff(own, args, this.app.serializer)}`,
-    );
-  }
-
-  private logReuse(task: AnyTask, id: string, differing: number[]): void {
-    const note =
-      differing.length === 0
-        ? ""
-        : `; this call's arguments differ at position(s) ${differing.join(", ")} (0-based), so the handle's args are the invocation's and its callArgs this call's`;
-    this.app.logger.debug(`Call of ${task.id} reuses invocation ${id}${note}`, {
-      task: task.id,
-      invocation: id,
-      differingArgs: differing.length === 0 ? undefined : differing,
-    });
-  }
-
-  /** What decides at the call must be answered at once: a task call returns its handle synchronously. */
-  private immediate<T>(task: AnyTask, answer: Awaitable<T>): T {
-    if (!isPromise(answer)) return answer;
-    throw new ConfigError(
-      `Task "${task.id}" uses registrationConcurrency or callResultCache, which need a backend that answers at once (memory); backend "${this.app.backend.name}" does not yet`,
-    );
-  }
-}
-
-/** The 0-based positions whose arguments are not the same (compared as args ids: key order aside). */
-function differingPositions(
-  before: readonly unknown[],
-  after: readonly unknown[],
-  serializer: JsonSerializer,
-  taskId: string,
-): number[] {
-  const positions: number[] = [];
-  for (let i = 0; i < Math.max(before.length, after.length); i++) {
-    const a = encodeArgs([before[i]], serializer, taskId).argsId;
-    if (a !== encodeArgs([after[i]], serializer, taskId).argsId) positions.push(i);
-  }
-  return positions;
 }

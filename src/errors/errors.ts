@@ -66,6 +66,15 @@ export class WaitCycleError extends TynencError {
   }
 }
 
+/**
+ * A handle's `id` (or `args`, `reused`) was read before the backend answered its call: with
+ * registrationConcurrency or callResultCache on a backend that answers through promises, which invocation
+ * a call stands for is known only then. Await `invocation.registered` first.
+ */
+export class RegistrationPendingError extends TynencError {
+  override readonly code = "REGISTRATION_PENDING";
+}
+
 /** The runner cannot be used as configured (wrong backend, already running, ...). */
 export class RunnerError extends TynencError {
   override readonly code = "RUNNER";

@@ -1,6 +1,6 @@
 import { InvocationPurgedError, NoRunnerError } from "../errors/errors.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
-import type { Invocation, InvocationClient } from "./invocation.js";
+import { eventualId, type Invocation, type InvocationClient } from "./invocation.js";
 import { isPromise, type Awaitable } from "../util/awaitable.js";
 import type { Registrar } from "./registrar.js";
 import { ResultPromise } from "./result-promise.js";
@@ -25,23 +25,37 @@ export class AppInvocationClient implements InvocationClient {
   constructor(private readonly host: ClientHost) {}
 
   async status(invocation: Invocation<unknown>): Promise<InvocationStatus> {
-    await this.ensureRegistered(invocation.id);
-    const record = await this.host.orchestrator.status(invocation.id);
-    if (!record) throw purged(invocation.id);
+    const id = await this.registeredId(invocation);
+    const record = await this.host.orchestrator.status(id);
+    if (!record) throw purged(id);
     return record.status;
   }
 
   async history(invocation: Invocation<unknown>): Promise<HistoryEntry[]> {
-    await this.ensureRegistered(invocation.id);
-    const history = await this.host.orchestrator.history(invocation.id);
-    if (history.length === 0) throw purged(invocation.id);
+    const id = await this.registeredId(invocation);
+    const history = await this.host.orchestrator.history(id);
+    if (history.length === 0) throw purged(id);
     return history;
   }
 
+  async registered(invocation: Invocation<unknown>): Promise<void> {
+    await this.registeredId(invocation);
+  }
+
   result<R>(invocation: Invocation<R>): Promise<R> {
+    const id = eventualId(invocation);
+    if (typeof id !== "string") {
+      // The backend has not answered the call yet: watched once it has (refused: rejected with why).
+      return ResultPromise.of<R>(id, (promise, outside) => {
+        void id.then(
+          () => this.observe(invocation, promise, outside),
+          (error: unknown) => promise.settle({ ok: false, error }),
+        );
+      });
+    }
     return (
-      this.succeededAlready<R>(invocation.id) ??
-      ResultPromise.of<R>(invocation.id, (promise, outside) => this.observe(invocation, promise, outside))
+      this.succeededAlready<R>(id) ??
+      ResultPromise.of<R>(id, (promise, outside) => this.observe(invocation, promise, outside))
     );
   }
 
@@ -144,14 +158,18 @@ export class AppInvocationClient implements InvocationClient {
   }
 
   async cancel(invocation: Invocation<unknown>): Promise<boolean> {
-    await this.ensureRegistered(invocation.id);
-    return this.host.orchestrator.cancel(invocation.id);
+    return this.host.orchestrator.cancel(await this.registeredId(invocation));
   }
 
-  private async ensureRegistered(id: string): Promise<void> {
+  /** The id, once the backend holds the registration (throws why it never will). */
+  private async registeredId(invocation: Invocation<unknown>): Promise<string> {
+    const known = eventualId(invocation);
+    // An answered call was stored before its answer came back (see DecidedCalls).
+    if (typeof known !== "string") return known;
     await this.host.registrar.settled();
-    const failure = this.host.registrar.failureOf(id);
+    const failure = this.host.registrar.failureOf(known);
     if (failure !== undefined) throw failure;
+    return known;
   }
 }
 

@@ -19,6 +19,8 @@ export class Registrar {
   private tail: Promise<void> = Promise.resolve();
   private batchWritten: Promise<void> | undefined;
   private readonly failures = new Map<string, Error>();
+  /** Registrations decided at the call, written outside the batches (see `track`), until they settle. */
+  private readonly decided = new Set<Promise<void>>();
 
   constructor(
     private readonly register: RegisterFn,
@@ -41,13 +43,29 @@ export class Registrar {
 
   private readonly flushNow = () => this.flush();
 
+  /**
+   * A registration the backend decides at the call (registration concurrency, result cache), written
+   * by its caller on an asynchronous store: `idle` and `settled()` count it until it settles.
+   */
+  track(answer: Promise<unknown>): void {
+    const done = answer.then(ignore, ignore);
+    this.decided.add(done);
+    void done.then(() => this.decided.delete(done));
+  }
+
   /** Nothing waits to be written: every registration made so far is stored (or has failed). */
   get idle(): boolean {
-    return !this.scheduled && this.writing === 0;
+    return !this.scheduled && this.writing === 0 && this.decided.size === 0;
   }
 
   /** Resolves once every registration made so far has been written (or has failed). */
   settled(): Promise<void> {
+    const batches = this.batchesSettled();
+    if (this.decided.size === 0) return batches;
+    return Promise.all([batches, ...this.decided]).then(ignore);
+  }
+
+  private batchesSettled(): Promise<void> {
     if (!this.scheduled) return this.tail;
     // One promise per batch, shared by every caller of this tick.
     return (this.batchWritten ??= new Promise((resolve) => queueMicrotask(() => resolve(this.tail))));
@@ -91,3 +109,5 @@ export class Registrar {
     }
   }
 }
+
+function ignore(): void {}

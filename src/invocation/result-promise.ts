@@ -1,4 +1,4 @@
-import { currentExecution } from "./context.js";
+import { currentExecution, type ExecutionScope } from "./context.js";
 
 /** `then` of the built-in Promise, bypassing the override below. */
 function nativeThen<T, A, B>(
@@ -33,6 +33,8 @@ export class ResultPromise<T> extends Promise<T> {
   }
 
   private invocationId = "";
+  /** The id while the backend has not answered the call (see `Invocation.answeredLater`). */
+  private idLater: Promise<string> | undefined;
   private observe: Observe<T> | undefined;
   private outcome: Settled<T> | undefined;
   private awaitedOutside = false;
@@ -41,11 +43,13 @@ export class ResultPromise<T> extends Promise<T> {
   private resolveOwn: ((value: T) => void) | undefined;
   private rejectOwn: ((reason: unknown) => void) | undefined;
 
-  static of<T>(invocationId: string, observe: Observe<T>): ResultPromise<T> {
+  /** `invocationId`: a promise of it while the backend has not answered the call (rejected: refused). */
+  static of<T>(invocationId: string | Promise<string>, observe: Observe<T>): ResultPromise<T> {
     const promise = new ResultPromise<T>(capture as Executor<T>);
     promise.resolveOwn = captured.resolve;
     promise.rejectOwn = captured.reject;
-    promise.invocationId = invocationId;
+    if (typeof invocationId === "string") promise.invocationId = invocationId;
+    else promise.idLater = invocationId;
     promise.observe = observe;
     return promise;
   }
@@ -73,15 +77,18 @@ export class ResultPromise<T> extends Promise<T> {
     onRejected?: ((reason: any) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
     const scope = currentExecution();
-    if (scope && this.invocationId) {
-      return new Promise<A | B>((resolve, reject) => {
-        scope.waitOn(this.invocationId, (error) => {
-          // A wait that could not happen (a cycle) fails the await itself, through its own handler.
-          if (error !== undefined)
-            return deliver({ ok: false, error }, onFulfilled, onRejected, resolve, reject);
-          this.afterSettled(() => deliver(this.outcome!, onFulfilled, onRejected, resolve, reject));
-        });
-      });
+    if (scope && this.invocationId)
+      return this.waitThrough(scope, this.invocationId, onFulfilled, onRejected);
+    if (scope && this.idLater) {
+      // The slot is kept for the backend's answer (one round trip), then the wait goes as any other.
+      return nativeThen(
+        this.idLater,
+        (id) => {
+          this.invocationId = id;
+          return this.waitThrough(scope, id, onFulfilled, onRejected);
+        },
+        onRejected,
+      );
     }
     const derived = nativeThen(this, onFulfilled, onRejected);
     if (!this.awaitedOutside) {
@@ -94,6 +101,23 @@ export class ResultPromise<T> extends Promise<T> {
       this.start(true);
     }
     return derived;
+  }
+
+  /** Await inside a running invocation: through its runner, which pauses it and frees its slot. */
+  private waitThrough<A, B>(
+    scope: ExecutionScope,
+    id: string,
+    onFulfilled: ((value: T) => A | PromiseLike<A>) | null | undefined,
+    onRejected: ((reason: any) => B | PromiseLike<B>) | null | undefined,
+  ): Promise<A | B> {
+    return new Promise<A | B>((resolve, reject) => {
+      scope.waitOn(id, (error) => {
+        // A wait that could not happen (a cycle) fails the await itself, through its own handler.
+        if (error !== undefined)
+          return deliver({ ok: false, error }, onFulfilled, onRejected, resolve, reject);
+        this.afterSettled(() => deliver(this.outcome!, onFulfilled, onRejected, resolve, reject));
+      });
+    });
   }
 
   private start(outside: boolean): void {
