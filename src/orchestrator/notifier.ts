@@ -13,6 +13,12 @@ export interface Notifier {
   readonly inProcess?: boolean;
   /** New runnable work may exist (routed, rerouted, retried). */
   onWork(listener: () => void): Unsubscribe;
+  /**
+   * Optional: settles once this process's subscriptions are in effect at the server (pub/sub), so that
+   * what other processes publish from then on reaches its listeners. A runner awaits it before its first
+   * claim, which then finds whatever was published earlier.
+   */
+  subscribed?(): Promise<void>;
   publishWork(): void;
   /** The invocation reached a final status. */
   onFinal(id: string, listener: () => void): Unsubscribe;

@@ -23,6 +23,9 @@ import { newId } from "../util/ids.js";
 
 const S = InvocationStatus;
 
+/** The longest a runner keeps making passes in one event-loop turn before it lets the loop run. */
+const YIELD_AFTER_MS = 10;
+
 /** How a pool worker runs its ThreadRunner (see pool/): its identity, and the parent process's say. */
 export interface ThreadRunnerOptions {
   /** The runner id (a pool worker gets one from its pool). */
@@ -77,6 +80,10 @@ export class ThreadRunner implements Runner, SuspendHost {
   private pumping = false;
   private pumpAgain = false;
   private pumpScheduled = false;
+  /** When the current event-loop turn began making passes (-1: none yet); see kick(). */
+  private turnStarted = -1;
+  /** The pass under way, when the store answers through promises. */
+  private passing: Promise<void> | undefined;
   private unsubscribeWork: (() => void) | undefined;
   private unsubscribeCancel: (() => void) | undefined;
   private stopped: StopSignal | undefined;
@@ -135,6 +142,7 @@ export class ThreadRunner implements Runner, SuspendHost {
     }
     this.host.events.emit("runner:started", { runnerId: this.id, cls: this.cls, slots: state.slots });
     await this.heartbeat.start(); // in the registry before it owns anything, so recovery can find it
+    await this.host.notifier.subscribed?.(); // new work published from here on wakes it; the first claim finds the rest
     this.kick();
     await stopped.promise;
   }
@@ -143,6 +151,8 @@ export class ThreadRunner implements Runner, SuspendHost {
     if (this.state.phase !== "running") return this.stopped?.promise;
     this.state.phase = "stopping";
     this.unsubscribeWork?.();
+    // A claim under way on an asynchronous store: what it claims is handed back before the store closes.
+    await this.passing;
     const grace = this.host.stopGraceMs();
     const inFlight = this.state.inFlight;
     if (inFlight > 0)
@@ -187,11 +197,29 @@ export class ThreadRunner implements Runner, SuspendHost {
     // A freed slot kicks again. A lender hears of every change, so with one every kick makes a pass.
     if (this.pumpScheduled || (this.state.occupied >= this.state.slots && !this.lender)) return;
     this.pumpScheduled = true;
-    queueMicrotask(() => {
-      this.pumpScheduled = false;
-      this.pump();
-    });
+    // Passes chain through microtasks: with a store that answers at once and tasks that never really
+    // await, claim -> run -> finish -> claim would never give the event loop a turn (no timers, no
+    // heartbeat, no stop message, no grouped commit). Past YIELD_AFTER_MS in one turn, the next pass
+    // waits for the next turn.
+    const now = performance.now();
+    if (this.turnStarted < 0) {
+      this.turnStarted = now;
+      setImmediate(this.turnEnded);
+    } else if (now - this.turnStarted > YIELD_AFTER_MS) {
+      setImmediate(this.runPump);
+      return;
+    }
+    queueMicrotask(this.runPump);
   }
+
+  private readonly runPump = (): void => {
+    this.pumpScheduled = false;
+    this.pump();
+  };
+
+  private readonly turnEnded = (): void => {
+    this.turnStarted = -1;
+  };
 
   /** Fill free slots: resumed invocations first (oldest pause first), then what the orchestrator hands out. */
   private pump(): void {
@@ -206,8 +234,12 @@ export class ThreadRunner implements Runner, SuspendHost {
     };
     try {
       const pass = flow(this.pumpFlow());
-      if (isPromise(pass)) pass.then(done, failed);
-      else done();
+      if (isPromise(pass)) {
+        const settled = (this.passing = pass.then(done, failed));
+        void settled.finally(() => {
+          if (this.passing === settled) this.passing = undefined;
+        });
+      } else done();
     } catch (error) {
       failed(error);
     }
@@ -229,7 +261,7 @@ export class ThreadRunner implements Runner, SuspendHost {
         const claimed = (yield this.host.orchestrator.claim(this.id, free)) as InvocationRecord[];
         this.lender?.claimed(free, claimed.length);
         if (state.phase !== "running") {
-          void this.shutdown.release(claimed);
+          yield this.shutdown.release(claimed); // stop() awaits this pass: nothing claimed is left behind
           break;
         }
         for (const record of claimed) this.start(record);
