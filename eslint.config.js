@@ -12,6 +12,7 @@ export default tseslint.config(
       "eslint.config.js",
       "test/consumer/",
       "test/**/fixtures/*.cjs",
+      "scripts/*.mjs", // plain build helpers run by node, outside the TypeScript project
     ],
   },
   js.configs.recommended,

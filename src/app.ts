@@ -1,5 +1,6 @@
 import { memoryBackend } from "./backends/memory/index.js";
 import { sqliteBackend } from "./backends/sqlite/index.js";
+import { redisBackend } from "./backends/redis/index.js";
 import type { Backend } from "./backends/backend.js";
 import { AppConfig, type AppConfigValues } from "./config/index.js";
 import { ConfigError, InvocationNotFoundError, RunnerError } from "./errors/errors.js";
@@ -316,8 +317,18 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
         onError: (message, error) => this.logger.error(message, { error }),
       });
     }
+    if (name === "redis") {
+      const backend = redisBackend({
+        url: this.conf.redisUrl,
+        appId: this.conf.appId,
+        ...(this.conf.redisKeyPrefix ? { keyPrefix: this.conf.redisKeyPrefix } : {}),
+      });
+      // A wrong host, port or password: said within seconds, not only by the first command's failure.
+      backend.ready?.catch((error: unknown) => this.logger.error((error as Error).message));
+      return backend;
+    }
     throw new ConfigError(
-      `backend "${name}" is not available in this version of tynenc; use backend "memory" (the default) or "sqlite"`,
+      `backend "${String(name)}" is not available in this version of tynenc; use backend "memory" (the default), "sqlite" or "redis"`,
     );
   }
 

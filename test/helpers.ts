@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { after } from "node:test";
 import { memoryBackend, Tynenc, type Backend, type TynencOptions } from "../src/index.js";
 import type { LoggerLike } from "../src/logging/index.js";
 import { asyncBackend } from "./async-backend.js";
 import { tempSqliteBackend } from "./sqlite-files.js";
+import { tempRedisBackend } from "./redis-context.js";
 
 export interface CapturedLine {
   readonly level: string;
@@ -26,6 +28,7 @@ const TEST_BACKENDS: Record<string, () => Backend> = {
   memory: memoryBackend,
   "memory-async": () => asyncBackend(memoryBackend()),
   sqlite: () => tempSqliteBackend({ appId: "test" }),
+  redis: () => tempRedisBackend({ appId: "test" }),
 };
 
 function testBackendName(): string {
@@ -40,7 +43,9 @@ export function testBackend(): Backend {
       `TYNENC_TEST_BACKEND=${name} is not a backend this test suite knows (known: ${Object.keys(TEST_BACKENDS).join(", ")})`,
     );
   }
-  return factory();
+  const backend = factory();
+  openBackends.add(backend);
+  return backend;
 }
 
 /**
@@ -52,7 +57,7 @@ export function needsImmediateBackend(): { skip?: string } {
   return name === "memory" || name === "sqlite"
     ? {}
     : {
-        skip: `TYNENC_TEST_BACKEND=${name} answers through promises; registrationConcurrency and callResultCache decide at the call and need a backend that answers at once`,
+        skip: `TYNENC_TEST_BACKEND=${name} answers through promises: these tests read the id of a call that registrationConcurrency or callResultCache may deduplicate straight after the call, before the backend's answer (test/app/registered.test.ts covers that case)`,
       };
 }
 
@@ -62,7 +67,7 @@ export function needsImmediateBackend(): { skip?: string } {
  */
 export function inProcessBackendOnly(): { skip?: string } {
   const name = testBackendName();
-  return name === "sqlite"
+  return name === "sqlite" || name === "redis"
     ? {
         skip: `TYNENC_TEST_BACKEND=${name} is shared across processes: a runner of another process may run the work`,
       }
@@ -80,16 +85,31 @@ export function skipUnderRandomStoreDelays(): { skip?: string } {
 }
 
 /** An app for one test: quiet unless asked, ThreadRunner, short stop grace, a fresh test backend. */
+/**
+ * Apps made by `testApp`, closed when the test file ends: a backend with a network connection (redis)
+ * would otherwise keep the file's process alive, and a SQLite test file would stay on disk.
+ */
+const openApps = new Set<Tynenc>();
+const openBackends = new Set<Backend>();
+after(async () => {
+  for (const app of openApps) await app.close().catch(() => {});
+  for (const backend of openBackends) await backend.close().catch(() => {});
+  openApps.clear();
+  openBackends.clear();
+});
+
 export function testApp(options: TynencOptions = {}): Tynenc {
-  return new Tynenc({
+  const app = new Tynenc({
     appId: "test",
     loggingLevel: "error",
     maxParallelSlots: 1,
     stopGraceMs: 200,
     logger: options.logger ?? captureLogger(),
-    backend: testBackend(),
     ...options,
+    backend: options.backend ?? testBackend(),
   });
+  openApps.add(app);
+  return app;
 }
 
 export { withRunner } from "../src/testing/index.js";

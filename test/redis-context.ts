@@ -7,6 +7,8 @@
 import { randomUUID } from "node:crypto";
 import { loadIoredis, type RedisClient } from "../src/backends/redis/driver.js";
 import type { RedisContext } from "../src/backends/redis/context.js";
+import { redisBackend } from "../src/backends/redis/index.js";
+import type { Backend } from "../src/backends/backend.js";
 
 export const TEST_REDIS_URL = process.env["TYNENC_TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379";
 
@@ -74,6 +76,26 @@ export async function tempRedisContext(): Promise<RedisContext & { close(): Prom
       } finally {
         for (const copy of extra) copy.disconnect();
         client.disconnect();
+      }
+    },
+  };
+}
+
+/** A redis backend on the test Redis with a fresh key prefix; closing it deletes its keys. */
+export function tempRedisBackend(options: { appId?: string } = {}): Backend {
+  const keyPrefix = `tynenc-test:{${randomUUID()}}:`;
+  const backend = redisBackend({ url: TEST_REDIS_URL, appId: options.appId ?? "test", keyPrefix });
+  const close = () => backend.close();
+  return {
+    ...backend,
+    close: async () => {
+      const cleaner = connect();
+      try {
+        await close();
+        await cleaner.connect();
+        await deleteKeys(cleaner, keyPrefix);
+      } finally {
+        cleaner.disconnect();
       }
     },
   };

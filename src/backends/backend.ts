@@ -21,5 +21,10 @@ export interface Backend {
    * synchronous task code never keeps the store locked for other processes.
    */
   flush?(): void;
+  /**
+   * Settles once a backend with a network connection is usable; rejects with a BackendError that says
+   * what is wrong (host, port, password). Absent on embedded backends.
+   */
+  readonly ready?: Promise<void>;
   close(): Promise<void>;
 }

@@ -38,7 +38,11 @@ export const APP_FIELDS = {
   redisUrl: stringField({
     default: "redis://127.0.0.1:6379",
     nonEmpty: true,
-    doc: "Connection URL of the redis backend.",
+    doc: "Connection URL of the redis backend: redis://[:password@]host:port[/db], or rediss:// for TLS.",
+  }),
+  redisKeyPrefix: stringField({
+    default: "",
+    doc: "Prefix of the redis backend's keys; empty: tynenc:{<appId>}: (the braces keep one app's keys in one Redis Cluster slot).",
   }),
   runnerCls: enumField({
     values: ["ThreadRunner", "MultiThreadRunner", "ProcessRunner", "PersistentProcessRunner", "DummyRunner"],
@@ -161,7 +165,7 @@ export const TASK_FIELDS = {
   }),
   raiseOnDifferentArgs: booleanField({
     default: false,
-    doc: "Under registrationConcurrency, a call whose arguments differ from the reused invocation's throws with the difference instead.",
+    doc: "Under registrationConcurrency, a call whose arguments differ from the reused invocation's is refused: nothing is registered, and its registered and result reject with the difference.",
   }),
   callResultCache: booleanField({
     default: false,

@@ -86,6 +86,12 @@ export interface OrchestratorStore {
   waitersOf(ids: readonly string[]): Awaitable<Map<string, string[]>>;
   /** Up to `limit` invocations that others wait for, that wait for nothing and are runnable. */
   waitedOnRunnable(limit: number): Awaitable<string[]>;
+  /**
+   * Optional: for each id, how many invocations wait for it directly or transitively (counting stops past
+   * `cap`), in one round trip. Without it the orchestrator walks `waitersOf` level by level, which is
+   * cheap in process and one round trip per level on a network store.
+   */
+  countWaiters?(ids: readonly string[], cap: number): Awaitable<number[]>;
 
   /** Invocations claimed or running under this running key. */
   runningKeyHolders(runningKey: string): Awaitable<string[]>;

@@ -9,11 +9,16 @@ const COUNT_CAP = 10_000;
  * keep the given order (oldest waited-on first).
  */
 export function* rankByWaiters(
-  store: Pick<OrchestratorStore, "waitersOf">,
+  store: Pick<OrchestratorStore, "waitersOf" | "countWaiters">,
   candidates: readonly string[],
 ): Flow<string[]> {
   const counts = new Map<string, number>();
-  for (const id of candidates) counts.set(id, yield* countWaiters(store, id));
+  if (store.countWaiters) {
+    const found = (yield store.countWaiters(candidates, COUNT_CAP)) as number[];
+    candidates.forEach((id, i) => counts.set(id, found[i] ?? 0));
+  } else {
+    for (const id of candidates) counts.set(id, yield* countWaiters(store, id));
+  }
   return [...candidates].sort((a, b) => counts.get(b)! - counts.get(a)!);
 }
 

@@ -63,7 +63,7 @@ export async function waitForStatus(
   await waitUntil(
     app,
     async () => wanted.includes(await invocation.status()),
-    `${invocation.task.id} ${invocation.id} to reach ${wanted.join(" or ")}`,
+    `${String(invocation)} to reach ${wanted.join(" or ")}`,
     options,
   );
 }

@@ -209,7 +209,7 @@ describe("registration concurrency (dedup at call time)", needsImmediateBackend(
     assert.equal(again.reused, true);
   });
 
-  it("raiseOnDifferentArgs: a reused call with other arguments throws a ConcurrencyControlledError with the diff", async () => {
+  it("raiseOnDifferentArgs: a reused call with other arguments is refused with a ConcurrencyControlledError with the diff", async () => {
     const app = testApp();
     const pay = app.task("pay", async (user: string, amount: number, note: string) => `${amount} ${note}`, {
       registrationConcurrency: "keys",
@@ -220,7 +220,12 @@ describe("registration concurrency (dedup at call time)", needsImmediateBackend(
     const same = pay("alice", 5, "rent");
     assert.equal(same.id, first.id);
     assert.equal(same.reused, true);
-    const error = thrown(() => pay("alice", 7, "rent"));
+    const refused = pay("alice", 7, "rent");
+    const error = await refused.registered.then(
+      () => assert.fail("not refused"),
+      (e: unknown) => e as Error,
+    );
+    await assert.rejects(refused.result, ConcurrencyControlledError);
     assert.ok(error instanceof ConcurrencyControlledError, String(error));
     assert.match(error.message, /pay/);
     assert.match(error.message, /raiseOnDifferentArgs/);

@@ -15,14 +15,35 @@ import { captureLogger, needsImmediateBackend, testApp, withRunner } from "../he
 
 const MB = 1_000_000;
 
-/** What these tests read of a data store: the inspection getters memory and sqlite stores have. */
-type InspectableStore = Pick<MemoryDataStore, "size" | "bytes" | "references">;
+/**
+ * What these tests read of a data store: memory and sqlite stores have inspection getters, a network
+ * store (redis) answers through promises; both are read the same way here.
+ */
+interface InspectableStore {
+  size(): Promise<number>;
+  bytes(): Promise<number>;
+  references(key: string): Promise<number>;
+}
+
+type StoreInspection = Pick<MemoryDataStore, "size" | "bytes" | "references">;
+type AsyncInspection = {
+  size(): Promise<number>;
+  bytes(): Promise<number>;
+  references(key: string): Promise<number>;
+};
 
 function largeApp(options: TynencOptions = {}): { app: Tynenc; store: InspectableStore } {
   const app = testApp({ largeValueThresholdBytes: 1024, maxParallelSlots: 4, ...options });
-  const store = app.backend.dataStore as Partial<InspectableStore>;
-  assert.ok(typeof store.size === "number" && typeof store.references === "function", "inspectable store");
-  return { app, store: store as InspectableStore };
+  const raw = app.backend.dataStore as Partial<StoreInspection> | Partial<AsyncInspection>;
+  assert.ok(raw.size !== undefined && typeof raw.references === "function", "inspectable store");
+  const read = async (value: unknown): Promise<number> =>
+    typeof value === "function" ? await (value as () => Promise<number>).call(raw) : (value as number);
+  const store: InspectableStore = {
+    size: () => read((raw as Record<string, unknown>)["size"]),
+    bytes: () => read((raw as Record<string, unknown>)["bytes"]),
+    references: async (key) => (raw.references as (k: string) => number | Promise<number>).call(raw, key),
+  };
+  return { app, store };
 }
 
 describe("large values through the app", () => {
@@ -35,8 +56,11 @@ describe("large values through the app", () => {
       length.parallelize(Array.from({ length: 100 }, (): [string] => [big])).results(),
     );
     assert.deepEqual(results, new Array<number>(100).fill(MB));
-    assert.equal(store.size, 1, "stored once by content hash");
-    assert.ok(store.bytes >= MB && store.bytes < MB + 100, `bytes ${store.bytes}`);
+    assert.equal(await store.size(), 1, "stored once by content hash");
+    assert.ok(
+      (await store.bytes()) >= MB && (await store.bytes()) < MB + 100,
+      `bytes ${await store.bytes()}`,
+    );
     await assertValidHistories(app, tracked.ids);
   });
 
@@ -46,7 +70,7 @@ describe("large values through the app", () => {
     const big = "y".repeat(MB);
     const tracked = trackInvocations(app);
     assert.equal(await withRunner(app, () => length(big, 1).result), MB + 1);
-    assert.equal(store.size, 1);
+    assert.equal(await store.size(), 1);
     const invocation = await app.getInvocation(tracked.ids[0]!);
     assert.equal(invocation.args.length, 2);
     assert.equal(invocation.args[0], big);
@@ -78,8 +102,8 @@ describe("large values through the app", () => {
       echo.parallelize(Array.from({ length: 20 }, (_, n): [string, number] => ["small", n])).results(),
     );
     assert.equal(results[19], "small:19");
-    assert.equal(store.size, 0);
-    assert.equal(store.bytes, 0);
+    assert.equal(await store.size(), 0);
+    assert.equal(await store.bytes(), 0);
     await assertValidHistories(app, tracked.ids);
   });
 
@@ -89,7 +113,7 @@ describe("large values through the app", () => {
     const big = "z".repeat(MB);
     const tracked = trackInvocations(app);
     assert.equal(await withRunner(app, () => length(big).result), MB);
-    assert.equal(store.size, 0);
+    assert.equal(await store.size(), 0);
     assert.equal((await app.getInvocation(tracked.ids[0]!)).args[0], big);
     await assertValidHistories(app, tracked.ids);
   });
@@ -99,7 +123,7 @@ describe("large values through the app", () => {
     const both = app.task("both", async (a: string, b: string) => a.length + b.length, { inlineArgs: [0] });
     const tracked = trackInvocations(app);
     assert.equal(await withRunner(app, () => both("a".repeat(MB), "b".repeat(MB)).result), 2 * MB);
-    assert.equal(store.size, 1);
+    assert.equal(await store.size(), 1);
     await assertValidHistories(app, tracked.ids);
   });
 
@@ -110,8 +134,11 @@ describe("large values through the app", () => {
     const result = await withRunner(app, () => make(2 * MB).result);
     assert.equal(result.length, 2 * MB);
     assert.equal(result, "r".repeat(2 * MB));
-    assert.equal(store.size, 1);
-    assert.ok(store.bytes >= 2 * MB && store.bytes < 2 * MB + 100, `bytes ${store.bytes}`);
+    assert.equal(await store.size(), 1);
+    assert.ok(
+      (await store.bytes()) >= 2 * MB && (await store.bytes()) < 2 * MB + 100,
+      `bytes ${await store.bytes()}`,
+    );
     // Read again through a fresh handle: the stored reference resolves again.
     assert.equal(await (await app.getInvocation(tracked.ids[0]!)).result, result);
     await assertValidHistories(app, tracked.ids);
@@ -127,7 +154,7 @@ describe("large values through the app", () => {
     assert.ok(result instanceof Uint8Array);
     assert.equal(result.length, bytes.length);
     assert.deepEqual(Buffer.from(result), Buffer.from(bytes.slice().reverse()));
-    assert.ok(store.size >= 1, "the large bytes were stored");
+    assert.ok((await store.size()) >= 1, "the large bytes were stored");
     await assertValidHistories(app, tracked.ids);
   });
 
@@ -140,8 +167,8 @@ describe("large values through the app", () => {
       roundTrip.parallelize(Array.from({ length: 3 }, (): [string] => [big])).results(),
     );
     for (const result of results) assert.equal(result, big + "!");
-    assert.equal(store.size, 0);
-    assert.equal(store.bytes, 0);
+    assert.equal(await store.size(), 0);
+    assert.equal(await store.bytes(), 0);
     await assertValidHistories(app, tracked.ids);
   });
 });
@@ -155,21 +182,21 @@ describe("large values and retention", () => {
     const tracked = trackInvocations(app);
     await withRunner(app, async () => {
       for (let n = 0; n < 5; n++) assert.equal(await echo(big, n).result, `${big}${n}`);
-      assert.equal(store.size, 6, "the argument once, each result once");
+      assert.equal(await store.size(), 6, "the argument once, each result once");
       const argKey = await keyOfArgument(app, tracked.ids[0]!);
-      assert.equal(store.references(argKey), 5);
+      assert.equal(await store.references(argKey), 5);
       app.conf.retentionMaxFinished = 3;
       await app.orchestrator.purgeFinished(); // forgets echo 0 and 1
-      assert.equal(store.references(argKey), 3);
-      assert.equal(store.size, 4);
+      assert.equal(await store.references(argKey), 3);
+      assert.equal(await store.size(), 4);
       await small().result;
       app.conf.retentionMaxFinished = 1;
       await app.orchestrator.purgeFinished(); // only small() is kept
-      assert.equal(store.size, 0);
-      assert.equal(store.bytes, 0);
+      assert.equal(await store.size(), 0);
+      assert.equal(await store.bytes(), 0);
       // The same value again: stored anew, and the call works.
       assert.equal(await echo(big, 9).result, `${big}9`);
-      assert.equal(store.references(argKey), 1);
+      assert.equal(await store.references(argKey), 1);
     });
     await assertValidHistories(app, tracked.ids.slice(-2));
   });
@@ -195,7 +222,7 @@ describe("large values and retention", () => {
         assert.equal(again.reused, true);
         assert.equal(again.id, first.id);
         const key = await keyOfArgument(app, first.id);
-        assert.equal(store.references(key), 1, "only the kept invocation holds the value");
+        assert.equal(await store.references(key), 1, "only the kept invocation holds the value");
         gate.resolve();
         assert.equal(await again.result, 4096);
       });
@@ -209,7 +236,7 @@ describe("large values and retention", () => {
       () => length.parallelize([["a".repeat(4096)], ["b".repeat(4096)], [() => 1]]),
       SerializationError,
     );
-    assert.equal(store.size, 0);
+    assert.equal(await store.size(), 0);
   });
 
   it("gives back the references of calls whose registration failed", async () => {

@@ -39,10 +39,11 @@ export async function runScript(
 ): Promise<unknown> {
   const { source, sha } = script(name);
   try {
-    return await client.evalsha(sha, keys.length, ...keys, ...args);
+    // One array argument: spread into the call, a long list of ids would overflow the stack.
+    return await client.call("EVALSHA", [sha, keys.length, ...keys, ...args]);
   } catch (error) {
     if (!String((error as Error).message).startsWith("NOSCRIPT")) throw error;
-    return client.eval(source, keys.length, ...keys, ...args);
+    return client.call("EVAL", [source, keys.length, ...keys, ...args]);
   }
 }
 
@@ -53,7 +54,7 @@ export function pipeScript(
   keys: readonly string[],
   args: readonly (string | number)[],
 ): void {
-  pipeline.evalsha(script(name).sha, keys.length, ...keys, ...args);
+  pipeline.call("EVALSHA", [script(name).sha, keys.length, ...keys, ...args]);
 }
 
 /** Make sure Redis knows every script in `names` (before pipelining them by SHA). */
