@@ -49,6 +49,7 @@ async function appConf(modulePath: string, io: CliIo): Promise<Describable> {
 }
 
 function formatCell(value: unknown): string {
+  if (value === "") return '""'; // an empty setting still shows in its column
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 

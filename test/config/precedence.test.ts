@@ -22,6 +22,7 @@ void describe("precedence: defaults < file < code < env < assignment", () => {
       backend: "memory",
       sqlitePath: "tynenc.sqlite",
       redisUrl: "redis://127.0.0.1:6379",
+      redisKeyPrefix: "",
       runnerCls: "ThreadRunner",
       maxParallelSlots: availableParallelism(),
       workers: availableParallelism(),
