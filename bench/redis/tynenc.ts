@@ -1,14 +1,126 @@
 /**
- * tynenc's side of `npm run bench:redis`: the one place the Redis backend plugs in. Until it exists this
- * says so, and the report prints BullMQ's figures alone. To plug it in, return a QueueSystem (system.ts)
- * whose keys all start with `redis.prefix`: `independent(c)` = `parallelize` of 10,000 trivial calls on
- * one runner process with `c` slots, `fib15()` = fib(15) with 1 slot, `latency()` = one trivial call at a
- * time on an idle runner in another process; each starting and stopping its own runner process.
+ * tynenc's side of `npm run bench:redis`, shaped like BullMQ's (bullmq.ts): the bench process is the
+ * client (the bench app with a DummyRunner: it registers and awaits results), the invocations run in one
+ * runner process (tynenc-runner.ts). Each measurement gets a fresh key prefix under `redis.prefix` and a
+ * fresh runner process, warms them up, and stops the runner in `finally`.
  */
-import type { BenchRedis, QueueSystem } from "./system.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import { BenchChild } from "./child.js";
+import { tynencBenchApp, type TynencBenchApp, type TynencBenchSettings } from "./tynenc-app.js";
+import {
+  FIB_JOBS,
+  FIB_N,
+  FIB_VALUE,
+  INDEPENDENT_JOBS,
+  LATENCY_SAMPLES,
+  quantile,
+  type BenchRedis,
+  type Concurrency,
+  type Latency,
+  type QueueSystem,
+} from "./system.js";
 
 export type TynencSide = QueueSystem | { readonly unavailable: string };
 
-export async function tynencSystem(_redis: BenchRedis): Promise<TynencSide> {
-  return { unavailable: "the redis backend is not built" };
+const RUNNER = new URL("./tynenc-runner.js", import.meta.url);
+const READY_TIMEOUT_MS = 30_000;
+/** A session (warm-up and measurement) with no answer after this has hung. */
+const SESSION_TIMEOUT_MS = 120_000;
+const WARM_UP_CALLS = 1_000;
+const WARM_UP_FIB_N = 10;
+const WARM_UP_FIB = { value: 55, invocations: 177 };
+const LATENCY_WARM_UP = 50;
+/** Between latency samples, as on BullMQ's side, so each call finds the runner idle, blocked on Redis. */
+const LATENCY_GAP_MS = 2;
+
+export async function tynencSystem(redis: BenchRedis): Promise<TynencSide> {
+  let sessions = 0;
+
+  /**
+   * A fresh key prefix, runner process (`slots` slots) and client app for `body`, all closed after it.
+   * The runner process exiting or failing rejects the session at once, not after a timeout.
+   */
+  async function session<T>(
+    label: string,
+    slots: number,
+    body: (client: TynencBenchApp) => Promise<T>,
+  ): Promise<T> {
+    const name = `${label}-${++sessions}`;
+    const settings: TynencBenchSettings = { url: redis.url, keyPrefix: `${redis.prefix}:{${name}}:`, slots };
+    const client = tynencBenchApp({ url: redis.url, keyPrefix: settings.keyPrefix, client: true });
+    const child = BenchChild.start(RUNNER, settings, `tynenc runner process (${name})`);
+    try {
+      await client.app.backend.ready;
+      await child.next("ready", READY_TIMEOUT_MS);
+      // The runner sends nothing more: any message, its exit or the timeout ends the session.
+      const watchdog = child.next("ready", SESSION_TIMEOUT_MS).then(() => {
+        throw new Error(`tynenc runner process (${name}) sent an unexpected message`);
+      });
+      watchdog.catch(() => {}); // once the body is done, the runner's stop settles it
+      return await Promise.race([body(client), watchdog]);
+    } finally {
+      await child.stop();
+      await client.app.close();
+    }
+  }
+
+  /** `count` trivial calls in one `parallelize`, then every result, checked. */
+  async function callAndDrain({ add }: TynencBenchApp, count: number): Promise<void> {
+    const group = add.parallelize(Array.from({ length: count }, (_, i): [number, number] => [i, 1]));
+    const values = await group.results();
+    values.forEach((value, i) => {
+      if (value !== i + 1) throw new Error(`tynenc add(${i}, 1) returned ${value}`);
+    });
+  }
+
+  /** Throws unless the backend holds exactly `expected` SUCCESS invocations (and no other status). */
+  async function checkSucceeded({ app }: TynencBenchApp, expected: number, what: string): Promise<void> {
+    const counts = await app.backend.orchestratorStore.countByStatus();
+    const others = Object.entries(counts).filter(([status, n]) => status !== "SUCCESS" && n > 0);
+    if (counts.SUCCESS !== expected || others.length > 0) {
+      throw new Error(`tynenc ${what}: expected ${expected} SUCCESS, found ${JSON.stringify(counts)}`);
+    }
+  }
+
+  async function independent(concurrency: Concurrency): Promise<number> {
+    return session(`trivial-c${concurrency}`, concurrency, async (client) => {
+      await callAndDrain(client, WARM_UP_CALLS);
+      const start = performance.now();
+      await callAndDrain(client, INDEPENDENT_JOBS);
+      const rate = INDEPENDENT_JOBS / ((performance.now() - start) / 1000);
+      await checkSucceeded(client, WARM_UP_CALLS + INDEPENDENT_JOBS, "independent calls");
+      return rate;
+    });
+  }
+
+  /** Wall ms of fib(FIB_N) with one slot, after a fib(WARM_UP_FIB_N); both values and the count checked. */
+  async function fib15(): Promise<number> {
+    return session("fib-c1", 1, async (client) => {
+      const warm = await client.fib(WARM_UP_FIB_N).result;
+      if (warm !== WARM_UP_FIB.value) throw new Error(`tynenc fib(${WARM_UP_FIB_N}) returned ${warm}`);
+      const begin = performance.now();
+      const value = await client.fib(FIB_N).result;
+      const ms = performance.now() - begin;
+      if (value !== FIB_VALUE) throw new Error(`tynenc fib(${FIB_N}) returned ${value}, not ${FIB_VALUE}`);
+      await checkSucceeded(client, WARM_UP_FIB.invocations + FIB_JOBS, "fib");
+      return ms;
+    });
+  }
+
+  async function latency(): Promise<Latency> {
+    return session("latency-c1", 1, async ({ add }) => {
+      const samples: number[] = [];
+      for (let i = 0; i < LATENCY_WARM_UP + LATENCY_SAMPLES; i++) {
+        await sleep(LATENCY_GAP_MS);
+        const start = performance.now();
+        const value = await add(i, 1).result;
+        const ms = performance.now() - start;
+        if (value !== i + 1) throw new Error(`tynenc add(${i}, 1) returned ${value}`);
+        if (i >= LATENCY_WARM_UP) samples.push(ms);
+      }
+      return { p50: quantile(samples, 0.5), p99: quantile(samples, 0.99) };
+    });
+  }
+
+  return { name: "tynenc", independent, fib15, latency, close: async () => {} };
 }

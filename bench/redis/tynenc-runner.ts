@@ -1,0 +1,55 @@
+/**
+ * The tynenc runner process of the Redis bench: the bench app (tynenc-app.ts) on the measurement's key
+ * prefix, one ThreadRunner with the slots it is given. Protocol: see child.ts. It says `ready` once the
+ * runner is in the backend's registry and subscribed to work, and stops on `stop` (or when the bench
+ * process is gone). To profile it, run the bench with NODE_OPTIONS="--cpu-prof --cpu-prof-dir=<dir>":
+ * it exits through process.exit, which writes the profile.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import type { ChildMessage } from "./child.js";
+import { tynencBenchApp, type TynencBenchSettings } from "./tynenc-app.js";
+
+const READY_TIMEOUT_MS = 30_000;
+
+const settings = JSON.parse(process.argv[2] ?? "") as TynencBenchSettings;
+const { app } = tynencBenchApp(settings);
+
+function tell(message: ChildMessage): void {
+  if (process.connected) process.send!(message);
+}
+
+// The bench process is gone (or done with us): nothing is left to report to.
+process.on("disconnect", () => process.exit(0));
+
+/** Resolves once the registry lists this runner and its work subscription is live. */
+async function untilRegistered(): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  const store = app.backend.orchestratorStore;
+  while (!(await store.runners()).some((runner) => runner.runnerId === app.runner.id)) {
+    if (Date.now() > deadline) throw new Error(`not in the runner registry after ${READY_TIMEOUT_MS} ms`);
+    await sleep(5);
+  }
+  await app.backend.notifier.subscribed?.();
+}
+
+let loop: Promise<void> | undefined;
+process.on("message", (message: { type: "stop" }) => {
+  if (message.type !== "stop") return;
+  void (async () => {
+    await app.runner.stop();
+    await loop;
+    await app.close();
+    process.exit(0);
+  })();
+});
+
+try {
+  await app.backend.ready;
+  loop = app.runner.run();
+  loop.catch((error: unknown) => tell({ type: "failed", message: `runner failed: ${String(error)}` }));
+  await untilRegistered();
+  tell({ type: "ready" });
+} catch (error) {
+  tell({ type: "failed", message: String(error) });
+  process.exit(1);
+}
