@@ -2,15 +2,25 @@
  * The tynenc runner process of the Redis bench: the bench app (tynenc-app.ts) on the measurement's key
  * prefix, one ThreadRunner with the slots it is given. Protocol: see child.ts. It says `ready` once the
  * runner is in the backend's registry and subscribed to work, and stops on `stop` (or when the bench
- * process is gone). To profile it, run the bench with NODE_OPTIONS="--cpu-prof --cpu-prof-dir=<dir>":
- * it exits through process.exit, which writes the profile.
+ * process is gone). Under TYNENC_BENCH_COUNT=1 it counts its Redis commands between `count-reset` and
+ * `count-report` (tynenc-commands.ts); under TYNENC_BENCH_CPU_PROF=<dir> it writes a CPU profile.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ChildMessage } from "./child.js";
 import { tynencBenchApp, type TynencBenchSettings } from "./tynenc-app.js";
+import { COUNTING, CommandCount } from "./tynenc-commands.js";
+import { profileIfAsked } from "./tynenc-profile.js";
+
+/** What the bench process sends to this one. */
+type BenchMessage =
+  | { readonly type: "stop" }
+  | { readonly type: "count-reset" }
+  | { readonly type: "count-report"; readonly who: string; readonly invocations: number };
 
 const READY_TIMEOUT_MS = 30_000;
 
+profileIfAsked("tynenc-runner");
+const commands = COUNTING ? CommandCount.start() : undefined;
 const settings = JSON.parse(process.argv[2] ?? "") as TynencBenchSettings;
 const { app } = tynencBenchApp(settings);
 
@@ -33,8 +43,12 @@ async function untilRegistered(): Promise<void> {
 }
 
 let loop: Promise<void> | undefined;
-process.on("message", (message: { type: "stop" }) => {
-  if (message.type !== "stop") return;
+process.on("message", (message: BenchMessage) => {
+  if (message.type === "count-reset") return commands?.reset();
+  if (message.type === "count-report") {
+    if (commands) console.log(commands.report(message.who, message.invocations));
+    return;
+  }
   void (async () => {
     await app.runner.stop();
     await loop;

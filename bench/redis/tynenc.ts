@@ -6,6 +6,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { BenchChild } from "./child.js";
+import { COUNTING, CommandCount } from "./tynenc-commands.js";
 import { tynencBenchApp, type TynencBenchApp, type TynencBenchSettings } from "./tynenc-app.js";
 import {
   FIB_JOBS,
@@ -33,6 +34,18 @@ const LATENCY_WARM_UP = 50;
 /** Between latency samples, as on BullMQ's side, so each call finds the runner idle, blocked on Redis. */
 const LATENCY_GAP_MS = 2;
 
+/** Under TYNENC_BENCH_COUNT=1, the commands of this process (the client's); see tynenc-commands.ts. */
+const commands = COUNTING ? CommandCount.start() : undefined;
+
+/** A session's client app, and `counted` to wrap the timed part of a measurement. */
+interface Session extends TynencBenchApp {
+  /**
+   * Runs `work`; under TYNENC_BENCH_COUNT=1 the client and the runner process each print the Redis
+   * commands they sent during it, per invocation.
+   */
+  readonly counted: <T>(invocations: number, work: () => Promise<T>) => Promise<T>;
+}
+
 export async function tynencSystem(redis: BenchRedis): Promise<TynencSide> {
   let sessions = 0;
 
@@ -43,12 +56,21 @@ export async function tynencSystem(redis: BenchRedis): Promise<TynencSide> {
   async function session<T>(
     label: string,
     slots: number,
-    body: (client: TynencBenchApp) => Promise<T>,
+    body: (session: Session) => Promise<T>,
   ): Promise<T> {
     const name = `${label}-${++sessions}`;
     const settings: TynencBenchSettings = { url: redis.url, keyPrefix: `${redis.prefix}:{${name}}:`, slots };
     const client = tynencBenchApp({ url: redis.url, keyPrefix: settings.keyPrefix, client: true });
     const child = BenchChild.start(RUNNER, settings, `tynenc runner process (${name})`);
+    const counted = async <R>(invocations: number, work: () => Promise<R>): Promise<R> => {
+      if (!commands) return work();
+      commands.reset();
+      child.send({ type: "count-reset" });
+      const value = await work();
+      console.log(commands.report(`client (${name})`, invocations));
+      child.send({ type: "count-report", who: `runner (${name})`, invocations });
+      return value;
+    };
     try {
       await client.app.backend.ready;
       await child.next("ready", READY_TIMEOUT_MS);
@@ -57,7 +79,7 @@ export async function tynencSystem(redis: BenchRedis): Promise<TynencSide> {
         throw new Error(`tynenc runner process (${name}) sent an unexpected message`);
       });
       watchdog.catch(() => {}); // once the body is done, the runner's stop settles it
-      return await Promise.race([body(client), watchdog]);
+      return await Promise.race([body({ ...client, counted }), watchdog]);
     } finally {
       await child.stop();
       await client.app.close();
@@ -86,7 +108,7 @@ export async function tynencSystem(redis: BenchRedis): Promise<TynencSide> {
     return session(`trivial-c${concurrency}`, concurrency, async (client) => {
       await callAndDrain(client, WARM_UP_CALLS);
       const start = performance.now();
-      await callAndDrain(client, INDEPENDENT_JOBS);
+      await client.counted(INDEPENDENT_JOBS, () => callAndDrain(client, INDEPENDENT_JOBS));
       const rate = INDEPENDENT_JOBS / ((performance.now() - start) / 1000);
       await checkSucceeded(client, WARM_UP_CALLS + INDEPENDENT_JOBS, "independent calls");
       return rate;
@@ -99,7 +121,7 @@ export async function tynencSystem(redis: BenchRedis): Promise<TynencSide> {
       const warm = await client.fib(WARM_UP_FIB_N).result;
       if (warm !== WARM_UP_FIB.value) throw new Error(`tynenc fib(${WARM_UP_FIB_N}) returned ${warm}`);
       const begin = performance.now();
-      const value = await client.fib(FIB_N).result;
+      const value = await client.counted(FIB_JOBS, () => client.fib(FIB_N).result);
       const ms = performance.now() - begin;
       if (value !== FIB_VALUE) throw new Error(`tynenc fib(${FIB_N}) returned ${value}, not ${FIB_VALUE}`);
       await checkSucceeded(client, WARM_UP_FIB.invocations + FIB_JOBS, "fib");
@@ -108,16 +130,21 @@ export async function tynencSystem(redis: BenchRedis): Promise<TynencSide> {
   }
 
   async function latency(): Promise<Latency> {
-    return session("latency-c1", 1, async ({ add }) => {
+    return session("latency-c1", 1, async ({ add, counted }) => {
       const samples: number[] = [];
-      for (let i = 0; i < LATENCY_WARM_UP + LATENCY_SAMPLES; i++) {
+      const sample = async (i: number) => {
         await sleep(LATENCY_GAP_MS);
         const start = performance.now();
         const value = await add(i, 1).result;
         const ms = performance.now() - start;
         if (value !== i + 1) throw new Error(`tynenc add(${i}, 1) returned ${value}`);
-        if (i >= LATENCY_WARM_UP) samples.push(ms);
-      }
+        return ms;
+      };
+      for (let i = 0; i < LATENCY_WARM_UP; i++) await sample(i);
+      await counted(LATENCY_SAMPLES, async () => {
+        for (let i = LATENCY_WARM_UP; i < LATENCY_WARM_UP + LATENCY_SAMPLES; i++)
+          samples.push(await sample(i));
+      });
       return { p50: quantile(samples, 0.5), p99: quantile(samples, 0.99) };
     });
   }

@@ -1,0 +1,80 @@
+/**
+ * Counts the Redis commands a process sends, for the round trips per invocation in
+ * docs/benchmarks-redis.md (`TYNENC_BENCH_COUNT=1 npm run bench:redis`). It listens on ioredis's
+ * diagnostics channel `ioredis:command` (no wrapper, nothing patched; without the variable nothing
+ * subscribes and ioredis builds no trace context). A script call is named by its file
+ * (`evalsha store-change-3`) and, for the store's two multi-operation scripts, by its operation.
+ */
+import { createHash } from "node:crypto";
+import { tracingChannel } from "node:diagnostics_channel";
+import { readdirSync, readFileSync } from "node:fs";
+
+export const COUNTING = process.env["TYNENC_BENCH_COUNT"] === "1";
+
+const LUA_DIR = new URL("../../src/backends/redis/lua/", import.meta.url);
+/** Scripts that take an operation after the key prefix: their calls are counted per operation. */
+const WITH_OPERATION = new Set(["store-change-3", "store-read-1"]);
+
+interface CommandContext {
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+/** Script file names (without .lua) by SHA-1 of their source, as scripts.ts calls them. */
+function scriptNames(): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const file of readdirSync(LUA_DIR).filter((f) => f.endsWith(".lua"))) {
+    const sha = createHash("sha1")
+      .update(readFileSync(new URL(file, LUA_DIR)))
+      .digest("hex");
+    names.set(sha, file.slice(0, -".lua".length));
+  }
+  return names;
+}
+
+function nameOf({ command, args }: CommandContext, scripts: Map<string, string>): string {
+  const lower = command.toLowerCase();
+  if (lower !== "evalsha" && lower !== "eval") return lower;
+  const script = lower === "evalsha" ? (scripts.get(args[0] ?? "") ?? "unknown") : "(source)";
+  if (!WITH_OPERATION.has(script)) return `${lower} ${script}`;
+  const operation = args[3 + Number(args[1])]; // after the SHA, the key count, the keys and the prefix
+  return `${lower} ${script} ${operation}`;
+}
+
+/** The commands this process sent since `reset()`, by name. */
+export class CommandCount {
+  private counts = new Map<string, number>();
+
+  /** Starts listening (once per process); use only when COUNTING. */
+  static start(): CommandCount {
+    const count = new CommandCount();
+    const scripts = scriptNames();
+    const noop = () => {};
+    tracingChannel<string, CommandContext>("ioredis:command").subscribe({
+      start: (context) => count.add(nameOf(context, scripts)),
+      end: noop,
+      asyncStart: noop,
+      asyncEnd: noop,
+      error: noop,
+    });
+    return count;
+  }
+
+  reset(): void {
+    this.counts = new Map();
+  }
+
+  /** One line: the commands per invocation, in all and by name (most first), then resets. */
+  report(who: string, invocations: number): string {
+    const sorted = [...this.counts].sort((a, b) => b[1] - a[1]);
+    const total = sorted.reduce((sum, [, n]) => sum + n, 0);
+    const per = (n: number) => (n / invocations).toFixed(2);
+    const parts = sorted.filter(([, n]) => n / invocations >= 0.01).map(([name, n]) => `${name} ${per(n)}`);
+    this.reset();
+    return `  commands per invocation, ${who}: ${per(total)} (${parts.join(", ")})`;
+  }
+
+  private add(name: string): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+  }
+}
