@@ -29,7 +29,7 @@ export { memoryBackend, MemoryDataStore } from "./backends/memory/index.js";
 export { sqliteBackend, type SqliteBackendOptions } from "./backends/sqlite/index.js";
 export type { Broker } from "./broker/broker.js";
 export type { StateBackend } from "./state-backend/state-backend.js";
-export type { OrchestratorStore, NewStatus } from "./orchestrator/orchestrator-store.js";
+export type { OrchestratorStore, NewStatus, RunnerInfo } from "./orchestrator/orchestrator-store.js";
 export type { Notifier, Unsubscribe } from "./orchestrator/notifier.js";
 export { Orchestrator } from "./orchestrator/orchestrator.js";
 export * from "./errors/errors.js";

@@ -317,8 +317,13 @@ export abstract class PoolBase implements Runner {
       const counts = Object.entries(report)
         .filter(([, ids]) => (ids as string[]).length > 0)
         .map(([what, ids]) => `${(ids as string[]).length} ${what}`);
-      if (counts.length > 0)
-        this.logger.warn(`What worker ${worker.runnerId} left: ${counts.join(", ")}`, { ...report });
+      if (counts.length > 0) {
+        // A few ids of each kind: a worker may leave hundreds of paused invocations.
+        const some = Object.fromEntries(
+          Object.entries(report).map(([what, ids]) => [what, (ids as string[]).slice(0, 5)]),
+        );
+        this.logger.warn(`What worker ${worker.runnerId} left: ${counts.join(", ")}`, some);
+      }
     }
     this.workers.delete(worker.runnerId);
     this.onGone(worker, exit);
