@@ -20,7 +20,8 @@ import type { RedisClient } from "./driver.js";
  *   `os:run:<runningKey>` / `os:park:<runningKey>` (sets: PENDING+RUNNING holders / parked ids),
  *   `os:cache:<cacheKey>` (string: latest success), `os:out:<id>` / `os:in:<id>` (sets: the wait
  *   graph's edges from / to it), `os:ready` (zset: waited on, waiting for nothing, runnable; by seq),
- *   `os:finished` (zset: finished ids not yet due, by finish time), `os:held` (set: due but unread),
+ *   `os:finished` (zset: "<seq>:<id>" of finished ones not yet due, by finish time), `os:held` (set:
+ *   due but unread),
  *   `os:pins` / `os:pinned-at` (hashes: pin count / last pin time by id), `os:runners` (hash: runner id
  *   -> JSON {cls, hostname, pid, startedAt}), `os:beats` (hash: runner id -> heartbeatAt),
  *   `os:lease:<name>` (hash: holder, until)

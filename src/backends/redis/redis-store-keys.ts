@@ -12,7 +12,10 @@ export class StoreKeys {
   readonly seq: string;
   /** Zset: waited-on invocations that wait for nothing and are runnable (score: seq when they became so). */
   readonly ready: string;
-  /** Zset: finished invocations not yet due for retention, by finish time. */
+  /**
+   * Zset: finished invocations not yet due for retention, by finish time; members "<seq>:<id>" (seq
+   * zero-padded to 16 digits) so that ties keep the change order, as SQLite's (finished_at, seq).
+   */
   readonly finished: string;
   /** Set: due for retention at an earlier purge but unread then (looked at again by every purge). */
   readonly held: string;

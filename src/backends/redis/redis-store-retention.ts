@@ -11,6 +11,9 @@ import { runScript } from "./scripts.js";
  */
 const PURGE_BATCH = 10_000;
 
+/** The width of the seq that starts each member of the finished zset (store-change-3.lua). */
+const FINISHED_SEQ_DIGITS = 16;
+
 /** Retention of statuses and histories (store-purge-4.lua) and the outside readers' pins. */
 export class RedisRetention {
   constructor(
@@ -63,8 +66,13 @@ export class RedisRetention {
     ]);
     const take = Math.min(Math.max(byAge, total - keepNewest), PURGE_BATCH);
     const taken = take > 0 ? await this.client.zrange(finished, 0, String(take - 1)) : [];
-    return [...heldIds, ...taken];
+    return [...heldIds, ...taken.map(finishedId)];
   }
+}
+
+/** The id in a member of the finished zset ("<seq, 16 digits>:<id>", see store-change-3.lua). */
+function finishedId(member: string): string {
+  return member.slice(FINISHED_SEQ_DIGITS + 1);
 }
 
 /** The ids of a Set or a Map; undefined for an IdSet that can only answer `has`. */

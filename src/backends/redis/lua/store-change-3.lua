@@ -6,7 +6,8 @@ file knows no status by name.
 
 KEYS[1] seq       counter of status changes: each history entry's seq
 KEYS[2] ready     zset: invocations somebody waits for, that wait for nothing and are runnable
-KEYS[3] finished  zset: finished invocations by finish time (retention)
+KEYS[3] finished  zset: finished invocations by finish time, member "<seq, 16 digits>:<id>" so that
+                  those finished in the same millisecond keep their change order (retention)
 ARGV[1] the store's key prefix ("<app prefix>os:"), to build each invocation's keys
 ARGV[2] the operation; its own ARGV follow:
   register    3 runner id, 4 at, 5-9 rule of the initial status,
@@ -105,7 +106,7 @@ local function commit(id, cur, rule, runner, at)
   if has(rule, 'F') then
     redis.call('HSET', key, 'f', at)
     if cur.x then redis.call('HDEL', key, 'x') end
-    redis.call('ZADD', FINISHED, at, id)
+    redis.call('ZADD', FINISHED, at, string.format('%016d', seq) .. ':' .. id)
     if cur.g ~= '' and redis.call('GET', K('reg', cur.g)) == id then redis.call('DEL', K('reg', cur.g)) end
     if cur.c ~= '' and has(rule, 'S') then redis.call('SET', K('cache', cur.c), id) end
   end

@@ -3,7 +3,8 @@ purgeFinished: forget the finished invocations that are due (finished before a t
 beyond a count), unless somebody has not read their result yet: a wait edge points at it, a live pin,
 or it is named in ARGV. Those are held and looked at again by every later call until they can go.
 
-KEYS[1] finished   zset: finished invocations not yet due, by finish time
+KEYS[1] finished   zset: finished invocations not yet due, by finish time then change order
+                   (member "<seq, 16 digits>:<id>", see store-change-3.lua)
 KEYS[2] held       set: due at an earlier call but unread then
 KEYS[3] pins       hash: id -> number of pins
 KEYS[4] pinned-at  hash: id -> time of its latest pin
@@ -35,7 +36,9 @@ local byCount = redis.call('ZCARD', FINISHED) - keepNewest
 local take = math.min(math.max(byAge, byCount), limit)
 local due = redis.call('SMEMBERS', HELD)
 if take > 0 then
-  for _, id in ipairs(redis.call('ZRANGE', FINISHED, 0, take - 1)) do due[#due + 1] = id end
+  for _, member in ipairs(redis.call('ZRANGE', FINISHED, 0, take - 1)) do
+    due[#due + 1] = string.sub(member, 18)
+  end
   redis.call('ZREMRANGEBYRANK', FINISHED, 0, take - 1)
 end
 
