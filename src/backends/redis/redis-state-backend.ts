@@ -1,6 +1,8 @@
 import type { InvocationRecord, Outcome } from "../../invocation/invocation-record.js";
 import type { StateBackend } from "../../state-backend/state-backend.js";
 import { key, type RedisContext } from "./context.js";
+import { StoreKeys } from "./redis-store-keys.js";
+import { ONLY_CANCEL_ENDS_WORDS } from "./redis-store-rules.js";
 import { runScript } from "./scripts.js";
 
 /** What a record's string holds besides its id (the key) and its arguments (stored raw after it). */
@@ -25,7 +27,12 @@ const PURGE_BATCH = 500;
  * trip: a batch of records is saved by one script call and read back by one MGET.
  */
 export class RedisStateBackend implements StateBackend {
-  constructor(private readonly context: RedisContext) {}
+  /** The orchestrator store's keys, read by a cancel's setOutcome (the store's status of the invocation). */
+  private readonly storeKeys: StoreKeys;
+
+  constructor(private readonly context: RedisContext) {
+    this.storeKeys = new StoreKeys(context);
+  }
 
   async saveInvocations(records: readonly InvocationRecord[]): Promise<void> {
     if (records.length === 0) return;
@@ -59,8 +66,16 @@ export class RedisStateBackend implements StateBackend {
     return joined ? joined.split(",") : [];
   }
 
+  /**
+   * With `ifAbsent`, an outcome already stored is kept unless the orchestrator store (on this Redis)
+   * holds the invocation in a status only a cancel can end: then it is a refused attempt's leftover and
+   * goes (see lua/state-set-outcome-1.lua).
+   */
   async setOutcome(id: string, outcome: Outcome, ifAbsent = false): Promise<void> {
-    const args = [outcome.ok ? "v" : "e", outcome.ok ? outcome.value : outcome.error, ifAbsent ? "1" : "0"];
+    const text = outcome.ok ? outcome.value : outcome.error;
+    const args = ifAbsent
+      ? [outcome.ok ? "v" : "e", text, "1", this.storeKeys.invocation(id), ONLY_CANCEL_ENDS_WORDS]
+      : [outcome.ok ? "v" : "e", text, "0", "", ""];
     if (outcome.largeValueKey !== undefined) args.push(outcome.largeValueKey);
     await runScript(this.context.client, "state-set-outcome-1", [this.recordKey(id)], args);
   }

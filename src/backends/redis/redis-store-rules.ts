@@ -87,6 +87,18 @@ export const RUNNABLE_WORDS = words(RUNNABLE_STATUSES);
 /** The final statuses, for `requestCancel` (a final invocation is not marked). */
 export const FINAL_WORDS = words(FINAL_STATUSES);
 
+/**
+ * The unfinished statuses whose only final successor is CANCELLED (KILLED, REROUTED, the recoveries,
+ * ...): nobody but a canceller can end such an invocation, so an outcome stored while it is in one is
+ * what an attempt wrote before its final move was refused (state-set-outcome-1.lua replaces it).
+ */
+export const ONLY_CANCEL_ENDS_WORDS = words(
+  STATUSES.filter((s) => {
+    const { final, next } = STATUS_TABLE[s];
+    return !final && next.every((to) => to === S.CANCELLED || !STATUS_TABLE[to].final);
+  }),
+);
+
 /** Why a script did not apply a move: ["ERR", reason, stored status, stored owner, id (claim)]. */
 export type Refusal = readonly ["ERR", "notfound" | "invalid" | "cancel", string?, string?, string?];
 
