@@ -42,6 +42,10 @@ export class RunnerState {
   readonly resumed: Resumed[] = [];
   /** Called when `inFlight` drops to 0 (set while a stop drains). */
   onIdle: (() => void) | undefined;
+  /** Executions whose code ended and whose end is being recorded in the store. */
+  recording = 0;
+  /** Called when `recording` drops to 0 (set while a stop waits for those ends). */
+  onRecorded: (() => void) | undefined;
 
   ticket(): SlotTicket {
     return { holdsSlot: true, released: false, generation: this.generation };

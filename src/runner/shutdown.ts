@@ -9,6 +9,9 @@ import { releaseKey, type RunnerState } from "./runner-state.js";
 
 const S = InvocationStatus;
 
+/** How long a stop waits for the ends of finished task code to be recorded. */
+const RECORD_WAIT_MS = 5000;
+
 /** A ThreadRunner's stop: drain within the grace period, then kill and reroute what is left. */
 export class Shutdown {
   /** Ends the current drain early (a second stop signal), if one is under way. */
@@ -51,6 +54,7 @@ export class Shutdown {
     const killed: Execution[] = [];
     for (const execution of state.executions.values()) {
       if (execution.killed) continue; // being cancelled or timed out: that abort records its end
+      if (execution.state === "done") continue; // its code ended: its end is being recorded (below)
       execution.killed = true;
       clearTimeout(execution.timer);
       execution.cancelWait?.();
@@ -62,6 +66,7 @@ export class Shutdown {
       killed.push(execution);
     }
     await this.aborts.settled();
+    await this.endsRecorded();
     const rerouted: string[] = [];
     for (const execution of killed) {
       if ((await this.kill(execution)) === S.REROUTED) rerouted.push(execution.id);
@@ -73,6 +78,28 @@ export class Shutdown {
     state.inFlight = 0;
     state.resuming = 0;
     return rerouted;
+  }
+
+  /**
+   * Executions whose code already returned are not killed: their outcome is being stored, and killing
+   * them would leave that outcome behind a later reroute or cancel. Wait (a bounded while) until their
+   * ends are recorded.
+   */
+  private endsRecorded(): Promise<void> {
+    const state = this.state;
+    if (state.recording === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        state.onRecorded = undefined;
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.logger.warn(`Stopping without waiting longer for ${state.recording} end(s) being recorded`);
+        done();
+      }, RECORD_WAIT_MS);
+      state.onRecorded = done;
+    });
   }
 
   /** Kill one execution; returns the status it ended in, or undefined if it was final already. */

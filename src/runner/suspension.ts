@@ -129,6 +129,12 @@ export class Suspension {
         continue;
       }
       if (at >= 0) removeAt(queue, at);
+      if (execution.killed) {
+        // Cancelled or killed while the store answered: its code does not go on, and that end stands.
+        state.freeSlot(execution.ticket);
+        i = 0;
+        continue;
+      }
       if (this.logger.isEnabled("debug")) {
         this.logger.debug(`Slot handed to resumed invocation (${state.occupied}/${state.slots} busy)`, {
           invocation: execution.id,

@@ -401,11 +401,14 @@ export class ThreadRunner implements Runner, SuspendHost {
       execution.logger.debug("Settled after it was killed, cancelled or timed out; its outcome is discarded");
       return;
     }
+    const state = this.state;
+    state.recording++; // a stop lets this end be recorded rather than killing it (shutdown.ts)
     settle(
       () => (result.ok ? this.finishWith(execution, result) : flow(this.failedFlow(execution, result.error))),
       (error) => {
         if (error !== undefined) execution.logger.warn("Could not record the end of invocation", { error });
         after();
+        if (--state.recording === 0) state.onRecorded?.();
       },
     );
   }
