@@ -5,14 +5,18 @@
  * when it is interrupted, and no child process of a PersistentProcessRunner when it is killed outright.
  */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
+import {
+  noneLeft as noneLeftOf,
+  startedHere as startedBy,
+  startSample as startScript,
+  type SampleRun,
+} from "./sample-process.js";
 
 const SAMPLE = fileURLToPath(new URL("../../samples/pool-runners/sample.ts", import.meta.url));
-const TSX = import.meta.resolve("tsx");
 /** Set in the sample's environment, which its child processes inherit: finds every process it started. */
 const MARK = "TYNENC_POOL_SAMPLE_TEST_OWNER";
 const TIMEOUT_MS = 30_000;
@@ -23,70 +27,15 @@ const BUSY_CPU_MS = 200;
 /** A stop or an orphan's exit that does not wait for the queue: one hash, the exits, the clean-up. */
 const PROMPT_MS = 1000;
 
-interface Run {
-  readonly child: ChildProcess;
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output(): string;
-  /** Resolves once the output matches `pattern`, with the match; rejects if the sample exits first. */
-  printed(pattern: RegExp): Promise<RegExpMatchArray>;
-}
+type Run = SampleRun;
 
 function startSample(env: Record<string, string> = {}): Run {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("TYNENC__")));
-  const child = spawn(process.execPath, ["--import", TSX, SAMPLE], {
-    env: { ...base, ...env, [MARK]: String(process.pid) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let text = "";
-  let exited = false;
-  const waiting = new Set<() => void>();
-  const recheck = () => [...waiting].forEach((check) => check());
-  child.stdout.on("data", (chunk: Buffer) => ((text += chunk.toString()), recheck()));
-  child.stderr.on("data", (chunk: Buffer) => ((text += chunk.toString()), recheck()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  void exit.then(() => ((exited = true), recheck()));
-  const printed = (pattern: RegExp) =>
-    new Promise<RegExpMatchArray>((resolve, reject) => {
-      const check = () => {
-        const match = text.match(pattern);
-        if (match || exited) waiting.delete(check);
-        if (match) resolve(match);
-        else if (exited) reject(new Error(`the sample exited without printing ${pattern}:\n${text}`));
-      };
-      waiting.add(check);
-      check();
-    });
-  return { child, exit, output: () => text, printed };
+  return startScript(SAMPLE, MARK, env);
 }
 
-/** Live processes (not zombies) whose environment carries this test's mark, read from /proc. */
-function startedHere(): number[] {
-  const mark = `${MARK}=${process.pid}`;
-  return readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
-    .filter((entry) => {
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-        if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return false;
-        return readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(mark);
-      } catch {
-        return false; // gone meanwhile, or not ours to read
-      }
-    })
-    .map(Number);
-}
+const startedHere = (): number[] => startedBy(MARK);
 
-/** Polls /proc (a killed sample's children are not this process's) until none of them is left. */
-async function noneLeft(timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (startedHere().length > 0) {
-    if (Date.now() > deadline)
-      assert.fail(`processes the sample started outlived it: ${startedHere().join(", ")}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const noneLeft = (timeoutMs?: number): Promise<void> => noneLeftOf(MARK, timeoutMs);
 
 function databaseDir(run: Run): string {
   const path = run.output().match(/pools: database (\S+)/)?.[1];

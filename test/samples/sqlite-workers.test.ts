@@ -5,88 +5,31 @@
  * or killed with SIGKILL.
  */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
+import {
+  noneLeft as noneLeftOf,
+  startedHere as startedBy,
+  startSample,
+  type SampleRun,
+} from "./sample-process.js";
 
 const DEMO = fileURLToPath(new URL("../../samples/sqlite-workers/demo.ts", import.meta.url));
-const TSX = import.meta.resolve("tsx");
 /** Set in the demo's environment, which it passes on to its children: finds every process it started. */
 const MARK = "TYNENC_SAMPLE_TEST_OWNER";
 const TIMEOUT_MS = 30_000;
 
-interface Demo {
-  readonly child: ChildProcess;
-  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output(): string;
-  /** Resolves once the output matches `pattern`, with the match; rejects if the demo exits first. */
-  printed(pattern: RegExp): Promise<RegExpMatchArray>;
-}
+type Demo = SampleRun;
 
 function startDemo(env: Record<string, string> = {}): Demo {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("TYNENC__")));
-  const child = spawn(process.execPath, ["--import", TSX, DEMO], {
-    env: { ...base, ...env, [MARK]: String(process.pid) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let text = "";
-  const changed = new Set<() => void>();
-  const append = (chunk: Buffer) => {
-    text += chunk.toString();
-    for (const check of [...changed]) check();
-  };
-  child.stdout.on("data", append);
-  child.stderr.on("data", append);
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  let exited = false;
-  void exit.then(() => {
-    exited = true;
-    for (const check of [...changed]) check();
-  });
-  const printed = (pattern: RegExp) =>
-    new Promise<RegExpMatchArray>((resolve, reject) => {
-      const check = () => {
-        const match = text.match(pattern);
-        if (match || exited) changed.delete(check);
-        if (match) resolve(match);
-        else if (exited) reject(new Error(`the demo exited without printing ${pattern}:\n${text}`));
-      };
-      changed.add(check);
-      check();
-    });
-  return { child, exit, output: () => text, printed };
+  return startSample(DEMO, MARK, env);
 }
 
-/** Live processes (not zombies) whose environment carries this test's mark, read from /proc. */
-function startedHere(): number[] {
-  const mark = `${MARK}=${process.pid}`;
-  return readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
-    .filter((entry) => {
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-        if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return false;
-        return readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(mark);
-      } catch {
-        return false; // gone meanwhile, or not ours to read
-      }
-    })
-    .map(Number);
-}
+const startedHere = (): number[] => startedBy(MARK);
 
-/** Polls /proc (these processes are not this one's children) until none of them is left. */
-async function noneLeft(timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (startedHere().length > 0) {
-    if (Date.now() > deadline)
-      assert.fail(`processes the demo started outlived it: ${startedHere().join(", ")}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const noneLeft = (timeoutMs?: number): Promise<void> => noneLeftOf(MARK, timeoutMs);
 
 /** Whatever a test left running, SIGKILL; the database directory the demo named, removed. */
 async function cleanUp(demo: Demo): Promise<void> {
