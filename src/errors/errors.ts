@@ -34,7 +34,7 @@ export class UnknownTaskError extends TynencError {
 
 /** No invocation with that id is known to the backend. */
 export class InvocationNotFoundError extends TynencError {
-  override readonly code = "INVOCATION_NOT_FOUND";
+  override readonly code: string = "INVOCATION_NOT_FOUND";
 }
 
 /** A status change that the status table does not allow. */
@@ -134,13 +134,13 @@ export class ConcurrencyControlledError extends TynencError {
 }
 
 /** The invocation finished and was purged by retention: its status and result are gone. */
-export class InvocationPurgedError extends TynencError {
+export class InvocationPurgedError extends InvocationNotFoundError {
   override readonly code = "INVOCATION_PURGED";
 
   /** The error for invocation `id`, saying which settings keep finished invocations longer. */
   static of(id: string): InvocationPurgedError {
     return new InvocationPurgedError(
-      `Invocation ${id} is no longer in the backend: it finished and retention purged its status and result (raise retentionMaxFinished or retentionMs to keep finished invocations longer)`,
+      `Invocation ${id} is no longer in the backend: retention purged it after it finished (raise retentionMaxFinished or retentionMs to keep finished invocations longer), or the backend lost it (a Redis restarted without persistence)`,
     );
   }
 }

@@ -26,6 +26,9 @@ export class Heartbeat {
   private releasesLease = false;
   private startedAt = 0;
   private settings: RecoverySettings | undefined;
+  /** When this runner's latest beat got through, and until when it runs no recovery pass. */
+  private beatOkAt = 0;
+  private quietUntil = 0;
 
   constructor(
     private readonly host: RunnerHost,
@@ -40,7 +43,7 @@ export class Heartbeat {
 
   /** Register the runner (resolves once it is in the store, never rejects), then beat if shared. */
   start(): Promise<void> {
-    const settings = this.settings ?? checkRecoverySettings(this.host.recoverySettings());
+    const settings = (this.settings ??= checkRecoverySettings(this.host.recoverySettings()));
     this.startedAt = Date.now();
     this.stopped = false;
     this.releasesLease = settings.sharedAcrossProcesses;
@@ -81,7 +84,7 @@ export class Heartbeat {
   }
 
   private async beatAndRecover(settings: RecoverySettings): Promise<void> {
-    if (!(await this.beat())) return;
+    if (!(await this.beat()) || Date.now() < this.quietUntil) return;
     const { id } = this.runner;
     try {
       const now = Date.now();
@@ -97,6 +100,13 @@ export class Heartbeat {
   private async beat(): Promise<boolean> {
     try {
       await this.host.runnerRegistry.heartbeat(this.info(Date.now()));
+      const now = Date.now();
+      const settings = this.settings!;
+      // Its own beats did not get through for a while (the store was unreachable): nor did anybody's,
+      // so nobody is judged by them until every runner had time to beat again.
+      if (this.beatOkAt > 0 && now - this.beatOkAt > 2 * settings.heartbeatIntervalMs)
+        this.quietUntil = now + settings.runnerDeadAfterMs;
+      this.beatOkAt = now;
       return true;
     } catch (error) {
       this.logger.warn("Could not record this runner's heartbeat; retrying on the next beat", { error });

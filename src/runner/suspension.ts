@@ -131,7 +131,8 @@ export class Suspension {
       if (at >= 0) removeAt(queue, at);
       if (execution.killed) {
         // Cancelled or killed while the store answered: its code does not go on, and that end stands.
-        state.freeSlot(execution.ticket);
+        // Its slot is freed by that end once it is recorded (freed now, another invocation could run
+        // while the store still shows this one RUNNING).
         i = 0;
         continue;
       }

@@ -34,13 +34,7 @@ const ANSWER_MS = 20_000;
 /** Reconnecting (backoff up to 2 s) and looking the invocation up again fit well within this. */
 const LOST_ANSWER_MS = 8000;
 const TODO_REPLAY =
-  "hangs in about 1 run in 6: ioredis resends a script the killed server ran but never answered; the replayed change is refused (PAUSED -> PAUSED) and its tree never finishes (see the report)";
-const TODO_STALE =
-  "runs twice at once: after an outage longer than runnerDeadAfterMs, the recovery pass judges the others by the beats they could not make (see the report)";
-const TODO_HANG =
-  "hangs: RedisNotifier.catchUpFinals skips the ids the store no longer knows, so their listeners never run (see the report)";
-const TODO_PURGED =
-  "InvocationPurgedError (not an InvocationNotFoundError) saying retention purged what was lost (see the report)";
+  "hangs in about 1 run in 25: after the reconnect an invocation is claimed in Redis (PENDING under a runner) but the runner never gets it; maxPendingMs (30 s) recovers it later. Cause not found yet (a replayed claim answered to a dropped request?)";
 
 const redis = needsRedisServer();
 const processes = new Processes();
@@ -199,77 +193,65 @@ void describe("Redis restarted under runner processes and a client", { ...redis 
     }
   });
 
-  void it(
-    "frozen for longer than runnerDeadAfterMs: no runner is taken for dead, nothing runs twice",
-    { todo: TODO_STALE },
-    async () => {
-      const tasks = await setup(false, {
-        TYNENC__HEARTBEAT_INTERVAL_MS: 100,
-        TYNENC__RUNNER_DEAD_AFTER_MS: 600,
-      });
-      const { app, server, runners, close } = tasks;
-      try {
-        const sleeps = Array.from({ length: 2 * SLOTS }, () => tasks.sleep(2500));
-        await until(async () => {
-          const statuses = await Promise.all(sleeps.map((s) => s.status()));
-          return statuses.every((s) => s === S.RUNNING);
-        }, "every slot of both runners to be running a sleep");
-        server.pause();
-        await sleepMs(OUTAGE_MS); // each runner missed beats for over 600 ms: so did every other one
-        server.resume();
-        await within(Promise.all(sleeps.map((s) => s.result)), "the sleeps");
-        await assertRanOnce(app, runners, sleeps.length);
-      } finally {
-        await close();
-      }
-    },
-  );
+  void it("frozen for longer than runnerDeadAfterMs: no runner is taken for dead, nothing runs twice", async () => {
+    const tasks = await setup(false, {
+      TYNENC__HEARTBEAT_INTERVAL_MS: 100,
+      TYNENC__RUNNER_DEAD_AFTER_MS: 600,
+    });
+    const { app, server, runners, close } = tasks;
+    try {
+      const sleeps = Array.from({ length: 2 * SLOTS }, () => tasks.sleep(2500));
+      await until(async () => {
+        const statuses = await Promise.all(sleeps.map((s) => s.status()));
+        return statuses.every((s) => s === S.RUNNING);
+      }, "every slot of both runners to be running a sleep");
+      server.pause();
+      await sleepMs(OUTAGE_MS); // each runner missed beats for over 600 ms: so did every other one
+      server.resume();
+      await within(Promise.all(sleeps.map((s) => s.result)), "the sleeps");
+      await assertRanOnce(app, runners, sleeps.length);
+    } finally {
+      await close();
+    }
+  });
 
-  void it(
-    "back empty (no persistence): a result awaited across it rejects with InvocationNotFoundError",
-    { todo: TODO_HANG },
-    async () => {
-      const tasks = await setup(false);
-      try {
-        const lost = await lostInEmptyRestart(tasks, true);
-        const outcomes = await within(
-          Promise.all(lost.map((l) => settledOf(l.result))),
-          "the lost results",
+  void it("back empty (no persistence): a result awaited across it rejects with InvocationNotFoundError", async () => {
+    const tasks = await setup(false);
+    try {
+      const lost = await lostInEmptyRestart(tasks, true);
+      const outcomes = await within(
+        Promise.all(lost.map((l) => settledOf(l.result))),
+        "the lost results",
+        LOST_ANSWER_MS,
+      );
+      outcomes.forEach((outcome, i) => assertNotFound(outcome, lost[i]!.id));
+    } finally {
+      await tasks.close();
+    }
+  });
+
+  void it("back empty: status, history, a result awaited later and a lookup by id say it is not found", async () => {
+    const tasks = await setup(false);
+    try {
+      const lost = await lostInEmptyRestart(tasks, false);
+      for (const invocation of lost) {
+        const asked = [
+          invocation.status(),
+          invocation.history(),
+          invocation.result,
+          tasks.app.getInvocation(invocation.id),
+        ];
+        for (const answer of await within(
+          Promise.all(asked.map(settledOf)),
+          "the lost invocation",
           LOST_ANSWER_MS,
-        );
-        outcomes.forEach((outcome, i) => assertNotFound(outcome, lost[i]!.id));
-      } finally {
-        await tasks.close();
+        ))
+          assertNotFound(answer, invocation.id);
       }
-    },
-  );
-
-  void it(
-    "back empty: status, history, a result awaited later and a lookup by id say it is not found",
-    { todo: TODO_PURGED },
-    async () => {
-      const tasks = await setup(false);
-      try {
-        const lost = await lostInEmptyRestart(tasks, false);
-        for (const invocation of lost) {
-          const asked = [
-            invocation.status(),
-            invocation.history(),
-            invocation.result,
-            tasks.app.getInvocation(invocation.id),
-          ];
-          for (const answer of await within(
-            Promise.all(asked.map(settledOf)),
-            "the lost invocation",
-            LOST_ANSWER_MS,
-          ))
-            assertNotFound(answer, invocation.id);
-        }
-      } finally {
-        await tasks.close();
-      }
-    },
-  );
+    } finally {
+      await tasks.close();
+    }
+  });
 
   void it("back empty: the runners and the client carry on with new work, and stop cleanly", async () => {
     const tasks = await setup(false);

@@ -190,7 +190,8 @@ export class RedisNotifier implements Notifier {
       const records = await statuses.getStatuses(ids);
       for (let i = 0; i < ids.length; i++) {
         const record = records[i];
-        if (record && isFinal(record.status)) this.finalHere(ids[i]!);
+        // Gone from the store (a Redis back without persistence): its listeners look and find it gone.
+        if (!record || isFinal(record.status)) this.finalHere(ids[i]!);
       }
     } catch {
       // Unreachable again: the next reconnect looks once more.

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { BackendError } from "../../errors/errors.js";
 import { INITIAL_STATUS, InvocationStatus, type StatusRecord } from "../../invocation/status.js";
 import type { NewStatus } from "../../orchestrator/orchestrator-store.js";
@@ -36,6 +37,9 @@ export async function inChunks<T, R>(
  */
 export class RedisStatusChanges {
   private readonly changeKeys: readonly string[];
+  /** Names each call, so a call ioredis sends again after a reconnect is known for one already applied. */
+  private readonly requestPrefix = `${randomUUID()}:`;
+  private requests = 0;
 
   constructor(
     private readonly client: RedisClient,
@@ -48,7 +52,8 @@ export class RedisStatusChanges {
 
   /** Runs one operation of store-change-3.lua (also used by the wait graph). */
   change(op: string, args: readonly (string | number)[]): Promise<unknown> {
-    return runScript(this.client, CHANGE, this.changeKeys, [this.keys.base, op, ...args]);
+    const request = `${this.requestPrefix}${++this.requests}`;
+    return runScript(this.client, CHANGE, this.changeKeys, [this.keys.base, op, request, ...args]);
   }
 
   register(

@@ -26,6 +26,8 @@ An owner is "" when there is none; reason is "notfound", "invalid" or "cancel".
 ]]
 local P = ARGV[1]
 local op = ARGV[2]
+-- The call's request id: a move it already made (the call sent again after a reconnect) is answered as made.
+local REQ = table.remove(ARGV, 3)
 local SEQ, READY, FINISHED = KEYS[1], KEYS[2], KEYS[3]
 
 local function K(kind, name)
@@ -45,9 +47,9 @@ local function has(rule, flag)
 end
 
 local function load(id)
-  local f = redis.call('HMGET', K('i', id), 's', 'o', 'r', 'g', 'c', 'x')
+  local f = redis.call('HMGET', K('i', id), 's', 'o', 'r', 'g', 'c', 'x', 'q')
   if not f[1] then return nil end
-  return { s = f[1], o = f[2] or '', r = f[3] or '', g = f[4] or '', c = f[5] or '', x = f[6] }
+  return { s = f[1], o = f[2] or '', r = f[3] or '', g = f[4] or '', c = f[5] or '', x = f[6], q = f[7] }
 end
 
 -- Why status.ts refuses the move (nil when allowed), checked in ownerAfter's order.
@@ -95,7 +97,7 @@ local function commit(id, cur, rule, runner, at)
   if rule.owner == 'take' then owner = runner elseif rule.owner == 'clear' then owner = '' end
   local seq = redis.call('INCR', SEQ)
   local key = K('i', id)
-  redis.call('HSET', key, 's', to, 'o', owner, 'at', at)
+  redis.call('HSET', key, 's', to, 'o', owner, 'at', at, 'q', REQ)
   redis.call('RPUSH', K('h', id), to .. '\t' .. runner .. '\t' .. at .. '\t' .. seq)
   if redis.call('SMOVE', K('by', cur.s), K('by', to), id) == 0 then redis.call('SADD', K('by', to), id) end
   if owner ~= cur.o then
@@ -148,6 +150,7 @@ local function transition()
   local id, runner, at, clear, rule = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ruleAt(7)
   local cur = load(id)
   if not cur then return { 'ERR', 'notfound' } end
+  if cur.q == REQ then return { 'OK', cur.o } end
   local why = refusal(cur, rule, runner)
   if why then return { 'ERR', why, cur.s, cur.o } end
   local owner = commit(id, cur, rule, runner, at)
@@ -158,11 +161,14 @@ end
 
 local function claim()
   local runner, at, runnable, rule = ARGV[3], ARGV[4], ARGV[5], ruleAt(6)
-  local claimed, blocked = {}, {}
+  local claimed, blocked, seen = {}, {}, {}
   for i = 11, #ARGV do
     local id = ARGV[i]
     local cur = load(id)
-    if cur and listed(runnable, cur.s) then
+    if cur and cur.q == REQ and not seen[id] then
+      seen[id] = true
+      claimed[#claimed + 1] = id
+    elseif cur and listed(runnable, cur.s) then
       if cur.r ~= '' and redis.call('EXISTS', K('run', cur.r)) == 1 then
         blocked[#blocked + 1] = id
       else
@@ -170,6 +176,7 @@ local function claim()
         if why then return { 'ERR', why, cur.s, cur.o, id } end
         commit(id, cur, rule, runner, at)
         settle(id, has(rule, 'R'))
+        seen[id] = true
         claimed[#claimed + 1] = id
       end
     end
@@ -181,6 +188,7 @@ local function resume()
   local id, runner, at, resumed, rule = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ruleAt(7)
   local cur = load(id)
   if not cur then return { 'ERR', 'notfound' } end
+  if cur.q == REQ then return { 'OK', cur.o } end
   if cur.s ~= resumed then return { 'ERR', 'invalid', cur.s, cur.o } end
   local why = refusal(cur, rule, runner)
   if why then return { 'ERR', why, cur.s, cur.o } end
