@@ -6,22 +6,11 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { BackendError } from "../../src/errors/errors.js";
 import { openRedis, type RedisConnectionOptions } from "../../src/backends/redis/connection.js";
 import { needsRedis, TEST_REDIS_URL } from "../redis-context.js";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "./fixtures/redis-server.js";
 
 /** The start-up error of `options`, and how long it took. */
 async function startupFailure(options: RedisConnectionOptions): Promise<{ error: BackendError; ms: number }> {
