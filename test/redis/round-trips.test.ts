@@ -1,0 +1,71 @@
+/**
+ * Redis commands in a trivial invocation's whole life (call, registration, claim, run, finish, result
+ * read back), with the caller and the runner in one process, counted on the command connection (pub/sub
+ * on its own connection is not counted). The number is stated, and this test keeps it from growing;
+ * docs/benchmarks-redis.md has the plan that brings it down.
+ */
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { describe, it } from "node:test";
+import { Tynenc } from "../../src/index.js";
+import { redisBackend } from "../../src/backends/redis/index.js";
+import { loadIoredis } from "../../src/backends/redis/driver.js";
+import { withRunner } from "../../src/testing/index.js";
+import { deleteKeys, needsRedis, TEST_REDIS_URL } from "../redis-context.js";
+
+/**
+ * Commands one trivial invocation takes today (caller + runner, one process): 20 measured, with a little
+ * room for a runner pass that straddles the counting window on a busy machine.
+ */
+const MOST_COMMANDS = 24;
+
+/** Resolves once no command was sent for 30 ms (what the last step set off has gone out). */
+async function settled(sent: readonly string[]): Promise<void> {
+  let seen = -1;
+  while (seen !== sent.length) {
+    seen = sent.length;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+}
+
+const redis = await needsRedis();
+
+void describe("Redis round trips", { ...redis }, () => {
+  void it(`a trivial invocation's whole life takes at most ${MOST_COMMANDS} commands`, async (t) => {
+    const Redis = loadIoredis();
+    const client = new Redis(TEST_REDIS_URL, {});
+    const keyPrefix = `tynenc-test:{${randomUUID()}}:`;
+    const sent: string[] = [];
+    const send = client.sendCommand.bind(client);
+    client.sendCommand = (command: { name: string }, ...rest: unknown[]) => {
+      sent.push(command.name);
+      return (send as (...args: unknown[]) => unknown)(command, ...rest);
+    };
+    const app = new Tynenc({
+      appId: "round-trips",
+      loggingLevel: "error",
+      maxParallelSlots: 1,
+      backend: redisBackend({ client, appId: "round-trips", keyPrefix }),
+    });
+    const add = app.task("add", async (a: number, b: number) => a + b);
+    let counted: string[] = [];
+    try {
+      await withRunner(app, async () => {
+        assert.equal(await add(1, 1).result, 2); // scripts loaded, subscriptions live
+        await settled(sent); // the runner's pass after it is done
+        sent.length = 0;
+        assert.equal(await add(2, 3).result, 5);
+        await settled(sent); // its finish's trailing commands (the unpin)
+        counted = [...sent]; // not the runner's stop
+      });
+      const sentCommands = counted;
+      const line = `${sentCommands.length} commands: ${sentCommands.join(" ")}`;
+      t.diagnostic(line);
+      assert.ok(sentCommands.length <= MOST_COMMANDS, line);
+    } finally {
+      await app.close();
+      await deleteKeys(client, keyPrefix);
+      client.disconnect();
+    }
+  });
+});
