@@ -26,8 +26,8 @@ export class Heartbeat {
   private releasesLease = false;
   private startedAt = 0;
   private settings: RecoverySettings | undefined;
-  /** When this runner's latest beat got through, and until when it runs no recovery pass. */
-  private beatOkAt = 0;
+  /** Whether the latest beat failed, and until when this runner runs no recovery pass (see beat()). */
+  private beatFailed = false;
   private quietUntil = 0;
 
   constructor(
@@ -98,17 +98,20 @@ export class Heartbeat {
 
   /** Record that this runner is alive; false (logged) when the store could not take it. */
   private async beat(): Promise<boolean> {
+    const asked = Date.now();
     try {
-      await this.host.runnerRegistry.heartbeat(this.info(Date.now()));
+      await this.host.runnerRegistry.heartbeat(this.info(asked));
       const now = Date.now();
       const settings = this.settings!;
-      // Its own beats did not get through for a while (the store was unreachable): nor did anybody's,
-      // so nobody is judged by them until every runner had time to beat again.
-      if (this.beatOkAt > 0 && now - this.beatOkAt > 2 * settings.heartbeatIntervalMs)
+      // The store was unreachable (a beat failed, or this one waited on a reconnect): nobody's beats got
+      // through meanwhile, so nobody is judged by them until every runner had time to beat again. A beat
+      // late because this process was busy does not count: the store took it at once.
+      if (this.beatFailed || now - asked > 2 * settings.heartbeatIntervalMs)
         this.quietUntil = now + settings.runnerDeadAfterMs;
-      this.beatOkAt = now;
+      this.beatFailed = false;
       return true;
     } catch (error) {
+      this.beatFailed = true;
       this.logger.warn("Could not record this runner's heartbeat; retrying on the next beat", { error });
       return false;
     }
