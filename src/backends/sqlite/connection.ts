@@ -75,20 +75,7 @@ export class SqliteConnection {
     this.path = checkDatabasePath(path);
     const Database = loadDriver();
     commitOthers();
-    try {
-      this.db = new Database(this.path, { timeout: BUSY_TIMEOUT_MS });
-      this.db.pragma("journal_mode = WAL");
-      this.db.pragma("synchronous = NORMAL");
-      this.db.pragma("journal_size_limit = 67108864");
-      migrate(this.db, this.path);
-      // From now on SQLite's handler waits only briefly; `takeLock` retries more often than it would.
-      this.db.pragma("busy_timeout = 2");
-    } catch (error) {
-      if (error instanceof BackendError) throw error;
-      throw new BackendError(`Cannot open SQLite database ${this.path}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+    this.db = openShared(Database, this.path);
     commitOnExit();
     this.begin = this.db.prepare("BEGIN IMMEDIATE");
     this.commitStatement = this.db.prepare("COMMIT");
@@ -176,6 +163,39 @@ export class SqliteConnection {
     this.commit();
     this.closed = true;
     this.db.close();
+  }
+}
+
+/**
+ * Open the file in WAL mode and bring its schema up to date. Processes opening a new file at once may
+ * get SQLITE_BUSY without SQLite's busy handler ever waiting (switching to WAL, upgrading a read to a
+ * write): such an open is retried, with short pauses, for up to BUSY_TIMEOUT_MS.
+ */
+function openShared(Database: ReturnType<typeof loadDriver>, path: string): SqliteDatabase {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let attempt = 0; ; attempt++) {
+    let db: SqliteDatabase | undefined;
+    try {
+      db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      db.pragma("journal_size_limit = 67108864");
+      migrate(db, path);
+      // From now on SQLite's handler waits only briefly; `takeLock` retries more often than it would.
+      db.pragma("busy_timeout = 2");
+      return db;
+    } catch (error) {
+      db?.close();
+      if (error instanceof BackendError) throw error;
+      const busy = (error as { code?: string }).code?.startsWith("SQLITE_BUSY") ?? false;
+      if (busy && Date.now() < deadline) {
+        pause(Math.min(50, 2 ** attempt));
+        continue;
+      }
+      throw new BackendError(`Cannot open SQLite database ${path}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
   }
 }
 
