@@ -50,6 +50,10 @@ export async function openApp(options: AppOptions, io: CliIo): Promise<Tynenc> {
       `${flagOf("backend")} ${flags.backend} came too late: ${options.app} already built its "${built}" backend while it was imported (or passes a backend object). Set the backend with TYNENC__BACKEND or the config file instead, or do not touch app.backend at import`,
     );
   }
+  // A backend with a connection (redis): a wrong host, port or password ends the command here, said.
+  await exported.backend.ready?.catch((error: unknown) => {
+    throw new CliError((error as Error).message, { cause: error });
+  });
   return exported;
 }
 
