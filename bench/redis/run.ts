@@ -22,6 +22,24 @@ import { tynencSystem } from "./tynenc.js";
 /** Runs per throughput and fib figure; the best counts (other work on the machine only slows a run). */
 const REPEATS = 3;
 
+/**
+ * `TYNENC_BENCH_QUICK=c1,c8,c50,fib,latency` (any of them): a quick look while working on tynenc's side.
+ * tynenc only, one run of each listed measurement, no comparison and no report lines.
+ */
+const QUICK = process.env["TYNENC_BENCH_QUICK"]?.split(",").map((s) => s.trim());
+
+async function quick(system: QueueSystem, only: readonly string[]): Promise<void> {
+  for (const c of CONCURRENCIES) {
+    if (only.includes(`c${c}`))
+      line(`${system.name} c=${c}`, `${(await system.independent(c)).toFixed(0)} jobs/s`);
+  }
+  if (only.includes("fib")) line(`${system.name} fib(15)`, `${(await system.fib15()).toFixed(0)} ms`);
+  if (only.includes("latency")) {
+    const latency = await system.latency();
+    line(`${system.name} latency`, `p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms`);
+  }
+}
+
 const url = process.env.TYNENC_BENCH_REDIS_URL ?? DEFAULT_REDIS_URL;
 const prefix = runPrefix();
 const require = createRequire(import.meta.url);
@@ -101,14 +119,20 @@ try {
     `tynenc bench:redis — Node ${process.version}, Redis ${await redisVersion(redis)} at ${url}, ` +
       `BullMQ ${versionOf("bullmq")} (ioredis ${versionOf("ioredis")}), ${availableParallelism()} CPUs; keys under ${prefix}`,
   );
-  const bullmq = bullmqSystem({ url, prefix: `${prefix}-bullmq` });
-  systems.push(bullmq);
   const tynenc = await tynencSystem({ url, prefix: `${prefix}-tynenc` });
-  if (!("unavailable" in tynenc)) systems.push(tynenc);
-  const figures = await measure(bullmq, systems);
-  console.log("\n# side by side\n");
-  const report = { bullmq: figures[0]!, tynenc: "unavailable" in tynenc ? tynenc : figures[1]! };
-  for (const text of reportLines(report)) console.log(text);
+  if (QUICK) {
+    if ("unavailable" in tynenc) throw new Error(`tynenc: ${tynenc.unavailable}`);
+    systems.push(tynenc);
+    await quick(tynenc, QUICK);
+  } else {
+    const bullmq = bullmqSystem({ url, prefix: `${prefix}-bullmq` });
+    systems.push(bullmq);
+    if (!("unavailable" in tynenc)) systems.push(tynenc);
+    const figures = await measure(bullmq, systems);
+    console.log("\n# side by side\n");
+    const report = { bullmq: figures[0]!, tynenc: "unavailable" in tynenc ? tynenc : figures[1]! };
+    for (const text of reportLines(report)) console.log(text);
+  }
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
   console.log(`\n(bench took ${seconds} s; load average at the start ${load}, at the end ${loadText()})`);
 } finally {
