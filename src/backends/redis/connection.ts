@@ -37,10 +37,22 @@ export function describeUrl(url: string): string {
   }
 }
 
+/** Node's codes for a TLS certificate it would not accept. */
+const CERTIFICATE_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
 /** What a failed first connection means, for a user. */
 function startupError(where: string, error: unknown, timeoutMs: number): BackendError {
   const message = (error as Error | undefined)?.message ?? String(error);
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const tls = where.startsWith("rediss:");
   let why: string;
   if (/WRONGPASS|invalid username-password|NOAUTH|AUTH/i.test(message))
     why = `it refused the credentials (${message}): check the password in redisUrl or the password option`;
@@ -48,11 +60,20 @@ function startupError(where: string, error: unknown, timeoutMs: number): Backend
     why = "the connection was refused: is redis-server running there? Check the host and port of redisUrl";
   else if (code === "ENOTFOUND" || code === "EAI_AGAIN")
     why = "the host name does not resolve: check the host of redisUrl";
+  else if (code !== undefined && CERTIFICATE_CODES.has(code))
+    why =
+      `its TLS certificate was not accepted (${message}): for a certificate of your own CA, start Node with ` +
+      "NODE_EXTRA_CA_CERTS=<the CA's PEM file>, or pass an ioredis client made with `tls: { ca }` (redisBackend({ client }))";
+  else if (code === "ECONNRESET" && !tls)
+    why =
+      "it closed the connection at once: a TLS port? Then use rediss:// (else the server refuses new clients: maxclients, protected mode)";
   else if (/Unknown RESP type/.test(message))
     why =
       "what answered there does not speak the Redis protocol (an HTTP server or proxy?): check the host and port";
   else if (/timeout/i.test(message) || code === "ETIMEDOUT")
-    why = `it did not answer within ${timeoutMs} ms: check the host, port and firewall (and rediss:// for a TLS server)`;
+    why = tls
+      ? `the TLS handshake got no answer within ${timeoutMs} ms: a plain (non-TLS) port? Then use redis://; else check the host, port and firewall`
+      : `it did not answer within ${timeoutMs} ms: check the host, port and firewall (and rediss:// for a TLS server)`;
   else why = message;
   return new BackendError(`backend "redis" cannot use Redis at ${where}: ${why}`, { cause: error });
 }
