@@ -1,7 +1,9 @@
 // The declarations of this entry point (`tynenc/redis`) load @types/node themselves, as src/index.ts does.
 /// <reference types="node" preserve="true" />
 import type { Backend } from "../backend.js";
+import { BackendError } from "../../errors/errors.js";
 import { openRedis } from "./connection.js";
+import { isCluster } from "./scan.js";
 import type { RedisContext } from "./context.js";
 import { RedisBroker } from "./redis-broker.js";
 import { RedisDataStore } from "./redis-data-store.js";
@@ -14,7 +16,10 @@ export interface RedisBackendOptions {
   readonly url?: string;
   readonly password?: string;
   readonly db?: number;
-  /** An ioredis `Redis` client made in code (its connection is the caller's: the backend does not close it). */
+  /**
+   * An ioredis `Redis` or `Cluster` made in code (its connection is the caller's: the backend does not close
+   * it). On a Cluster, the key prefix must hold a hash tag (the default does).
+   */
   readonly client?: unknown;
   /** Whose invocations these are. Default "tynenc". */
   readonly appId?: string;
@@ -23,6 +28,12 @@ export interface RedisBackendOptions {
    * in one Redis Cluster slot (the scripts need that).
    */
   readonly keyPrefix?: string;
+}
+
+/** Whether `prefix` holds a Redis Cluster hash tag: the first `{` followed, later, by a `}` with text between. */
+function hasHashTag(prefix: string): boolean {
+  const open = prefix.indexOf("{");
+  return open >= 0 && prefix.indexOf("}", open + 1) > open + 1;
 }
 
 /** The default key prefix of an app. */
@@ -38,6 +49,12 @@ export function defaultKeyPrefix(appId: string): string {
  */
 export function redisBackend(options: RedisBackendOptions = {}): Backend {
   const appId = options.appId ?? "tynenc";
+  const prefix = options.keyPrefix ?? defaultKeyPrefix(appId);
+  if (options.client !== undefined && isCluster(options.client as never) && !hasHashTag(prefix)) {
+    throw new BackendError(
+      `backend "redis": the key prefix "${prefix}" has no hash tag, so on a Redis Cluster one app's keys would spread over slots that its scripts cannot use together; put one in braces, e.g. "tynenc:{${appId}}:" (the default)`,
+    );
+  }
   const connection = openRedis({
     ...(options.url !== undefined ? { url: options.url } : {}),
     ...(options.password !== undefined ? { password: options.password } : {}),
@@ -46,7 +63,7 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
   });
   const context: RedisContext = {
     client: connection.client,
-    prefix: options.keyPrefix ?? defaultKeyPrefix(appId),
+    prefix,
     duplicate: () => connection.duplicate(),
   };
   const orchestratorStore = new RedisOrchestratorStore(context);

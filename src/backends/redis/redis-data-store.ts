@@ -1,3 +1,4 @@
+import { literalPattern, scanKeys } from "./scan.js";
 import type { DataStore } from "../../data-store/data-store.js";
 import { key, type RedisContext } from "./context.js";
 import { runScript } from "./scripts.js";
@@ -43,19 +44,12 @@ export class RedisDataStore implements DataStore {
   /** Removes every text of this app and its totals (SCAN + UNLINK: other keys stay). */
   async purge(): Promise<void> {
     const { client, prefix } = this.context;
-    const pattern = `${prefix.replace(/[*?[\]\\]/g, "\\$&")}data:*`;
-    let cursor = "0";
-    let batch: string[] = [];
-    do {
-      const [next, keys] = await client.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-      cursor = next;
+    const batch: string[] = [];
+    for await (const keys of scanKeys(client, `${literalPattern(prefix)}data:*`)) {
       batch.push(...keys);
-      if (cursor === "0") batch.push(this.statsKey()); // the totals go last, after the texts they count
-      if (batch.length >= PURGE_BATCH || cursor === "0") {
-        await client.unlink(...batch);
-        batch = [];
-      }
-    } while (cursor !== "0");
+      if (batch.length >= PURGE_BATCH) await client.unlink(...batch.splice(0));
+    }
+    await client.unlink(...batch, this.statsKey()); // the totals go last, after the texts they count
   }
 
   /** How many texts are stored (inspection; a promise, unlike the memory store's getter). */

@@ -1,3 +1,4 @@
+import { literalPattern, scanKeys } from "./scan.js";
 import type { HistoryEntry, InvocationStatus, StatusRecord } from "../../invocation/status.js";
 import type {
   IdSet,
@@ -169,12 +170,7 @@ export class RedisOrchestratorStore implements OrchestratorStore {
    */
   async purge(): Promise<void> {
     const client = this.context.client;
-    const pattern = `${this.keys.base.replace(/[*?[\]\\]/g, "\\$&")}*`;
-    let cursor = "0";
-    do {
-      const [next, found] = await client.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-      cursor = next;
-      if (found.length > 0) await client.unlink(...found);
-    } while (cursor !== "0");
+    for await (const found of scanKeys(client, `${literalPattern(this.keys.base)}*`))
+      await client.unlink(...found);
   }
 }

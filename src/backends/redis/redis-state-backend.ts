@@ -1,3 +1,4 @@
+import { literalPattern, scanKeys } from "./scan.js";
 import type { InvocationRecord, Outcome } from "../../invocation/invocation-record.js";
 import type { StateBackend } from "../../state-backend/state-backend.js";
 import { key, type RedisContext } from "./context.js";
@@ -99,18 +100,12 @@ export class RedisStateBackend implements StateBackend {
   async purge(): Promise<void> {
     const { client, prefix } = this.context;
     const mine = [`${prefix}rec:`, `${prefix}kids:`];
-    const pattern = `${prefix.replace(/[*?[\]\\]/g, "\\$&")}*`;
-    let cursor = "0";
-    let batch: string[] = [];
-    do {
-      const [next, keys] = await client.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-      cursor = next;
+    const batch: string[] = [];
+    for await (const keys of scanKeys(client, `${literalPattern(prefix)}*`)) {
       for (const found of keys) if (mine.some((start) => found.startsWith(start))) batch.push(found);
-      if (batch.length >= PURGE_BATCH || (cursor === "0" && batch.length > 0)) {
-        await client.unlink(...batch);
-        batch = [];
-      }
-    } while (cursor !== "0");
+      if (batch.length >= PURGE_BATCH) await client.unlink(...batch.splice(0));
+    }
+    if (batch.length > 0) await client.unlink(...batch);
   }
 
   private recordKey(id: string): string {
