@@ -81,11 +81,19 @@ export class Orchestrator {
 
   private *registerFlow(records: readonly InvocationRecord[], runnerId: string | null): Flow<void> {
     const at = Date.now();
-    yield this.store.register(
-      records.map((r) => newStatusOf(r)),
-      runnerId,
-      at,
-    );
+    const items = records.map((r) => newStatusOf(r));
+    if (this.backend.registerAndRoute) {
+      // One round trip per chunk instead of three (status, record, route) for the whole batch.
+      yield this.backend.registerAndRoute(items, records, runnerId, at, (from, to) =>
+        this.announceRegistered(
+          from === 0 && to === records.length ? records : records.slice(from, to),
+          runnerId,
+          at,
+        ),
+      );
+      return;
+    }
+    yield this.store.register(items, runnerId, at);
     yield* this.storeAndRoute(records, runnerId, at);
   }
 
@@ -98,12 +106,34 @@ export class Orchestrator {
     yield this.backend.stateBackend.saveInvocations(records);
     emitStatus(this.events, ids, S.REGISTERED, runnerId, at);
     yield this.backend.broker.route(ids);
-    if (this.logger.isEnabled("debug")) {
-      for (const r of records) {
-        this.logger.debug(`REGISTERED ${r.taskId}`, { invocation: r.id, parent: r.parentId ?? undefined });
-      }
-    }
+    this.logRegistered(records);
     this.backend.notifier.publishWork();
+  }
+
+  /** Registered, stored and routed in one step (`Backend.registerAndRoute`): tell listeners and runners. */
+  private announceRegistered(
+    records: readonly InvocationRecord[],
+    runnerId: string | null,
+    at: number,
+  ): void {
+    if (this.events.hasListeners("invocation:status")) {
+      emitStatus(
+        this.events,
+        records.map((r) => r.id),
+        S.REGISTERED,
+        runnerId,
+        at,
+      );
+    }
+    this.logRegistered(records);
+    this.backend.notifier.publishWork();
+  }
+
+  private logRegistered(records: readonly InvocationRecord[]): void {
+    if (!this.logger.isEnabled("debug")) return;
+    for (const r of records) {
+      this.logger.debug(`REGISTERED ${r.taskId}`, { invocation: r.id, parent: r.parentId ?? undefined });
+    }
   }
 
   async getRecord(id: string): Promise<InvocationRecord> {

@@ -19,7 +19,8 @@ import { RedisWaitGraph } from "./redis-store-wait-graph.js";
  * rules of status.ts (redis-store-rules.ts) inside it; every method is one round trip.
  */
 export class RedisOrchestratorStore implements OrchestratorStore {
-  private readonly keys: StoreKeys;
+  /** Its key names (the bundle's one-call registration writes under them too). */
+  readonly keys: StoreKeys;
   private readonly changes: RedisStatusChanges;
   private readonly reads: RedisStatusReads;
   private readonly graph: RedisWaitGraph;
