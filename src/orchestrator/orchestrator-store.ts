@@ -93,6 +93,22 @@ export interface OrchestratorStore {
    */
   countWaiters?(ids: readonly string[], cap: number): Awaitable<number[]>;
 
+  /**
+   * Optional, for a store over the network: `Waits.record` and `Waits.pause` in one atomic step. Replace
+   * the edges leaving `waiterId` with edges to `waitedIds`; if none of them is unfinished (unknown counts
+   * as finished), answer `open: []` and change nothing else. Else, if the edges close a cycle, remove them
+   * and answer it (a path from the waiter back to it, as wait-cycle.ts finds it). Else move the waiter to
+   * PAUSED as `transition` does (history entry included), or, if that is refused, remove the edges and
+   * throw its error. A store may give up a long cycle search: it answers `unchecked` with the edges in
+   * and nothing else changed, and the orchestrator goes on as without this method.
+   */
+  recordAndPause?(
+    waiterId: string,
+    waitedIds: readonly string[],
+    runnerId: string,
+    at: number,
+  ): Awaitable<StorePause>;
+
   /** Invocations claimed or running under this running key. */
   runningKeyHolders(runningKey: string): Awaitable<string[]>;
   /** Invocations in CONCURRENCY_CONTROLLED waiting for this running key. */
@@ -143,6 +159,13 @@ export interface OrchestratorStore {
   ownedBy(runnerIds: readonly string[]): Awaitable<string[]>;
 
   purge(): Awaitable<void>;
+}
+
+/** What `recordAndPause` did (see there). */
+export interface StorePause {
+  readonly open: readonly string[];
+  readonly cycle?: readonly string[];
+  readonly unchecked?: true;
 }
 
 /** A runner as the registry knows it (`tynenc status` lists them; recovery finds the dead ones). */

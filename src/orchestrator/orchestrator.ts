@@ -68,7 +68,7 @@ export class Orchestrator {
     this.localFinals = backend.notifier.inProcess ? undefined : new FinalEvents();
     this.concurrency = new ConcurrencyControl(this, backend, logger, hooks);
     this.lifecycle = new Lifecycle(this, backend, logger, hooks);
-    this.waits = new Waits(this, backend, logger);
+    this.waits = new Waits(this, backend, logger, events);
   }
 
   private get store() {
@@ -238,6 +238,16 @@ export class Orchestrator {
   /** After `recordWaits`: RUNNING -> PAUSED if any is unfinished (see `Waits.pause`). */
   pause(waiterId: string, waitedIds: readonly string[], runnerId: string): Awaitable<PauseAnswer> {
     return flow(this.waits.pause(waiterId, waitedIds, runnerId));
+  }
+
+  /** Whether `recordAndPause` is one store call (then the runner uses it instead of the two steps). */
+  get pausesInOneStep(): boolean {
+    return this.waits.inOneStep;
+  }
+
+  /** `recordWaits` and `pause` in one store call, where the store offers it (see `pausesInOneStep`). */
+  recordAndPause(waiterId: string, waitedIds: readonly string[], runnerId: string): Awaitable<PauseAnswer> {
+    return flow(this.waits.recordAndPause(waiterId, waitedIds, runnerId));
   }
 
   /** Forget the wait edges leaving `waiterId` (it ended while they were being recorded). */

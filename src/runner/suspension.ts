@@ -63,19 +63,33 @@ export class Suspension {
   private *pauseFlow(execution: Execution, batch: WaitBatch): Flow<readonly string[] | undefined> {
     const orchestrator = this.host.orchestrator;
     const ids = [...batch.ids];
-    // The edges go in first: from here they keep every result of this await from retention until the
-    // waiter has read it (until then, the batch held them since the await).
-    try {
-      yield orchestrator.recordWaits(execution.id, ids);
-    } finally {
-      batch.releaseHolds();
+    let answer: PauseAnswer;
+    if (orchestrator.pausesInOneStep) {
+      // Edges and pause in one store call, once the waited ids are stored; the batch holds the results
+      // from retention until the edges are in.
+      try {
+        if (!this.host.registrar.idle) yield this.host.registrar.settled();
+        if (execution.killed) return undefined; // ended meanwhile: no edge was recorded
+        answer = (yield orchestrator.recordAndPause(execution.id, ids, this.runnerId)) as PauseAnswer;
+      } finally {
+        batch.releaseHolds();
+      }
+    } else {
+      // The edges go in first: from here they keep every result of this await from retention until the
+      // waiter has read it (until then, the batch held them since the await).
+      try {
+        yield orchestrator.recordWaits(execution.id, ids);
+      } finally {
+        batch.releaseHolds();
+      }
+      if (!this.host.registrar.idle) yield this.host.registrar.settled(); // waited ids are stored first
+      if (execution.killed) {
+        yield orchestrator.dropWaits(execution.id); // ended meanwhile: its finish may have come first
+        return undefined;
+      }
+      answer = (yield orchestrator.pause(execution.id, ids, this.runnerId)) as PauseAnswer;
     }
-    if (!this.host.registrar.idle) yield this.host.registrar.settled(); // waited ids are stored first
-    if (execution.killed) {
-      yield orchestrator.dropWaits(execution.id); // ended meanwhile: its finish may have come first
-      return undefined;
-    }
-    const { open, cycle } = (yield orchestrator.pause(execution.id, ids, this.runnerId)) as PauseAnswer;
+    const { open, cycle } = answer;
     if (cycle) throw cycleError(execution, cycle);
     if (open.length === 0) {
       if (execution.killed) yield orchestrator.dropWaits(execution.id); // as above
