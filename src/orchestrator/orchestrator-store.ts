@@ -109,6 +109,14 @@ export interface OrchestratorStore {
     at: number,
   ): Awaitable<StorePause>;
 
+  /**
+   * Optional, for a store over the network: a PAUSED invocation whose waits are over, taken up at once
+   * by its owner, which has a slot for it: `transition` to RESUMED then `resume`, in one atomic step (both
+   * history entries). Returns the RUNNING record, or undefined when it is left RESUMED (its running key
+   * is held). Throws as `transition` to RESUMED does when that move is refused (nothing changed).
+   */
+  resumeFromPause?(id: string, runnerId: string, at: number): Awaitable<StatusRecord | undefined>;
+
   /** Invocations claimed or running under this running key. */
   runningKeyHolders(runningKey: string): Awaitable<string[]>;
   /** Invocations in CONCURRENCY_CONTROLLED waiting for this running key. */

@@ -177,6 +177,28 @@ export class Orchestrator {
     return this.announced(id, S.RUNNING, runnerId, this.store.resume(id, runnerId, Date.now()));
   }
 
+  /** Whether `resumeFromPause` is one store call (then a runner with a free slot uses it). */
+  get resumesInOneStep(): boolean {
+    return this.store.resumeFromPause !== undefined;
+  }
+
+  /**
+   * PAUSED -> RESUMED -> RUNNING for `runnerId` in one store call, where the store offers it (see
+   * `OrchestratorStore.resumeFromPause`). Returns the RUNNING record, or undefined when it was left
+   * RESUMED (its running key is held), each move announced to `invocation:status` listeners.
+   */
+  resumeFromPause(id: string, runnerId: string): Awaitable<StatusRecord | undefined> {
+    const at = Date.now();
+    const answer = this.store.resumeFromPause!(id, runnerId, at);
+    if (!this.events.hasListeners("invocation:status")) return answer;
+    const announce = (record: StatusRecord | undefined) => {
+      emitStatus(this.events, [id], S.RESUMED, runnerId, at);
+      if (record) emitStatus(this.events, [id], S.RUNNING, runnerId, at);
+      return record;
+    };
+    return isPromise(answer) ? answer.then(announce) : announce(answer);
+  }
+
   /**
    * Claim up to `max` invocations for `runnerId` (moved to PENDING): first those others wait for, the
    * most waited-on first, then the broker queue in order. Stale queue entries are dropped.

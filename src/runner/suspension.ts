@@ -15,6 +15,11 @@ const S = InvocationStatus;
  * and once they are final it queues as RESUMED for a slot, ahead of new work.
  */
 export class Suspension {
+  /** Queued for a slot but still PAUSED in the store (see `queuePaused`). */
+  private readonly stillPaused = new Set<Resumed>();
+  /** Their move to RESUMED is on its way: `resumeNext` passes them by until it is made. */
+  private readonly marking = new Set<Resumed>();
+
   constructor(
     private readonly state: RunnerState,
     private readonly host: RunnerHost,
@@ -40,6 +45,7 @@ export class Suspension {
         execution.cancelWait = undefined;
         if (execution.killed) return;
         const generation = this.state.generation;
+        if (this.host.orchestrator.resumesInOneStep) return this.queuePaused(execution, done);
         this.state.resuming++; // synchronously, before the finished dependency's slot is handed out
         settle(
           () => this.host.orchestrator.transition(execution.id, S.RESUMED, this.runnerId),
@@ -57,6 +63,44 @@ export class Suspension {
         );
       });
     });
+  }
+
+  /**
+   * With a store that resumes from PAUSED in one call: queued for a slot at once, still PAUSED in the
+   * store, so that `resumeNext`, given a slot, moves it PAUSED -> RESUMED -> RUNNING in one call. If no
+   * slot took it by the next turn, it is moved to RESUMED then, as without that store method.
+   */
+  private queuePaused(execution: Execution, done: (error?: unknown) => void): void {
+    const item: Resumed = { execution, grant: () => this.proceed(execution, done) };
+    this.stillPaused.add(item);
+    insertByPauseTime(this.state.resumed, item); // synchronously, before the finished one's slot is handed out
+    this.kick();
+    const generation = this.state.generation;
+    setImmediate(() => this.markResumed(item, generation));
+  }
+
+  /** Still PAUSED in the store and waiting for a slot: RESUMED now, so the store says it is ready. */
+  private markResumed(item: Resumed, generation: number): void {
+    const state = this.state;
+    const execution = item.execution;
+    if (!this.stillPaused.delete(item)) return; // a slot took it meanwhile
+    if (generation !== state.generation || execution.killed || !state.resumed.includes(item)) return;
+    this.marking.add(item);
+    state.resuming++; // its place in the queue is skipped meanwhile: new work must not take the slot
+    settle(
+      () => this.host.orchestrator.transition(execution.id, S.RESUMED, this.runnerId),
+      (failure) => {
+        this.marking.delete(item);
+        if (generation === state.generation) state.resuming--;
+        if (failure !== undefined) {
+          const at = state.resumed.indexOf(item);
+          if (at >= 0) removeAt(state.resumed, at);
+          if (!execution.killed)
+            execution.logger.warn("Could not resume; it was taken over", { error: failure });
+        } else if (this.logger.isEnabled("debug")) execution.logger.debug("RESUMED, waiting for a slot");
+        this.kick();
+      },
+    );
   }
 
   /** Pause on the unfinished ones among `ids` and free the slot; returns them, or undefined if none. */
@@ -119,12 +163,19 @@ export class Suspension {
         removeAt(queue, i); // cancelled or timed out while it waited for a slot
         continue;
       }
+      if (this.marking.has(item)) {
+        i++; // its move to RESUMED is on its way: the slot is not given to new work meanwhile
+        continue;
+      }
+      const fromPause = this.stillPaused.delete(item);
       state.occupied++;
       execution.ticket.holdsSlot = true;
       let record: StatusRecord | undefined;
       try {
-        record = (yield this.host.orchestrator.resume(execution.id, this.runnerId)) as
-          StatusRecord | undefined;
+        const orchestrator = this.host.orchestrator;
+        record = (yield fromPause
+          ? orchestrator.resumeFromPause(execution.id, this.runnerId)
+          : orchestrator.resume(execution.id, this.runnerId)) as StatusRecord | undefined;
       } catch (error) {
         state.freeSlot(execution.ticket);
         i = positionOf(queue, item, i);
@@ -137,6 +188,7 @@ export class Suspension {
         continue;
       }
       const at = positionOf(queue, item, i);
+      if (fromPause && this.logger.isEnabled("debug")) execution.logger.debug("RESUMED");
       if (record === undefined) {
         state.freeSlot(execution.ticket); // its key is held: it keeps its place in the queue
         i = at + 1;

@@ -15,7 +15,12 @@ import type { InvocationRecord } from "../../src/invocation/invocation-record.js
 import { InvocationStatus } from "../../src/invocation/status.js";
 import type { OrchestratorStore } from "../../src/orchestrator/orchestrator-store.js";
 import type { Orchestrator } from "../../src/orchestrator/orchestrator.js";
-import { needsRedis, tempRedisBackend } from "../redis-context.js";
+import { withRunner } from "../../src/testing/index.js";
+import { deleteKeys, needsRedis, tempRedisBackend, TEST_REDIS_URL } from "../redis-context.js";
+import { loadIoredis } from "../../src/backends/redis/driver.js";
+import { redisBackend } from "../../src/backends/redis/index.js";
+import { script } from "../../src/backends/redis/scripts.js";
+import { randomUUID } from "node:crypto";
 
 const S = InvocationStatus;
 const R = "runner-1";
@@ -122,6 +127,15 @@ const twoSteps =
     return o.pause(waiter, waited, R);
   };
 
+async function errorOf(run: () => unknown): Promise<Error | undefined> {
+  try {
+    await run();
+  } catch (error) {
+    return error as Error;
+  }
+  return undefined;
+}
+
 const redis = await needsRedis();
 
 void describe("Redis pause in one call", { ...redis }, () => {
@@ -221,3 +235,125 @@ function twoStepsAs(runner: string) {
     return o.pause("a", ["b"], runner);
   };
 }
+
+void describe("Redis resume from a pause in one call", { ...redis }, () => {
+  /** a..e registered; a RUNNING (runner R) and paused on b. */
+  async function pausedOnB(): Promise<{ o: Orchestrator; store: OrchestratorStore; app: Tynenc }> {
+    const backend = tempRedisBackend();
+    const app = new Tynenc({ appId: "resume-one-call", loggingLevel: "error", backend });
+    const o = app.orchestrator;
+    // a and e share a running key; e is registered last, so `running` does not claim it.
+    const keyed = (id: string) => ({ ...record(id), runningKey: "k" });
+    await o.register([...IDS.map((id) => (id === "a" ? keyed(id) : record(id))), keyed("e")], null);
+    await running(o, "a", "b");
+    assert.deepEqual(await o.recordAndPause("a", ["b"], R), { open: ["b"] });
+    return { o, store: backend.orchestratorStore, app };
+  }
+
+  const statuses = async (store: OrchestratorStore, id: string) =>
+    (await store.getHistory(id)).map((h) => [h.status, h.runnerId]);
+
+  void it("moves PAUSED -> RESUMED -> RUNNING in one step, both in the history", async () => {
+    const { o, store, app } = await pausedOnB();
+    try {
+      assert.equal(o.resumesInOneStep, true);
+      await o.finish("b", { ok: true, value: "1" }, R);
+      const record = await o.resumeFromPause("a", R);
+      assert.equal(record?.status, S.RUNNING);
+      assert.equal(record?.owner, R);
+      assert.deepEqual((await statuses(store, "a")).slice(-3), [
+        [S.PAUSED, R],
+        [S.RESUMED, R],
+        [S.RUNNING, R],
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  void it("leaves it RESUMED while its running key is held, for the ordinary resume later", async () => {
+    const { o, store, app } = await pausedOnB();
+    try {
+      // The paused a gave its key up: e takes it (another runner claims it), so a may not run.
+      assert.deepEqual(await store.claim(["e"], "other", Date.now()), ["e"]);
+      await o.finish("b", { ok: true, value: "1" }, R);
+      assert.equal(await o.resumeFromPause("a", R), undefined);
+      assert.equal((await store.getStatus("a"))?.status, S.RESUMED);
+      await o.transition("e", S.RUNNING, "other");
+      await o.finish("e", { ok: true, value: "1" }, "other");
+      assert.equal((await o.resume("a", R))?.status, S.RUNNING);
+    } finally {
+      await app.close();
+    }
+  });
+
+  void it("throws what the move to RESUMED throws, and changes nothing", async () => {
+    const { o, store, app } = await pausedOnB();
+    try {
+      const generic = await errorOf(() => o.transition("b", S.RESUMED, R));
+      const oneCall = await errorOf(() => o.resumeFromPause("b", R));
+      assert.ok(generic && oneCall);
+      assert.equal(oneCall.name, generic.name);
+      assert.equal(oneCall.message, generic.message);
+      const other = await errorOf(() => o.resumeFromPause("a", "other"));
+      assert.equal(other?.name, "OwnershipError");
+      assert.equal((await store.getStatus("a"))?.status, S.PAUSED);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+void describe("Redis fib on one slot", { ...redis }, () => {
+  void it("pauses and resumes each parent in one call each, histories in order", async () => {
+    const Redis = loadIoredis();
+    const client = new Redis(TEST_REDIS_URL, {});
+    const keyPrefix = `tynenc-test:{${randomUUID()}}:`;
+    await client.ping(); // connected: commands queued before would be counted twice
+    const calls: string[] = [];
+    const send = client.sendCommand.bind(client);
+    client.sendCommand = (command: { name: string; args: unknown[] }, ...rest: unknown[]) => {
+      const name = command.name.toLowerCase();
+      if (name === "evalsha") {
+        const [sha, keys] = command.args as [string, string];
+        calls.push(sha === script("store-change-3").sha ? String(command.args[Number(keys) + 3]) : sha);
+      } else calls.push(name);
+      return (send as (...args: unknown[]) => unknown)(command, ...rest);
+    };
+    const backend = redisBackend({ client, appId: "fib-one-slot", keyPrefix });
+    const app = new Tynenc({ appId: "fib-one-slot", loggingLevel: "error", maxParallelSlots: 1, backend });
+    const fib = app.task("fib", async (n: number): Promise<number> =>
+      n <= 1 ? n : (await fib(n - 1).result) + (await fib(n - 2).result),
+    );
+    try {
+      await withRunner(app, async () => {
+        const top = fib(7);
+        assert.equal(await top.result, 13);
+        const history = (await top.history()).map((h) => h.status);
+        assert.deepEqual(history, [
+          S.REGISTERED,
+          S.PENDING,
+          S.RUNNING,
+          S.PAUSED,
+          S.RESUMED,
+          S.RUNNING,
+          S.PAUSED,
+          S.RESUMED,
+          S.RUNNING,
+          S.SUCCESS,
+        ]);
+      });
+      // fib(7) is 41 invocations, 20 of them calling two children: 40 pauses, each one call, and each
+      // resumed in one call (the finished child's slot is free by then).
+      const count = (name: string) => calls.filter((c) => c === name).length;
+      assert.equal(count(script("store-pause-2").sha), 40);
+      assert.equal(count(script("store-resume-2").sha), 40);
+      assert.equal(count("resume"), 0);
+      assert.equal(count(script("store-register-3").sha), 41);
+    } finally {
+      await app.close();
+      await deleteKeys(client, keyPrefix);
+      client.disconnect();
+    }
+  });
+});

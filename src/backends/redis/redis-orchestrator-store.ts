@@ -129,6 +129,10 @@ export class RedisOrchestratorStore implements OrchestratorStore {
     return this.pauses.recordAndPause(waiterId, waitedIds, runnerId, at);
   }
 
+  resumeFromPause(id: string, runnerId: string, at: number): Promise<StatusRecord | undefined> {
+    return this.pauses.resumeFromPause(id, runnerId, at);
+  }
+
   runningKeyHolders(runningKey: string): Promise<string[]> {
     return this.reads.runningKeyHolders(runningKey);
   }

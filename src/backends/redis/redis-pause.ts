@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { BackendError } from "../../errors/errors.js";
 import { InvocationStatus } from "../../invocation/status.js";
 import type { StorePause } from "../../orchestrator/orchestrator-store.js";
+import type { StatusRecord } from "../../invocation/status.js";
 import type { RedisClient } from "./driver.js";
 import type { StoreKeys } from "./redis-store-keys.js";
 import { FINAL_WORDS, RUNNABLE_WORDS, isRefusal, moveRule, throwRefusal } from "./redis-store-rules.js";
@@ -9,6 +10,7 @@ import { runScript } from "./scripts.js";
 
 const S = InvocationStatus;
 const PAUSE = "store-pause-2";
+const RESUME = "store-resume-2";
 
 /**
  * The most invocations the cycle search visits inside the script (one SMEMBERS each) before it leaves
@@ -17,7 +19,10 @@ const PAUSE = "store-pause-2";
  */
 export const PAUSE_WALK_LIMIT = 2000;
 
-/** `OrchestratorStore.recordAndPause` on Redis: one run of store-pause-2.lua. */
+/**
+ * A task's await and its way back on Redis: `OrchestratorStore.recordAndPause` is one run of
+ * store-pause-2.lua, `OrchestratorStore.resumeFromPause` one of store-resume-2.lua.
+ */
 export class RedisPause {
   /** Names each call, so a call ioredis sends again after a reconnect is known for one already applied. */
   private readonly requestPrefix = `${randomUUID()}:`;
@@ -66,5 +71,27 @@ export class RedisPause {
       default:
         throw new BackendError(`Unexpected answer from ${PAUSE}.lua: ${JSON.stringify(answer)}`);
     }
+  }
+
+  async resumeFromPause(id: string, runnerId: string, at: number): Promise<StatusRecord | undefined> {
+    const request = `${this.requestPrefix}${++this.requests}`;
+    const answer = (await runScript(
+      this.client,
+      RESUME,
+      [this.keys.seq, this.keys.ready],
+      [this.keys.base, request, id, runnerId, at, ...moveRule(S.RESUMED), ...moveRule(S.RUNNING)],
+    )) as unknown[];
+    if (isRefusal(answer)) {
+      // RESUMED was refused: nothing changed. RUNNING refused after it: left RESUMED, as a held key
+      // leaves it, and the runner's ordinary resume meets the refusal again and reports it.
+      if (answer[4] === S.RESUMED) throwRefusal(answer, id, S.RESUMED, runnerId, this.where);
+      return undefined;
+    }
+    if (answer[0] === "HELD") return undefined;
+    if (answer[0] !== "OK") {
+      throw new BackendError(`Unexpected answer from ${RESUME}.lua: ${JSON.stringify(answer)}`);
+    }
+    const owner = answer[1] as string;
+    return { status: S.RUNNING, owner: owner === "" ? null : owner, at };
   }
 }
