@@ -357,3 +357,66 @@ void describe("Redis fib on one slot", { ...redis }, () => {
     }
   });
 });
+
+void describe("Redis resume with no free slot", { ...redis }, () => {
+  void it(
+    "moves a waiter to RESUMED within a turn, and runs it once a slot frees",
+    { timeout: 30_000 },
+    async () => {
+      const backend = tempRedisBackend();
+      const app = new Tynenc({
+        appId: "resume-no-slot",
+        loggingLevel: "error",
+        maxParallelSlots: 2,
+        backend,
+      });
+      let openHolder!: () => void;
+      let openLong!: () => void;
+      const holderGate = new Promise<void>((resolve) => (openHolder = resolve));
+      const longGate = new Promise<void>((resolve) => (openLong = resolve));
+      let started!: (id: string) => void;
+      const childRegistered = new Promise<string>((resolve) => (started = resolve));
+      // Running concurrency per task: while `holder` runs, `child` cannot, so it never takes a slot.
+      const child = app.task("child", async (gated: boolean) => (gated ? await holderGate : undefined), {
+        runningConcurrency: "task",
+      });
+      const long = app.task("long", async () => {
+        await longGate;
+      });
+      const parent = app.task("parent", async (): Promise<string> => {
+        const c = child(false);
+        void long();
+        started((await c.registered).id);
+        try {
+          await c.result;
+          return "child done";
+        } catch (error) {
+          return (error as Error).name;
+        }
+      });
+      try {
+        await withRunner(app, async () => {
+          const holder = child(true);
+          while ((await holder.status()) !== S.RUNNING) await new Promise((r) => setTimeout(r, 5));
+          const p = parent();
+          const childId = await childRegistered;
+          // parent paused, its slot taken by `long`: both slots busy (holder, long).
+          while ((await p.status()) !== S.PAUSED) await new Promise((r) => setTimeout(r, 5));
+          assert.equal(await (await app.getInvocation(childId)).cancel(), true);
+          // Its wait is over with no slot free: RESUMED in the store within a turn, not left PAUSED.
+          while ((await p.status()) !== S.RESUMED) await new Promise((r) => setTimeout(r, 5));
+          openLong();
+          assert.equal(await p.result, "CancelledError");
+          const history = (await p.history()).map((h) => h.status);
+          assert.deepEqual(history.slice(-4), [S.PAUSED, S.RESUMED, S.RUNNING, S.SUCCESS]);
+          openHolder();
+          await holder.result;
+        });
+      } finally {
+        openHolder();
+        openLong();
+        await app.close();
+      }
+    },
+  );
+});
