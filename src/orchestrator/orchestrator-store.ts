@@ -93,6 +93,30 @@ export interface OrchestratorStore {
    */
   countWaiters?(ids: readonly string[], cap: number): Awaitable<number[]>;
 
+  /**
+   * Optional, for a store over the network: `Waits.record` and `Waits.pause` in one atomic step. Replace
+   * the edges leaving `waiterId` with edges to `waitedIds`; if none of them is unfinished (unknown counts
+   * as finished), answer `open: []` and change nothing else. Else, if the edges close a cycle, remove them
+   * and answer it (a path from the waiter back to it, as wait-cycle.ts finds it). Else move the waiter to
+   * PAUSED as `transition` does (history entry included), or, if that is refused, remove the edges and
+   * throw its error. A store may give up a long cycle search: it answers `unchecked` with the edges in
+   * and nothing else changed, and the orchestrator goes on as without this method.
+   */
+  recordAndPause?(
+    waiterId: string,
+    waitedIds: readonly string[],
+    runnerId: string,
+    at: number,
+  ): Awaitable<StorePause>;
+
+  /**
+   * Optional, for a store over the network: a PAUSED invocation whose waits are over, taken up at once
+   * by its owner, which has a slot for it: `transition` to RESUMED then `resume`, in one atomic step (both
+   * history entries). Returns the RUNNING record, or undefined when it is left RESUMED (its running key
+   * is held). Throws as `transition` to RESUMED does when that move is refused (nothing changed).
+   */
+  resumeFromPause?(id: string, runnerId: string, at: number): Awaitable<StatusRecord | undefined>;
+
   /** Invocations claimed or running under this running key. */
   runningKeyHolders(runningKey: string): Awaitable<string[]>;
   /** Invocations in CONCURRENCY_CONTROLLED waiting for this running key. */
@@ -143,6 +167,13 @@ export interface OrchestratorStore {
   ownedBy(runnerIds: readonly string[]): Awaitable<string[]>;
 
   purge(): Awaitable<void>;
+}
+
+/** What `recordAndPause` did (see there). */
+export interface StorePause {
+  readonly open: readonly string[];
+  readonly cycle?: readonly string[];
+  readonly unchecked?: true;
 }
 
 /** A runner as the registry knows it (`tynenc status` lists them; recovery finds the dead ones). */

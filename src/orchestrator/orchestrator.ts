@@ -68,7 +68,7 @@ export class Orchestrator {
     this.localFinals = backend.notifier.inProcess ? undefined : new FinalEvents();
     this.concurrency = new ConcurrencyControl(this, backend, logger, hooks);
     this.lifecycle = new Lifecycle(this, backend, logger, hooks);
-    this.waits = new Waits(this, backend, logger);
+    this.waits = new Waits(this, backend, logger, events);
   }
 
   private get store() {
@@ -81,11 +81,19 @@ export class Orchestrator {
 
   private *registerFlow(records: readonly InvocationRecord[], runnerId: string | null): Flow<void> {
     const at = Date.now();
-    yield this.store.register(
-      records.map((r) => newStatusOf(r)),
-      runnerId,
-      at,
-    );
+    const items = records.map((r) => newStatusOf(r));
+    if (this.backend.registerAndRoute) {
+      // One round trip per chunk instead of three (status, record, route) for the whole batch.
+      yield this.backend.registerAndRoute(items, records, runnerId, at, (from, to) =>
+        this.announceRegistered(
+          from === 0 && to === records.length ? records : records.slice(from, to),
+          runnerId,
+          at,
+        ),
+      );
+      return;
+    }
+    yield this.store.register(items, runnerId, at);
     yield* this.storeAndRoute(records, runnerId, at);
   }
 
@@ -98,12 +106,34 @@ export class Orchestrator {
     yield this.backend.stateBackend.saveInvocations(records);
     emitStatus(this.events, ids, S.REGISTERED, runnerId, at);
     yield this.backend.broker.route(ids);
-    if (this.logger.isEnabled("debug")) {
-      for (const r of records) {
-        this.logger.debug(`REGISTERED ${r.taskId}`, { invocation: r.id, parent: r.parentId ?? undefined });
-      }
-    }
+    this.logRegistered(records);
     this.backend.notifier.publishWork();
+  }
+
+  /** Registered, stored and routed in one step (`Backend.registerAndRoute`): tell listeners and runners. */
+  private announceRegistered(
+    records: readonly InvocationRecord[],
+    runnerId: string | null,
+    at: number,
+  ): void {
+    if (this.events.hasListeners("invocation:status")) {
+      emitStatus(
+        this.events,
+        records.map((r) => r.id),
+        S.REGISTERED,
+        runnerId,
+        at,
+      );
+    }
+    this.logRegistered(records);
+    this.backend.notifier.publishWork();
+  }
+
+  private logRegistered(records: readonly InvocationRecord[]): void {
+    if (!this.logger.isEnabled("debug")) return;
+    for (const r of records) {
+      this.logger.debug(`REGISTERED ${r.taskId}`, { invocation: r.id, parent: r.parentId ?? undefined });
+    }
   }
 
   async getRecord(id: string): Promise<InvocationRecord> {
@@ -145,6 +175,28 @@ export class Orchestrator {
    */
   resume(id: string, runnerId: string): Awaitable<StatusRecord | undefined> {
     return this.announced(id, S.RUNNING, runnerId, this.store.resume(id, runnerId, Date.now()));
+  }
+
+  /** Whether `resumeFromPause` is one store call (then a runner with a free slot uses it). */
+  get resumesInOneStep(): boolean {
+    return this.store.resumeFromPause !== undefined;
+  }
+
+  /**
+   * PAUSED -> RESUMED -> RUNNING for `runnerId` in one store call, where the store offers it (see
+   * `OrchestratorStore.resumeFromPause`). Returns the RUNNING record, or undefined when it was left
+   * RESUMED (its running key is held), each move announced to `invocation:status` listeners.
+   */
+  resumeFromPause(id: string, runnerId: string): Awaitable<StatusRecord | undefined> {
+    const at = Date.now();
+    const answer = this.store.resumeFromPause!(id, runnerId, at);
+    if (!this.events.hasListeners("invocation:status")) return answer;
+    const announce = (record: StatusRecord | undefined) => {
+      emitStatus(this.events, [id], S.RESUMED, runnerId, at);
+      if (record) emitStatus(this.events, [id], S.RUNNING, runnerId, at);
+      return record;
+    };
+    return isPromise(answer) ? answer.then(announce) : announce(answer);
   }
 
   /**
@@ -208,6 +260,16 @@ export class Orchestrator {
   /** After `recordWaits`: RUNNING -> PAUSED if any is unfinished (see `Waits.pause`). */
   pause(waiterId: string, waitedIds: readonly string[], runnerId: string): Awaitable<PauseAnswer> {
     return flow(this.waits.pause(waiterId, waitedIds, runnerId));
+  }
+
+  /** Whether `recordAndPause` is one store call (then the runner uses it instead of the two steps). */
+  get pausesInOneStep(): boolean {
+    return this.waits.inOneStep;
+  }
+
+  /** `recordWaits` and `pause` in one store call, where the store offers it (see `pausesInOneStep`). */
+  recordAndPause(waiterId: string, waitedIds: readonly string[], runnerId: string): Awaitable<PauseAnswer> {
+    return flow(this.waits.recordAndPause(waiterId, waitedIds, runnerId));
   }
 
   /** Forget the wait edges leaving `waiterId` (it ended while they were being recorded). */

@@ -1,9 +1,12 @@
 import type { Backend } from "../backends/backend.js";
 import { InvocationStatus, isFinal, type StatusRecord } from "../invocation/status.js";
-import type { Logger } from "../logging/index.js";
+import type { TynencEvents } from "../events.js";
+import type { Logger, SafeEmitter } from "../logging/index.js";
 import { isPromise } from "../util/awaitable.js";
 import type { Flow } from "../util/flow.js";
 import type { Orchestrator } from "./orchestrator.js";
+import type { StorePause } from "./orchestrator-store.js";
+import { emitStatus } from "./status-events.js";
 import { findWaitCycle } from "./wait-cycle.js";
 
 const S = InvocationStatus;
@@ -27,6 +30,7 @@ export class Waits {
     private readonly orchestrator: Orchestrator,
     private readonly backend: Backend,
     private readonly logger: Logger,
+    private readonly events: SafeEmitter<TynencEvents>,
   ) {}
 
   private get store() {
@@ -54,6 +58,30 @@ export class Waits {
     // Unknown here means purged before the edges went in: it had finished, so nothing to wait for.
     const open = waitedIds.filter((_, i) => records[i] !== undefined && !isFinal(records[i].status));
     if (open.length === 0) return { open };
+    return yield* this.pauseOn(waiterId, open, runnerId);
+  }
+
+  /** Whether the store records and pauses in one step (`OrchestratorStore.recordAndPause`). */
+  get inOneStep(): boolean {
+    return this.store.recordAndPause !== undefined;
+  }
+
+  /**
+   * `record` then `pause` as one store step (`OrchestratorStore.recordAndPause`), with the same answers
+   * and errors; a cycle search the store gave up is finished here, as `pause` does it.
+   */
+  *recordAndPause(waiterId: string, waitedIds: readonly string[], runnerId: string): Flow<PauseAnswer> {
+    const at = Date.now();
+    const answer = (yield this.store.recordAndPause!(waiterId, waitedIds, runnerId, at)) as StorePause;
+    if (answer.unchecked) return yield* this.pauseOn(waiterId, answer.open, runnerId);
+    if (answer.cycle === undefined && answer.open.length > 0) {
+      emitStatus(this.events, [waiterId], S.PAUSED, runnerId, at);
+    }
+    return answer;
+  }
+
+  /** The edges are in and `open` are unfinished: refuse a cycle, else RUNNING -> PAUSED. */
+  private *pauseOn(waiterId: string, open: readonly string[], runnerId: string): Flow<PauseAnswer> {
     const cycle = yield* findWaitCycle(this.store, waiterId, open);
     if (cycle) {
       yield this.store.removeWaitsOf(waiterId);

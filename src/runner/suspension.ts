@@ -15,6 +15,11 @@ const S = InvocationStatus;
  * and once they are final it queues as RESUMED for a slot, ahead of new work.
  */
 export class Suspension {
+  /** Queued for a slot but still PAUSED in the store (see `queuePaused`). */
+  private readonly stillPaused = new Set<Resumed>();
+  /** Their move to RESUMED is on its way: `resumeNext` passes them by until it is made. */
+  private readonly marking = new Set<Resumed>();
+
   constructor(
     private readonly state: RunnerState,
     private readonly host: RunnerHost,
@@ -40,6 +45,7 @@ export class Suspension {
         execution.cancelWait = undefined;
         if (execution.killed) return;
         const generation = this.state.generation;
+        if (this.host.orchestrator.resumesInOneStep) return this.queuePaused(execution, done);
         this.state.resuming++; // synchronously, before the finished dependency's slot is handed out
         settle(
           () => this.host.orchestrator.transition(execution.id, S.RESUMED, this.runnerId),
@@ -59,23 +65,75 @@ export class Suspension {
     });
   }
 
+  /**
+   * With a store that resumes from PAUSED in one call: queued for a slot at once, still PAUSED in the
+   * store, so that `resumeNext`, given a slot, moves it PAUSED -> RESUMED -> RUNNING in one call. If no
+   * slot took it by the next turn, it is moved to RESUMED then, as without that store method.
+   */
+  private queuePaused(execution: Execution, done: (error?: unknown) => void): void {
+    const item: Resumed = { execution, grant: () => this.proceed(execution, done) };
+    this.stillPaused.add(item);
+    insertByPauseTime(this.state.resumed, item); // synchronously, before the finished one's slot is handed out
+    this.kick();
+    const generation = this.state.generation;
+    setImmediate(() => this.markResumed(item, generation));
+  }
+
+  /** Still PAUSED in the store and waiting for a slot: RESUMED now, so the store says it is ready. */
+  private markResumed(item: Resumed, generation: number): void {
+    const state = this.state;
+    const execution = item.execution;
+    if (!this.stillPaused.delete(item)) return; // a slot took it meanwhile
+    if (generation !== state.generation || execution.killed || !state.resumed.includes(item)) return;
+    this.marking.add(item);
+    state.resuming++; // its place in the queue is skipped meanwhile: new work must not take the slot
+    settle(
+      () => this.host.orchestrator.transition(execution.id, S.RESUMED, this.runnerId),
+      (failure) => {
+        this.marking.delete(item);
+        if (generation === state.generation) state.resuming--;
+        if (failure !== undefined) {
+          const at = state.resumed.indexOf(item);
+          if (at >= 0) removeAt(state.resumed, at);
+          if (!execution.killed)
+            execution.logger.warn("Could not resume; it was taken over", { error: failure });
+        } else if (this.logger.isEnabled("debug")) execution.logger.debug("RESUMED, waiting for a slot");
+        this.kick();
+      },
+    );
+  }
+
   /** Pause on the unfinished ones among `ids` and free the slot; returns them, or undefined if none. */
   private *pauseFlow(execution: Execution, batch: WaitBatch): Flow<readonly string[] | undefined> {
     const orchestrator = this.host.orchestrator;
     const ids = [...batch.ids];
-    // The edges go in first: from here they keep every result of this await from retention until the
-    // waiter has read it (until then, the batch held them since the await).
-    try {
-      yield orchestrator.recordWaits(execution.id, ids);
-    } finally {
-      batch.releaseHolds();
+    let answer: PauseAnswer;
+    if (orchestrator.pausesInOneStep) {
+      // Edges and pause in one store call, once the waited ids are stored; the batch holds the results
+      // from retention until the edges are in.
+      try {
+        if (!this.host.registrar.idle) yield this.host.registrar.settled();
+        if (execution.killed) return undefined; // ended meanwhile: no edge was recorded
+        answer = (yield orchestrator.recordAndPause(execution.id, ids, this.runnerId)) as PauseAnswer;
+      } finally {
+        batch.releaseHolds();
+      }
+    } else {
+      // The edges go in first: from here they keep every result of this await from retention until the
+      // waiter has read it (until then, the batch held them since the await).
+      try {
+        yield orchestrator.recordWaits(execution.id, ids);
+      } finally {
+        batch.releaseHolds();
+      }
+      if (!this.host.registrar.idle) yield this.host.registrar.settled(); // waited ids are stored first
+      if (execution.killed) {
+        yield orchestrator.dropWaits(execution.id); // ended meanwhile: its finish may have come first
+        return undefined;
+      }
+      answer = (yield orchestrator.pause(execution.id, ids, this.runnerId)) as PauseAnswer;
     }
-    if (!this.host.registrar.idle) yield this.host.registrar.settled(); // waited ids are stored first
-    if (execution.killed) {
-      yield orchestrator.dropWaits(execution.id); // ended meanwhile: its finish may have come first
-      return undefined;
-    }
-    const { open, cycle } = (yield orchestrator.pause(execution.id, ids, this.runnerId)) as PauseAnswer;
+    const { open, cycle } = answer;
     if (cycle) throw cycleError(execution, cycle);
     if (open.length === 0) {
       if (execution.killed) yield orchestrator.dropWaits(execution.id); // as above
@@ -105,12 +163,19 @@ export class Suspension {
         removeAt(queue, i); // cancelled or timed out while it waited for a slot
         continue;
       }
+      if (this.marking.has(item)) {
+        i++; // its move to RESUMED is on its way: the slot is not given to new work meanwhile
+        continue;
+      }
+      const fromPause = this.stillPaused.delete(item);
       state.occupied++;
       execution.ticket.holdsSlot = true;
       let record: StatusRecord | undefined;
       try {
-        record = (yield this.host.orchestrator.resume(execution.id, this.runnerId)) as
-          StatusRecord | undefined;
+        const orchestrator = this.host.orchestrator;
+        record = (yield fromPause
+          ? orchestrator.resumeFromPause(execution.id, this.runnerId)
+          : orchestrator.resume(execution.id, this.runnerId)) as StatusRecord | undefined;
       } catch (error) {
         state.freeSlot(execution.ticket);
         i = positionOf(queue, item, i);
@@ -123,6 +188,7 @@ export class Suspension {
         continue;
       }
       const at = positionOf(queue, item, i);
+      if (fromPause && this.logger.isEnabled("debug")) execution.logger.debug("RESUMED");
       if (record === undefined) {
         state.freeSlot(execution.ticket); // its key is held: it keeps its place in the queue
         i = at + 1;

@@ -9,6 +9,7 @@ import { RedisBroker } from "./redis-broker.js";
 import { RedisDataStore } from "./redis-data-store.js";
 import { RedisNotifier } from "./redis-notifier.js";
 import { RedisOrchestratorStore } from "./redis-orchestrator-store.js";
+import { RedisRegistration } from "./redis-register.js";
 import { RedisStateBackend } from "./redis-state-backend.js";
 
 export interface RedisBackendOptions {
@@ -69,6 +70,7 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
   const orchestratorStore = new RedisOrchestratorStore(context);
   const notifier = new RedisNotifier(context, { statuses: orchestratorStore });
   const broker = new RedisBroker(context, () => notifier.publishWork());
+  const registration = new RedisRegistration(context, orchestratorStore.keys);
   return {
     name: "redis",
     sharedAcrossProcesses: true,
@@ -77,6 +79,8 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
     stateBackend: new RedisStateBackend(context),
     notifier,
     dataStore: new RedisDataStore(context),
+    registerAndRoute: (items, records, runnerId, at, stored) =>
+      registration.registerAndRoute(items, records, runnerId, at, stored),
     ready: connection.ready,
     close: async () => {
       broker.dispose();

@@ -5,8 +5,10 @@ import type {
   NewStatus,
   OrchestratorStore,
   RunnerInfo,
+  StorePause,
 } from "../../orchestrator/orchestrator-store.js";
 import type { RedisContext } from "./context.js";
+import { RedisPause } from "./redis-pause.js";
 import { RedisStatusChanges } from "./redis-store-changes.js";
 import { StoreKeys } from "./redis-store-keys.js";
 import { RedisStatusReads } from "./redis-store-reads.js";
@@ -20,12 +22,14 @@ import { RedisWaitGraph } from "./redis-store-wait-graph.js";
  * rules of status.ts (redis-store-rules.ts) inside it; every method is one round trip.
  */
 export class RedisOrchestratorStore implements OrchestratorStore {
-  private readonly keys: StoreKeys;
+  /** Its key names (the bundle's one-call registration writes under them too). */
+  readonly keys: StoreKeys;
   private readonly changes: RedisStatusChanges;
   private readonly reads: RedisStatusReads;
   private readonly graph: RedisWaitGraph;
   private readonly retention: RedisRetention;
   private readonly registry: RedisRunners;
+  private readonly pauses: RedisPause;
 
   constructor(private readonly context: RedisContext) {
     const client = context.client;
@@ -35,6 +39,7 @@ export class RedisOrchestratorStore implements OrchestratorStore {
     this.graph = new RedisWaitGraph(client, this.keys, this.changes, this.reads);
     this.retention = new RedisRetention(client, this.keys);
     this.registry = new RedisRunners(client, this.keys);
+    this.pauses = new RedisPause(client, this.keys, `prefix ${context.prefix}`);
   }
 
   register(
@@ -114,6 +119,19 @@ export class RedisOrchestratorStore implements OrchestratorStore {
    */
   countWaiters(ids: readonly string[], cap: number): Promise<number[]> {
     return this.graph.countWaiters(ids, cap);
+  }
+
+  recordAndPause(
+    waiterId: string,
+    waitedIds: readonly string[],
+    runnerId: string,
+    at: number,
+  ): Promise<StorePause> {
+    return this.pauses.recordAndPause(waiterId, waitedIds, runnerId, at);
+  }
+
+  resumeFromPause(id: string, runnerId: string, at: number): Promise<StatusRecord | undefined> {
+    return this.pauses.resumeFromPause(id, runnerId, at);
   }
 
   runningKeyHolders(runningKey: string): Promise<string[]> {

@@ -38,12 +38,7 @@ export class RedisStateBackend implements StateBackend {
   async saveInvocations(records: readonly InvocationRecord[]): Promise<void> {
     if (records.length === 0) return;
     const args: string[] = [];
-    for (const record of records) {
-      const meta = JSON.stringify(metaOf(record));
-      const text = record.serializedArgs;
-      const value = `${Buffer.byteLength(meta)},${Buffer.byteLength(text)}:${meta}${text}`;
-      args.push(record.id, record.parentId ?? "", value);
-    }
+    for (const record of records) args.push(record.id, record.parentId ?? "", recordValue(record));
     await runScript(this.context.client, "state-save-1", [this.context.prefix], args);
   }
 
@@ -111,6 +106,13 @@ export class RedisStateBackend implements StateBackend {
   private recordKey(id: string): string {
     return key(this.context, `rec:${id}`);
   }
+}
+
+/** The string stored for a record, before any outcome (layout in lua/state-save-1.lua). */
+export function recordValue(record: InvocationRecord): string {
+  const meta = JSON.stringify(metaOf(record));
+  const text = record.serializedArgs;
+  return `${Buffer.byteLength(meta)},${Buffer.byteLength(text)}:${meta}${text}`;
 }
 
 /** The JSON array stored before the arguments, trailing absent fields left out. */

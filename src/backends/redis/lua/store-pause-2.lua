@@ -1,0 +1,178 @@
+--[[
+A task's await in one step (OrchestratorStore.recordAndPause): record the wait edges (replacing the
+waiter's previous ones), find which waited invocations are unfinished, look for a cycle the edges close,
+and move the waiter to PAUSED. What orchestrator/waits.ts does with `record` and `pause` in five or more
+calls, in the same order and with the same answers. The status rules come from status.ts through ARGV
+(see redis-store-rules.ts); the helpers below are store-change-3.lua's (a script cannot include another),
+and must write the same keys the same way.
+
+KEYS[1] seq    counter of status changes (each history entry's seq)
+KEYS[2] ready  zset: invocations somebody waits for, that wait for nothing and are runnable
+ARGV[1] the store's key prefix ("<app prefix>os:")
+ARGV[2] the call's request id (a call sent again after a reconnect is answered as made)
+ARGV[3] runner id, ARGV[4] at, ARGV[5] runnable statuses, ARGV[6] final statuses (" A B ")
+ARGV[7-11] rule of PAUSED
+ARGV[12] the most invocations the cycle search may visit before it gives up
+ARGV[13] waiter id, ARGV[14...] waited ids
+Returns
+  {"OK", open ids}            paused on them; none: nothing to wait for (not paused, edges kept)
+  {"CYCLE", path, open ids}   the edges would close `path` (waiter ... waiter): edges removed, not paused
+  {"WALK", open ids}          the search gave up: edges recorded, not paused (the caller checks and pauses)
+  {"ERR", reason, status, owner}  the move to PAUSED is refused (edges removed); reason "notfound",
+                                  "invalid" or "cancel"
+]]
+local P, REQ, runner, at, runnable, finals = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local rule = { to = ARGV[7], from = ARGV[8], ownerFrom = ARGV[9], owner = ARGV[10], flags = ARGV[11] }
+local limit = tonumber(ARGV[12])
+local waiter = ARGV[13]
+local SEQ, READY = KEYS[1], KEYS[2]
+
+local function K(kind, name)
+  return P .. kind .. ':' .. name
+end
+
+local function listed(words, status)
+  return string.find(words, ' ' .. status .. ' ', 1, true) ~= nil
+end
+
+local function has(flag)
+  return string.find(rule.flags, flag, 1, true) ~= nil
+end
+
+local function load(id)
+  local f = redis.call('HMGET', K('i', id), 's', 'o', 'r', 'x', 'q')
+  if not f[1] then return nil end
+  return { s = f[1], o = f[2] or '', r = f[3] or '', x = f[4], q = f[5] }
+end
+
+local function runnableNow(id)
+  local s = redis.call('HGET', K('i', id), 's')
+  return s and listed(runnable, s)
+end
+
+local function settle(id, isRunnable)
+  if isRunnable and redis.call('EXISTS', K('in', id)) == 1 and redis.call('EXISTS', K('out', id)) == 0 then
+    redis.call('ZADD', READY, 'NX', redis.call('GET', SEQ) or 0, id)
+  else
+    redis.call('ZREM', READY, id)
+  end
+end
+
+local function dropOut()
+  local out = K('out', waiter)
+  for _, waited in ipairs(redis.call('SMEMBERS', out)) do
+    local into = K('in', waited)
+    redis.call('SREM', into, waiter)
+    if redis.call('EXISTS', into) == 0 then redis.call('ZREM', READY, waited) end
+  end
+  redis.call('DEL', out)
+  settle(waiter, runnableNow(waiter))
+end
+
+local waited = {}
+for i = 14, #ARGV do waited[#waited + 1] = ARGV[i] end
+
+local function unfinished()
+  local open = {}
+  for _, id in ipairs(waited) do
+    local s = redis.call('HGET', K('i', id), 's')
+    -- Unknown: purged, so it had finished.
+    if s and not listed(finals, s) then open[#open + 1] = id end
+  end
+  return open
+end
+
+local cur = load(waiter)
+if cur and cur.q == REQ then
+  -- Paused by this very call before: wait on every waited one still known (a final one wakes at once).
+  local known = {}
+  for _, id in ipairs(waited) do
+    if redis.call('EXISTS', K('i', id)) == 1 then known[#known + 1] = id end
+  end
+  return { 'OK', known }
+end
+
+-- The edges first, as Waits.record: they keep retention off every result of this await.
+dropOut()
+local out = K('out', waiter)
+for _, id in ipairs(waited) do
+  redis.call('SADD', out, id)
+  redis.call('SADD', K('in', id), waiter)
+end
+redis.call('ZREM', READY, waiter)
+for _, id in ipairs(waited) do settle(id, runnableNow(id)) end
+
+local open = unfinished()
+if #open == 0 then return { 'OK', open } end
+
+-- Breadth first along "waits for" edges from the open ones, as wait-cycle.ts.
+local cameFrom, frontier, visited = {}, {}, 0
+for _, id in ipairs(open) do
+  if id == waiter then
+    dropOut()
+    return { 'CYCLE', { waiter, waiter }, open }
+  end
+  if not cameFrom[id] then
+    cameFrom[id] = waiter
+    frontier[#frontier + 1] = id
+  end
+end
+while #frontier > 0 do
+  local nextLevel = {}
+  for _, from in ipairs(frontier) do
+    visited = visited + 1
+    if visited > limit then return { 'WALK', open } end
+    for _, to in ipairs(redis.call('SMEMBERS', K('out', from))) do
+      if to == waiter then
+        local path, node = { waiter }, from
+        while node ~= waiter do
+          table.insert(path, 1, node)
+          node = cameFrom[node]
+        end
+        table.insert(path, 1, waiter)
+        dropOut()
+        return { 'CYCLE', path, open }
+      end
+      if not cameFrom[to] then
+        cameFrom[to] = from
+        nextLevel[#nextLevel + 1] = to
+      end
+    end
+  end
+  frontier = nextLevel
+end
+
+-- RUNNING -> PAUSED, validated as status.ts does (store-change-3.lua's refusal and commit).
+if not cur then
+  dropOut()
+  return { 'ERR', 'notfound' }
+end
+local why = nil
+if not listed(rule.from, cur.s) then why = 'invalid'
+elseif listed(rule.ownerFrom, cur.s) and cur.o ~= runner then why = 'invalid'
+elseif rule.owner == 'take' and runner == '' then why = 'invalid'
+elseif cur.x and has('X') then why = 'cancel' end
+if why then
+  -- Ended meanwhile (a cancel or timeout landed while the wait was set up): no edge of it may stay.
+  dropOut()
+  return { 'ERR', why, cur.s, cur.o }
+end
+local owner = cur.o
+if rule.owner == 'take' then owner = runner elseif rule.owner == 'clear' then owner = '' end
+local seq = redis.call('INCR', SEQ)
+local key = K('i', waiter)
+redis.call('HSET', key, 's', rule.to, 'o', owner, 'at', at, 'q', REQ)
+redis.call('RPUSH', K('h', waiter), rule.to .. '\t' .. runner .. '\t' .. at .. '\t' .. seq)
+if redis.call('SMOVE', K('by', cur.s), K('by', rule.to), waiter) == 0 then
+  redis.call('SADD', K('by', rule.to), waiter)
+end
+if owner ~= cur.o then
+  if cur.o ~= '' then redis.call('SREM', K('owned', cur.o), waiter) end
+  if owner ~= '' then redis.call('SADD', K('owned', owner), waiter) end
+end
+if cur.r ~= '' then
+  redis.call(has('K') and 'SADD' or 'SREM', K('run', cur.r), waiter)
+  redis.call(has('P') and 'SADD' or 'SREM', K('park', cur.r), waiter)
+end
+settle(waiter, has('R'))
+return { 'OK', open }

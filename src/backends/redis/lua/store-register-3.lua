@@ -1,0 +1,83 @@
+--[[
+Register a batch of new invocations in one step: the status (REGISTERED, with its first history entry and
+indexes, as store-change-3.lua's register), the record (as state-save-1.lua) and the route (RPUSH, in
+batch order). Done together, no runner can ever pop an id whose status or record is not stored yet, and
+a registration costs one round trip instead of three. For items without a registration key or a cache
+key only (those decide at the call, through store-change-3.lua's register and Orchestrator.registerNow).
+
+An id whose status exists already is skipped entirely (not saved again, not routed again): this is what
+makes a call ioredis sends again after a reconnect harmless.
+
+KEYS[1] seq    the store's counter of status changes (os:seq)
+KEYS[2] ready  the store's zset of waited-on runnable invocations (os:ready)
+KEYS[3] queue  the broker's list
+ARGV[1] the store's key prefix ("<app prefix>os:")
+ARGV[2] the app's key prefix (records: "<app prefix>rec:<id>", children: "<app prefix>kids:<id>")
+ARGV[3] runner id ("" for none), ARGV[4] at
+ARGV[5-9] rule of the initial status (5 ARGV, see redis-store-rules.ts)
+then per item, 5 ARGV: id, task id, running key ("" for none), parent id ("" for none), the record's
+string without an outcome (layout in state-save-1.lua)
+Returns the number of invocations inserted.
+]]
+local P, A = ARGV[1], ARGV[2]
+local runner, at = ARGV[3], ARGV[4]
+local initial = { to = ARGV[5], flags = ARGV[9] }
+local SEQ, READY, QUEUE = KEYS[1], KEYS[2], KEYS[3]
+
+local function K(kind, name)
+  return P .. kind .. ':' .. name
+end
+
+local function has(flag)
+  return string.find(initial.flags, flag, 1, true) ~= nil
+end
+
+local runnable = has('R')
+local routed, children, parents = {}, {}, {}
+for i = 10, #ARGV, 5 do
+  local id, task, r, parent, value = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+  local key = K('i', id)
+  if redis.call('EXISTS', key) == 0 then
+    local seq = redis.call('INCR', SEQ)
+    redis.call('HSET', key, 's', initial.to, 'o', '', 'at', at, 't', task)
+    redis.call('RPUSH', K('h', id), initial.to .. '\t' .. runner .. '\t' .. at .. '\t' .. seq)
+    redis.call('SADD', K('by', initial.to), id)
+    if r ~= '' then
+      redis.call('HSET', key, 'r', r)
+      if has('K') then redis.call('SADD', K('run', r), id) end
+      if has('P') then redis.call('SADD', K('park', r), id) end
+    end
+    -- Somebody may wait for it already (an edge recorded before its registration reached the store).
+    if runnable and redis.call('EXISTS', K('in', id)) == 1 and redis.call('EXISTS', K('out', id)) == 0 then
+      redis.call('ZADD', READY, 'NX', seq, id)
+    end
+    local rec = A .. 'rec:' .. id
+    local m, a, h = string.match(redis.call('GETRANGE', rec, 0, 40), '^(%d+),(%d+):()')
+    if m then -- an outcome stored before the record is kept
+      value = value .. redis.call('GETRANGE', rec, h - 1 + tonumber(m) + tonumber(a), -1)
+    end
+    redis.call('SET', rec, value)
+    if parent ~= '' then
+      local ids = children[parent]
+      if not ids then
+        ids = {}
+        children[parent] = ids
+        parents[#parents + 1] = parent
+      end
+      ids[#ids + 1] = id
+    end
+    routed[#routed + 1] = id
+  end
+end
+for _, parent in ipairs(parents) do
+  local head = redis.call('GETRANGE', A .. 'rec:' .. parent, 0, 0)
+  if head ~= '' and head ~= '0' then
+    local key = A .. 'kids:' .. parent
+    local added = table.concat(children[parent], ',')
+    local before = redis.call('GET', key)
+    redis.call('SET', key, before and (before .. ',' .. added) or added)
+  end
+end
+-- unpack has a stack limit (about 8,000 values): the caller's chunks stay far below it.
+if #routed > 0 then redis.call('RPUSH', QUEUE, unpack(routed)) end
+return #routed

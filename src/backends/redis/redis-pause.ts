@@ -1,0 +1,97 @@
+import { randomUUID } from "node:crypto";
+import { BackendError } from "../../errors/errors.js";
+import { InvocationStatus } from "../../invocation/status.js";
+import type { StorePause } from "../../orchestrator/orchestrator-store.js";
+import type { StatusRecord } from "../../invocation/status.js";
+import type { RedisClient } from "./driver.js";
+import type { StoreKeys } from "./redis-store-keys.js";
+import { FINAL_WORDS, RUNNABLE_WORDS, isRefusal, moveRule, throwRefusal } from "./redis-store-rules.js";
+import { runScript } from "./scripts.js";
+
+const S = InvocationStatus;
+const PAUSE = "store-pause-2";
+const RESUME = "store-resume-2";
+
+/**
+ * The most invocations the cycle search visits inside the script (one SMEMBERS each) before it leaves
+ * the search to the caller, so a huge wait graph never holds Redis for long. A recursive tree's waiting
+ * chain is as deep as the recursion, far below it.
+ */
+export const PAUSE_WALK_LIMIT = 2000;
+
+/**
+ * A task's await and its way back on Redis: `OrchestratorStore.recordAndPause` is one run of
+ * store-pause-2.lua, `OrchestratorStore.resumeFromPause` one of store-resume-2.lua.
+ */
+export class RedisPause {
+  /** Names each call, so a call ioredis sends again after a reconnect is known for one already applied. */
+  private readonly requestPrefix = `${randomUUID()}:`;
+  private requests = 0;
+
+  constructor(
+    private readonly client: RedisClient,
+    private readonly keys: StoreKeys,
+    /** Names the store in errors ("prefix ..."). */
+    private readonly where: string,
+    private readonly walkLimit = PAUSE_WALK_LIMIT,
+  ) {}
+
+  async recordAndPause(
+    waiterId: string,
+    waitedIds: readonly string[],
+    runnerId: string,
+    at: number,
+  ): Promise<StorePause> {
+    const request = `${this.requestPrefix}${++this.requests}`;
+    const answer = (await runScript(
+      this.client,
+      PAUSE,
+      [this.keys.seq, this.keys.ready],
+      [
+        this.keys.base,
+        request,
+        runnerId,
+        at,
+        RUNNABLE_WORDS,
+        FINAL_WORDS,
+        ...moveRule(S.PAUSED),
+        this.walkLimit,
+        waiterId,
+        ...waitedIds,
+      ],
+    )) as unknown[];
+    if (isRefusal(answer)) throwRefusal(answer, waiterId, S.PAUSED, runnerId, this.where);
+    switch (answer[0]) {
+      case "OK":
+        return { open: answer[1] as string[] };
+      case "CYCLE":
+        return { open: answer[2] as string[], cycle: answer[1] as string[] };
+      case "WALK":
+        return { open: answer[1] as string[], unchecked: true };
+      default:
+        throw new BackendError(`Unexpected answer from ${PAUSE}.lua: ${JSON.stringify(answer)}`);
+    }
+  }
+
+  async resumeFromPause(id: string, runnerId: string, at: number): Promise<StatusRecord | undefined> {
+    const request = `${this.requestPrefix}${++this.requests}`;
+    const answer = (await runScript(
+      this.client,
+      RESUME,
+      [this.keys.seq, this.keys.ready],
+      [this.keys.base, request, id, runnerId, at, ...moveRule(S.RESUMED), ...moveRule(S.RUNNING)],
+    )) as unknown[];
+    if (isRefusal(answer)) {
+      // RESUMED was refused: nothing changed. RUNNING refused after it: left RESUMED, as a held key
+      // leaves it, and the runner's ordinary resume meets the refusal again and reports it.
+      if (answer[4] === S.RESUMED) throwRefusal(answer, id, S.RESUMED, runnerId, this.where);
+      return undefined;
+    }
+    if (answer[0] === "HELD") return undefined;
+    if (answer[0] !== "OK") {
+      throw new BackendError(`Unexpected answer from ${RESUME}.lua: ${JSON.stringify(answer)}`);
+    }
+    const owner = answer[1] as string;
+    return { status: S.RUNNING, owner: owner === "" ? null : owner, at };
+  }
+}
