@@ -21,6 +21,8 @@ export class AppInvocationClient implements InvocationClient {
   /** Watches of results awaited before their registration was written, and the write they wait for. */
   private awaitingRegistration: (() => void)[] | undefined;
   private awaitingWrite: Promise<void> | undefined;
+  /** The store answers status reads with promises (a network store): `succeededAlready` never can. */
+  private asyncStatuses = false;
 
   constructor(private readonly host: ClientHost) {}
 
@@ -65,9 +67,13 @@ export class AppInvocationClient implements InvocationClient {
    * pauses anyway). Anything else (not final, failed, an asynchronous store) goes through ResultPromise.
    */
   private succeededAlready<R>(id: string): Promise<R> | undefined {
-    if (!this.host.registrar.idle) return undefined;
+    if (this.asyncStatuses || !this.host.registrar.idle) return undefined;
     const record = this.host.orchestrator.status(id);
-    if (isPromise(record) || record?.status !== InvocationStatus.SUCCESS) return undefined;
+    if (isPromise(record)) {
+      this.asyncStatuses = true; // a read whose answer nobody awaits, once
+      return undefined;
+    }
+    if (record?.status !== InvocationStatus.SUCCESS) return undefined;
     let value: Awaitable<unknown>;
     try {
       value = this.host.decodeOutcome(id);

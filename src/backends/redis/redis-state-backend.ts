@@ -4,6 +4,11 @@ import { key, type RedisContext } from "./context.js";
 import { StoreKeys } from "./redis-store-keys.js";
 import { ONLY_CANCEL_ENDS_WORDS } from "./redis-store-rules.js";
 import { runScript } from "./scripts.js";
+import { MAX_IDS_PER_CALL, inChunks } from "./redis-store-changes.js";
+import { TickBatch } from "./tick-batch.js";
+
+/** An outcome as state-get-outcomes-1.lua answers it, null when none is stored. */
+type StoredOutcome = [flag: string, text: string, largeValueKey?: string] | null;
 
 /** What a record's string holds besides its id (the key) and its arguments (stored raw after it). */
 type Meta = [
@@ -29,6 +34,10 @@ const PURGE_BATCH = 500;
 export class RedisStateBackend implements StateBackend {
   /** The orchestrator store's keys, read by a cancel's setOutcome (the store's status of the invocation). */
   private readonly storeKeys: StoreKeys;
+  /** The outcome reads of one tick (a final message wakes several callers at once): one call. */
+  private readonly outcomeReads = new TickBatch((ids: readonly string[]) => this.readOutcomes(ids), {
+    retryAlone: true,
+  });
 
   constructor(private readonly context: RedisContext) {
     this.storeKeys = new StoreKeys(context);
@@ -80,14 +89,16 @@ export class RedisStateBackend implements StateBackend {
     await runScript(this.context.client, "state-set-outcome-1", [this.recordKey(id)], args);
   }
 
-  async getOutcome(id: string): Promise<Outcome | undefined> {
-    const found = (await runScript(this.context.client, "state-get-outcome-1", [this.recordKey(id)], [])) as
-      [flag: string, text: string, largeValueKey?: string] | null;
-    if (!found) return undefined;
-    const [flag, text, largeValueKey] = found;
-    const ok = flag === "v" || flag === "V";
-    if (largeValueKey === undefined) return ok ? { ok, value: text } : { ok, error: text };
-    return ok ? { ok, value: text, largeValueKey } : { ok, error: text, largeValueKey };
+  getOutcome(id: string): Promise<Outcome | undefined> {
+    return this.outcomeReads.request(id);
+  }
+
+  private readOutcomes(ids: readonly string[]): Promise<(Outcome | undefined)[]> {
+    const { client, prefix } = this.context;
+    return inChunks(ids, MAX_IDS_PER_CALL, async (chunk) => {
+      const found = (await runScript(client, "state-get-outcomes-1", [prefix], chunk)) as StoredOutcome[];
+      return found.map(outcomeOf);
+    });
   }
 
   async deleteInvocations(ids: readonly string[]): Promise<string[]> {
@@ -116,6 +127,14 @@ export class RedisStateBackend implements StateBackend {
   private recordKey(id: string): string {
     return key(this.context, `rec:${id}`);
   }
+}
+
+function outcomeOf(found: StoredOutcome | undefined): Outcome | undefined {
+  if (!found) return undefined;
+  const [flag, text, largeValueKey] = found;
+  const ok = flag === "v" || flag === "V";
+  if (largeValueKey === undefined) return ok ? { ok, value: text } : { ok, error: text };
+  return ok ? { ok, value: text, largeValueKey } : { ok, error: text, largeValueKey };
 }
 
 /** The JSON array stored before the arguments, trailing absent fields left out. */

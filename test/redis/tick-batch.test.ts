@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { TickBatch } from "../../src/backends/redis/tick-batch.js";
+
+void describe("TickBatch", () => {
+  void it("sends the requests of one tick in one call, each answered in its order", async () => {
+    const calls: string[][] = [];
+    const batch = new TickBatch(async (items: readonly string[]) => {
+      calls.push([...items]);
+      return items.map((item) => item.toUpperCase());
+    });
+    const first = await Promise.all(["a", "b", "c"].map((item) => batch.request(item)));
+    const second = await batch.request("d");
+    assert.deepEqual(first, ["A", "B", "C"]);
+    assert.equal(second, "D");
+    assert.deepEqual(calls, [["a", "b", "c"], ["d"]]);
+  });
+
+  void it("with retryAlone, a failed batch is sent again item by item: each gets its own answer or error", async () => {
+    const calls: string[][] = [];
+    const batch = new TickBatch(
+      async (items: readonly string[]) => {
+        calls.push([...items]);
+        const bad = items.find((item) => item.startsWith("bad"));
+        if (bad) throw new Error(`cannot read ${bad}`);
+        return items.map((item) => `${item}!`);
+      },
+      { retryAlone: true },
+    );
+    const answers = await Promise.allSettled(["a", "bad1", "b", "bad2"].map((item) => batch.request(item)));
+    assert.deepEqual(answers, [
+      { status: "fulfilled", value: "a!" },
+      { status: "rejected", reason: new Error("cannot read bad1") },
+      { status: "fulfilled", value: "b!" },
+      { status: "rejected", reason: new Error("cannot read bad2") },
+    ]);
+    assert.deepEqual(calls, [["a", "bad1", "b", "bad2"], ["a"], ["bad1"], ["b"], ["bad2"]]);
+  });
+
+  void it("without retryAlone, a failed batch fails every request of it and is not sent again", async () => {
+    let calls = 0;
+    const batch = new TickBatch(async (): Promise<string[]> => {
+      calls++;
+      throw new Error("down");
+    });
+    const answers = await Promise.allSettled(["a", "b"].map((item) => batch.request(item)));
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      ["rejected", "rejected"],
+    );
+    assert.equal(calls, 1);
+  });
+});
