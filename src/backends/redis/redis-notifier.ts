@@ -5,6 +5,12 @@ import type { OrchestratorStore } from "../../orchestrator/orchestrator-store.js
 import { key, type RedisContext } from "./context.js";
 import { RedisSubscriber } from "./redis-subscriber.js";
 
+/**
+ * How long this process stays subscribed to finals after its last awaited result came (ms): a caller
+ * awaiting one result after another pays no SUBSCRIBE, UNSUBSCRIBE and catch-up read for each.
+ */
+export const FINAL_LINGER_MS = 1000;
+
 export interface RedisNotifierOptions {
   /**
    * Where to read whether an invocation is final. A final published while the subscription to finals
@@ -21,7 +27,8 @@ export interface RedisNotifierOptions {
  * trip. The message goes to every other process on a channel per kind (`<prefix>work`, `<prefix>final`,
  * `<prefix>cancel`); publishes of one event-loop turn go out as one PUBLISH per kind (the ids of a
  * batch in one message), all in one write. A message carries its sender, so a process ignores its own
- * echo. Subscriptions live on a connection of their own and only while the kind has listeners here.
+ * echo. Subscriptions live on a connection of their own and only while the kind has listeners here
+ * (finals: until FINAL_LINGER_MS after the last one went).
  */
 export class RedisNotifier implements Notifier {
   readonly inProcess = true;
@@ -45,10 +52,15 @@ export class RedisNotifier implements Notifier {
       final: key(context, "final"),
       cancel: key(context, "cancel"),
     };
-    this.subscriber = new RedisSubscriber(context, `${context.prefix}notifier`, {
-      message: (channel, message) => this.received(channel, message),
-      live: (channel, resumed) => this.live(channel, resumed),
-    });
+    this.subscriber = new RedisSubscriber(
+      context,
+      `${context.prefix}notifier`,
+      {
+        message: (channel, message) => this.received(channel, message),
+        live: (channel, resumed) => this.live(channel, resumed),
+      },
+      { lingerMs: new Map([[this.channel.final, FINAL_LINGER_MS]]) },
+    );
   }
 
   onWork(listener: () => void): Unsubscribe {
