@@ -119,8 +119,11 @@ export class AppInvocationClient implements InvocationClient {
   ): void {
     const id = invocation.id;
     const orchestrator = this.host.orchestrator;
+    let over = false;
     const settle: Settle<R> = outside
       ? (outcome) => {
+          if (over) return; // the unpin matches one pin
+          over = true;
           promise.settle(outcome);
           orchestrator.unpinResult(id);
         }
@@ -137,11 +140,45 @@ export class AppInvocationClient implements InvocationClient {
     if (failure !== undefined) return fail(failure);
     const read = () => {
       const found = orchestrator.status(id);
-      if (isPromise(found)) found.then(check, fail);
-      else check(found);
+      if (!isPromise(found)) check(found);
+      else if (outside) this.listenWhileReading(invocation, found, settle, deliver);
+      else found.then(check, fail);
     };
     if (isPromise(pinned)) pinned.then(read, fail);
     else read();
+  }
+
+  /**
+   * An outside await on an asynchronous store: the final is listened for in the same step as the status
+   * read is sent, so a final reached after the read is not missed, and whenAllFinal's own read joins
+   * this one (one read per tick, see the Redis TickBatch) instead of a second round trip after it. The
+   * listener delivers when final; the read's answer only settles what the listener never will: an
+   * invocation that is gone, or one nothing can run.
+   */
+  private listenWhileReading<R>(
+    invocation: Invocation<R>,
+    found: Promise<StatusRecord | undefined>,
+    settle: Settle<R>,
+    deliver: () => void,
+  ): void {
+    let delivered = false;
+    const stop = this.host.orchestrator.whenAllFinal([invocation.id], () => {
+      delivered = true;
+      deliver();
+    });
+    found.then(
+      (record) => {
+        if (delivered) return;
+        if (!record) {
+          stop();
+          settle({ ok: false, error: purged(invocation.id) });
+        } else if (!isFinal(record.status) && this.noRunnerFails(invocation, settle)) stop();
+      },
+      (error: unknown) => {
+        stop();
+        settle({ ok: false, error });
+      },
+    );
   }
 
   /** Rejects the result if nothing can ever run the invocation, else warns if no runner runs here now. */
