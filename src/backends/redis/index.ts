@@ -3,6 +3,7 @@
 import type { Backend } from "../backend.js";
 import { openRedis } from "./connection.js";
 import type { RedisContext } from "./context.js";
+import { FinalOutcomes } from "./final-outcomes.js";
 import { RedisBroker } from "./redis-broker.js";
 import { RedisDataStore } from "./redis-data-store.js";
 import { RedisNotifier } from "./redis-notifier.js";
@@ -50,14 +51,15 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
     duplicate: () => connection.duplicate(),
   };
   const orchestratorStore = new RedisOrchestratorStore(context);
-  const notifier = new RedisNotifier(context, { statuses: orchestratorStore });
+  const outcomes = new FinalOutcomes();
+  const notifier = new RedisNotifier(context, { statuses: orchestratorStore, outcomes });
   const broker = new RedisBroker(context, () => notifier.publishWork());
   return {
     name: "redis",
     sharedAcrossProcesses: true,
     broker,
     orchestratorStore,
-    stateBackend: new RedisStateBackend(context),
+    stateBackend: new RedisStateBackend(context, outcomes),
     notifier,
     dataStore: new RedisDataStore(context),
     ready: connection.ready,

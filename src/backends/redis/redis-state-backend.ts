@@ -1,6 +1,7 @@
 import type { InvocationRecord, Outcome } from "../../invocation/invocation-record.js";
 import type { StateBackend } from "../../state-backend/state-backend.js";
 import { key, type RedisContext } from "./context.js";
+import type { FinalOutcomes } from "./final-outcomes.js";
 import { StoreKeys } from "./redis-store-keys.js";
 import { ONLY_CANCEL_ENDS_WORDS } from "./redis-store-rules.js";
 import { runScript } from "./scripts.js";
@@ -39,7 +40,11 @@ export class RedisStateBackend implements StateBackend {
     retryAlone: true,
   });
 
-  constructor(private readonly context: RedisContext) {
+  /** `outcomes`: where small outcomes go to ride on their final message, and arrive from one. */
+  constructor(
+    private readonly context: RedisContext,
+    private readonly outcomes?: FinalOutcomes,
+  ) {
     this.storeKeys = new StoreKeys(context);
   }
 
@@ -86,10 +91,15 @@ export class RedisStateBackend implements StateBackend {
       ? [outcome.ok ? "v" : "e", text, "1", this.storeKeys.invocation(id), ONLY_CANCEL_ENDS_WORDS]
       : [outcome.ok ? "v" : "e", text, "0", "", ""];
     if (outcome.largeValueKey !== undefined) args.push(outcome.largeValueKey);
-    await runScript(this.context.client, "state-set-outcome-1", [this.recordKey(id)], args);
+    this.outcomes?.keep(id, undefined);
+    const written = await runScript(this.context.client, "state-set-outcome-1", [this.recordKey(id)], args);
+    // Kept (ifAbsent) leaves an outcome stored earlier, unknown here: its final carries none.
+    this.outcomes?.keep(id, written === 1 ? outcome : undefined);
   }
 
   getOutcome(id: string): Promise<Outcome | undefined> {
+    const carried = this.outcomes?.arrivedOutcome(id);
+    if (carried) return Promise.resolve(carried);
     return this.outcomeReads.request(id);
   }
 
