@@ -6,7 +6,7 @@ import { StoreKeys } from "./redis-store-keys.js";
 import { ONLY_CANCEL_ENDS_WORDS } from "./redis-store-rules.js";
 import { runScript } from "./scripts.js";
 import { MAX_IDS_PER_CALL, inChunks } from "./redis-store-changes.js";
-import { TickBatch } from "./tick-batch.js";
+import { isReplyError, TickBatch } from "./tick-batch.js";
 
 /** An outcome as state-get-outcomes-1.lua answers it, null when none is stored. */
 type StoredOutcome = [flag: string, text: string, largeValueKey?: string] | null;
@@ -37,7 +37,7 @@ export class RedisStateBackend implements StateBackend {
   private readonly storeKeys: StoreKeys;
   /** The outcome reads of one tick (a final message wakes several callers at once): one call. */
   private readonly outcomeReads = new TickBatch((ids: readonly string[]) => this.readOutcomes(ids), {
-    retryAlone: true,
+    retryAlone: isReplyError,
   });
 
   /** `outcomes`: where small outcomes go to ride on their final message, and arrive from one. */

@@ -4,7 +4,7 @@ import type { RedisClient } from "./driver.js";
 import { MAX_IDS_PER_CALL, inChunks, recordOf } from "./redis-store-changes.js";
 import type { StoreKeys } from "./redis-store-keys.js";
 import { runScript } from "./scripts.js";
-import { TickBatch } from "./tick-batch.js";
+import { isReplyError, TickBatch } from "./tick-batch.js";
 
 const STATUSES = Object.values(InvocationStatus);
 
@@ -19,7 +19,7 @@ export class RedisStatusReads {
   private readonly statusReads = new TickBatch(
     (lists: readonly (readonly string[])[]) => this.readLists(lists),
     {
-      retryAlone: true,
+      retryAlone: isReplyError,
     },
   );
 

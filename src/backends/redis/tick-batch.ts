@@ -5,10 +5,16 @@ interface Waiter<A> {
 
 export interface TickBatchOptions {
   /**
-   * When the call for a batch of several items fails, send each item again on its own, so each gets
-   * the answer or the error it would have got alone. Only for reads: a change sent again may apply twice.
+   * When the call for a batch of several items fails with an error this accepts, send each item again
+   * on its own, so each gets the answer or the error it would have got alone. Only for reads (a change
+   * sent again may apply twice), and only for errors one item can cause: a lost connection fails them all.
    */
-  readonly retryAlone?: boolean;
+  readonly retryAlone?: (error: unknown) => boolean;
+}
+
+/** An error Redis answered (a script's error, a wrong type), not one of the connection. */
+export function isReplyError(error: unknown): boolean {
+  return error instanceof Error && error.name === "ReplyError";
 }
 
 /**
@@ -40,7 +46,7 @@ export class TickBatch<Item, Answer> {
     this.items = [];
     this.waiters = [];
     this.call(items, waiters).catch((error: unknown) => {
-      if (!this.options.retryAlone || items.length === 1) {
+      if (items.length === 1 || !this.options.retryAlone?.(error)) {
         for (const waiter of waiters) waiter.reject(error);
         return;
       }
