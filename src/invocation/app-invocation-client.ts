@@ -119,14 +119,8 @@ export class AppInvocationClient implements InvocationClient {
   ): void {
     const id = invocation.id;
     const orchestrator = this.host.orchestrator;
-    let over = false;
     const settle: Settle<R> = outside
-      ? (outcome) => {
-          if (over) return; // the unpin matches one pin
-          over = true;
-          promise.settle(outcome);
-          orchestrator.unpinResult(id);
-        }
+      ? settleAndUnpin(promise, orchestrator, id)
       : (outcome) => promise.settle(outcome);
     const deliver = () => this.deliver(id, settle);
     const check = (record: StatusRecord | undefined) => {
@@ -218,5 +212,16 @@ export class AppInvocationClient implements InvocationClient {
 
 /** Settles a watched result (and lets go of what kept it from retention). */
 type Settle<R> = (outcome: Parameters<ResultPromise<R>["settle"]>[0]) => void;
+
+/** Settles `promise` and unpins its result, once: the unpin matches the one pin. */
+function settleAndUnpin<R>(promise: ResultPromise<R>, orchestrator: Orchestrator, id: string): Settle<R> {
+  let over = false;
+  return (outcome) => {
+    if (over) return;
+    over = true;
+    promise.settle(outcome);
+    orchestrator.unpinResult(id);
+  };
+}
 
 const purged = (id: string) => InvocationPurgedError.of(id);
