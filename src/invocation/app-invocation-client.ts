@@ -21,6 +21,8 @@ export class AppInvocationClient implements InvocationClient {
   /** Watches of results awaited before their registration was written, and the write they wait for. */
   private awaitingRegistration: (() => void)[] | undefined;
   private awaitingWrite: Promise<void> | undefined;
+  /** The store answers status reads with promises (a network store): `succeededAlready` never can. */
+  private asyncStatuses = false;
 
   constructor(private readonly host: ClientHost) {}
 
@@ -65,9 +67,13 @@ export class AppInvocationClient implements InvocationClient {
    * pauses anyway). Anything else (not final, failed, an asynchronous store) goes through ResultPromise.
    */
   private succeededAlready<R>(id: string): Promise<R> | undefined {
-    if (!this.host.registrar.idle) return undefined;
+    if (this.asyncStatuses || !this.host.registrar.idle) return undefined;
     const record = this.host.orchestrator.status(id);
-    if (isPromise(record) || record?.status !== InvocationStatus.SUCCESS) return undefined;
+    if (isPromise(record)) {
+      this.asyncStatuses = true; // a read whose answer nobody awaits, once
+      return undefined;
+    }
+    if (record?.status !== InvocationStatus.SUCCESS) return undefined;
     let value: Awaitable<unknown>;
     try {
       value = this.host.decodeOutcome(id);
@@ -114,10 +120,7 @@ export class AppInvocationClient implements InvocationClient {
     const id = invocation.id;
     const orchestrator = this.host.orchestrator;
     const settle: Settle<R> = outside
-      ? (outcome) => {
-          promise.settle(outcome);
-          orchestrator.unpinResult(id);
-        }
+      ? settleAndUnpin(promise, orchestrator, id)
       : (outcome) => promise.settle(outcome);
     const deliver = () => this.deliver(id, settle);
     const check = (record: StatusRecord | undefined) => {
@@ -131,11 +134,45 @@ export class AppInvocationClient implements InvocationClient {
     if (failure !== undefined) return fail(failure);
     const read = () => {
       const found = orchestrator.status(id);
-      if (isPromise(found)) found.then(check, fail);
-      else check(found);
+      if (!isPromise(found)) check(found);
+      else if (outside) this.listenWhileReading(invocation, found, settle, deliver);
+      else found.then(check, fail);
     };
     if (isPromise(pinned)) pinned.then(read, fail);
     else read();
+  }
+
+  /**
+   * An outside await on an asynchronous store: the final is listened for in the same step as the status
+   * read is sent, so a final reached after the read is not missed, and whenAllFinal's own read joins
+   * this one (one read per tick, see the Redis TickBatch) instead of a second round trip after it. The
+   * listener delivers when final; the read's answer only settles what the listener never will: an
+   * invocation that is gone, or one nothing can run.
+   */
+  private listenWhileReading<R>(
+    invocation: Invocation<R>,
+    found: Promise<StatusRecord | undefined>,
+    settle: Settle<R>,
+    deliver: () => void,
+  ): void {
+    let delivered = false;
+    const stop = this.host.orchestrator.whenAllFinal([invocation.id], () => {
+      delivered = true;
+      deliver();
+    });
+    found.then(
+      (record) => {
+        if (delivered) return;
+        if (!record) {
+          stop();
+          settle({ ok: false, error: purged(invocation.id) });
+        } else if (!isFinal(record.status) && this.noRunnerFails(invocation, settle)) stop();
+      },
+      (error: unknown) => {
+        stop();
+        settle({ ok: false, error });
+      },
+    );
   }
 
   /** Rejects the result if nothing can ever run the invocation, else warns if no runner runs here now. */
@@ -175,5 +212,16 @@ export class AppInvocationClient implements InvocationClient {
 
 /** Settles a watched result (and lets go of what kept it from retention). */
 type Settle<R> = (outcome: Parameters<ResultPromise<R>["settle"]>[0]) => void;
+
+/** Settles `promise` and unpins its result, once: the unpin matches the one pin. */
+function settleAndUnpin<R>(promise: ResultPromise<R>, orchestrator: Orchestrator, id: string): Settle<R> {
+  let over = false;
+  return (outcome) => {
+    if (over) return;
+    over = true;
+    promise.settle(outcome);
+    orchestrator.unpinResult(id);
+  };
+}
 
 const purged = (id: string) => InvocationPurgedError.of(id);

@@ -43,7 +43,7 @@ async function redisStateBundle(): Promise<Backend> {
 const SCRIPTS = [
   "state-save-1",
   "state-set-outcome-1",
-  "state-get-outcome-1",
+  "state-get-outcomes-1",
   "state-delete-1",
   "data-put-2",
   "data-retain-1",

@@ -14,11 +14,12 @@ import { withRunner } from "../../src/testing/index.js";
 import { deleteKeys, needsRedis, TEST_REDIS_URL } from "../redis-context.js";
 
 /**
- * Commands one trivial invocation takes today (caller + runner, one process): 18 measured (registration
- * is one script call), with a little room for a runner pass that straddles the counting window on a
- * busy machine.
+ * Commands one trivial invocation takes today (caller + runner, one process): 15 measured (registration
+ * is one script call; the caller's pin, one status read and unpin; its outcome comes with the final, see
+ * final-outcomes.ts), with a little room for a runner pass that straddles the counting window on a busy
+ * machine.
  */
-const MOST_COMMANDS = 22;
+const MOST_COMMANDS = 18;
 
 /** Resolves once no command was sent for 30 ms (what the last step set off has gone out). */
 async function settled(sent: readonly string[]): Promise<void> {

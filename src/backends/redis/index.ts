@@ -5,6 +5,7 @@ import { BackendError } from "../../errors/errors.js";
 import { openRedis } from "./connection.js";
 import { isCluster } from "./scan.js";
 import type { RedisContext } from "./context.js";
+import { FinalOutcomes } from "./final-outcomes.js";
 import { RedisBroker } from "./redis-broker.js";
 import { RedisDataStore } from "./redis-data-store.js";
 import { RedisNotifier } from "./redis-notifier.js";
@@ -68,7 +69,8 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
     duplicate: () => connection.duplicate(),
   };
   const orchestratorStore = new RedisOrchestratorStore(context);
-  const notifier = new RedisNotifier(context, { statuses: orchestratorStore });
+  const outcomes = new FinalOutcomes();
+  const notifier = new RedisNotifier(context, { statuses: orchestratorStore, outcomes });
   const broker = new RedisBroker(context, () => notifier.publishWork());
   const registration = new RedisRegistration(context, orchestratorStore.keys);
   return {
@@ -76,7 +78,7 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
     sharedAcrossProcesses: true,
     broker,
     orchestratorStore,
-    stateBackend: new RedisStateBackend(context),
+    stateBackend: new RedisStateBackend(context, outcomes),
     notifier,
     dataStore: new RedisDataStore(context),
     registerAndRoute: (items, records, runnerId, at, stored) =>

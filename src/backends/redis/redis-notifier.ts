@@ -3,7 +3,14 @@ import { isFinal } from "../../invocation/status.js";
 import type { Notifier, Unsubscribe } from "../../orchestrator/notifier.js";
 import type { OrchestratorStore } from "../../orchestrator/orchestrator-store.js";
 import { key, type RedisContext } from "./context.js";
+import type { CarriedOutcome, FinalOutcomes } from "./final-outcomes.js";
 import { RedisSubscriber } from "./redis-subscriber.js";
+
+/**
+ * How long this process stays subscribed to finals after its last awaited result came (ms): a caller
+ * awaiting one result after another pays no SUBSCRIBE, UNSUBSCRIBE and catch-up read for each.
+ */
+export const FINAL_LINGER_MS = 1000;
 
 export interface RedisNotifierOptions {
   /**
@@ -13,6 +20,12 @@ export interface RedisNotifierOptions {
    * those already final are delivered. Without it such a final is missed.
    */
   readonly statuses?: Pick<OrchestratorStore, "getStatuses">;
+  /**
+   * Small outcomes the state backend stored here: a final message carries them (as its last element,
+   * `{ o: { id: [ok, text] } }`, which a process that knows nothing of it ignores), and those it wakes
+   * read them from there instead of from Redis.
+   */
+  readonly outcomes?: FinalOutcomes;
 }
 
 /**
@@ -21,7 +34,8 @@ export interface RedisNotifierOptions {
  * trip. The message goes to every other process on a channel per kind (`<prefix>work`, `<prefix>final`,
  * `<prefix>cancel`); publishes of one event-loop turn go out as one PUBLISH per kind (the ids of a
  * batch in one message), all in one write. A message carries its sender, so a process ignores its own
- * echo. Subscriptions live on a connection of their own and only while the kind has listeners here.
+ * echo. Subscriptions live on a connection of their own and only while the kind has listeners here
+ * (finals: until FINAL_LINGER_MS after the last one went).
  */
 export class RedisNotifier implements Notifier {
   readonly inProcess = true;
@@ -31,7 +45,13 @@ export class RedisNotifier implements Notifier {
   private readonly sender = randomUUID();
   private readonly channel: { readonly work: string; readonly final: string; readonly cancel: string };
   private readonly subscriber: RedisSubscriber;
-  private readonly outgoing = { work: false, finals: [] as string[], cancels: [] as string[] };
+  private readonly outgoing = {
+    work: false,
+    finals: [] as string[],
+    outcomes: {} as Record<string, CarriedOutcome>,
+    carried: 0,
+    cancels: [] as string[],
+  };
   private flushing: NodeJS.Immediate | undefined;
   private readonly sending = new Set<Promise<unknown>>();
   private closed = false;
@@ -45,10 +65,15 @@ export class RedisNotifier implements Notifier {
       final: key(context, "final"),
       cancel: key(context, "cancel"),
     };
-    this.subscriber = new RedisSubscriber(context, `${context.prefix}notifier`, {
-      message: (channel, message) => this.received(channel, message),
-      live: (channel, resumed) => this.live(channel, resumed),
-    });
+    this.subscriber = new RedisSubscriber(
+      context,
+      `${context.prefix}notifier`,
+      {
+        message: (channel, message) => this.received(channel, message),
+        live: (channel, resumed) => this.live(channel, resumed),
+      },
+      { lingerMs: new Map([[this.channel.final, FINAL_LINGER_MS]]) },
+    );
   }
 
   onWork(listener: () => void): Unsubscribe {
@@ -78,7 +103,13 @@ export class RedisNotifier implements Notifier {
 
   publishFinal(id: string): void {
     if (this.closed) return;
-    this.finalHere(id);
+    const carried = this.options.outcomes?.take(id);
+    if (!carried) this.finalHere(id);
+    else {
+      this.options.outcomes!.delivering({ [id]: carried }, () => this.finalHere(id));
+      this.outgoing.outcomes[id] = carried;
+      this.outgoing.carried++;
+    }
     this.outgoing.finals.push(id);
     this.scheduleFlush();
   }
@@ -142,13 +173,20 @@ export class RedisNotifier implements Notifier {
   /** One write for the turn: a PUBLISH per kind that has something to say. */
   private flush(): void {
     this.flushing = undefined;
-    const { work, finals, cancels } = this.outgoing;
+    const { work, finals, outcomes, carried, cancels } = this.outgoing;
     this.outgoing.work = false;
     this.outgoing.finals = [];
     this.outgoing.cancels = [];
+    if (carried > 0) {
+      this.outgoing.outcomes = {};
+      this.outgoing.carried = 0;
+    }
     const messages: [string, string][] = [];
     if (work) messages.push([this.channel.work, JSON.stringify([this.sender])]);
-    if (finals.length > 0) messages.push([this.channel.final, JSON.stringify([this.sender, ...finals])]);
+    if (finals.length > 0) {
+      const message = carried > 0 ? [this.sender, ...finals, { o: outcomes }] : [this.sender, ...finals];
+      messages.push([this.channel.final, JSON.stringify(message)]);
+    }
     if (cancels.length > 0) messages.push([this.channel.cancel, JSON.stringify([this.sender, ...cancels])]);
     if (messages.length === 0) return;
     const client = this.context.client;
@@ -166,12 +204,25 @@ export class RedisNotifier implements Notifier {
 
   private received(channel: string, message: string): void {
     if (this.closed) return;
+    // Ids, and for finals maybe a last element carrying outcomes (see RedisNotifierOptions.outcomes).
     const [sender, ...ids] = JSON.parse(message) as string[];
     if (sender === this.sender) return; // delivered here when it was published
-    if (channel === this.channel.final) for (const id of ids) this.finalHere(id);
+    if (channel === this.channel.final) this.finalsArrived(ids);
     else if (channel === this.channel.work) for (const listener of this.work) listener();
     else if (channel === this.channel.cancel)
       for (const id of ids) for (const listener of this.cancels) listener(id);
+  }
+
+  /** The ids of a final message, and the outcomes it carries for its listeners here. */
+  private finalsArrived(items: readonly (string | { o?: Outcomes })[]): void {
+    const last = items[items.length - 1];
+    if (typeof last === "string" || !last?.o || !this.options.outcomes) {
+      for (const id of items) if (typeof id === "string") this.finalHere(id);
+      return;
+    }
+    this.options.outcomes.delivering(last.o, () => {
+      for (const id of items) if (typeof id === "string") this.finalHere(id);
+    });
   }
 
   /** A subscription took effect: make up for what may have been published before it did. */
@@ -198,3 +249,5 @@ export class RedisNotifier implements Notifier {
     }
   }
 }
+
+type Outcomes = Readonly<Record<string, CarriedOutcome>>;

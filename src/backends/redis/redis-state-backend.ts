@@ -2,9 +2,15 @@ import { literalPattern, scanKeys } from "./scan.js";
 import type { InvocationRecord, Outcome } from "../../invocation/invocation-record.js";
 import type { StateBackend } from "../../state-backend/state-backend.js";
 import { key, type RedisContext } from "./context.js";
+import type { FinalOutcomes } from "./final-outcomes.js";
 import { StoreKeys } from "./redis-store-keys.js";
 import { ONLY_CANCEL_ENDS_WORDS } from "./redis-store-rules.js";
 import { runScript } from "./scripts.js";
+import { MAX_IDS_PER_CALL, inChunks } from "./redis-store-changes.js";
+import { isReplyError, TickBatch } from "./tick-batch.js";
+
+/** An outcome as state-get-outcomes-1.lua answers it, null when none is stored. */
+type StoredOutcome = [flag: string, text: string, largeValueKey?: string] | null;
 
 /** What a record's string holds besides its id (the key) and its arguments (stored raw after it). */
 type Meta = [
@@ -30,8 +36,16 @@ const PURGE_BATCH = 500;
 export class RedisStateBackend implements StateBackend {
   /** The orchestrator store's keys, read by a cancel's setOutcome (the store's status of the invocation). */
   private readonly storeKeys: StoreKeys;
+  /** The outcome reads of one tick (a final message wakes several callers at once): one call. */
+  private readonly outcomeReads = new TickBatch((ids: readonly string[]) => this.readOutcomes(ids), {
+    retryAlone: isReplyError,
+  });
 
-  constructor(private readonly context: RedisContext) {
+  /** `outcomes`: where small outcomes go to ride on their final message, and arrive from one. */
+  constructor(
+    private readonly context: RedisContext,
+    private readonly outcomes?: FinalOutcomes,
+  ) {
     this.storeKeys = new StoreKeys(context);
   }
 
@@ -73,17 +87,24 @@ export class RedisStateBackend implements StateBackend {
       ? [outcome.ok ? "v" : "e", text, "1", this.storeKeys.invocation(id), ONLY_CANCEL_ENDS_WORDS]
       : [outcome.ok ? "v" : "e", text, "0", "", ""];
     if (outcome.largeValueKey !== undefined) args.push(outcome.largeValueKey);
-    await runScript(this.context.client, "state-set-outcome-1", [this.recordKey(id)], args);
+    this.outcomes?.keep(id, undefined);
+    const written = await runScript(this.context.client, "state-set-outcome-1", [this.recordKey(id)], args);
+    // Kept (ifAbsent) leaves an outcome stored earlier, unknown here: its final carries none.
+    this.outcomes?.keep(id, written === 1 ? outcome : undefined);
   }
 
-  async getOutcome(id: string): Promise<Outcome | undefined> {
-    const found = (await runScript(this.context.client, "state-get-outcome-1", [this.recordKey(id)], [])) as
-      [flag: string, text: string, largeValueKey?: string] | null;
-    if (!found) return undefined;
-    const [flag, text, largeValueKey] = found;
-    const ok = flag === "v" || flag === "V";
-    if (largeValueKey === undefined) return ok ? { ok, value: text } : { ok, error: text };
-    return ok ? { ok, value: text, largeValueKey } : { ok, error: text, largeValueKey };
+  getOutcome(id: string): Promise<Outcome | undefined> {
+    const carried = this.outcomes?.arrivedOutcome(id);
+    if (carried) return Promise.resolve(carried);
+    return this.outcomeReads.request(id);
+  }
+
+  private readOutcomes(ids: readonly string[]): Promise<(Outcome | undefined)[]> {
+    const { client, prefix } = this.context;
+    return inChunks(ids, MAX_IDS_PER_CALL, async (chunk) => {
+      const found = (await runScript(client, "state-get-outcomes-1", [prefix], chunk)) as StoredOutcome[];
+      return found.map(outcomeOf);
+    });
   }
 
   async deleteInvocations(ids: readonly string[]): Promise<string[]> {
@@ -113,6 +134,14 @@ export function recordValue(record: InvocationRecord): string {
   const meta = JSON.stringify(metaOf(record));
   const text = record.serializedArgs;
   return `${Buffer.byteLength(meta)},${Buffer.byteLength(text)}:${meta}${text}`;
+}
+
+function outcomeOf(found: StoredOutcome | undefined): Outcome | undefined {
+  if (!found) return undefined;
+  const [flag, text, largeValueKey] = found;
+  const ok = flag === "v" || flag === "V";
+  if (largeValueKey === undefined) return ok ? { ok, value: text } : { ok, error: text };
+  return ok ? { ok, value: text, largeValueKey } : { ok, error: text, largeValueKey };
 }
 
 /** The JSON array stored before the arguments, trailing absent fields left out. */

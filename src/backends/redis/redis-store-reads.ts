@@ -4,30 +4,59 @@ import type { RedisClient } from "./driver.js";
 import { MAX_IDS_PER_CALL, inChunks, recordOf } from "./redis-store-changes.js";
 import type { StoreKeys } from "./redis-store-keys.js";
 import { runScript } from "./scripts.js";
+import { isReplyError, TickBatch } from "./tick-batch.js";
 
 const STATUSES = Object.values(InvocationStatus);
 
+type Records = (StatusRecord | undefined)[];
+
 /**
  * The store's reads: each is one command, or one call of store-read-1.lua when it needs several, so
- * one round trip whatever the number of ids.
+ * one round trip whatever the number of ids. Status reads of one tick share that round trip (a caller
+ * awaiting many results reads them all at once).
  */
 export class RedisStatusReads {
+  private readonly statusReads = new TickBatch(
+    (lists: readonly (readonly string[])[]) => this.readLists(lists),
+    {
+      retryAlone: isReplyError,
+    },
+  );
+
   constructor(
     private readonly client: RedisClient,
     private readonly keys: StoreKeys,
   ) {}
 
-  /** Runs one operation of store-read-0.lua. */
+  /** Runs one operation of store-read-1.lua. */
   read(op: string, args: readonly (string | number)[]): Promise<unknown> {
     return runScript(this.client, "store-read-1", [this.keys.seq], [this.keys.base, op, ...args]);
   }
 
   async status(id: string): Promise<StatusRecord | undefined> {
-    const fields = await this.client.hmget(this.keys.invocation(id), "s", "o", "at");
-    return fields[0] ? recordOf(fields) : undefined;
+    return (await this.statusReads.request([id]))[0];
   }
 
-  statuses(ids: readonly string[]): Promise<(StatusRecord | undefined)[]> {
+  statuses(ids: readonly string[]): Promise<Records> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.statusReads.request(ids);
+  }
+
+  /** The status reads of one tick: each id read once, each list answered in its order. */
+  private async readLists(lists: readonly (readonly string[])[]): Promise<Records[]> {
+    if (lists.length === 1) return [await this.readStatuses(lists[0]!)];
+    const ids = [...new Set(lists.flat())];
+    const records = await this.readStatuses(ids);
+    const byId = new Map(ids.map((id, i) => [id, records[i]]));
+    return lists.map((list) => list.map((id) => byId.get(id)));
+  }
+
+  /** One HMGET for one id, else one store-read-1 call per chunk. */
+  private async readStatuses(ids: readonly string[]): Promise<Records> {
+    if (ids.length === 1) {
+      const fields = await this.client.hmget(this.keys.invocation(ids[0]!), "s", "o", "at");
+      return [fields[0] ? recordOf(fields) : undefined];
+    }
     return inChunks(ids, MAX_IDS_PER_CALL, async (chunk) => {
       if (chunk.length === 0) return [];
       const flat = (await this.read("statuses", chunk)) as (string | null)[];

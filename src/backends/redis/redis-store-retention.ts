@@ -2,8 +2,9 @@ import type { IdSet } from "../../orchestrator/orchestrator-store.js";
 import { PIN_EXPIRES_MS } from "../sqlite/sqlite-retention.js";
 import type { RedisClient } from "./driver.js";
 import type { StoreKeys } from "./redis-store-keys.js";
-import { MAX_IDS_PER_CALL } from "./redis-store-changes.js";
+import { MAX_IDS_PER_CALL, inChunks } from "./redis-store-changes.js";
 import { runScript } from "./scripts.js";
+import { TickBatch } from "./tick-batch.js";
 
 /**
  * The most due invocations one purge looks at: a purge is one script, and Redis serves nobody else
@@ -16,22 +17,33 @@ const FINISHED_SEQ_DIGITS = 16;
 
 /** Retention of statuses and histories (store-purge-4.lua) and the outside readers' pins. */
 export class RedisRetention {
+  /**
+   * The pins and unpins of one tick ("+id" / "-id", in order): one call for a caller awaiting many
+   * results, or reading the results of one final message. Never sent again alone: a count may not
+   * apply twice.
+   */
+  private readonly pins = new TickBatch((ops: readonly string[]) => this.sendPins(ops));
+
   constructor(
     private readonly client: RedisClient,
     private readonly keys: StoreKeys,
   ) {}
 
-  async pin(id: string): Promise<void> {
-    await runScript(
-      this.client,
-      "store-pin-2",
-      [this.keys.pins, this.keys.pinnedAt],
-      ["pin", id, Date.now()],
-    );
+  pin(id: string): Promise<void> {
+    return this.pins.request(`+${id}`);
   }
 
-  async unpin(id: string): Promise<void> {
-    await runScript(this.client, "store-pin-2", [this.keys.pins, this.keys.pinnedAt], ["unpin", id, 0]);
+  unpin(id: string): Promise<void> {
+    return this.pins.request(`-${id}`);
+  }
+
+  private async sendPins(ops: readonly string[]): Promise<void[]> {
+    const { pins, pinnedAt } = this.keys;
+    await inChunks(ops, MAX_IDS_PER_CALL, async (chunk) => {
+      await runScript(this.client, "store-pin-2", [pins, pinnedAt], [Date.now(), ...chunk]);
+      return [];
+    });
+    return [];
   }
 
   /**

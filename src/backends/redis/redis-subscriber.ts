@@ -10,6 +10,9 @@ interface Channel {
   live: boolean;
   /** Which SUBSCRIBE a confirmation answers (a later UNSUBSCRIBE or reconnect makes it stale). */
   generation: number;
+  /** When its last listener went (a lingering channel), and the timer that ends the linger. */
+  unwantedAt: number;
+  linger: NodeJS.Timeout | undefined;
 }
 
 export interface SubscriberEvents {
@@ -21,12 +24,21 @@ export interface SubscriberEvents {
   live(channel: string, resumed: boolean): void;
 }
 
+export interface SubscriberOptions {
+  /**
+   * How long a channel stays subscribed after its last listener went (ms), by channel; 0 or absent: to
+   * the end of the event-loop turn. A caller awaiting one result after another then pays no SUBSCRIBE,
+   * UNSUBSCRIBE and catch-up read per result. The timer is unref'd: it never keeps a process alive.
+   */
+  readonly lingerMs?: ReadonlyMap<string, number>;
+}
+
 /**
  * Pub/sub on a connection of its own (`context.duplicate()`, made at the first subscription and closed
  * by `close()`). A channel is subscribed while somebody wants it; a channel nobody wants any more is
- * unsubscribed at the end of the event-loop turn, so a listener that goes and another that comes in the
- * same turn (a result awaited right after another) keep the subscription. Nothing here polls: an idle
- * subscription costs no timer and no traffic.
+ * unsubscribed at the end of the event-loop turn (or of its linger), so a listener that goes and another
+ * that comes in the same turn (a result awaited right after another) keep the subscription. Nothing here
+ * polls: an idle subscription costs no traffic.
  */
 export class RedisSubscriber {
   private connection: RedisClient | undefined;
@@ -41,6 +53,7 @@ export class RedisSubscriber {
     private readonly context: RedisContext,
     private readonly name: string,
     private readonly events: SubscriberEvents,
+    private readonly options: SubscriberOptions = {},
   ) {}
 
   /** Whether every message published on `channel` from now on reaches this process. */
@@ -59,18 +72,39 @@ export class RedisSubscriber {
     let state = this.channels.get(channel);
     if (!state) {
       if (!wanted) return;
-      state = { wanted, subscribed: false, live: false, generation: 0 };
+      state = { wanted, subscribed: false, live: false, generation: 0, unwantedAt: 0, linger: undefined };
       this.channels.set(channel, state);
     }
     state.wanted = wanted;
     if (wanted && !state.subscribed) this.subscribe(channel, state, false);
-    else if (!wanted && state.subscribed) this.sweep ??= setImmediate(() => this.unsubscribeUnwanted());
+    else if (!wanted && state.subscribed) {
+      const linger = this.lingerOf(channel);
+      if (linger <= 0) this.sweep ??= setImmediate(() => this.unsubscribeUnwanted());
+      else {
+        state.unwantedAt = Date.now();
+        state.linger ??= unrefTimer(() => this.endLinger(channel, state, linger), linger);
+      }
+    }
+  }
+
+  /** The linger of an unwanted channel ran out: unsubscribe, unless wanted again or let go again since. */
+  private endLinger(channel: string, state: Channel, linger: number): void {
+    state.linger = undefined;
+    if (this.closed || state.wanted || !state.subscribed || this.channels.get(channel) !== state) return;
+    const left = state.unwantedAt + linger - Date.now();
+    if (left > 0) state.linger = unrefTimer(() => this.endLinger(channel, state, linger), left);
+    else {
+      this.drop(channel, state);
+      this.connection?.unsubscribe(channel).catch(() => {});
+      this.settleWaiting();
+    }
   }
 
   async close(): Promise<void> {
     this.closed = true;
     clearImmediate(this.sweep);
     this.sweep = undefined;
+    for (const state of this.channels.values()) clearTimeout(state.linger);
     this.channels.clear();
     this.settleWaiting();
     const connection = this.connection;
@@ -119,19 +153,28 @@ export class RedisSubscriber {
       );
   }
 
+  /** Unsubscribes the channels nobody wants (a lingering one goes when its linger ends). */
   private unsubscribeUnwanted(): void {
     this.sweep = undefined;
     const gone: string[] = [];
     for (const [channel, state] of this.channels) {
-      if (state.wanted || !state.subscribed) continue;
-      state.subscribed = false;
-      state.live = false;
-      state.generation++;
-      this.channels.delete(channel);
+      if (state.wanted || !state.subscribed || this.lingerOf(channel) > 0) continue;
+      this.drop(channel, state);
       gone.push(channel);
     }
     if (gone.length > 0) this.connection?.unsubscribe(...gone).catch(() => {});
     this.settleWaiting();
+  }
+
+  private lingerOf(channel: string): number {
+    return this.options.lingerMs?.get(channel) ?? 0;
+  }
+
+  private drop(channel: string, state: Channel): void {
+    state.subscribed = false;
+    state.live = false;
+    state.generation++;
+    this.channels.delete(channel);
   }
 
   private allLive(): boolean {
@@ -162,4 +205,10 @@ export class RedisSubscriber {
       if (state.subscribed) this.subscribe(channel, state, true);
     }
   }
+}
+
+function unrefTimer(callback: () => void, ms: number): NodeJS.Timeout {
+  const timer = setTimeout(callback, ms);
+  timer.unref();
+  return timer;
 }
