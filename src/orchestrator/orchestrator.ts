@@ -22,6 +22,7 @@ import { emitStatus } from "./status-events.js";
 import { whenAllFinal } from "./when-all-final.js";
 import type { IdSet } from "./orchestrator-store.js";
 import { recoveryPass, type RecoveryLimits, type RecoveryReport } from "./recovery.js";
+import { anyNotDue, dueCandidates, routeWhenDue } from "./due-times.js";
 
 const S = InvocationStatus;
 
@@ -97,13 +98,13 @@ export class Orchestrator {
     const ids = records.map((r) => r.id);
     yield this.backend.stateBackend.saveInvocations(records);
     emitStatus(this.events, ids, S.REGISTERED, runnerId, at);
-    yield this.backend.broker.route(ids);
+    const routedNow = yield* routeWhenDue(this.backend.broker, records, ids, this.logger);
     if (this.logger.isEnabled("debug")) {
       for (const r of records) {
         this.logger.debug(`REGISTERED ${r.taskId}`, { invocation: r.id, parent: r.parentId ?? undefined });
       }
     }
-    this.backend.notifier.publishWork();
+    if (routedNow > 0) this.backend.notifier.publishWork();
   }
 
   async getRecord(id: string): Promise<InvocationRecord> {
@@ -158,12 +159,19 @@ export class Orchestrator {
   private *claimFlow(runnerId: string, max: number): Flow<InvocationRecord[]> {
     const candidates = (yield this.store.waitedOnRunnable(Math.max(max, PRIORITY_WINDOW))) as string[];
     let claimed: string[] = [];
+    /** The records of what was claimed from the wait graph, read before (to skip calls not due yet). */
+    let records: InvocationRecord[] = [];
     if (candidates.length > 0) {
       const ranked = candidates.length > max ? yield* rankByWaiters(this.store, candidates) : candidates;
       const first = ranked.length > max ? ranked.slice(0, max) : ranked;
+      const read = (ids: readonly string[]) => this.backend.stateBackend.getInvocations(ids);
+      let due = (yield read(first)) as InvocationRecord[];
+      if (anyNotDue(due)) due = yield* dueCandidates(read, ranked, max);
       const blocked: string[] = [];
-      claimed = (yield this.store.claim(first, runnerId, Date.now(), blocked)) as string[];
+      const dueIds = due.map((r) => r.id);
+      claimed = (yield this.store.claim(dueIds, runnerId, Date.now(), blocked)) as string[];
       if (blocked.length > 0) yield* this.concurrency.holdBack(blocked, runnerId);
+      records = claimed.length === due.length ? due : only(due, claimed);
     }
     while (claimed.length < max) {
       const ids = (yield this.backend.broker.retrieve(max - claimed.length)) as string[];
@@ -176,7 +184,10 @@ export class Orchestrator {
     }
     if (claimed.length === 0) return [];
     emitStatus(this.events, claimed, S.PENDING, runnerId, Date.now());
-    return (yield this.backend.stateBackend.getInvocations(claimed)) as InvocationRecord[];
+    if (records.length === claimed.length) return records;
+    const fromQueue = records.length === 0 ? claimed : claimed.slice(records.length);
+    const rest = (yield this.backend.stateBackend.getInvocations(fromQueue)) as InvocationRecord[];
+    return records.length === 0 ? rest : records.concat(rest);
   }
 
   /**
@@ -394,4 +405,10 @@ export class Orchestrator {
     };
     return isPromise(result) ? result.then(announce) : announce(result);
   }
+}
+
+/** The records of `ids`, in the order of `records`. */
+function only(records: readonly InvocationRecord[], ids: readonly string[]): InvocationRecord[] {
+  const kept = new Set(ids);
+  return records.filter((r) => kept.has(r.id));
 }

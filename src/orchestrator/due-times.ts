@@ -1,0 +1,76 @@
+import type { Broker } from "../broker/broker.js";
+import type { InvocationRecord } from "../invocation/invocation-record.js";
+import type { Logger } from "../logging/index.js";
+import type { Flow } from "../util/flow.js";
+
+/**
+ * Queue newly registered invocations: those of a delayed call (`dueAt` later than now) through
+ * `Broker.routeAt`, which holds them back with the one timer per process it keeps for retries; the rest
+ * at once. Returns how many were routed at once (the caller wakes runners only for those).
+ */
+export function* routeWhenDue(
+  broker: Broker,
+  records: readonly InvocationRecord[],
+  ids: readonly string[],
+  logger: Logger,
+): Flow<number> {
+  const now = Date.now();
+  let later: Map<number, string[]> | undefined;
+  for (const r of records) {
+    if (r.dueAt === undefined || r.dueAt <= now) continue;
+    later ??= new Map();
+    const due = later.get(r.dueAt);
+    if (due) due.push(r.id);
+    else later.set(r.dueAt, [r.id]);
+  }
+  if (!later) {
+    yield broker.route(ids);
+    return ids.length;
+  }
+  const held = new Set<string>();
+  for (const [dueAt, delayed] of later) {
+    yield broker.routeAt(delayed, dueAt);
+    for (const id of delayed) held.add(id);
+    if (logger.isEnabled("debug"))
+      logger.debug(`Delayed ${delayed.length} invocation(s) until ${new Date(dueAt).toISOString()}`, {
+        invocations: delayed,
+      });
+  }
+  const atOnce = ids.filter((id) => !held.has(id));
+  if (atOnce.length > 0) yield broker.route(atOnce);
+  return atOnce.length;
+}
+
+/** Does any of these records belong to a delayed call that is not due yet? */
+export function anyNotDue(records: readonly InvocationRecord[]): boolean {
+  let now = 0;
+  for (const r of records) {
+    if (r.dueAt === undefined) continue;
+    now ||= Date.now();
+    if (r.dueAt > now) return true;
+  }
+  return false;
+}
+
+/**
+ * The waited-on candidates of a claim that are due, as records, in rank order, up to `max`. A delayed
+ * call a task awaits is in the wait graph's runnable set from the await on, but no runner may claim it
+ * before its due time (the broker hands it out then): it is skipped, and the next ones read, `max` at
+ * a time. Only called when the first `max` hold such a call, so the usual claim reads nothing more.
+ */
+export function* dueCandidates(
+  read: (ids: readonly string[]) => unknown,
+  ranked: readonly string[],
+  max: number,
+): Flow<InvocationRecord[]> {
+  const due: InvocationRecord[] = [];
+  for (let from = 0; from < ranked.length && due.length < max; from += max) {
+    const records = (yield read(ranked.slice(from, from + max))) as InvocationRecord[];
+    const now = Date.now();
+    for (const r of records) {
+      if (due.length >= max) break;
+      if (r.dueAt === undefined || r.dueAt <= now) due.push(r);
+    }
+  }
+  return due;
+}
