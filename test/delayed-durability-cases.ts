@@ -45,7 +45,9 @@ async function assertRanOnceNotBefore(invocation: Invocation<unknown>, dueAt: nu
   assert.ok(firstAt(history, S.PENDING) >= dueAt, "claimed before its due time");
 }
 
-export function delayedDurabilityCases(store: () => Promise<SharedStore>, options: { skip?: string }): void {
+export function delayedDurabilityCases(store: () => Promise<SharedStore>, skip: { skip?: string }): void {
+  /** Bounded: a delayed call nobody runs fails the test instead of hanging it. */
+  const options = { ...skip, timeout: 30_000 };
   it(
     "a delayed call made by an app that closed runs when due on a runner opened later",
     options,
@@ -77,6 +79,37 @@ export function delayedDurabilityCases(store: () => Promise<SharedStore>, option
           await runner.close();
         }
       } finally {
+        await shared.close();
+      }
+    },
+  );
+
+  it(
+    "a runner already idle runs a delayed call a client made and closed before it was due",
+    options,
+    async () => {
+      const shared = await store();
+      const runner = appOn(shared.open());
+      const define = (app: Tynenc) => app.task("later", async (a: number, b: number) => a * b);
+      define(runner);
+      const warm = runner.task("warm", async () => "ok");
+      const loop = runner.runner.run();
+      try {
+        assert.equal(await warm().result, "ok"); // the runner has looked at the queue and is idle now
+        const client = appOn(shared.open());
+        const made = define(client).with({ delayMs: 400 })(6, 7);
+        await made.registered;
+        const id = made.id;
+        const dueAt = (await client.backend.stateBackend.getInvocation(id))?.dueAt;
+        assert.ok(dueAt !== undefined);
+        await client.close(); // its broker's timer goes with it
+        const found = await runner.getInvocation<number>(id);
+        assert.equal(await found.result, 42);
+        await assertRanOnceNotBefore(found, dueAt);
+      } finally {
+        await runner.runner.stop();
+        await loop;
+        await runner.close();
         await shared.close();
       }
     },

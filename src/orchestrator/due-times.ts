@@ -6,14 +6,14 @@ import type { Flow } from "../util/flow.js";
 /**
  * Queue newly registered invocations: those of a delayed call (`dueAt` later than now) through
  * `Broker.routeAt`, which holds them back with the one timer per process it keeps for retries; the rest
- * at once. Returns how many were routed at once (the caller wakes runners only for those).
+ * at once.
  */
 export function* routeWhenDue(
   broker: Broker,
   records: readonly InvocationRecord[],
   ids: readonly string[],
   logger: Logger,
-): Flow<number> {
+): Flow<void> {
   const now = Date.now();
   let later: Map<number, string[]> | undefined;
   for (const r of records) {
@@ -25,7 +25,7 @@ export function* routeWhenDue(
   }
   if (!later) {
     yield broker.route(ids);
-    return ids.length;
+    return;
   }
   const held = new Set<string>();
   for (const [dueAt, delayed] of later) {
@@ -38,7 +38,6 @@ export function* routeWhenDue(
   }
   const atOnce = ids.filter((id) => !held.has(id));
   if (atOnce.length > 0) yield broker.route(atOnce);
-  return atOnce.length;
 }
 
 /** Does any of these records belong to a delayed call that is not due yet? */

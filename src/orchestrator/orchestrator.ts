@@ -98,13 +98,15 @@ export class Orchestrator {
     const ids = records.map((r) => r.id);
     yield this.backend.stateBackend.saveInvocations(records);
     emitStatus(this.events, ids, S.REGISTERED, runnerId, at);
-    const routedNow = yield* routeWhenDue(this.backend.broker, records, ids, this.logger);
+    yield* routeWhenDue(this.backend.broker, records, ids, this.logger);
     if (this.logger.isEnabled("debug")) {
       for (const r of records) {
         this.logger.debug(`REGISTERED ${r.taskId}`, { invocation: r.id, parent: r.parentId ?? undefined });
       }
     }
-    if (routedNow > 0) this.backend.notifier.publishWork();
+    // Delayed ones too: a runner elsewhere that looks learns their due time and keeps the timer for it,
+    // so they run when due even if this process (maybe a client without runners) has exited by then.
+    this.backend.notifier.publishWork();
   }
 
   async getRecord(id: string): Promise<InvocationRecord> {
