@@ -54,22 +54,28 @@ export function anyNotDue(records: readonly InvocationRecord[]): boolean {
 /**
  * The waited-on candidates of a claim that are due, as records, in rank order, up to `max`. A delayed
  * call a task awaits is in the wait graph's runnable set from the await on, but no runner may claim it
- * before its due time (the broker hands it out then): it is skipped, and the next ones read, `max` at
- * a time. Only called when the first `max` hold such a call, so the usual claim reads nothing more.
+ * before its due time (the broker hands it out then): it is skipped. `first` are the records of the
+ * first `max` ranked ids, already read; the rest of the window is read in one more call only if those
+ * are not enough. Only called when `first` holds such a call, so the usual claim reads nothing more.
  */
 export function* dueCandidates(
   read: (ids: readonly string[]) => unknown,
   ranked: readonly string[],
   max: number,
+  first: readonly InvocationRecord[],
 ): Flow<InvocationRecord[]> {
   const due: InvocationRecord[] = [];
-  for (let from = 0; from < ranked.length && due.length < max; from += max) {
-    const records = (yield read(ranked.slice(from, from + max))) as InvocationRecord[];
-    const now = Date.now();
-    for (const r of records) {
-      if (due.length >= max) break;
-      if (r.dueAt === undefined || r.dueAt <= now) due.push(r);
-    }
+  keepDue(first, due, max);
+  if (due.length < max && ranked.length > max) {
+    keepDue((yield read(ranked.slice(max))) as InvocationRecord[], due, max);
   }
   return due;
+}
+
+function keepDue(records: readonly InvocationRecord[], due: InvocationRecord[], max: number): void {
+  const now = Date.now();
+  for (const r of records) {
+    if (due.length >= max) return;
+    if (r.dueAt === undefined || r.dueAt <= now) due.push(r);
+  }
 }

@@ -168,7 +168,7 @@ export class Orchestrator {
       const first = ranked.length > max ? ranked.slice(0, max) : ranked;
       const read = (ids: readonly string[]) => this.backend.stateBackend.getInvocations(ids);
       let due = (yield read(first)) as InvocationRecord[];
-      if (anyNotDue(due)) due = yield* dueCandidates(read, ranked, max);
+      if (anyNotDue(due)) due = yield* dueCandidates(read, ranked, max, due);
       const blocked: string[] = [];
       const dueIds = due.map((r) => r.id);
       claimed = (yield this.store.claim(dueIds, runnerId, Date.now(), blocked)) as string[];

@@ -90,6 +90,36 @@ describe("delayed calls", () => {
     await assertValidHistories(app, tracked.ids);
   });
 
+  it("a delayed child in the wait graph does not hold back other waited-on work", async () => {
+    const app = testApp({ maxParallelSlots: 1 });
+    const echo = app.task("echo", async (value: string) => value);
+    const handles = new Map<string, Invocation<string>>();
+    const awaitChild = app.task("await-child", async (label: string, delayMs: number): Promise<string> => {
+      const child = echo.with({ delayMs })(label);
+      handles.set(label, child);
+      return child.result;
+    });
+    const tracked = trackInvocations(app);
+    await withRunner(app, async () => {
+      // Queued in this order: the first pauses on a delayed child, the second on a plain one.
+      const delayedParent = awaitChild("delayed", 400);
+      const plainParent = awaitChild("plain", 0);
+      const others = [echo("x1"), echo("x2"), echo("x3")];
+      assert.deepEqual(await Promise.all([plainParent.result, ...others.map((o) => o.result)]), [
+        "plain",
+        "x1",
+        "x2",
+        "x3",
+      ]);
+      assert.equal(await delayedParent.result, "delayed");
+      const running = async (invocation: Invocation<string>) =>
+        (await invocation.history()).find((h) => h.status === S.RUNNING)!.seq;
+      // Waited on, so before the queue's x1..x3, although the delayed child ranks first in the graph.
+      assert.ok((await running(handles.get("plain")!)) < (await running(others[0]!)), "waited-on first");
+    });
+    await assertValidHistories(app, tracked.ids);
+  });
+
   it("cancel() before the due time: CANCELLED, never claimed, also after the time has passed", async () => {
     const app = testApp();
     let ran = 0;
