@@ -1,4 +1,5 @@
 import type { Broker } from "../broker/broker.js";
+import type { StateBackend } from "../state-backend/state-backend.js";
 import type { InvocationRecord } from "../invocation/invocation-record.js";
 import type { Logger } from "../logging/index.js";
 import type { Flow } from "../util/flow.js";
@@ -59,7 +60,7 @@ export function anyNotDue(records: readonly InvocationRecord[]): boolean {
  * are not enough. Only called when `first` holds such a call, so the usual claim reads nothing more.
  */
 export function* dueCandidates(
-  read: (ids: readonly string[]) => unknown,
+  state: Pick<StateBackend, "getInvocations">,
   ranked: readonly string[],
   max: number,
   first: readonly InvocationRecord[],
@@ -67,7 +68,7 @@ export function* dueCandidates(
   const due: InvocationRecord[] = [];
   keepDue(first, due, max);
   if (due.length < max && ranked.length > max) {
-    keepDue((yield read(ranked.slice(max))) as InvocationRecord[], due, max);
+    keepDue((yield state.getInvocations(ranked.slice(max))) as InvocationRecord[], due, max);
   }
   return due;
 }

@@ -166,11 +166,13 @@ export class Orchestrator {
     if (candidates.length > 0) {
       const ranked = candidates.length > max ? yield* rankByWaiters(this.store, candidates) : candidates;
       const first = ranked.length > max ? ranked.slice(0, max) : ranked;
-      const read = (ids: readonly string[]) => this.backend.stateBackend.getInvocations(ids);
-      let due = (yield read(first)) as InvocationRecord[];
-      if (anyNotDue(due)) due = yield* dueCandidates(read, ranked, max, due);
+      let due = (yield this.backend.stateBackend.getInvocations(first)) as InvocationRecord[];
+      let dueIds: readonly string[] = first;
+      if (due.length !== first.length || anyNotDue(due)) {
+        if (anyNotDue(due)) due = yield* dueCandidates(this.backend.stateBackend, ranked, max, due);
+        dueIds = due.map((r) => r.id);
+      }
       const blocked: string[] = [];
-      const dueIds = due.map((r) => r.id);
       claimed = (yield this.store.claim(dueIds, runnerId, Date.now(), blocked)) as string[];
       if (blocked.length > 0) yield* this.concurrency.holdBack(blocked, runnerId);
       records = claimed.length === due.length ? due : only(due, claimed);
