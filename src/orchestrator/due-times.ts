@@ -4,6 +4,12 @@ import type { InvocationRecord } from "../invocation/invocation-record.js";
 import type { Logger } from "../logging/index.js";
 import type { Flow } from "../util/flow.js";
 
+/** Is any of these records a delayed call's? (A plain loop: the usual batch has none.) */
+export function anyDelayed(records: readonly InvocationRecord[]): boolean {
+  for (const r of records) if (r.dueAt !== undefined) return true;
+  return false;
+}
+
 /**
  * Queue newly registered invocations: those of a delayed call (`dueAt` later than now) through
  * `Broker.routeAt`, which holds them back with the one timer per process it keeps for retries; the rest

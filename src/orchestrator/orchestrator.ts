@@ -22,7 +22,7 @@ import { emitStatus } from "./status-events.js";
 import { whenAllFinal } from "./when-all-final.js";
 import type { IdSet } from "./orchestrator-store.js";
 import { recoveryPass, type RecoveryLimits, type RecoveryReport } from "./recovery.js";
-import { anyNotDue, dueCandidates, routeWhenDue } from "./due-times.js";
+import { anyDelayed, anyNotDue, dueCandidates, routeWhenDue } from "./due-times.js";
 
 const S = InvocationStatus;
 
@@ -98,7 +98,8 @@ export class Orchestrator {
     const ids = records.map((r) => r.id);
     yield this.backend.stateBackend.saveInvocations(records);
     emitStatus(this.events, ids, S.REGISTERED, runnerId, at);
-    yield* routeWhenDue(this.backend.broker, records, ids, this.logger);
+    if (anyDelayed(records)) yield* routeWhenDue(this.backend.broker, records, ids, this.logger);
+    else yield this.backend.broker.route(ids);
     if (this.logger.isEnabled("debug")) {
       for (const r of records) {
         this.logger.debug(`REGISTERED ${r.taskId}`, { invocation: r.id, parent: r.parentId ?? undefined });
