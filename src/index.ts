@@ -2,7 +2,8 @@
 // declarations must load @types/node even in a consumer whose tsconfig "types" does not list it.
 /// <reference types="node" preserve="true" />
 export { Tynenc, type TynencOptions } from "./app.js";
-export type { Task, TaskOptions, TaskFunction, TaskOf, AnyTask } from "./task/task.js";
+export type { Task, TaskOptions, TaskFunction, TaskOf, AnyTask, TaskCaller } from "./task/task.js";
+export type { CallOptions } from "./task/call-options.js";
 export { Invocation } from "./invocation/invocation.js";
 export { InvocationGroup, type GroupOutcome } from "./task/invocation-group.js";
 export type { DataStore } from "./data-store/data-store.js";

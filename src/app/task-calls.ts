@@ -14,7 +14,8 @@ import { callTask } from "../task/call-task.js";
 import { InvocationGroup } from "../task/invocation-group.js";
 import { parallelizeEntry } from "../task/parallelize-entry.js";
 import type { TaskPolicies } from "../task/task-policies.js";
-import type { AnyTask, TaskFunction, TaskOptions } from "../task/task.js";
+import type { AnyTask, TaskCaller, TaskFunction, TaskOptions } from "../task/task.js";
+import { ResolvedCallOptions } from "../task/call-options.js";
 import { TaskLogger } from "../task/task-logger.js";
 import { DecidedCalls } from "./decided-calls.js";
 import type { Payloads } from "./payloads.js";
@@ -62,6 +63,7 @@ export class TaskCalls {
     const call = (...args: unknown[]): Invocation<unknown> => this.call(task, args, fn);
     const parallelize = (argsList: Iterable<unknown[]>) =>
       new InvocationGroup(this.callMany(task, argsList, fn));
+    const withOptions = (callOptions: unknown) => this.caller(task, fn, callOptions);
     const task = Object.defineProperties(call, {
       id: { value: id, enumerable: true },
       name: { value: id },
@@ -69,23 +71,48 @@ export class TaskCalls {
       fn: { value: fn },
       options: { value: Object.freeze({ ...options }) },
       parallelize: { value: parallelize },
+      with: { value: withOptions },
     }) as unknown as AnyTask;
     return task;
   }
 
-  private call(task: AnyTask, args: unknown[], fn: TaskFunction): Invocation<unknown> {
+  /** `task.with(options)`: the options are checked now, and each call gets its own due time. */
+  private caller(task: AnyTask, fn: TaskFunction, options: unknown): TaskCaller<unknown[], unknown> {
+    const resolved = ResolvedCallOptions.of(task.id, options);
+    const call = (...args: unknown[]) => this.call(task, args, fn, resolved);
+    const parallelize = (argsList: Iterable<unknown[]>) =>
+      new InvocationGroup(this.callMany(task, argsList, fn, resolved));
+    return Object.defineProperties(call, {
+      name: { value: task.id },
+      parallelize: { value: parallelize },
+    }) as unknown as TaskCaller<unknown[], unknown>;
+  }
+
+  private call(
+    task: AnyTask,
+    args: unknown[],
+    fn: TaskFunction,
+    options?: ResolvedCallOptions,
+  ): Invocation<unknown> {
     if (this.app.conf.devModeForceSyncTasks) {
+      // Inline means at once: a unit test of code that schedules work should not wait for it.
       return this.devMode.call(task, args, (copied) => callTask(task, copied, this.app.logger, fn));
     }
     refuseIfEnded();
-    return this.register(task, args, this.payloads.encodeArgs(task, args));
+    return this.register(task, args, this.payloads.encodeArgs(task, args), options?.dueAt(Date.now()));
   }
 
   /** Every argument list is encoded before any is registered: one bad entry registers none. */
-  private callMany(task: AnyTask, argsList: Iterable<unknown[]>, fn: TaskFunction): Invocation<unknown>[] {
+  private callMany(
+    task: AnyTask,
+    argsList: Iterable<unknown[]>,
+    fn: TaskFunction,
+    options?: ResolvedCallOptions,
+  ): Invocation<unknown>[] {
     const id = task.id;
     if (this.app.conf.devModeForceSyncTasks) {
-      return Array.from(argsList, (args, i) => parallelizeEntry(id, i, args, (a) => this.call(task, a, fn)));
+      const each = (a: unknown[]) => this.call(task, a, fn, options);
+      return Array.from(argsList, (args, i) => parallelizeEntry(id, i, args, each));
     }
     refuseIfEnded();
     const all = Array.from(argsList);
@@ -98,10 +125,16 @@ export class TaskCalls {
       this.payloads.releaseArgs(encoded); // the large values of the entries before the bad one
       throw error;
     }
-    return all.map((args, i) => this.register(task, args, encoded[i]!));
+    const dueAt = options?.dueAt(Date.now()); // one due time for the whole group
+    return all.map((args, i) => this.register(task, args, encoded[i]!, dueAt));
   }
 
-  private register(task: AnyTask, args: unknown[], encoded: EncodedArgs): Invocation<unknown> {
+  private register(
+    task: AnyTask,
+    args: unknown[],
+    encoded: EncodedArgs,
+    dueAt?: number,
+  ): Invocation<unknown> {
     const scope = currentExecution();
     const parent = scope?.invocation ?? null;
     const policy = this.policies.concurrency(task.id);
@@ -114,6 +147,7 @@ export class TaskCalls {
       parent ? parent.id : null,
       Date.now(),
       keys.runningKey,
+      dueAt,
     );
     const runnerId = scope?.runnerId ?? null;
     if (!decidesAtCall(policy)) {

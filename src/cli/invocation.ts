@@ -1,7 +1,7 @@
 /**
  * `tynenc invocation <id> --app <module> [--json]`: one invocation through the app's public API
- * (`app.getInvocation(id)`): its task, parent, arguments, status, whole history, and its result or
- * error once final.
+ * (`app.getInvocation(id)`): its task, parent, arguments, status, the due time of a delayed call, whole
+ * history, and its result or error once final.
  */
 import type { Tynenc } from "../app.js";
 import type { Invocation } from "../invocation/invocation.js";
@@ -21,6 +21,8 @@ export interface InvocationReport {
   parentId: string | null;
   status: InvocationStatus;
   args: readonly unknown[];
+  /** A delayed call's due time (ISO 8601): no runner claims it before then. Absent for other calls. */
+  runAt?: string;
   history: HistoryEntry[];
   /** Present once final: the value it returned, or the error it ended with. */
   outcome?: { ok: true; result: unknown } | { ok: false; error: unknown };
@@ -45,6 +47,8 @@ export async function invocationReport(app: Tynenc, id: string): Promise<Invocat
     args: invocation.args,
     history: await invocation.history(),
   };
+  const dueAt = (await app.orchestrator.getRecord(id)).dueAt;
+  if (dueAt !== undefined) report.runAt = formatTime(dueAt);
   // Only a final one: awaiting the result of one that is not would wait for it to finish.
   if (isFinal(status)) report.outcome = await outcomeOf(invocation);
   return report;
@@ -64,6 +68,7 @@ function formatReport(report: InvocationReport): string {
     ["status", report.status],
     ["arguments", formatValue(report.args)],
   ];
+  if (report.runAt !== undefined) fields.push(["runs at", `${report.runAt} (delayed call)`]);
   const outcome = report.outcome;
   if (outcome?.ok) fields.push(["result", formatValue(outcome.result)]);
   const width = Math.max(...fields.map(([name]) => name.length));
@@ -96,7 +101,7 @@ export function invocationCommand(io: CliIo): TynencCommand {
     )
     .usage("<id> --app <module> [options]")
     .argument("<id>", "the invocation id (invocation.id, or as `tynenc status` lists it)")
-    .option("--json", "print JSON ({ id, task, parentId, status, args, history, outcome })");
+    .option("--json", "print JSON ({ id, task, parentId, status, args, runAt?, history, outcome })");
   addAppOptions(command);
   return command.action((id: string, options: InvocationOptions) => show(id, options, io));
 }

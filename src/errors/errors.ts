@@ -27,6 +27,11 @@ export class TaskRegistrationError extends TynencError {
   override readonly code = "TASK_REGISTRATION";
 }
 
+/** `task.with(options)` was given an option it does not know or a value it cannot use. */
+export class CallOptionsError extends TynencError {
+  override readonly code = "CALL_OPTIONS_INVALID";
+}
+
 /** A task id that this app does not know (e.g. a stored invocation of a task not registered here). */
 export class UnknownTaskError extends TynencError {
   override readonly code = "TASK_UNKNOWN";

@@ -17,6 +17,11 @@ export interface InvocationRecord {
    * references retention gives back when it forgets the invocation.
    */
   readonly largeValueKeys?: readonly string[];
+  /**
+   * Epoch ms before which no runner claims it: set by a delayed call (`task.with({ delayMs | runAt })`),
+   * absent for a call that runs as soon as a slot is free. Stored, so a restart keeps it.
+   */
+  readonly dueAt?: number;
 }
 
 /** `callId = taskId + ":" + argsId`: invocations of the same call share it. */
@@ -46,6 +51,7 @@ export class NewInvocationRecord implements InvocationRecord {
     readonly parentId: string | null,
     readonly createdAt: number,
     readonly runningKey?: string,
+    readonly dueAt?: number,
   ) {}
 
   get argsId(): string {

@@ -22,6 +22,7 @@ import { emitStatus } from "./status-events.js";
 import { whenAllFinal } from "./when-all-final.js";
 import type { IdSet } from "./orchestrator-store.js";
 import { recoveryPass, type RecoveryLimits, type RecoveryReport } from "./recovery.js";
+import { anyDelayed, anyNotDue, dueCandidates, routeWhenDue } from "./due-times.js";
 
 const S = InvocationStatus;
 
@@ -82,7 +83,8 @@ export class Orchestrator {
   private *registerFlow(records: readonly InvocationRecord[], runnerId: string | null): Flow<void> {
     const at = Date.now();
     const items = records.map((r) => newStatusOf(r));
-    if (this.backend.registerAndRoute) {
+    // Delayed calls take the generic path, which routes each at its due time (the bundle routes at once).
+    if (this.backend.registerAndRoute && !anyDelayed(records)) {
       // One round trip per chunk instead of three (status, record, route) for the whole batch.
       yield this.backend.registerAndRoute(items, records, runnerId, at, (from, to) =>
         this.announceRegistered(
@@ -105,8 +107,11 @@ export class Orchestrator {
     const ids = records.map((r) => r.id);
     yield this.backend.stateBackend.saveInvocations(records);
     emitStatus(this.events, ids, S.REGISTERED, runnerId, at);
-    yield this.backend.broker.route(ids);
+    if (anyDelayed(records)) yield* routeWhenDue(this.backend.broker, records, ids, this.logger);
+    else yield this.backend.broker.route(ids);
     this.logRegistered(records);
+    // Delayed ones too: a runner elsewhere that looks learns their due time and keeps the timer for it,
+    // so they run when due even if this process (maybe a client without runners) has exited by then.
     this.backend.notifier.publishWork();
   }
 
@@ -210,12 +215,21 @@ export class Orchestrator {
   private *claimFlow(runnerId: string, max: number): Flow<InvocationRecord[]> {
     const candidates = (yield this.store.waitedOnRunnable(Math.max(max, PRIORITY_WINDOW))) as string[];
     let claimed: string[] = [];
+    /** The records of what was claimed from the wait graph, read before (to skip calls not due yet). */
+    let records: InvocationRecord[] = [];
     if (candidates.length > 0) {
       const ranked = candidates.length > max ? yield* rankByWaiters(this.store, candidates) : candidates;
       const first = ranked.length > max ? ranked.slice(0, max) : ranked;
+      let due = (yield this.backend.stateBackend.getInvocations(first)) as InvocationRecord[];
+      let dueIds: readonly string[] = first;
+      if (due.length !== first.length || anyNotDue(due)) {
+        if (anyNotDue(due)) due = yield* dueCandidates(this.backend.stateBackend, ranked, max, due);
+        dueIds = due.map((r) => r.id);
+      }
       const blocked: string[] = [];
-      claimed = (yield this.store.claim(first, runnerId, Date.now(), blocked)) as string[];
+      claimed = (yield this.store.claim(dueIds, runnerId, Date.now(), blocked)) as string[];
       if (blocked.length > 0) yield* this.concurrency.holdBack(blocked, runnerId);
+      records = claimed.length === due.length ? due : only(due, claimed);
     }
     while (claimed.length < max) {
       const ids = (yield this.backend.broker.retrieve(max - claimed.length)) as string[];
@@ -228,7 +242,10 @@ export class Orchestrator {
     }
     if (claimed.length === 0) return [];
     emitStatus(this.events, claimed, S.PENDING, runnerId, Date.now());
-    return (yield this.backend.stateBackend.getInvocations(claimed)) as InvocationRecord[];
+    if (records.length === claimed.length) return records;
+    const fromQueue = records.length === 0 ? claimed : claimed.slice(records.length);
+    const rest = (yield this.backend.stateBackend.getInvocations(fromQueue)) as InvocationRecord[];
+    return records.length === 0 ? rest : records.concat(rest);
   }
 
   /**
@@ -456,4 +473,10 @@ export class Orchestrator {
     };
     return isPromise(result) ? result.then(announce) : announce(result);
   }
+}
+
+/** The records of `ids`, in the order of `records`. */
+function only(records: readonly InvocationRecord[], ids: readonly string[]): InvocationRecord[] {
+  const kept = new Set(ids);
+  return records.filter((r) => kept.has(r.id));
 }

@@ -2,6 +2,7 @@ import type { Logger } from "../logging/index.js";
 import type { Invocation } from "../invocation/invocation.js";
 import type { TaskConfigValues } from "../config/index.js";
 import type { ErrorClass } from "../retry/index.js";
+import type { CallOptions } from "./call-options.js";
 import type { InvocationGroup } from "./invocation-group.js";
 
 /**
@@ -34,6 +35,18 @@ export interface Task<A extends unknown[], R> {
   readonly fn: (...args: A) => Promise<R>;
   readonly options: TaskOptions<A>;
   /** Register one invocation per argument list, in one batch; the group awaits them together. */
+  parallelize(argsList: Iterable<A>): InvocationGroup<R>;
+  /**
+   * The task with options for its calls: `task.with({ delayMs: 5000 })(...args)` registers an
+   * invocation at once that no runner claims before its due time. Options are checked here.
+   */
+  with(options: CallOptions): TaskCaller<A, R>;
+}
+
+/** A task bound to call options (`task.with(options)`): call it, or `parallelize`, as the task itself. */
+export interface TaskCaller<A extends unknown[], R> {
+  (...args: A): Invocation<R>;
+  /** Register one invocation per argument list, each with these options, in one batch. */
   parallelize(argsList: Iterable<A>): InvocationGroup<R>;
 }
 

@@ -131,6 +131,21 @@ void describe("tynenc invocation", () => {
     assert.doesNotMatch(text.out, /^(result|error)/m);
   });
 
+  void it("a delayed call shows when it runs; another call shows no such line", async () => {
+    const mod = await appModule();
+    const runAt = new Date(Date.now() + 3_600_000);
+    const delayed = mod.add.with({ runAt })(1, 1);
+    await mod.app.registrar.settled();
+    const run = await cli(["invocation", delayed.id, "--app", "app.mjs", "--json"], { cwd: mod.dir });
+    assert.equal(run.code, 0, run.err);
+    const report = JSON.parse(run.out) as InvocationReport;
+    assert.deepEqual([report.status, report.runAt], ["REGISTERED", runAt.toISOString()]);
+    const text = await cli(["invocation", delayed.id, "--app", "app.mjs"], { cwd: mod.dir });
+    assert.match(text.out, new RegExp(`^runs at +${runAt.toISOString()} \\(delayed call\\)$`, "m"));
+    const other = await cli(["invocation", mod.add(2, 2).id, "--app", "app.mjs"], { cwd: mod.dir });
+    assert.doesNotMatch(other.out, /runs at/);
+  });
+
   void it("an unknown id is a clear error without a stack (exit 1)", async () => {
     const mod = await appModule();
     const run = await cli(["invocation", "no-such-id", "--app", "app.mjs"], { cwd: mod.dir });

@@ -8,6 +8,20 @@ export function brokerCases(name: string, makeBackend: BackendFactory): void {
     const backend = useBackend(makeBackend);
     const broker = () => backend().broker;
 
+    it("holds back an id due in 30 days (past setTimeout's range) without a timer that overflows", async () => {
+      const warnings: string[] = [];
+      const warned = (warning: Error) => warnings.push(warning.name);
+      process.on("warning", warned);
+      try {
+        await broker().routeAt(["later"], Date.now() + 30 * 24 * 3600 * 1000);
+        await new Promise((resolve) => setImmediate(resolve)); // a warning is emitted on the next tick
+        assert.deepEqual(await broker().retrieve(10), []);
+        assert.deepEqual(warnings, []);
+      } finally {
+        process.off("warning", warned);
+      }
+    });
+
     it("starts empty: retrieve gives [] and count 0", async () => {
       assert.deepEqual(await broker().retrieve(10), []);
       assert.equal(await broker().count(), 0);

@@ -167,6 +167,24 @@ export function stateBackendCases(name: string, makeBackend: BackendFactory): vo
       });
     });
 
+    describe("due time (delayed calls)", () => {
+      it("keeps a record's due time, with or without running key and large values, and none when absent", async () => {
+        const dueAt = 1_723_456_799_000;
+        await state().saveInvocations([
+          { ...record("a"), dueAt },
+          { ...record("b"), dueAt, runningKey: "r" },
+          { ...record("c"), dueAt, largeValueKeys: ["k1"] },
+          record("d"),
+        ]);
+        const [a, b, c, d] = await state().getInvocations(["a", "b", "c", "d"]);
+        assert.equal(a?.dueAt, dueAt);
+        assert.deepEqual([b?.dueAt, b?.runningKey], [dueAt, "r"]);
+        assert.deepEqual([c?.dueAt, c?.largeValueKeys, c?.runningKey], [dueAt, ["k1"], undefined]);
+        assert.equal(d?.dueAt, undefined);
+        assert.equal((await state().getInvocation("a"))?.dueAt, dueAt);
+      });
+    });
+
     describe("large-value keys", () => {
       it("keeps the keys of a record and an outcome, and deleteInvocations hands them back once each", async () => {
         await state().saveInvocations([

@@ -12,7 +12,9 @@ import {
   RetryError,
   TynencError,
   Tynenc,
+  type CallOptions,
   type Task,
+  type TaskCaller,
   type TynencOptions,
 } from "tynenc";
 import { assertValidHistories, trackInvocations, waitForStatus, withRunner } from "tynenc/testing";
@@ -38,6 +40,12 @@ const sum: Task<[number[]], number> = app.task("sum", async (values: number[]): 
 
 // @ts-expect-error a wrong argument type is a compile error
 add("1", 2);
+
+// A delayed call keeps the task's types (task.with checks the options; nothing is called here).
+const soon: CallOptions = { delayMs: 1000 };
+const addLater: TaskCaller<[number, number], number> = add.with(soon);
+// @ts-expect-error a delayed call checks its arguments too
+void (() => addLater("1", 2));
 
 /** Runs `sum` on the memory backend and returns what the check script expects to read. */
 export async function main(): Promise<string> {

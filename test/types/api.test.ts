@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { expectTypeOf } from "expect-type";
-import { Tynenc, type Invocation, type InvocationStatus, type Task } from "../../src/index.js";
+import {
+  Tynenc,
+  type CallOptions,
+  type Invocation,
+  type InvocationGroup,
+  type InvocationStatus,
+  type Task,
+  type TaskCaller,
+} from "../../src/index.js";
 import type { HistoryEntry } from "../../src/invocation/status.js";
 import { captureLogger } from "../helpers.js";
 
@@ -41,9 +49,27 @@ function typeErrors(): void {
   new Tynenc({ maxParalelSlots: 2 });
   // @ts-expect-error a task function must return a promise
   app.task("notAsync", (n: number) => n);
+  // @ts-expect-error a delayed call takes the task's own arguments
+  check.with({ delayMs: 10 })("1", "a");
+  // @ts-expect-error runAt is a Date, not epoch ms
+  check.with({ runAt: Date.now() });
+  // @ts-expect-error not a call option
+  check.with({ delay: 10 });
 }
 
 describe("public API types", () => {
+  it("types task.with(options) as the task itself, for calls and parallelize", () => {
+    const later = check.with({ delayMs: 1000 });
+    expectTypeOf(later).toEqualTypeOf<TaskCaller<[number, string], boolean>>();
+    expectTypeOf(later).parameters.toEqualTypeOf<[number, string]>();
+    expectTypeOf(later).returns.toEqualTypeOf<Invocation<boolean>>();
+    expectTypeOf<ReturnType<typeof later.parallelize>>().toEqualTypeOf<InvocationGroup<boolean>>();
+    expectTypeOf(fromNamed.with({ runAt: new Date() })).parameters.toEqualTypeOf<
+      [id: string, count?: number]
+    >();
+    expectTypeOf<CallOptions>().toEqualTypeOf<{ readonly delayMs?: number; readonly runAt?: Date }>();
+  });
+
   it("infers task and invocation types from the function", () => {
     expectTypeOf(check).parameters.toEqualTypeOf<[number, string]>();
     expectTypeOf(check).returns.toEqualTypeOf<Invocation<boolean>>();

@@ -1,3 +1,6 @@
+/** The longest a timer may be set for (setTimeout's limit). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * Ids due at a later time, released in due order by one timer set for the earliest. The timer exists
  * only while something is delayed: an idle process keeps none.
@@ -26,7 +29,8 @@ export class DelayedIds {
   private arm(dueAt: number): void {
     clearTimeout(this.timer);
     this.timerDueAt = dueAt;
-    this.timer = setTimeout(() => this.fire(), Math.max(0, dueAt - Date.now()));
+    // A delay past setTimeout's limit (about 24.8 days) would fire at once, and again, and again.
+    this.timer = setTimeout(() => this.fire(), Math.min(Math.max(0, dueAt - Date.now()), MAX_TIMER_MS));
   }
 
   private fire(): void {

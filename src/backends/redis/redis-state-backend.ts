@@ -19,7 +19,8 @@ type Meta = [
   parentId: string | null,
   createdAt: number,
   runningKey?: string | null,
-  largeValueKeys?: readonly string[],
+  largeValueKeys?: readonly string[] | null,
+  dueAt?: number,
 ];
 
 const COMMA = 0x2c;
@@ -148,7 +149,9 @@ function outcomeOf(found: StoredOutcome | undefined): Outcome | undefined {
 function metaOf(record: InvocationRecord): Meta {
   const meta: Meta = [record.taskId, record.argsId, record.parentId, record.createdAt];
   const keys = record.largeValueKeys;
-  if (keys?.length) meta.push(record.runningKey ?? null, keys);
+  if (record.dueAt !== undefined)
+    meta.push(record.runningKey ?? null, keys?.length ? keys : null, record.dueAt);
+  else if (keys?.length) meta.push(record.runningKey ?? null, keys);
   else if (record.runningKey !== undefined) meta.push(record.runningKey);
   return meta;
 }
@@ -162,7 +165,7 @@ function recordOf(id: string, value: Buffer | null): InvocationRecord | undefine
   if (metaBytes === 0) return undefined;
   const argsStart = start + metaBytes;
   const argsEnd = argsStart + Number(value.toString("latin1", comma + 1, start - 1));
-  const [taskId, argsId, parentId, createdAt, runningKey, largeValueKeys] = JSON.parse(
+  const [taskId, argsId, parentId, createdAt, runningKey, largeValueKeys, dueAt] = JSON.parse(
     value.toString("utf8", start, argsStart),
   ) as Meta;
   const record: { -readonly [K in keyof InvocationRecord]: InvocationRecord[K] } = {
@@ -175,5 +178,6 @@ function recordOf(id: string, value: Buffer | null): InvocationRecord | undefine
   };
   if (runningKey != null) record.runningKey = runningKey;
   if (largeValueKeys) record.largeValueKeys = largeValueKeys;
+  if (dueAt !== undefined) record.dueAt = dueAt;
   return record;
 }

@@ -12,6 +12,7 @@ interface RecordRow {
   created_at: number;
   running_key: string | null;
   large_value_keys: string | null;
+  due_at: number | null;
 }
 
 interface OutcomeRow {
@@ -20,7 +21,8 @@ interface OutcomeRow {
   outcome_large_key: string | null;
 }
 
-const RECORD_COLUMNS = "id, parent_id, task_id, args_id, args, created_at, running_key, large_value_keys";
+const RECORD_COLUMNS =
+  "id, parent_id, task_id, args_id, args, created_at, running_key, large_value_keys, due_at";
 
 /** Records and outcomes in `tynenc_records`, one row per invocation, a column per field. */
 export class SqliteStateBackend implements StateBackend {
@@ -43,10 +45,11 @@ export class SqliteStateBackend implements StateBackend {
   ) {
     const db = conn.db;
     this.save = db.prepare(
-      `INSERT INTO tynenc_records (app, ${RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO tynenc_records (app, ${RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (app, id) DO UPDATE SET parent_id = excluded.parent_id, task_id = excluded.task_id,
          args_id = excluded.args_id, args = excluded.args, created_at = excluded.created_at,
-         running_key = excluded.running_key, large_value_keys = excluded.large_value_keys`,
+         running_key = excluded.running_key, large_value_keys = excluded.large_value_keys,
+         due_at = excluded.due_at`,
     );
     this.one = db.prepare(
       `SELECT ${RECORD_COLUMNS} FROM tynenc_records WHERE app = ? AND id = ? AND task_id IS NOT NULL`,
@@ -87,6 +90,7 @@ export class SqliteStateBackend implements StateBackend {
           r.createdAt,
           r.runningKey ?? null,
           keys,
+          r.dueAt ?? null,
         );
       }
     });
@@ -171,5 +175,6 @@ function recordOf(row: RecordRow): InvocationRecord {
   };
   if (row.running_key !== null) record.runningKey = row.running_key;
   if (row.large_value_keys !== null) record.largeValueKeys = JSON.parse(row.large_value_keys) as string[];
+  if (row.due_at !== null) record.dueAt = row.due_at;
   return record;
 }

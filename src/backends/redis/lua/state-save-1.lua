@@ -4,7 +4,7 @@
   An invocation is ONE string, `<prefix>rec:<id>` (a string stays compact whatever the size of its
   arguments, where a hash with a field over 64 bytes doubles in size):
     <metaBytes>,<argsBytes>:<meta><args><outcome>
-  meta: JSON [taskId, argsId, parentId, createdAt, runningKey?, largeValueKeys?]; args: the serialized
+  meta: JSON [taskId, argsId, parentId, createdAt, runningKey?, largeValueKeys?, dueAt?]; args: the serialized
   arguments as given; outcome: empty until state-set-outcome-1.lua writes it. A row holding only an
   outcome starts "0,0:". Lengths are in bytes.
   The children of a parent are the string `<prefix>kids:<parentId>`, their ids joined by "," in
