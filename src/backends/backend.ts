@@ -1,5 +1,6 @@
 import type { Broker } from "../broker/broker.js";
 import type { DataStore } from "../data-store/data-store.js";
+import type { InvocationRecord } from "../invocation/invocation-record.js";
 import type { Notifier } from "../orchestrator/notifier.js";
 import type { OrchestratorStore } from "../orchestrator/orchestrator-store.js";
 import type { StateBackend } from "../state-backend/state-backend.js";
@@ -26,5 +27,33 @@ export interface Backend {
    * what is wrong (host, port, password). Absent on embedded backends.
    */
   readonly ready?: Promise<void>;
+  /**
+   * Optional, for network stores: the whole of `Orchestrator.claim` in one round trip. Claims up to
+   * `max` invocations for `runnerId` at `at`, in the claim order of DESIGN section 3: the wait graph's
+   * ready ones first (`waitedOnRunnable`, ranked by `countWaiters` when more than `max` of the first
+   * `window`), then the broker queue in order, dropping queue entries that are not runnable any more.
+   * Each claim is validated and written with its history entry as `OrchestratorStore.claim` does; with
+   * `running`, each claimed one moves on to RUNNING in the same step (two history entries). Runnable
+   * ones whose running key is held are not claimed but returned in `blocked` (popped from the queue:
+   * the caller parks them). Returns the claimed ones' records (what `getInvocations` returns). A call a
+   * driver sends again (after a reconnect) is answered as first made, never claiming twice. Without it,
+   * the orchestrator makes one call per step (memory and SQLite answer at once).
+   */
+  claimNext?(runnerId: string, max: number, at: number, options: ClaimOptions): Promise<ClaimBatch>;
   close(): Promise<void>;
+}
+
+export interface ClaimOptions {
+  /** How many of the ready set to rank (the first ones, longest ready first). */
+  readonly window: number;
+  /** Move the claimed ones on to RUNNING too (the caller starts them at once). */
+  readonly running: boolean;
+}
+
+export interface ClaimBatch {
+  readonly records: InvocationRecord[];
+  /** Runnable but not claimed: their running key is held by a claimed or running invocation. */
+  readonly blocked: string[];
+  /** The call stopped early on many stale queue entries: call again for the rest of `max`. */
+  readonly more: boolean;
 }

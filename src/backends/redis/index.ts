@@ -4,6 +4,7 @@ import type { Backend } from "../backend.js";
 import { openRedis } from "./connection.js";
 import type { RedisContext } from "./context.js";
 import { RedisBroker } from "./redis-broker.js";
+import { RedisClaims } from "./redis-claim.js";
 import { RedisDataStore } from "./redis-data-store.js";
 import { RedisNotifier } from "./redis-notifier.js";
 import { RedisOrchestratorStore } from "./redis-orchestrator-store.js";
@@ -52,6 +53,7 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
   const orchestratorStore = new RedisOrchestratorStore(context);
   const notifier = new RedisNotifier(context, { statuses: orchestratorStore });
   const broker = new RedisBroker(context, () => notifier.publishWork());
+  const claims = new RedisClaims(context, broker);
   return {
     name: "redis",
     sharedAcrossProcesses: true,
@@ -61,6 +63,7 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
     notifier,
     dataStore: new RedisDataStore(context),
     ready: connection.ready,
+    claimNext: (runnerId, max, at, options) => claims.claimNext(runnerId, max, at, options),
     close: async () => {
       broker.dispose();
       await notifier.close();
