@@ -123,13 +123,17 @@ export class Shutdown {
   }
 
   /**
-   * Claimed while stopping: hand them straight back to the queue, and let go of the running keys their
-   * claim took, so what was parked on those keys is queued again too.
+   * Claimed while stopping: hand them straight back to the queue (`running`: the claim moved them to
+   * RUNNING already, so they are killed and rerouted, as a stop does to what runs), and let go of the
+   * running keys their claim took, so what was parked on those keys is queued again too.
    */
-  async release(records: readonly InvocationRecord[]): Promise<void> {
+  async release(records: readonly InvocationRecord[], running = false): Promise<void> {
     const orchestrator = this.host.orchestrator;
     for (const { id, runningKey } of records) {
-      await orchestrator.handBack(id, this.runnerId);
+      if (running) await orchestrator.killAndReroute(id, this.runnerId);
+      else await orchestrator.handBack(id, this.runnerId);
+      if (this.logger.isEnabled("debug"))
+        this.logger.debug("Claimed while stopping: handed back to the queue", { invocation: id });
       await releaseKey(this.host, this.runnerId, { runningKey, logger: this.logger });
     }
   }
