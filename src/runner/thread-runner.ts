@@ -224,13 +224,17 @@ export class ThreadRunner implements Runner, SuspendHost {
   /** Fill free slots: resumed invocations first (oldest pause first), then what the orchestrator hands out. */
   private pump(): void {
     this.pumping = true;
+    // A kick between the pass's last look at pumpAgain and its promise settling found it pumping: it
+    // is carried out now, or a resumed invocation could wait for a slot that is free.
     const done = () => {
       this.pumping = false;
       this.lender?.passed(this.state);
+      if (this.pumpAgain) this.kick();
     };
     const failed = (error: unknown) => {
       this.pumping = false;
       this.logger.error("Runner loop iteration failed; it will retry on the next event", { error });
+      if (this.pumpAgain) this.kick();
     };
     try {
       const pass = flow(this.pumpFlow());
