@@ -1,6 +1,7 @@
 import type { Broker } from "../broker/broker.js";
 import type { DataStore } from "../data-store/data-store.js";
-import type { InvocationRecord } from "../invocation/invocation-record.js";
+import type { InvocationRecord, Outcome } from "../invocation/invocation-record.js";
+import type { InvocationStatus } from "../invocation/status.js";
 import type { Notifier } from "../orchestrator/notifier.js";
 import type { OrchestratorStore } from "../orchestrator/orchestrator-store.js";
 import type { StateBackend } from "../state-backend/state-backend.js";
@@ -40,7 +41,25 @@ export interface Backend {
    * the orchestrator makes one call per step (memory and SQLite answer at once).
    */
   claimNext?(runnerId: string, max: number, at: number, options: ClaimOptions): Promise<ClaimBatch>;
+  /**
+   * Optional, for network stores: `StateBackend.setOutcome(id, outcome, unowned)` then
+   * `OrchestratorStore.transition(id, status, runnerId, now, { clearWaits: true })` in one atomic step
+   * (the outcome is stored even when the move is refused, as the two calls would leave it). Calls made
+   * in one event-loop turn may share a round trip. Rejects as `transition` throws (CancelRequestedError
+   * under a cancel request, StatusTransitionError, ...). Without it, the orchestrator makes both calls.
+   */
+  finishFinal?(item: FinishItem): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface FinishItem {
+  readonly id: string;
+  readonly outcome: Outcome;
+  readonly runnerId: string | null;
+  /** The final status it moves to. */
+  readonly status: InvocationStatus;
+  /** Finished from outside any owner (a cancel): an outcome already stored is kept (`setOutcome`). */
+  readonly unowned: boolean;
 }
 
 export interface ClaimOptions {

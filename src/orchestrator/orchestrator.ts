@@ -289,9 +289,28 @@ export class Orchestrator {
   ): Awaitable<void> {
     // Every invocation ends here: steps chained directly while the stores answer at once.
     const final = status ?? (outcome.ok ? S.SUCCESS : S.FAILED);
+    if (this.backend.finishFinal) return this.finishInOne(id, outcome, runnerId, final, unowned);
     const saved = this.backend.stateBackend.setOutcome(id, outcome, unowned);
     if (isPromise(saved)) return saved.then(() => this.finalize(id, final, runnerId));
     return this.finalize(id, final, runnerId);
+  }
+
+  /** `finish` through `Backend.finishFinal`: the outcome and the final move in one round trip. */
+  private finishInOne(
+    id: string,
+    outcome: Outcome,
+    runnerId: string | null,
+    status: InvocationStatus,
+    unowned: boolean,
+  ): Promise<void> {
+    const item = { id, outcome, runnerId, status, unowned };
+    return this.backend.finishFinal!(item).then(
+      () => {
+        emitStatus(this.events, [id], status, runnerId, Date.now());
+        return this.finished(id);
+      },
+      (error: unknown) => this.cancelledInstead(error, id, runnerId),
+    );
   }
 
   private finalize(id: string, status: InvocationStatus, runnerId: string | null): Awaitable<void> {

@@ -5,6 +5,7 @@ import { openRedis } from "./connection.js";
 import type { RedisContext } from "./context.js";
 import { RedisBroker } from "./redis-broker.js";
 import { RedisClaims } from "./redis-claim.js";
+import { RedisFinishes } from "./redis-finish.js";
 import { RedisDataStore } from "./redis-data-store.js";
 import { RedisNotifier } from "./redis-notifier.js";
 import { RedisOrchestratorStore } from "./redis-orchestrator-store.js";
@@ -54,6 +55,7 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
   const notifier = new RedisNotifier(context, { statuses: orchestratorStore });
   const broker = new RedisBroker(context, () => notifier.publishWork());
   const claims = new RedisClaims(context, broker);
+  const finishes = new RedisFinishes(context);
   return {
     name: "redis",
     sharedAcrossProcesses: true,
@@ -64,8 +66,10 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
     dataStore: new RedisDataStore(context),
     ready: connection.ready,
     claimNext: (runnerId, max, at, options) => claims.claimNext(runnerId, max, at, options),
+    finishFinal: (item) => finishes.finish(item),
     close: async () => {
       broker.dispose();
+      finishes.dispose();
       await notifier.close();
       await connection.close();
     },
