@@ -75,6 +75,17 @@ export function inProcessBackendOnly(): { skip?: string } {
 }
 
 /**
+ * Options for a test of the window between a claim and the move to RUNNING: on a backend whose claim
+ * moves straight to RUNNING (`Backend.claimNext`, redis) there is none, so it skips, saying so.
+ */
+export function separateRunningMove(): { skip?: string } {
+  const name = testBackendName();
+  return name === "redis"
+    ? { skip: `TYNENC_TEST_BACKEND=${name} claims straight to RUNNING: no PENDING between claim and start` }
+    : {};
+}
+
+/**
  * Options for a test that counts the process's timers: under `TYNENC_TEST_ASYNC_DELAY_MS` the test
  * backend's random delays are timers themselves, so it skips, saying so.
  */

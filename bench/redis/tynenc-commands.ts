@@ -5,9 +5,9 @@
  * subscribes and ioredis builds no trace context). A script call is named by its file
  * (`evalsha store-change-3`) and, for the store's two multi-operation scripts, by its operation.
  */
-import { createHash } from "node:crypto";
 import { tracingChannel } from "node:diagnostics_channel";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { script } from "../../src/backends/redis/scripts.js";
 
 export const COUNTING = process.env["TYNENC_BENCH_COUNT"] === "1";
 
@@ -20,14 +20,12 @@ interface CommandContext {
   readonly args: readonly string[];
 }
 
-/** Script file names (without .lua) by SHA-1 of their source, as scripts.ts calls them. */
+/** Script file names (without .lua) by SHA-1 of their source (includes resolved), as scripts.ts calls them. */
 function scriptNames(): Map<string, string> {
   const names = new Map<string, string>();
   for (const file of readdirSync(LUA_DIR).filter((f) => f.endsWith(".lua"))) {
-    const sha = createHash("sha1")
-      .update(readFileSync(new URL(file, LUA_DIR)))
-      .digest("hex");
-    names.set(sha, file.slice(0, -".lua".length));
+    const name = file.slice(0, -".lua".length);
+    names.set(script(name).sha, name);
   }
   return names;
 }

@@ -1,6 +1,7 @@
 import type { Broker } from "../broker/broker.js";
 import type { DataStore } from "../data-store/data-store.js";
-import type { InvocationRecord } from "../invocation/invocation-record.js";
+import type { InvocationRecord, Outcome } from "../invocation/invocation-record.js";
+import type { InvocationStatus } from "../invocation/status.js";
 import type { Notifier } from "../orchestrator/notifier.js";
 import type { NewStatus, OrchestratorStore } from "../orchestrator/orchestrator-store.js";
 import type { StateBackend } from "../state-backend/state-backend.js";
@@ -41,5 +42,51 @@ export interface Backend {
    * what is wrong (host, port, password). Absent on embedded backends.
    */
   readonly ready?: Promise<void>;
+  /**
+   * Optional, for network stores: the whole of `Orchestrator.claim` in one round trip. Claims up to
+   * `max` invocations for `runnerId` at `at`, in the claim order of DESIGN section 3: the wait graph's
+   * ready ones first (`waitedOnRunnable`, ranked by `countWaiters` when more than `max` of the first
+   * `window`), then the broker queue in order, dropping queue entries that are not runnable any more.
+   * Each claim is validated and written with its history entry as `OrchestratorStore.claim` does; with
+   * `running`, each claimed one moves on to RUNNING in the same step (two history entries). Runnable
+   * ones whose running key is held are not claimed but returned in `blocked` (popped from the queue:
+   * the caller parks them). Returns the claimed ones' records (what `getInvocations` returns). A call a
+   * driver sends again (after a reconnect) is answered as first made, never claiming twice. Without it,
+   * the orchestrator makes one call per step (memory and SQLite answer at once).
+   */
+  claimNext?(runnerId: string, max: number, at: number, options: ClaimOptions): Promise<ClaimBatch>;
+  /**
+   * Optional, for network stores: `StateBackend.setOutcome(id, outcome, unowned)` then
+   * `OrchestratorStore.transition(id, status, runnerId, now, { clearWaits: true })` in one atomic step
+   * (the outcome is stored even when the move is refused, as the two calls would leave it). Calls made
+   * in one event-loop turn may share a round trip. Rejects as `transition` throws (CancelRequestedError
+   * under a cancel request, StatusTransitionError, ...). Without it, the orchestrator makes both calls.
+   */
+  finishFinal?(item: FinishItem): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface FinishItem {
+  readonly id: string;
+  readonly outcome: Outcome;
+  readonly runnerId: string | null;
+  /** The final status it moves to. */
+  readonly status: InvocationStatus;
+  /** Finished from outside any owner (a cancel): an outcome already stored is kept (`setOutcome`). */
+  readonly unowned: boolean;
+}
+
+export interface ClaimOptions {
+  /** How many of the ready set to rank (the first ones, longest ready first). */
+  readonly window: number;
+  /** Move the claimed ones on to RUNNING too (the caller starts them at once). */
+  readonly running: boolean;
+}
+
+export interface ClaimBatch {
+  readonly records: InvocationRecord[];
+  /** Runnable but not claimed: their running key is held by a claimed or running invocation. */
+  readonly blocked: string[];
+  /** The call stopped early on many stale queue entries: call again for the rest of `max`. */
+  readonly more: boolean;
 }

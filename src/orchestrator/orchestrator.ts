@@ -206,10 +206,18 @@ export class Orchestrator {
 
   /**
    * Claim up to `max` invocations for `runnerId` (moved to PENDING): first those others wait for, the
-   * most waited-on first, then the broker queue in order. Stale queue entries are dropped.
+   * most waited-on first, then the broker queue in order. Stale queue entries are dropped. With
+   * `running` and a backend that claims in one call (`claimsRunning`), they move on to RUNNING too.
    */
-  claim(runnerId: string, max: number): Awaitable<InvocationRecord[]> {
-    return max <= 0 ? [] : flow(this.claimFlow(runnerId, max));
+  claim(runnerId: string, max: number, running = false): Awaitable<InvocationRecord[]> {
+    if (max <= 0) return [];
+    if (this.backend.claimNext) return this.claimNext(runnerId, max, running);
+    return flow(this.claimFlow(runnerId, max));
+  }
+
+  /** Whether `claim(..., running = true)` moves what it claims to RUNNING (see `Backend.claimNext`). */
+  get claimsRunning(): boolean {
+    return this.backend.claimNext !== undefined;
   }
 
   private *claimFlow(runnerId: string, max: number): Flow<InvocationRecord[]> {
@@ -246,6 +254,26 @@ export class Orchestrator {
     const fromQueue = records.length === 0 ? claimed : claimed.slice(records.length);
     const rest = (yield this.backend.stateBackend.getInvocations(fromQueue)) as InvocationRecord[];
     return records.length === 0 ? rest : records.concat(rest);
+  }
+
+  /** `claim` through `Backend.claimNext`: one round trip per call (more only past stale entries). */
+  private async claimNext(runnerId: string, max: number, running: boolean): Promise<InvocationRecord[]> {
+    const claimNext = this.backend.claimNext!.bind(this.backend);
+    const window = Math.max(max, PRIORITY_WINDOW);
+    let records: InvocationRecord[] = [];
+    for (;;) {
+      const at = Date.now();
+      const batch = await claimNext(runnerId, max - records.length, at, { window, running });
+      if (batch.blocked.length > 0) await flow(this.concurrency.holdBack(batch.blocked, runnerId));
+      if (batch.records.length > 0) {
+        const ids = batch.records.map((r) => r.id);
+        emitStatus(this.events, ids, S.PENDING, runnerId, at);
+        if (running) emitStatus(this.events, ids, S.RUNNING, runnerId, at);
+        records = records.length === 0 ? batch.records : records.concat(batch.records);
+      }
+      if (!batch.more || records.length >= max) return records;
+      if (this.logger.isEnabled("debug")) this.logger.debug("Claim dropped many stale queue entries; again");
+    }
   }
 
   /**
@@ -340,9 +368,28 @@ export class Orchestrator {
   ): Awaitable<void> {
     // Every invocation ends here: steps chained directly while the stores answer at once.
     const final = status ?? (outcome.ok ? S.SUCCESS : S.FAILED);
+    if (this.backend.finishFinal) return this.finishInOne(id, outcome, runnerId, final, unowned);
     const saved = this.backend.stateBackend.setOutcome(id, outcome, unowned);
     if (isPromise(saved)) return saved.then(() => this.finalize(id, final, runnerId));
     return this.finalize(id, final, runnerId);
+  }
+
+  /** `finish` through `Backend.finishFinal`: the outcome and the final move in one round trip. */
+  private finishInOne(
+    id: string,
+    outcome: Outcome,
+    runnerId: string | null,
+    status: InvocationStatus,
+    unowned: boolean,
+  ): Promise<void> {
+    const item = { id, outcome, runnerId, status, unowned };
+    return this.backend.finishFinal!(item).then(
+      () => {
+        emitStatus(this.events, [id], status, runnerId, Date.now());
+        return this.finished(id);
+      },
+      (error: unknown) => this.cancelledInstead(error, id, runnerId),
+    );
   }
 
   private finalize(id: string, status: InvocationStatus, runnerId: string | null): Awaitable<void> {

@@ -1,4 +1,4 @@
-import { InvocationKilledError } from "../errors/errors.js";
+import { InvocationKilledError, StatusTransitionError } from "../errors/errors.js";
 import type { InvocationRecord } from "../invocation/invocation-record.js";
 import { InvocationStatus } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
@@ -123,13 +123,30 @@ export class Shutdown {
   }
 
   /**
-   * Claimed while stopping: hand them straight back to the queue, and let go of the running keys their
-   * claim took, so what was parked on those keys is queued again too.
+   * Claimed straight to RUNNING while stopping: KILLED then REROUTED. Once KILLED it has no owner, so a
+   * cancel may end it CANCELLED before the reroute: that end stands.
    */
-  async release(records: readonly InvocationRecord[]): Promise<void> {
+  private async killClaimed(id: string): Promise<void> {
+    try {
+      await this.host.orchestrator.killAndReroute(id, this.runnerId);
+    } catch (error) {
+      if (!(error instanceof StatusTransitionError)) throw error;
+      this.logger.debug("Not rerouted: a cancel ended it meanwhile", { invocation: id, error });
+    }
+  }
+
+  /**
+   * Claimed while stopping: hand them straight back to the queue (`running`: the claim moved them to
+   * RUNNING already, so they are killed and rerouted, as a stop does to what runs), and let go of the
+   * running keys their claim took, so what was parked on those keys is queued again too.
+   */
+  async release(records: readonly InvocationRecord[], running = false): Promise<void> {
     const orchestrator = this.host.orchestrator;
     for (const { id, runningKey } of records) {
-      await orchestrator.handBack(id, this.runnerId);
+      if (running) await this.killClaimed(id);
+      else await orchestrator.handBack(id, this.runnerId);
+      if (this.logger.isEnabled("debug"))
+        this.logger.debug("Claimed while stopping: handed back to the queue", { invocation: id });
       await releaseKey(this.host, this.runnerId, { runningKey, logger: this.logger });
     }
   }

@@ -224,13 +224,17 @@ export class ThreadRunner implements Runner, SuspendHost {
   /** Fill free slots: resumed invocations first (oldest pause first), then what the orchestrator hands out. */
   private pump(): void {
     this.pumping = true;
+    // A kick between the pass's last look at pumpAgain and its promise settling found it pumping: it
+    // is carried out now, or a resumed invocation could wait for a slot that is free.
     const done = () => {
       this.pumping = false;
       this.lender?.passed(this.state);
+      if (this.pumpAgain) this.kick();
     };
     const failed = (error: unknown) => {
       this.pumping = false;
       this.logger.error("Runner loop iteration failed; it will retry on the next event", { error });
+      if (this.pumpAgain) this.kick();
     };
     try {
       const pass = flow(this.pumpFlow());
@@ -258,19 +262,30 @@ export class ThreadRunner implements Runner, SuspendHost {
           ? this.lender.claimable(state.slots - state.occupied)
           : state.slots - state.occupied;
         if (free <= 0) break;
-        const claimed = (yield this.host.orchestrator.claim(this.id, free)) as InvocationRecord[];
+        const running = this.startsAtClaim;
+        const claimed = (yield this.host.orchestrator.claim(this.id, free, running)) as InvocationRecord[];
         this.lender?.claimed(free, claimed.length);
         if (state.phase !== "running") {
-          yield this.shutdown.release(claimed); // stop() awaits this pass: nothing claimed is left behind
+          // stop() awaits this pass: nothing claimed is left behind
+          yield this.shutdown.release(claimed, running);
           break;
         }
-        for (const record of claimed) this.start(record);
+        for (const record of claimed) this.start(record, running);
         if (claimed.length < free) break;
       }
     } while (this.pumpAgain);
   }
 
-  private start(record: InvocationRecord): void {
+  /**
+   * Whether claims move straight to RUNNING (one store call fewer per invocation): only where the
+   * backend claims in one call, and not under a lender, whose parent counts claimed and running apart.
+   */
+  private get startsAtClaim(): boolean {
+    return !this.lender && this.host.orchestrator.claimsRunning;
+  }
+
+  /** Start a claimed invocation; `running`: the claim moved it to RUNNING already. */
+  private start(record: InvocationRecord, running: boolean): void {
     const state = this.state;
     state.occupied++;
     state.inFlight++;
@@ -294,7 +309,7 @@ export class ThreadRunner implements Runner, SuspendHost {
       this.kick();
     };
     settle(
-      () => this.begin(record, ticket, after),
+      () => this.begin(record, ticket, after, running),
       (error, execution) => {
         if (error !== undefined) {
           // A status error: recovery took it back since the claim (it sat PENDING too long), and the
@@ -325,22 +340,26 @@ export class ThreadRunner implements Runner, SuspendHost {
   // invocation: they are plain methods chained directly when the stores answer at once, and through
   // `then` only when one returns a promise (no generator, no closure on the in-process path).
 
-  /** Prepare and move to RUNNING; undefined when it must not run here (failed to prepare, stopping). */
+  /**
+   * Prepare and move to RUNNING (unless the claim did: `running`); undefined when it must not run here
+   * (failed to prepare, stopping).
+   */
   private begin(
     record: InvocationRecord,
     ticket: SlotTicket,
     after: () => void,
+    running: boolean,
   ): Awaitable<Execution | undefined> {
     let prepared: Awaitable<PreparedInvocation>;
     try {
       prepared = this.host.prepare(record, this.state.executions.get(record.parentId ?? "")?.invocation);
     } catch (error) {
-      return flow(this.cannotRunFlow(record, error));
+      return flow(this.cannotRunFlow(record, error, running));
     }
-    if (!isPromise(prepared)) return this.prepared(record, prepared, ticket, after);
+    if (!isPromise(prepared)) return this.prepared(record, prepared, ticket, after, running);
     return prepared.then(
-      (p) => this.prepared(record, p, ticket, after),
-      (error: unknown) => flow(this.cannotRunFlow(record, error)),
+      (p) => this.prepared(record, p, ticket, after, running),
+      (error: unknown) => flow(this.cannotRunFlow(record, error, running)),
     );
   }
 
@@ -349,15 +368,17 @@ export class ThreadRunner implements Runner, SuspendHost {
     prepared: PreparedInvocation,
     ticket: SlotTicket,
     after: () => void,
+    running: boolean,
   ): Awaitable<Execution | undefined> {
     // Stopping, or claimed by a run that a stop ended while it was being prepared: hand it back.
     if (this.state.phase !== "running" || !this.state.current(ticket)) {
-      const released = this.shutdown.release([record]);
+      const released = this.shutdown.release([record], running);
       return isPromise(released) ? released.then(() => undefined) : undefined;
     }
     const execution = new Execution(prepared, this.id, this.logger, this, ticket, after);
     execution.runningKey = record.runningKey;
     this.state.executions.set(record.id, execution);
+    if (running) return this.nowRunning(execution);
     const moved = this.host.orchestrator.transition(record.id, S.RUNNING, this.id);
     return isPromise(moved) ? moved.then(() => this.nowRunning(execution)) : this.nowRunning(execution);
   }
@@ -376,9 +397,9 @@ export class ThreadRunner implements Runner, SuspendHost {
   }
 
   /** Its task or arguments cannot be resolved here: it fails at once, with the reason as its error. */
-  private *cannotRunFlow(record: InvocationRecord, error: unknown): Flow<undefined> {
+  private *cannotRunFlow(record: InvocationRecord, error: unknown, running: boolean): Flow<undefined> {
     logCannotRun(this.logger, record.id, record.taskId, error);
-    yield this.host.orchestrator.transition(record.id, S.RUNNING, this.id);
+    if (!running) yield this.host.orchestrator.transition(record.id, S.RUNNING, this.id);
     const outcome = (yield this.host.outcomeOf(record.taskId, { ok: false, error })) as Outcome;
     yield this.host.orchestrator.finish(record.id, outcome, this.id);
     // Its claim took its running key: what waits for the key goes back to the queue.

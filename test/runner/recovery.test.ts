@@ -11,7 +11,7 @@ import {
 } from "../../src/index.js";
 import type { OrchestratorStore } from "../../src/orchestrator/orchestrator-store.js";
 import { assertValidHistories, trackInvocations, waitForStatus } from "../../src/testing/index.js";
-import { captureLogger, testApp, testBackend, withRunner } from "../helpers.js";
+import { captureLogger, separateRunningMove, testApp, testBackend, withRunner } from "../helpers.js";
 
 /** Beats every 10 ms; a runner silent for 200 ms is dead; PENDING is never stale unless a test says so. */
 const FAST = { heartbeatIntervalMs: 10, runnerDeadAfterMs: 200, maxPendingMs: 60_000 } as const;
@@ -274,39 +274,43 @@ describe("recovery from dead runners", () => {
     await assertValidHistories(app, tracked.ids);
   });
 
-  it("a live runner whose claim recovery took back does not run it then, frees its slot and runs it later", async () => {
-    const logger = captureLogger();
-    const base = shared();
-    let target: string | undefined;
-    const limits = { runnerDeadAfterMs: 3_600_000, maxPendingMs: 1 };
-    // Just before the runner moves its claim to RUNNING, another runner's pass finds it stale.
-    const orchestratorStore = beforeRunning(base.orchestratorStore, (id) => {
-      if (id !== target) return undefined;
-      target = undefined;
-      return app.orchestrator.recover("other", Date.now() + 10, limits);
-    });
-    const backend = { ...base, orchestratorStore };
-    const app = testApp({ ...FAST, logger, loggingLevel: "warn", backend });
-    let runs = 0;
-    const work = app.task("work", async (n: number) => (runs++, n));
-    const tracked = trackInvocations(app);
-    const inv = work(8);
-    target = inv.id;
-    await withRunner(app, async () => assert.equal(await inv.result, 8));
-    assert.equal(runs, 1);
-    const me = app.runner.id;
-    assert.deepEqual((await inv.history()).map((h) => `${h.status}:${h.runnerId ?? "-"}`).slice(1), [
-      `PENDING:${me}`,
-      "PENDING_RECOVERY:other",
-      "REROUTED:other",
-      `PENDING:${me}`,
-      `RUNNING:${me}`,
-      `SUCCESS:${me}`,
-    ]);
-    const warned = logger.lines.find((l) => l.level === "warn" && l.msg.startsWith("Not started"));
-    assert.equal(warned?.fields.invocation, inv.id);
-    await assertValidHistories(app, tracked.ids);
-  });
+  it(
+    "a live runner whose claim recovery took back does not run it then, frees its slot and runs it later",
+    separateRunningMove(),
+    async () => {
+      const logger = captureLogger();
+      const base = shared();
+      let target: string | undefined;
+      const limits = { runnerDeadAfterMs: 3_600_000, maxPendingMs: 1 };
+      // Just before the runner moves its claim to RUNNING, another runner's pass finds it stale.
+      const orchestratorStore = beforeRunning(base.orchestratorStore, (id) => {
+        if (id !== target) return undefined;
+        target = undefined;
+        return app.orchestrator.recover("other", Date.now() + 10, limits);
+      });
+      const backend = { ...base, orchestratorStore };
+      const app = testApp({ ...FAST, logger, loggingLevel: "warn", backend });
+      let runs = 0;
+      const work = app.task("work", async (n: number) => (runs++, n));
+      const tracked = trackInvocations(app);
+      const inv = work(8);
+      target = inv.id;
+      await withRunner(app, async () => assert.equal(await inv.result, 8));
+      assert.equal(runs, 1);
+      const me = app.runner.id;
+      assert.deepEqual((await inv.history()).map((h) => `${h.status}:${h.runnerId ?? "-"}`).slice(1), [
+        `PENDING:${me}`,
+        "PENDING_RECOVERY:other",
+        "REROUTED:other",
+        `PENDING:${me}`,
+        `RUNNING:${me}`,
+        `SUCCESS:${me}`,
+      ]);
+      const warned = logger.lines.find((l) => l.level === "warn" && l.msg.startsWith("Not started"));
+      assert.equal(warned?.fields.invocation, inv.id);
+      await assertValidHistories(app, tracked.ids);
+    },
+  );
 
   it("leaves alone what a runner with a fresh heartbeat owns", async () => {
     const { backend, calls } = observing(shared(), "runners");

@@ -7,6 +7,8 @@ import { isCluster } from "./scan.js";
 import type { RedisContext } from "./context.js";
 import { FinalOutcomes } from "./final-outcomes.js";
 import { RedisBroker } from "./redis-broker.js";
+import { RedisClaims } from "./redis-claim.js";
+import { RedisFinishes } from "./redis-finish.js";
 import { RedisDataStore } from "./redis-data-store.js";
 import { RedisNotifier } from "./redis-notifier.js";
 import { RedisOrchestratorStore } from "./redis-orchestrator-store.js";
@@ -73,6 +75,8 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
   const notifier = new RedisNotifier(context, { statuses: orchestratorStore, outcomes });
   const broker = new RedisBroker(context, () => notifier.publishWork());
   const registration = new RedisRegistration(context, orchestratorStore.keys);
+  const claims = new RedisClaims(context, broker);
+  const finishes = new RedisFinishes(context, outcomes);
   return {
     name: "redis",
     sharedAcrossProcesses: true,
@@ -84,8 +88,11 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
     registerAndRoute: (items, records, runnerId, at, stored) =>
       registration.registerAndRoute(items, records, runnerId, at, stored),
     ready: connection.ready,
+    claimNext: (runnerId, max, at, options) => claims.claimNext(runnerId, max, at, options),
+    finishFinal: (item) => finishes.finish(item),
     close: async () => {
       broker.dispose();
+      finishes.dispose();
       await notifier.close();
       await connection.close();
     },

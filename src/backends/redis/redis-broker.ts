@@ -54,9 +54,23 @@ export class RedisBroker implements Broker {
   async retrieve(max: number): Promise<string[]> {
     if (max <= 0) return [];
     const [ids, moved] = await this.take(max);
-    // Due ids moved beyond what this call popped wait for runners elsewhere too.
-    if (moved > ids.length) this.onDue();
+    this.popped(ids.length, moved, "");
     return ids;
+  }
+
+  /**
+   * A pop from the queue was made (here, or by another script that pops it the way retrieve does, see
+   * redis-claim.ts): `moved` due ids joined the queue, `next` is the earliest due time still held back.
+   */
+  popped(count: number, moved: number, next: string): void {
+    if (next !== "") this.wakeAt(Number(next));
+    // Due ids moved beyond what this call popped wait for runners elsewhere too.
+    if (moved > count) this.onDue();
+  }
+
+  /** The queue's and the delayed set's keys, for a script that pops the queue with other work. */
+  get keys(): readonly [queue: string, delayed: string] {
+    return [this.queue, this.delayed];
   }
 
   async count(): Promise<number> {

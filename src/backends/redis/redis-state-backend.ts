@@ -157,7 +157,7 @@ function metaOf(record: InvocationRecord): Meta {
 }
 
 /** Parses `<metaBytes>,<argsBytes>:<meta><args>...` (lengths in bytes); undefined for an outcome-only row. */
-function recordOf(id: string, value: Buffer | null): InvocationRecord | undefined {
+export function recordOf(id: string, value: Buffer | null): InvocationRecord | undefined {
   if (!value) return undefined;
   const comma = value.indexOf(COMMA);
   const start = value.indexOf(COLON, comma) + 1;

@@ -2,6 +2,8 @@
  * The backend's Lua scripts, one per file in `lua/` (copied next to the compiled code by the build).
  * Each is read once, sent to Redis once (SCRIPT LOAD happens implicitly through EVAL on a NOSCRIPT
  * answer) and then called by SHA with EVALSHA: one round trip per call, whatever the script's size.
+ * Helpers shared by several scripts live in `lua/include/`: a line `--#include include/<file>.lua` is
+ * replaced by that file when the script is read (one level deep), so a helper is written once.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -20,7 +22,10 @@ const sources = new Map<string, Script>();
 export function script(name: string): Script {
   let found = sources.get(name);
   if (!found) {
-    const source = readFileSync(new URL(`${name}.lua`, LUA_DIR), "utf8");
+    const source = readFileSync(new URL(`${name}.lua`, LUA_DIR), "utf8").replace(
+      /^--#include (\S+)$/gm,
+      (_line, file: string) => readFileSync(new URL(file, LUA_DIR), "utf8"),
+    );
     found = { source, sha: createHash("sha1").update(source).digest("hex") };
     sources.set(name, found);
   }
@@ -29,21 +34,24 @@ export function script(name: string): Script {
 
 /**
  * Run script `name` with `keys` and `args` by its SHA; a Redis that does not know it yet (first call,
- * a restart, SCRIPT FLUSH) gets the source once through EVAL, which also caches it.
+ * a restart, SCRIPT FLUSH) gets the source once through EVAL, which also caches it. With `buffers`, the
+ * reply's strings come back as Buffers (for byte-exact parsing).
  */
 export async function runScript(
   client: RedisClient,
   name: string,
   keys: readonly string[],
   args: readonly (string | number)[],
+  buffers = false,
 ): Promise<unknown> {
   const { source, sha } = script(name);
+  const call = buffers ? client.callBuffer.bind(client) : client.call.bind(client);
   try {
     // One array argument: spread into the call, a long list of ids would overflow the stack.
-    return await client.call("EVALSHA", [sha, keys.length, ...keys, ...args]);
+    return await call("EVALSHA", [sha, keys.length, ...keys, ...args]);
   } catch (error) {
     if (!String((error as Error).message).startsWith("NOSCRIPT")) throw error;
-    return client.call("EVAL", [source, keys.length, ...keys, ...args]);
+    return call("EVAL", [source, keys.length, ...keys, ...args]);
   }
 }
 

@@ -20,19 +20,7 @@
   ARGV[6] the data store key of the text (absent when the text is not a large value)
   Returns 1 when written, 0 when an outcome already stored was kept.
 ]]
-local key = KEYS[1]
-local outcome = ARGV[1] .. ARGV[2]
-if ARGV[6] then outcome = string.upper(ARGV[1]) .. #ARGV[6] .. ':' .. ARGV[6] .. ARGV[2] end
-local m, a, h = string.match(redis.call('GETRANGE', key, 0, 40), '^(%d+),(%d+):()')
-if not m then
-  redis.call('SET', key, '0,0:' .. outcome)
-  return 1
-end
-local start = h - 1 + tonumber(m) + tonumber(a) -- where the outcome begins (0-based)
-if ARGV[3] == '1' and redis.call('STRLEN', key) > start then
-  local status = ARGV[4] ~= '' and redis.call('HGET', ARGV[4], 's')
-  if not status or not string.find(ARGV[5], ' ' .. status .. ' ', 1, true) then return 0 end
-end
--- SET, not APPEND: an appended string keeps room to grow (up to twice its size) for as long as it lives.
-redis.call('SET', key, redis.call('GETRANGE', key, 0, start - 1) .. outcome)
-return 1
+
+--#include include/outcome.lua
+
+return storeOutcome(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])

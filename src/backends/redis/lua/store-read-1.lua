@@ -18,6 +18,8 @@ ARGV[2] the operation; its own ARGV follow:
 local P, op = ARGV[1], ARGV[2]
 local out = {}
 
+--#include include/wait-rank.lua
+
 if op == 'statuses' then
   for i = 3, #ARGV do
     local f = redis.call('HMGET', P .. 'i:' .. ARGV[i], 's', 'o', 'at')
@@ -38,22 +40,6 @@ elseif op == 'find' then
   end
 elseif op == 'rank' then
   local cap = tonumber(ARGV[3])
-  for i = 4, #ARGV do
-    local seen, n, frontier = { [ARGV[i]] = true }, 0, { ARGV[i] }
-    while #frontier > 0 and n < cap do
-      local next = {}
-      for _, id in ipairs(frontier) do
-        for _, waiter in ipairs(redis.call('SMEMBERS', P .. 'in:' .. id)) do
-          if not seen[waiter] then
-            seen[waiter] = true
-            n = n + 1
-            next[#next + 1] = waiter
-          end
-        end
-      end
-      frontier = next
-    end
-    out[#out + 1] = n
-  end
+  for i = 4, #ARGV do out[#out + 1] = waitersUpTo(ARGV[i], cap) end
 end
 return out

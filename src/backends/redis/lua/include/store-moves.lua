@@ -1,0 +1,90 @@
+--[[
+Shared by the store's scripts that move statuses (store-change-3.lua, claim-next-5.lua), included
+where the line `--#include include/store-moves.lua` stands (scripts.ts). The including script declares
+before it: P (the store's key prefix), REQ (the call's request id), SEQ, READY and FINISHED (its keys).
+]]
+local function K(kind, name)
+  return P .. kind .. ':' .. name
+end
+
+local function listed(words, status)
+  return string.find(words, ' ' .. status .. ' ', 1, true) ~= nil
+end
+
+local function ruleAt(i)
+  return { to = ARGV[i], from = ARGV[i + 1], ownerFrom = ARGV[i + 2], owner = ARGV[i + 3], flags = ARGV[i + 4] }
+end
+
+local function has(rule, flag)
+  return string.find(rule.flags, flag, 1, true) ~= nil
+end
+
+local function load(id)
+  local f = redis.call('HMGET', K('i', id), 's', 'o', 'r', 'g', 'c', 'x', 'q')
+  if not f[1] then return nil end
+  return { s = f[1], o = f[2] or '', r = f[3] or '', g = f[4] or '', c = f[5] or '', x = f[6], q = f[7] }
+end
+
+-- Why status.ts refuses the move (nil when allowed), checked in ownerAfter's order.
+local function refusal(cur, rule, runner)
+  if not listed(rule.from, cur.s) then return 'invalid' end
+  if listed(rule.ownerFrom, cur.s) and cur.o ~= runner then return 'invalid' end
+  if rule.owner == 'take' and runner == '' then return 'invalid' end
+  if cur.x and has(rule, 'X') then return 'cancel' end
+  return nil
+end
+
+local function runnableNow(id, runnable)
+  local s = redis.call('HGET', K('i', id), 's')
+  return s and listed(runnable, s)
+end
+
+-- In the ready set exactly when waited on, waiting for nothing and runnable.
+local function settle(id, runnable)
+  if runnable and redis.call('EXISTS', K('in', id)) == 1 and redis.call('EXISTS', K('out', id)) == 0 then
+    redis.call('ZADD', READY, 'NX', redis.call('GET', SEQ) or 0, id)
+  else
+    redis.call('ZREM', READY, id)
+  end
+end
+
+local function dropOut(waiter)
+  local out = K('out', waiter)
+  for _, waited in ipairs(redis.call('SMEMBERS', out)) do
+    local into = K('in', waited)
+    redis.call('SREM', into, waiter)
+    if redis.call('EXISTS', into) == 0 then redis.call('ZREM', READY, waited) end
+  end
+  redis.call('DEL', out)
+end
+
+local function keyIndexes(id, r, rule)
+  if r == '' then return end
+  redis.call(has(rule, 'K') and 'SADD' or 'SREM', K('run', r), id)
+  redis.call(has(rule, 'P') and 'SADD' or 'SREM', K('park', r), id)
+end
+
+-- Store a validated move: status, owner, history entry and indexes. Returns the owner after.
+local function commit(id, cur, rule, runner, at)
+  local to, owner = rule.to, cur.o
+  if rule.owner == 'take' then owner = runner elseif rule.owner == 'clear' then owner = '' end
+  local seq = redis.call('INCR', SEQ)
+  local key = K('i', id)
+  redis.call('HSET', key, 's', to, 'o', owner, 'at', at, 'q', REQ)
+  redis.call('RPUSH', K('h', id), to .. '\t' .. runner .. '\t' .. at .. '\t' .. seq)
+  if redis.call('SMOVE', K('by', cur.s), K('by', to), id) == 0 then redis.call('SADD', K('by', to), id) end
+  if owner ~= cur.o then
+    if cur.o ~= '' then redis.call('SREM', K('owned', cur.o), id) end
+    if owner ~= '' then redis.call('SADD', K('owned', owner), id) end
+  end
+  keyIndexes(id, cur.r, rule)
+  if has(rule, 'F') then
+    redis.call('HSET', key, 'f', at)
+    if cur.x then redis.call('HDEL', key, 'x') end
+    redis.call('ZADD', FINISHED, at, string.format('%016d', seq) .. ':' .. id)
+    if cur.g ~= '' and redis.call('GET', K('reg', cur.g)) == id then redis.call('DEL', K('reg', cur.g)) end
+    if cur.c ~= '' and has(rule, 'S') then redis.call('SET', K('cache', cur.c), id) end
+  end
+  cur.s, cur.o = to, owner
+  return owner
+end

@@ -1,0 +1,23 @@
+--[[
+How many invocations wait for `id` directly or transitively, following the wait graph's "in" sets
+(P .. 'in:' .. id) breadth first and counting up to about `cap`: the claim order of DESIGN section 3.
+Shared by store-read-1.lua (rank) and claim-next-5.lua, included as scripts.ts describes; the
+including script declares P (the store's key prefix) before it.
+]]
+local function waitersUpTo(id, cap)
+  local seen, n, frontier = { [id] = true }, 0, { id }
+  while #frontier > 0 and n < cap do
+    local next = {}
+    for _, at in ipairs(frontier) do
+      for _, waiter in ipairs(redis.call('SMEMBERS', P .. 'in:' .. at)) do
+        if not seen[waiter] then
+          seen[waiter] = true
+          n = n + 1
+          next[#next + 1] = waiter
+        end
+      end
+    end
+    frontier = next
+  end
+  return n
+end

@@ -1,0 +1,72 @@
+import { randomUUID } from "node:crypto";
+import type { ClaimBatch, ClaimOptions } from "../backend.js";
+import type { InvocationRecord } from "../../invocation/invocation-record.js";
+import { InvocationStatus } from "../../invocation/status.js";
+import { key, type RedisContext } from "./context.js";
+import type { RedisBroker } from "./redis-broker.js";
+import { StoreKeys } from "./redis-store-keys.js";
+import { RUNNABLE_WORDS, isRefusal, moveRule, throwRefusal, type Refusal } from "./redis-store-rules.js";
+import { recordOf } from "./redis-state-backend.js";
+import { runScript } from "./scripts.js";
+
+const S = InvocationStatus;
+/** As priority.ts counts: enough to order, cheap on huge graphs. */
+const RANK_CAP = 10_000;
+
+type Reply = [
+  claimed: Buffer[],
+  blocked: Buffer[],
+  records: (Buffer | null)[],
+  next: Buffer,
+  moved: number,
+  more: number,
+];
+
+/**
+ * `Backend.claimNext` on Redis: one run of claim-next-5.lua reads the ready set, ranks it, pops the
+ * queue, claims, and answers with the records. The reply comes back as Buffers, as the records are
+ * parsed by byte offsets (redis-state-backend.ts).
+ */
+export class RedisClaims {
+  private readonly keys: readonly string[];
+  private readonly storeBase: string;
+  private readonly records: string;
+  /** Names each call, so a call ioredis sends again after a reconnect is answered as first made. */
+  private readonly requestPrefix = `${randomUUID()}:`;
+  private requests = 0;
+
+  constructor(
+    private readonly context: RedisContext,
+    private readonly broker: RedisBroker,
+  ) {
+    const store = new StoreKeys(context);
+    this.storeBase = store.base;
+    this.records = key(context, "rec:");
+    this.keys = [store.seq, store.ready, store.finished, ...broker.keys];
+  }
+
+  async claimNext(runnerId: string, max: number, at: number, options: ClaimOptions): Promise<ClaimBatch> {
+    const request = `${this.requestPrefix}${++this.requests}`;
+    const args: (string | number)[] = [this.storeBase, request, runnerId, at, max, options.window];
+    args.push(RANK_CAP, RUNNABLE_WORDS, this.records, ...moveRule(S.PENDING));
+    if (options.running) args.push(...moveRule(S.RUNNING));
+    const answer = (await runScript(this.context.client, "claim-next-5", this.keys, args, true)) as
+      Reply | Buffer[];
+    // Buffers in this reply: a refusal back to strings for status.ts's error.
+    const words = Buffer.isBuffer(answer[0]) ? answer.map((part) => String(part)) : undefined;
+    if (isRefusal(words)) this.refused(words, runnerId, options.running);
+    const [claimed, blocked, values, next, moved, more] = answer as Reply;
+    const records: InvocationRecord[] = [];
+    claimed.forEach((raw, i) => {
+      const record = recordOf(raw.toString(), values[i] ?? null);
+      if (record) records.push(record);
+    });
+    this.broker.popped(claimed.length + blocked.length, moved, next.toString());
+    return { records, blocked: blocked.map((raw) => raw.toString()), more: more === 1 };
+  }
+
+  private refused([, reason, status, owner, id]: Refusal, runnerId: string, running: boolean): never {
+    const to = status === S.PENDING && running ? S.RUNNING : S.PENDING;
+    throwRefusal(["ERR", reason, status, owner], id ?? "", to, runnerId, `prefix ${this.context.prefix}`);
+  }
+}

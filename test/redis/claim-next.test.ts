@@ -1,0 +1,174 @@
+/**
+ * `Backend.claimNext` on Redis (claim-next-5.lua): the claim order of DESIGN section 3 in one call,
+ * stale queue entries dropped, held running keys reported, RUNNING at claim with a legal history, and
+ * a call sent again (as ioredis does after a reconnect) answered as first made.
+ */
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach, describe, it } from "node:test";
+import type { Backend, ClaimOptions } from "../../src/backends/backend.js";
+import { loadIoredis, type RedisClient } from "../../src/backends/redis/driver.js";
+import { redisBackend } from "../../src/backends/redis/index.js";
+import type { InvocationRecord } from "../../src/invocation/invocation-record.js";
+import { InvocationStatus } from "../../src/invocation/status.js";
+import { historyProblems } from "../../src/testing/index.js";
+import { deleteKeys, needsRedis, TEST_REDIS_URL } from "../redis-context.js";
+
+const S = InvocationStatus;
+const PENDING_ONLY: ClaimOptions = { window: 64, running: false };
+
+function recordOf(id: string, runningKey?: string): InvocationRecord {
+  const record = { id, taskId: "t", argsId: id, serializedArgs: `["${id}"]`, parentId: null, createdAt: 1 };
+  return runningKey === undefined ? record : { ...record, runningKey };
+}
+
+const redis = await needsRedis();
+
+void describe("Redis claimNext", { ...redis }, () => {
+  let client: RedisClient;
+  let prefix: string;
+  let backend: Backend;
+
+  beforeEach(async () => {
+    client = new (loadIoredis())(TEST_REDIS_URL, {});
+    prefix = `tynenc-test:{${randomUUID()}}:`;
+    backend = redisBackend({ client, keyPrefix: prefix });
+    await backend.ready;
+  });
+
+  afterEach(async () => {
+    await backend.close();
+    await deleteKeys(client, prefix);
+    client.disconnect();
+  });
+
+  /** Registered, stored and queued in this order. */
+  async function queued(ids: readonly string[], runningKey?: string): Promise<void> {
+    const items = ids.map((id) => ({ id, taskId: "t", ...(runningKey ? { runningKey } : {}) }));
+    await backend.orchestratorStore.register(items, null, Date.now());
+    await backend.stateBackend.saveInvocations(ids.map((id) => recordOf(id, runningKey)));
+    await backend.broker.route(ids);
+  }
+
+  async function claim(max: number, options = PENDING_ONLY, runner = "r1"): Promise<string[]> {
+    const batch = await backend.claimNext!(runner, max, Date.now(), options);
+    assert.deepEqual(batch.blocked, []);
+    return batch.records.map((r) => r.id);
+  }
+
+  void it("claims the waited-on ones first, most waiters first, then the queue in order", async () => {
+    await queued(["a", "b", "c", "d", "w1", "w2", "w3"]);
+    // c is waited on first (first in the ready set), but b has more waiters.
+    await backend.orchestratorStore.addWaits("w1", ["c"]);
+    await backend.orchestratorStore.addWaits("w2", ["b"]);
+    await backend.orchestratorStore.addWaits("w3", ["b"]);
+    assert.deepEqual(await claim(1), ["b"]);
+    assert.deepEqual(await claim(2), ["c", "a"]);
+    // The queue's entries of b and c were stale: popped and dropped on the way to d.
+    assert.deepEqual(await claim(2), ["d", "w1"]);
+    assert.deepEqual(await claim(5), ["w2", "w3"]);
+    assert.deepEqual(await claim(5), []);
+    assert.equal(await client.llen(`${prefix}queue`), 0);
+  });
+
+  void it("leaves a waited-on one whose record is not stored yet (its registration routes it)", async () => {
+    await backend.orchestratorStore.register([{ id: "early", taskId: "t" }], null, Date.now());
+    await queued(["w"]);
+    await backend.orchestratorStore.addWaits("w", ["early"]);
+    assert.deepEqual(await claim(2), ["w"]);
+    assert.equal((await backend.orchestratorStore.getStatus("early"))!.status, S.REGISTERED);
+    await backend.stateBackend.saveInvocations([recordOf("early")]);
+    assert.deepEqual(await claim(2), ["early"]);
+  });
+
+  void it("returns the claimed ones' records and drops queue entries that are not runnable", async () => {
+    await queued(["a", "b"]);
+    await backend.broker.route(["unknown", "a"]); // a stale id and a duplicate
+    const batch = await backend.claimNext!("r1", 10, Date.now(), PENDING_ONLY);
+    assert.deepEqual(batch.records, [recordOf("a"), recordOf("b")]);
+    assert.equal(batch.more, false);
+    assert.equal(await client.llen(`${prefix}queue`), 0);
+    assert.deepEqual(await backend.orchestratorStore.getStatus("a"), {
+      status: S.PENDING,
+      owner: "r1",
+      at: (await backend.orchestratorStore.getStatus("a"))!.at,
+    });
+  });
+
+  void it("reports the ones whose running key is held, popped from the queue", async () => {
+    await queued(["k1", "k2", "k3"], "key");
+    assert.deepEqual(await claim(1), ["k1"]);
+    const batch = await backend.claimNext!("r1", 2, Date.now(), PENDING_ONLY);
+    assert.deepEqual(batch.records, []);
+    assert.deepEqual(batch.blocked, ["k2", "k3"]);
+    assert.equal((await backend.orchestratorStore.getStatus("k2"))!.status, S.REGISTERED);
+    assert.equal(await client.llen(`${prefix}queue`), 0);
+  });
+
+  void it("moves on to RUNNING at once when asked, with both history entries", async () => {
+    await queued(["a"]);
+    assert.deepEqual(await claim(1, { window: 64, running: true }), ["a"]);
+    const history = await backend.orchestratorStore.getHistory("a");
+    assert.deepEqual(
+      history.map((h) => [h.status, h.runnerId]),
+      [
+        [S.REGISTERED, null],
+        [S.PENDING, "r1"],
+        [S.RUNNING, "r1"],
+      ],
+    );
+    assert.deepEqual(historyProblems(history), []);
+    assert.deepEqual(await backend.orchestratorStore.findByStatus([S.RUNNING]), ["a"]);
+    assert.deepEqual(await backend.orchestratorStore.ownedBy(["r1"]), ["a"]);
+  });
+
+  void it("moves due delayed ids to the queue before popping it", async () => {
+    await queued(["a"]);
+    await client.lpop(`${prefix}queue`);
+    const due = Date.now() + 60_000;
+    await backend.broker.routeAt(["a"], due);
+    assert.deepEqual(await claim(1), []);
+    // A claim at its due time (the claim's time is the script's "now").
+    const batch = await backend.claimNext!("r1", 1, due, PENDING_ONLY);
+    assert.deepEqual(
+      batch.records.map((r) => r.id),
+      ["a"],
+    );
+  });
+
+  void it("answers a call sent again (after a reconnect) as first made, claiming nothing more", async () => {
+    await queued(["k1", "k2"], "key");
+    await queued(["a", "b", "c"]);
+    await backend.orchestratorStore.transition("k1", S.PENDING, "other", Date.now());
+    const sent: (string | number | Buffer)[][] = [];
+    const callBuffer = client.callBuffer.bind(client) as (
+      c: string,
+      a: (string | number | Buffer)[],
+    ) => unknown;
+    (client as { callBuffer: unknown }).callBuffer = (
+      command: string,
+      args: (string | number | Buffer)[],
+    ) => {
+      sent.push(args);
+      return callBuffer(command, args);
+    };
+    const first = await backend.claimNext!("r1", 2, Date.now(), PENDING_ONLY);
+    assert.deepEqual(
+      first.records.map((r) => r.id),
+      ["a", "b"],
+    );
+    assert.deepEqual(first.blocked, ["k2"]);
+    const again = (await callBuffer("EVALSHA", sent[0]!)) as [Buffer[], Buffer[], (Buffer | null)[]];
+    assert.deepEqual(again[0].map(String), ["a", "b"]);
+    assert.deepEqual(again[1].map(String), ["k2"]);
+    assert.deepEqual(
+      again[2].map((v) => v !== null),
+      [true, true],
+    );
+    assert.equal((await backend.orchestratorStore.getStatus("c"))!.status, S.REGISTERED);
+    assert.deepEqual(await client.lrange(`${prefix}queue`, 0, -1), ["c"]);
+    for (const id of ["a", "b"]) {
+      assert.equal((await backend.orchestratorStore.getHistory(id)).length, 2, `${id} claimed once`);
+    }
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * `Backend.finishFinal` on Redis (store-finish-3.lua): outcome and final move in one step, the finishes
+ * of one turn in one call with an answer each, and a cancel request refusing the owner's end.
+ */
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach, describe, it } from "node:test";
+import type { Backend } from "../../src/backends/backend.js";
+import { loadIoredis, type RedisClient } from "../../src/backends/redis/driver.js";
+import { redisBackend } from "../../src/backends/redis/index.js";
+import { CancelRequestedError, StatusTransitionError } from "../../src/errors/errors.js";
+import { InvocationStatus } from "../../src/invocation/status.js";
+import { historyProblems } from "../../src/testing/index.js";
+import { deleteKeys, needsRedis, TEST_REDIS_URL } from "../redis-context.js";
+
+const S = InvocationStatus;
+const redis = await needsRedis();
+
+void describe("Redis finishFinal", { ...redis }, () => {
+  let client: RedisClient;
+  let prefix: string;
+  let backend: Backend;
+
+  beforeEach(async () => {
+    client = new (loadIoredis())(TEST_REDIS_URL, {});
+    prefix = `tynenc-test:{${randomUUID()}}:`;
+    backend = redisBackend({ client, keyPrefix: prefix });
+    await backend.ready;
+  });
+
+  afterEach(async () => {
+    await backend.close();
+    await deleteKeys(client, prefix);
+    client.disconnect();
+  });
+
+  /** Registered, stored, queued and claimed to RUNNING by r1. */
+  async function running(ids: readonly string[]): Promise<void> {
+    await backend.orchestratorStore.register(
+      ids.map((id) => ({ id, taskId: "t" })),
+      null,
+      Date.now(),
+    );
+    await backend.stateBackend.saveInvocations(
+      ids.map((id) => ({ id, taskId: "t", argsId: id, serializedArgs: "[]", parentId: null, createdAt: 1 })),
+    );
+    await backend.broker.route(ids);
+    await backend.claimNext!("r1", ids.length, Date.now(), { window: 64, running: true });
+  }
+
+  void it("stores the outcome, moves to the final status and drops the edges leaving it", async () => {
+    await running(["a", "b"]);
+    await backend.orchestratorStore.addWaits("a", ["b"]);
+    await backend.finishFinal!({
+      id: "a",
+      outcome: { ok: true, value: "42" },
+      runnerId: "r1",
+      status: S.SUCCESS,
+      unowned: false,
+    });
+    assert.deepEqual(await backend.stateBackend.getOutcome("a"), { ok: true, value: "42" });
+    const history = await backend.orchestratorStore.getHistory("a");
+    assert.deepEqual(
+      history.map((h) => h.status),
+      [S.REGISTERED, S.PENDING, S.RUNNING, S.SUCCESS],
+    );
+    assert.deepEqual(historyProblems(history), []);
+    assert.deepEqual(await backend.orchestratorStore.waitingFor(["a"]), new Map());
+    assert.deepEqual(await backend.orchestratorStore.ownedBy(["r1"]), ["b"]);
+  });
+
+  void it("sends the finishes of one turn in one call, answering each on its own", async () => {
+    await running(["a", "b", "c"]);
+    await backend.orchestratorStore.requestCancel("b");
+    const scripts: string[] = [];
+    const call = client.call.bind(client) as (command: string, args: unknown[]) => unknown;
+    (client as { call: unknown }).call = (command: string, args: unknown[]) => {
+      scripts.push(command);
+      return call(command, args);
+    };
+    const finish = (id: string, runnerId: string) =>
+      backend.finishFinal!({
+        id,
+        outcome: { ok: false, error: `{"e":"${id}"}` },
+        runnerId,
+        status: S.FAILED,
+        unowned: false,
+      });
+    const answers = await Promise.allSettled([finish("a", "r1"), finish("b", "r1"), finish("c", "other")]);
+    assert.deepEqual(scripts, ["EVALSHA"]);
+    assert.equal(answers[0].status, "fulfilled");
+    assert.ok(answers[1].status === "rejected" && answers[1].reason instanceof CancelRequestedError);
+    assert.ok(answers[2].status === "rejected" && answers[2].reason instanceof StatusTransitionError);
+    assert.equal((await backend.orchestratorStore.getStatus("a"))!.status, S.FAILED);
+    // Refused under the cancel request: still RUNNING, the owner's outcome stored for the cancel to replace.
+    assert.equal((await backend.orchestratorStore.getStatus("b"))!.status, S.RUNNING);
+    assert.deepEqual(await backend.stateBackend.getOutcome("b"), { ok: false, error: '{"e":"b"}' });
+    assert.equal((await backend.orchestratorStore.getStatus("c"))!.status, S.RUNNING);
+  });
+
+  void it("refuses a second end of one invocation in the same call (not taken for a resend)", async () => {
+    await running(["a"]);
+    const end = (status: InvocationStatus, runnerId: string | null, unowned: boolean) =>
+      backend.finishFinal!({ id: "a", outcome: { ok: false, error: status }, runnerId, status, unowned });
+    const [failed, cancelled] = await Promise.allSettled([
+      end(S.FAILED, "r1", false),
+      end(S.CANCELLED, null, true),
+    ]);
+    assert.equal(failed.status, "fulfilled");
+    assert.ok(cancelled.status === "rejected" && cancelled.reason instanceof StatusTransitionError);
+    const history = await backend.orchestratorStore.getHistory("a");
+    assert.deepEqual(
+      history.map((h) => h.status),
+      [S.REGISTERED, S.PENDING, S.RUNNING, S.FAILED],
+    );
+    assert.deepEqual(await backend.stateBackend.getOutcome("a"), { ok: false, error: S.FAILED });
+  });
+
+  void it("from outside any owner, keeps an outcome stored unless only a cancel can end it", async () => {
+    await running(["a"]);
+    await backend.orchestratorStore.register([{ id: "q", taskId: "t" }], null, Date.now());
+    for (const id of ["a", "q"]) await backend.stateBackend.setOutcome(id, { ok: true, value: "1" });
+    // a: an attempt stored its outcome, then a stop killed and rerouted it.
+    await backend.orchestratorStore.transition("a", S.KILLED, "r1", Date.now());
+    await backend.orchestratorStore.transition("a", S.REROUTED, "r1", Date.now());
+    const cancel = (id: string) =>
+      backend.finishFinal!({
+        id,
+        outcome: { ok: false, error: "cancelled" },
+        runnerId: null,
+        status: S.CANCELLED,
+        unowned: true,
+      });
+    await Promise.all([cancel("a"), cancel("q")]);
+    assert.equal((await backend.orchestratorStore.getStatus("a"))!.status, S.CANCELLED);
+    assert.deepEqual(await backend.stateBackend.getOutcome("a"), { ok: false, error: "cancelled" });
+    assert.equal((await backend.orchestratorStore.getStatus("q"))!.status, S.CANCELLED);
+    assert.deepEqual(await backend.stateBackend.getOutcome("q"), { ok: true, value: "1" });
+  });
+});
