@@ -91,6 +91,9 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
     claimNext: (runnerId, max, at, options) => claims.claimNext(runnerId, max, at, options),
     finishFinal: (item) => finishes.finish(item),
     close: async () => {
+      // What the last turns asked for (an unpin after the last result, batched per tick) goes out
+      // before the connection's QUIT, which Redis then answers after it.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       broker.dispose();
       finishes.dispose();
       await notifier.close();
