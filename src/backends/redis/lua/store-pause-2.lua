@@ -3,8 +3,8 @@ A task's await in one step (OrchestratorStore.recordAndPause): record the wait e
 waiter's previous ones), find which waited invocations are unfinished, look for a cycle the edges close,
 and move the waiter to PAUSED. What orchestrator/waits.ts does with `record` and `pause` in five or more
 calls, in the same order and with the same answers. The status rules come from status.ts through ARGV
-(see redis-store-rules.ts); the helpers below are store-change-3.lua's (a script cannot include another),
-and must write the same keys the same way.
+(see redis-store-rules.ts); the edges and the move are written by the helpers every store script shares
+(include/store-moves.lua).
 
 KEYS[1] seq    counter of status changes (each history entry's seq)
 KEYS[2] ready  zset: invocations somebody waits for, that wait for nothing and are runnable
@@ -22,51 +22,18 @@ Returns
                                   "invalid" or "cancel"
 ]]
 local P, REQ, runner, at, runnable, finals = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local rule = { to = ARGV[7], from = ARGV[8], ownerFrom = ARGV[9], owner = ARGV[10], flags = ARGV[11] }
 local limit = tonumber(ARGV[12])
 local waiter = ARGV[13]
 local SEQ, READY = KEYS[1], KEYS[2]
 
-local function K(kind, name)
-  return P .. kind .. ':' .. name
-end
+--#include include/store-moves.lua
 
-local function listed(words, status)
-  return string.find(words, ' ' .. status .. ' ', 1, true) ~= nil
-end
+local rule = ruleAt(7)
 
-local function has(flag)
-  return string.find(rule.flags, flag, 1, true) ~= nil
-end
-
-local function load(id)
-  local f = redis.call('HMGET', K('i', id), 's', 'o', 'r', 'x', 'q')
-  if not f[1] then return nil end
-  return { s = f[1], o = f[2] or '', r = f[3] or '', x = f[4], q = f[5] }
-end
-
-local function runnableNow(id)
-  local s = redis.call('HGET', K('i', id), 's')
-  return s and listed(runnable, s)
-end
-
-local function settle(id, isRunnable)
-  if isRunnable and redis.call('EXISTS', K('in', id)) == 1 and redis.call('EXISTS', K('out', id)) == 0 then
-    redis.call('ZADD', READY, 'NX', redis.call('GET', SEQ) or 0, id)
-  else
-    redis.call('ZREM', READY, id)
-  end
-end
-
-local function dropOut()
-  local out = K('out', waiter)
-  for _, waited in ipairs(redis.call('SMEMBERS', out)) do
-    local into = K('in', waited)
-    redis.call('SREM', into, waiter)
-    if redis.call('EXISTS', into) == 0 then redis.call('ZREM', READY, waited) end
-  end
-  redis.call('DEL', out)
-  settle(waiter, runnableNow(waiter))
+-- Every edge leaving the waiter goes (and its place in the ready set follows).
+local function dropWaits()
+  dropOut(waiter)
+  settle(waiter, runnableNow(waiter, runnable))
 end
 
 local waited = {}
@@ -93,14 +60,14 @@ if cur and cur.q == REQ then
 end
 
 -- The edges first, as Waits.record: they keep retention off every result of this await.
-dropOut()
+dropWaits()
 local out = K('out', waiter)
 for _, id in ipairs(waited) do
   redis.call('SADD', out, id)
   redis.call('SADD', K('in', id), waiter)
 end
 redis.call('ZREM', READY, waiter)
-for _, id in ipairs(waited) do settle(id, runnableNow(id)) end
+for _, id in ipairs(waited) do settle(id, runnableNow(id, runnable)) end
 
 local open = unfinished()
 if #open == 0 then return { 'OK', open } end
@@ -109,7 +76,7 @@ if #open == 0 then return { 'OK', open } end
 local cameFrom, frontier, visited = {}, {}, 0
 for _, id in ipairs(open) do
   if id == waiter then
-    dropOut()
+    dropWaits()
     return { 'CYCLE', { waiter, waiter }, open }
   end
   if not cameFrom[id] then
@@ -130,7 +97,7 @@ while #frontier > 0 do
           node = cameFrom[node]
         end
         table.insert(path, 1, waiter)
-        dropOut()
+        dropWaits()
         return { 'CYCLE', path, open }
       end
       if not cameFrom[to] then
@@ -142,37 +109,17 @@ while #frontier > 0 do
   frontier = nextLevel
 end
 
--- RUNNING -> PAUSED, validated as status.ts does (store-change-3.lua's refusal and commit).
+-- RUNNING -> PAUSED, validated and written as every store move is (include/store-moves.lua).
 if not cur then
-  dropOut()
+  dropWaits()
   return { 'ERR', 'notfound' }
 end
-local why = nil
-if not listed(rule.from, cur.s) then why = 'invalid'
-elseif listed(rule.ownerFrom, cur.s) and cur.o ~= runner then why = 'invalid'
-elseif rule.owner == 'take' and runner == '' then why = 'invalid'
-elseif cur.x and has('X') then why = 'cancel' end
+local why = refusal(cur, rule, runner)
 if why then
   -- Ended meanwhile (a cancel or timeout landed while the wait was set up): no edge of it may stay.
-  dropOut()
+  dropWaits()
   return { 'ERR', why, cur.s, cur.o }
 end
-local owner = cur.o
-if rule.owner == 'take' then owner = runner elseif rule.owner == 'clear' then owner = '' end
-local seq = redis.call('INCR', SEQ)
-local key = K('i', waiter)
-redis.call('HSET', key, 's', rule.to, 'o', owner, 'at', at, 'q', REQ)
-redis.call('RPUSH', K('h', waiter), rule.to .. '\t' .. runner .. '\t' .. at .. '\t' .. seq)
-if redis.call('SMOVE', K('by', cur.s), K('by', rule.to), waiter) == 0 then
-  redis.call('SADD', K('by', rule.to), waiter)
-end
-if owner ~= cur.o then
-  if cur.o ~= '' then redis.call('SREM', K('owned', cur.o), waiter) end
-  if owner ~= '' then redis.call('SADD', K('owned', owner), waiter) end
-end
-if cur.r ~= '' then
-  redis.call(has('K') and 'SADD' or 'SREM', K('run', cur.r), waiter)
-  redis.call(has('P') and 'SADD' or 'SREM', K('park', cur.r), waiter)
-end
-settle(waiter, has('R'))
+commit(waiter, cur, rule, runner, at)
+settle(waiter, has(rule, 'R'))
 return { 'OK', open }
