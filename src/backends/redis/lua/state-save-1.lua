@@ -17,32 +17,9 @@
   Returns the number of records stored.
 ]]
 local prefix = KEYS[1]
-local children, parents = {}, {}
-for i = 1, #ARGV, 3 do
-  local id, parent, value = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local key = prefix .. 'rec:' .. id
-  local m, a, h = string.match(redis.call('GETRANGE', key, 0, 40), '^(%d+),(%d+):()')
-  if m then -- an outcome stored before the record is kept
-    value = value .. redis.call('GETRANGE', key, h - 1 + tonumber(m) + tonumber(a), -1)
-  end
-  redis.call('SET', key, value)
-  if parent ~= '' then
-    local ids = children[parent]
-    if not ids then
-      ids = {}
-      children[parent] = ids
-      parents[#parents + 1] = parent
-    end
-    ids[#ids + 1] = id
-  end
-end
-for _, parent in ipairs(parents) do
-  local head = redis.call('GETRANGE', prefix .. 'rec:' .. parent, 0, 0)
-  if head ~= '' and head ~= '0' then
-    local key = prefix .. 'kids:' .. parent
-    local added = table.concat(children[parent], ',')
-    local before = redis.call('GET', key)
-    redis.call('SET', key, before and (before .. ',' .. added) or added)
-  end
-end
+
+--#include include/record-save.lua
+
+for i = 1, #ARGV, 3 do saveRecord(prefix, ARGV[i], ARGV[i + 1], ARGV[i + 2]) end
+saveChildren(prefix)
 return #ARGV / 3

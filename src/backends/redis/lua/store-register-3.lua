@@ -33,7 +33,10 @@ local function has(flag)
 end
 
 local runnable = has('R')
-local routed, children, parents = {}, {}, {}
+local routed = {}
+
+--#include include/record-save.lua
+
 for i = 10, #ARGV, 5 do
   local id, task, r, parent, value = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local key = K('i', id)
@@ -51,33 +54,11 @@ for i = 10, #ARGV, 5 do
     if runnable and redis.call('EXISTS', K('in', id)) == 1 and redis.call('EXISTS', K('out', id)) == 0 then
       redis.call('ZADD', READY, 'NX', seq, id)
     end
-    local rec = A .. 'rec:' .. id
-    local m, a, h = string.match(redis.call('GETRANGE', rec, 0, 40), '^(%d+),(%d+):()')
-    if m then -- an outcome stored before the record is kept
-      value = value .. redis.call('GETRANGE', rec, h - 1 + tonumber(m) + tonumber(a), -1)
-    end
-    redis.call('SET', rec, value)
-    if parent ~= '' then
-      local ids = children[parent]
-      if not ids then
-        ids = {}
-        children[parent] = ids
-        parents[#parents + 1] = parent
-      end
-      ids[#ids + 1] = id
-    end
+    saveRecord(A, id, parent, value)
     routed[#routed + 1] = id
   end
 end
-for _, parent in ipairs(parents) do
-  local head = redis.call('GETRANGE', A .. 'rec:' .. parent, 0, 0)
-  if head ~= '' and head ~= '0' then
-    local key = A .. 'kids:' .. parent
-    local added = table.concat(children[parent], ',')
-    local before = redis.call('GET', key)
-    redis.call('SET', key, before and (before .. ',' .. added) or added)
-  end
-end
+saveChildren(A)
 -- unpack has a stack limit (about 8,000 values): the caller's chunks stay far below it.
 if #routed > 0 then redis.call('RPUSH', QUEUE, unpack(routed)) end
 return #routed

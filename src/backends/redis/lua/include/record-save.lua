@@ -1,0 +1,34 @@
+-- Writing invocation records, shared by state-save-1.lua and store-register-3.lua. A record is the
+-- string `<meta bytes>,<args bytes>:<meta><args>` under `<app prefix>rec:<id>`; an outcome stored before
+-- its record (it follows the record's bytes) is kept. Each parent known here gets its new children
+-- appended to `<app prefix>kids:<parent>`, once per call (saveChildren).
+local childrenOf, parentsSeen = {}, {}
+
+local function saveRecord(app, id, parent, value)
+  local rec = app .. 'rec:' .. id
+  local m, a, h = string.match(redis.call('GETRANGE', rec, 0, 40), '^(%d+),(%d+):()')
+  if m then value = value .. redis.call('GETRANGE', rec, h - 1 + tonumber(m) + tonumber(a), -1) end
+  redis.call('SET', rec, value)
+  if parent ~= '' then
+    local ids = childrenOf[parent]
+    if not ids then
+      ids = {}
+      childrenOf[parent] = ids
+      parentsSeen[#parentsSeen + 1] = parent
+    end
+    ids[#ids + 1] = id
+  end
+end
+
+-- Only a parent whose record is stored (not an outcome-only row) keeps a children list.
+local function saveChildren(app)
+  for _, parent in ipairs(parentsSeen) do
+    local head = redis.call('GETRANGE', app .. 'rec:' .. parent, 0, 0)
+    if head ~= '' and head ~= '0' then
+      local key = app .. 'kids:' .. parent
+      local added = table.concat(childrenOf[parent], ',')
+      local before = redis.call('GET', key)
+      redis.call('SET', key, before and (before .. ',' .. added) or added)
+    end
+  end
+end
