@@ -5,6 +5,7 @@ import type { InvocationStatus } from "../invocation/status.js";
 import type { Notifier } from "../orchestrator/notifier.js";
 import type { NewStatus, OrchestratorStore } from "../orchestrator/orchestrator-store.js";
 import type { StateBackend } from "../state-backend/state-backend.js";
+import type { TriggerStore } from "../triggers/trigger-store.js";
 
 /** Everything a technology provides, built by one factory (`memoryBackend()`, later `sqliteBackend()`...). */
 export interface Backend {
@@ -17,6 +18,8 @@ export interface Backend {
   readonly notifier: Notifier;
   /** Large arguments and results, stored once by content hash. */
   readonly dataStore: DataStore;
+  /** Composite-trigger parts and cron ticks (src/triggers). Optional while backends gain it. */
+  readonly triggerStore?: TriggerStore;
   /**
    * Make this process's writes visible to other processes now, if the backend holds them back to group
    * them (SQLite commits once per event-loop turn). Runners call it before task code runs, so

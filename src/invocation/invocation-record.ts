@@ -1,3 +1,5 @@
+import type { TriggeredBy } from "../triggers/trigger-store.js";
+
 /** What the backend stores about one invocation, apart from its status. */
 export interface InvocationRecord {
   readonly id: string;
@@ -22,6 +24,11 @@ export interface InvocationRecord {
    * absent for a call that runs as soon as a slot is free. Stored, so a restart keeps it.
    */
   readonly dueAt?: number;
+  /**
+   * Set when a trigger made it: the trigger's id and what fired it (an event, an invocation's status,
+   * a cron tick). Stored, and shown by `app.getInvocation(id)`.
+   */
+  readonly triggeredBy?: TriggeredBy;
 }
 
 /** `callId = taskId + ":" + argsId`: invocations of the same call share it. */
