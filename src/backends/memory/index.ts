@@ -5,8 +5,16 @@ import { MemoryNotifier } from "./memory-notifier.js";
 import { MemoryOrchestratorStore } from "./memory-orchestrator-store.js";
 import { MemoryStateBackend } from "./memory-state-backend.js";
 import { MemoryTable } from "./memory-table.js";
+import { MemoryTriggerStore } from "./memory-trigger-store.js";
 
-export { MemoryBroker, MemoryDataStore, MemoryNotifier, MemoryOrchestratorStore, MemoryStateBackend };
+export {
+  MemoryBroker,
+  MemoryDataStore,
+  MemoryNotifier,
+  MemoryOrchestratorStore,
+  MemoryStateBackend,
+  MemoryTriggerStore,
+};
 
 /** Everything in this process: zero set-up, for tests and single-process apps. */
 export function memoryBackend(): Backend {
@@ -21,6 +29,7 @@ export function memoryBackend(): Backend {
     stateBackend: new MemoryStateBackend(table),
     notifier,
     dataStore: new MemoryDataStore(),
+    triggerStore: new MemoryTriggerStore(),
     close: async () => {
       broker.dispose();
       await notifier.close();
