@@ -46,6 +46,18 @@ export class RunnerState {
   recording = 0;
   /** Called when `recording` drops to 0 (set while a stop waits for those ends). */
   onRecorded: (() => void) | undefined;
+  /**
+   * Claimed invocations being prepared (arguments, parent handle) through the store: not executions
+   * yet, but claimed, and RUNNING already when the claim moved them there. A stop waits for them.
+   */
+  readonly starting = new Set<Promise<unknown>>();
+
+  /** Keep `started` among the starts a stop waits for, until it settles. */
+  trackStart(started: Promise<unknown>): void {
+    this.starting.add(started);
+    const done = () => this.starting.delete(started);
+    started.then(done, done);
+  }
 
   ticket(): SlotTicket {
     return { holdsSlot: true, released: false, generation: this.generation };

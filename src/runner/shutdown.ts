@@ -51,6 +51,11 @@ export class Shutdown {
    */
   async killRemaining(graceMs: number): Promise<string[]> {
     const state = this.state;
+    // Claimed ones still being prepared (their parent's handle read from the store, say) are claimed,
+    // and RUNNING when the claim moved them there: each sees the stop once prepared and hands itself
+    // back. The run's counts are reset only after, or a next run() could fill the slots while they are
+    // still RUNNING in the store.
+    while (state.starting.size > 0) await Promise.allSettled([...state.starting]);
     const killed: Execution[] = [];
     for (const execution of state.executions.values()) {
       if (execution.killed) continue; // being cancelled or timed out: that abort records its end

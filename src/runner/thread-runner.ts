@@ -309,7 +309,11 @@ export class ThreadRunner implements Runner, SuspendHost {
       this.kick();
     };
     settle(
-      () => this.begin(record, ticket, after, running),
+      () => {
+        const begun = this.begin(record, ticket, after, running);
+        if (isPromise(begun)) state.trackStart(begun);
+        return begun;
+      },
       (error, execution) => {
         if (error !== undefined) {
           // A status error: recovery took it back since the claim (it sat PENDING too long), and the

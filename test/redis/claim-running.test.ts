@@ -10,17 +10,27 @@ import type { Backend } from "../../src/backends/backend.js";
 import { loadIoredis } from "../../src/backends/redis/driver.js";
 import { redisBackend } from "../../src/backends/redis/index.js";
 import { InvocationStatus } from "../../src/invocation/status.js";
-import { historyProblems, withRunner } from "../../src/testing/index.js";
+import { historyProblems, waitUntil, withRunner } from "../../src/testing/index.js";
 import { deleteKeys, needsRedis, TEST_REDIS_URL } from "../redis-context.js";
 
 const S = InvocationStatus;
 const redis = await needsRedis();
 
-async function withApp(body: (app: Tynenc, backend: Backend) => Promise<void>): Promise<void> {
+async function withApp(
+  body: (app: Tynenc, backend: Backend) => Promise<void>,
+  maxParallelSlots = 2,
+  stopGraceMs?: number,
+): Promise<void> {
   const client = new (loadIoredis())(TEST_REDIS_URL, {});
   const keyPrefix = `tynenc-test:{${randomUUID()}}:`;
   const backend = redisBackend({ client, appId: "claim-running", keyPrefix });
-  const app = new Tynenc({ appId: "claim-running", loggingLevel: "error", maxParallelSlots: 2, backend });
+  const app = new Tynenc({
+    appId: "claim-running",
+    loggingLevel: "error",
+    maxParallelSlots,
+    backend,
+    stopGraceMs,
+  });
   try {
     await body(app, backend);
   } finally {
@@ -82,5 +92,62 @@ void describe("ThreadRunner on Redis, RUNNING at claim", { ...redis }, () => {
       assert.deepEqual(historyProblems(history), []);
       assert.equal(await backend.broker.count(), 1, "back in the queue for another runner");
     });
+  });
+
+  void it("a stop while a claimed one is still being prepared reroutes it before stop() resolves", async () => {
+    // Prepared through the store (its parent ran and finished, so the runner reads the parent's
+    // handle): claimed RUNNING already, but not an execution yet. Found by the engine stress: a stop
+    // that did not wait for it reset the slots, and the next run() ran another one beside it.
+    await withApp(
+      async (app) => {
+        const child = app.task("child", async (n: number) => n * 2);
+        const parent = app.task("parent", async (n: number) => {
+          const invocation = child(n);
+          await invocation.registered;
+          return invocation.id;
+        });
+        const getInvocation = app.getInvocation.bind(app);
+        let parentId = "";
+        let held: Promise<void> | undefined;
+        let stopping: Promise<void> | undefined;
+        // Each invocation's last status as announced, and a copy taken when stop() resolved.
+        const last = new Map<string, string>();
+        app.events.on("invocation:status", ({ invocationId, status }) => {
+          last.set(invocationId, status);
+        });
+        let atStop = new Map<string, string>();
+        app.getInvocation = (id: string) => {
+          if (id === parentId && !stopping) {
+            // The child is being prepared: stop now, and answer the read well after.
+            stopping = app.runner.stop().then(() => {
+              atStop = new Map(last);
+            });
+            held = new Promise((resolve) => setTimeout(resolve, 300));
+            return held.then(() => getInvocation(id));
+          }
+          return getInvocation(id);
+        };
+        app.runner.run().catch(() => undefined);
+        const first = parent(1);
+        parentId = (await first.registered).id;
+        const childId = await first.result;
+        await waitUntil(app, () => stopping !== undefined, "the child being prepared");
+        await stopping;
+        assert.equal(atStop.get(childId), S.REROUTED, "rerouted before stop() resolved, not left RUNNING");
+        const history = await (await getInvocation(childId)).history();
+        assert.deepEqual(
+          history.map((h) => h.status),
+          [S.REGISTERED, S.PENDING, S.RUNNING, S.KILLED, S.REROUTED],
+        );
+        assert.ok(held);
+        await withRunner(app, async () =>
+          assert.equal(await (await getInvocation<number>(childId)).result, 2),
+        );
+        // One slot: the parent is done before its child is claimed, so the child reads its handle. No
+        // grace: the stop does not wait for what is in flight.
+      },
+      1,
+      0,
+    );
   });
 });

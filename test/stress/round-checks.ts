@@ -40,6 +40,7 @@ export async function checkRound(
   if (log.maxRunning > slots)
     problems.push(`${log.maxRunning} RUNNING at once by the events, slots ${slots}`);
   const histories: HistoryEntry[][] = [];
+  const historyIds: string[] = [];
   for (const id of log.order) {
     if (!log.isFinal(id)) problems.push(`${id} ended ${log.last(id)}, not final`);
     // A purged invocation's history is gone from the store: the copy taken when it finished stands in.
@@ -50,6 +51,7 @@ export async function checkRound(
       continue;
     }
     histories.push(history);
+    historyIds.push(id);
     const wrong = historyProblems(history);
     if (wrong.length) problems.push(`${id}: ${wrong.join("; ")} [${history.map((h) => h.status).join(">")}]`);
     if (strictCancel && log.cancelledTrue.has(id) && log.last(id) !== "CANCELLED")
@@ -58,7 +60,10 @@ export async function checkRound(
       );
   }
   const most = maxConcurrentRunning(histories);
-  if (most > slots) problems.push(`${most} RUNNING at once in the histories, slots ${slots}`);
+  if (most > slots) {
+    problems.push(`${most} RUNNING at once in the histories, slots ${slots}`);
+    problems.push(`timeline (by seq):\n${timeline(log, historyIds, histories)}`);
+  } else if (log.maxRunning > slots) problems.push(`events in order:\n${log.describeEvents()}`);
   for (const [id, handle] of log.handles) problems.push(...(await checkOutcome(log, id, handle, retention)));
   return problems;
 }
@@ -109,6 +114,18 @@ async function checkOutcome(
     default:
       return wrong("not an expected final status");
   }
+}
+
+/** Every history entry of the round in the store's global order, with the driver's stop/run marks. */
+function timeline(log: RoundLog, ids: readonly string[], histories: readonly HistoryEntry[][]): string {
+  const rows: { seq: number; text: string }[] = [];
+  histories.forEach((history, index) => {
+    const id = ids[index] ?? `#${index}`;
+    for (const entry of history)
+      rows.push({ seq: entry.seq, text: `${entry.seq} ${id.slice(-8)} ${entry.status} @${entry.at}` });
+  });
+  rows.sort((a, b) => a.seq - b.seq);
+  return [...rows.map((row) => row.text), "--- events:", log.describeEvents()].join("\n");
 }
 
 function isInterruption(error: unknown): boolean {

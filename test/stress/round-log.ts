@@ -23,8 +23,15 @@ export class RoundLog {
   /** RUNNING right now by the events, and the most ever seen at once. */
   readonly running = new Set<string>();
   maxRunning = 0;
+  /** Every event and driver mark in the order seen, for a failure report. */
+  readonly events: string[] = [];
+
+  mark(text: string): void {
+    this.events.push(`-- ${text} (running ${[...this.running].map((id) => id.slice(-8)).join(",")})`);
+  }
 
   status(id: string, status: InvocationStatus): void {
+    this.events.push(`${id.slice(-8)} ${status}`);
     let list = this.statuses.get(id);
     if (!list) this.statuses.set(id, (list = []));
     if (status === "REGISTERED" && !list.length) this.order.push(id);
@@ -78,6 +85,11 @@ export class RoundLog {
     const statuses = this.statuses.get(id) ?? [];
     if (statuses.some((s) => s === "CANCELLED" || s === "TIMED_OUT" || s === "KILLED")) return true;
     return [...(this.children.get(id) ?? [])].some((child) => this.disturbed(child, seen));
+  }
+
+  /** The events and marks in order, one per line. */
+  describeEvents(): string {
+    return this.events.join("\n");
   }
 
   /** One line per invocation, for a failure report. */

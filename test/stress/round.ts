@@ -63,14 +63,28 @@ export async function runRound(seed: number, features: StressFeatures): Promise<
   const slots = rng.int(1, 3);
   const stopCycles = features.stopCycles && rng.chance(0.25);
   const retention = features.retention && rng.chance(0.25);
+  const log = new RoundLog();
   const logger = captureLogger();
+  // TYNENC_STRESS_DEBUG=1: the runner's debug lines join the round's events, for a failure report.
+  const debug = /^(1|true|on|yes)$/i.test(process.env.TYNENC_STRESS_DEBUG ?? "");
+  if (debug) {
+    for (const level of ["debug", "info", "warn", "error"] as const) {
+      const push = logger[level].bind(logger);
+      logger[level] = (msg: string, fields?: unknown) => {
+        const f = (fields ?? {}) as Record<string, unknown>;
+        const id = typeof f.invocation === "string" ? ` ${f.invocation.slice(-8)}` : "";
+        log.events.push(`   [${level}]${id} ${msg}`);
+        push(msg, fields);
+      };
+    }
+  }
   const app = testApp({
+    ...(debug && { loggingLevel: "debug" as const }),
     maxParallelSlots: slots,
     stopGraceMs: rng.int(0, 10),
     logger,
     ...(retention && { retentionMaxFinished: rng.int(1, 4), retentionMs: rng.int(0, 5) }),
   });
-  const log = new RoundLog();
   const tasks = registerStressTasks(app, log, rng, retention);
   const trees = Array.from({ length: rng.chance(0.3) ? 2 : 1 }, () => randomTree(rng, features, 10));
   const snapshots = new Map<string, HistoryEntry[]>();
@@ -198,8 +212,10 @@ class Driver {
 
   private async restart(): Promise<void> {
     if (this.winding) return;
+    this.log.mark("stop()");
     await this.app.runner.stop();
     await this.loop;
+    this.log.mark("stopped; run()");
     this.loop = this.app.runner.run();
   }
 
