@@ -1,6 +1,11 @@
 import type { Outcome } from "../invocation/invocation-record.js";
 import type { Backend } from "../backends/backend.js";
-import { CancelledError, CancelRequestedError, StatusTransitionError } from "../errors/errors.js";
+import {
+  CancelledError,
+  CancelRequestedError,
+  InvocationNotFoundError,
+  StatusTransitionError,
+} from "../errors/errors.js";
 import { InvocationStatus, isFinal, type HistoryEntry, type StatusRecord } from "../invocation/status.js";
 import type { Logger } from "../logging/index.js";
 import { isPromise, type Awaitable } from "../util/awaitable.js";
@@ -91,12 +96,19 @@ export class Lifecycle {
     return true;
   }
 
-  /** Cancel an unowned invocation here; false if a runner claimed it meanwhile. */
+  /**
+   * Cancel an unowned invocation here; false if a runner claimed it meanwhile, or if it ended and
+   * retention purged it since its status was read (a cascade reaching a child another cancel ended).
+   */
   private *tryFinishCancelled(id: string): Flow<boolean> {
     try {
       yield* this.finishCancelledFlow(id, null);
       return true;
     } catch (error) {
+      if (error instanceof InvocationNotFoundError) {
+        this.logger.debug("Not cancelled: it ended and was purged meanwhile", { invocation: id });
+        return false;
+      }
       if (!(error instanceof StatusTransitionError)) throw error;
       this.logger.debug("Cancelling through the owner after a race", { invocation: id, error });
       return false;

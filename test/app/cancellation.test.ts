@@ -77,6 +77,26 @@ describe("cancellation", () => {
   });
 });
 
+describe("cancellation cascading to a purged child", () => {
+  it("a child read as unfinished and then purged is passed by, and the parent is cancelled", async () => {
+    // Another cancel ended the child and retention purged it between the cascade's read of its status
+    // and its CANCELLED move: seen by the engine stress on Redis ("cancel ... threw
+    // InvocationNotFoundError" for a child).
+    const app = testApp();
+    const parent = app.task("parent", async () => 1);
+    const invocation = parent();
+    await invocation.registered;
+    const ghost = "purged-child";
+    await app.orchestrator.recordWaits(invocation.id, [ghost]);
+    const store = app.backend.orchestratorStore;
+    const getStatus = store.getStatus.bind(store);
+    store.getStatus = (id: string) =>
+      id === ghost ? { status: S.REGISTERED, owner: null, at: Date.now() } : getStatus(id);
+    assert.equal(await invocation.cancel(), true);
+    assert.equal(await invocation.status(), S.CANCELLED);
+  });
+});
+
 describe("timeouts", () => {
   it("ends a task running longer than timeoutMs as TIMED_OUT; its waiter gets a TimeoutError", async () => {
     const app = testApp();
