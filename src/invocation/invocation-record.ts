@@ -59,6 +59,7 @@ export class NewInvocationRecord implements InvocationRecord {
     readonly createdAt: number,
     readonly runningKey?: string,
     readonly dueAt?: number,
+    readonly triggeredBy?: TriggeredBy,
   ) {}
 
   get argsId(): string {

@@ -29,6 +29,10 @@ export class Heartbeat {
   /** Whether the latest beat failed, and until when this runner runs no recovery pass (see beat()). */
   private beatFailed = false;
   private quietUntil = 0;
+  /** Until when this runner holds the recovery lease (shared backends; 0: it does not). */
+  private leaseUntil = 0;
+  /** Called when this runner takes the recovery lease it did not hold (the cron clock catches up). */
+  onLeaseAcquired: (() => void) | undefined;
 
   constructor(
     private readonly host: RunnerHost,
@@ -56,12 +60,21 @@ export class Heartbeat {
     return this.current;
   }
 
+  /**
+   * Whether this runner does the work one runner at a time does (recovery, cron ticks): on a shared
+   * backend while it holds the recovery lease; always on an in-process one, where it is the only one.
+   */
+  holdsLease(): boolean {
+    return !this.releasesLease || Date.now() < this.leaseUntil;
+  }
+
   /** Stop beating and leave the registry, after whatever beat or pass is under way. Never rejects. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     this.timer = undefined;
     await this.current;
+    this.leaseUntil = 0;
     try {
       // Hand the recovery lease back if this runner holds it (an expired lease is free), so another
       // runner takes recovery over at its next beat instead of after runnerDeadAfterMs.
@@ -89,7 +102,13 @@ export class Heartbeat {
     try {
       const now = Date.now();
       const until = now + settings.runnerDeadAfterMs;
-      if (!(await this.host.runnerRegistry.acquireLease(RECOVERY_LEASE, id, now, until))) return;
+      if (!(await this.host.runnerRegistry.acquireLease(RECOVERY_LEASE, id, now, until))) {
+        this.leaseUntil = 0;
+        return;
+      }
+      const taken = this.leaseUntil <= now;
+      this.leaseUntil = until;
+      if (taken && !this.stopped) this.onLeaseAcquired?.();
       await this.host.orchestrator.recover(id, Date.now(), settings);
     } catch (error) {
       this.logger.warn("Recovery pass failed; it runs again on the next heartbeat", { error });
