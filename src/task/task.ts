@@ -26,7 +26,7 @@ export interface TaskOptions<A extends unknown[] = any[]> extends Partial<TaskCo
    * When the task starts itself (see docs/triggers.md): made by `cron`, `onEvent`, `onStatus`,
    * `onSuccess`, `onFailure`, `allOf`, `anyOf`; each calls the task with its `args` (none without).
    */
-  readonly triggers?: readonly Trigger<Readonly<A>, any>[];
+  readonly triggers?: readonly Trigger<Readonly<A>>[];
 }
 
 export type TaskFunction = (...args: any[]) => Promise<unknown>;

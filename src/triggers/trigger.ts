@@ -44,7 +44,7 @@ declare const contextType: unique symbol;
  * and `anyOf`, given in the task option `triggers`. `A` is the argument list it calls the task with
  * (checked against the task's parameters), `C` the context its filter and args functions receive.
  */
-export interface Trigger<A extends readonly unknown[] = readonly unknown[], C = unknown> {
+export interface Trigger<A extends readonly unknown[] = readonly unknown[], C = never> {
   readonly kind: TriggerKind;
   /** Type-level only: the arguments and the context (never set at run time). */
   readonly [argsType]?: A;
@@ -72,11 +72,15 @@ export function isTriggerSpec(value: unknown): value is TriggerSpec {
   return typeof value === "object" && value !== null && specs.has(value);
 }
 
-function spec(kind: TriggerKind, fields: Omit<TriggerSpec, "kind" | "id" | "args">, options: unknown) {
+function spec(
+  kind: TriggerKind,
+  fields: Omit<TriggerSpec, "kind" | "id" | "args">,
+  options: unknown,
+): Trigger<Any, Any> {
   const { id, args } = (options ?? {}) as { id?: unknown; args?: unknown };
   const made = Object.freeze({ kind, id, args, ...fields }) as TriggerSpec;
   specs.add(made);
-  return made;
+  return made as Trigger<Any, Any>;
 }
 
 type Any = any;
@@ -99,7 +103,7 @@ export function cron(
   expression: string,
   options?: Common & { readonly timezone?: string },
 ): Trigger<[], CronContext>;
-export function cron(expression: string, options?: object): Trigger<Any, CronContext> {
+export function cron(expression: string, options?: object): Trigger<Any, Any> {
   const timezone = (options as { timezone?: unknown } | undefined)?.timezone;
   return spec("cron", { expression, timezone }, options);
 }
