@@ -6,7 +6,7 @@ import { currentExecution } from "../invocation/context.js";
 import type { DevModeClient } from "../invocation/dev-mode.js";
 import { Invocation, withTriggeredBy } from "../invocation/invocation.js";
 import type { TriggeredBy } from "../triggers/trigger-store.js";
-import { NewInvocationRecord } from "../invocation/invocation-record.js";
+import { NewInvocationRecord, TriggeredInvocationRecord } from "../invocation/invocation-record.js";
 import type { Registrar } from "../invocation/registrar.js";
 import type { Logger } from "../logging/index.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
@@ -148,7 +148,7 @@ export class TaskCalls {
     const policy = this.policies.concurrency(task.id);
     const keys = keysOf(policy, task.id, args, encoded, this.app.serializer);
     const id = newId();
-    const record = new NewInvocationRecord(
+    let record = new NewInvocationRecord(
       id,
       task.id,
       encoded,
@@ -156,8 +156,8 @@ export class TaskCalls {
       Date.now(),
       keys.runningKey,
       dueAt,
-      triggeredBy,
     );
+    if (triggeredBy) record = new TriggeredInvocationRecord(record, encoded, triggeredBy);
     const runnerId = scope?.runnerId ?? null;
     if (!decidesAtCall(policy)) {
       this.app.registrar.add(record, runnerId);

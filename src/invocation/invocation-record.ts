@@ -59,7 +59,6 @@ export class NewInvocationRecord implements InvocationRecord {
     readonly createdAt: number,
     readonly runningKey?: string,
     readonly dueAt?: number,
-    readonly triggeredBy?: TriggeredBy,
   ) {}
 
   get argsId(): string {
@@ -77,5 +76,16 @@ export class NewInvocationRecord implements InvocationRecord {
   /** Settles once its large values are stored (asynchronous data store): register only after. */
   get largeValuesSaved(): Promise<void> | undefined {
     return this.args.largeValuesSaved;
+  }
+}
+
+/** A record made by a trigger: `triggeredBy` lives only on these, so other records stay one field smaller. */
+export class TriggeredInvocationRecord extends NewInvocationRecord {
+  constructor(
+    base: NewInvocationRecord,
+    args: ConstructorParameters<typeof NewInvocationRecord>[2],
+    readonly triggeredBy: TriggeredBy,
+  ) {
+    super(base.id, base.taskId, args, base.parentId, base.createdAt, base.runningKey, base.dueAt);
   }
 }
