@@ -177,6 +177,17 @@ void describe("trigger validation at app.task", () => {
   });
 });
 
+void describe("status triggers and the hot path", () => {
+  void it("an app listens to status changes only once a task has a status trigger", () => {
+    const app = quietApp();
+    const work = app.task("work", async () => 1);
+    app.task("byEvent", async () => {}, { triggers: [onEvent("e"), cron("* * * * *")] });
+    assert.equal(app.events.hasListeners("invocation:status"), false, "events and cron need no listener");
+    app.task("bySuccess", async () => {}, { triggers: [onSuccess(work)] });
+    assert.equal(app.events.hasListeners("invocation:status"), true);
+  });
+});
+
 void describe("app.emitEvent with bad input", () => {
   void it("rejects a name that is not a non-empty string, and an unserializable payload, registering nothing", async () => {
     const app = quietApp();
