@@ -100,19 +100,45 @@ export class Heartbeat {
     if (!(await this.beat()) || Date.now() < this.quietUntil) return;
     const { id } = this.runner;
     try {
-      const now = Date.now();
-      const until = now + settings.runnerDeadAfterMs;
-      if (!(await this.host.runnerRegistry.acquireLease(RECOVERY_LEASE, id, now, until))) {
-        this.leaseUntil = 0;
-        return;
-      }
-      const taken = this.leaseUntil <= now;
-      this.leaseUntil = until;
-      if (taken && !this.stopped) this.onLeaseAcquired?.();
+      if (!(await this.acquireLease(settings))) return;
       await this.host.orchestrator.recover(id, Date.now(), settings);
     } catch (error) {
       this.logger.warn("Recovery pass failed; it runs again on the next heartbeat", { error });
     }
+  }
+
+  /**
+   * Try the recovery lease now rather than at the first beat (a cron clock would wait that long); the
+   * recovery pass stays with the beats. Skipped while a beat or pass is under way. Never rejects.
+   */
+  takeLeaseNow(): void {
+    const settings = this.settings;
+    if (!settings?.sharedAcrossProcesses || this.stopped || this.busy) return;
+    this.busy = true;
+    this.current = this.current
+      .then(() => this.acquireLease(settings))
+      .then(
+        () => undefined,
+        (error: unknown) =>
+          this.logger.warn("Could not take the recovery lease; retrying on the next beat", { error }),
+      )
+      .finally(() => {
+        this.busy = false;
+      });
+  }
+
+  /** Take or renew the recovery lease; true while this runner holds it (onLeaseAcquired when new). */
+  private async acquireLease(settings: RecoverySettings): Promise<boolean> {
+    const now = Date.now();
+    const until = now + settings.runnerDeadAfterMs;
+    if (!(await this.host.runnerRegistry.acquireLease(RECOVERY_LEASE, this.runner.id, now, until))) {
+      this.leaseUntil = 0;
+      return false;
+    }
+    const taken = this.leaseUntil <= now;
+    this.leaseUntil = until;
+    if (taken && !this.stopped) this.onLeaseAcquired?.();
+    return true;
   }
 
   /** Record that this runner is alive; false (logged) when the store could not take it. */

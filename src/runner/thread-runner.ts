@@ -180,8 +180,10 @@ export class ThreadRunner implements Runner, SuspendHost {
   /** The app's cron triggers tick while this runner holds the recovery lease (see triggers/cron-clock.ts). */
   private startClock(): void {
     this.clock = this.host.triggerClock?.(() => this.heartbeat.holdsLease());
-    this.heartbeat.onLeaseAcquired = this.clock && (() => this.clock?.leaseAcquired());
-    this.clock?.start();
+    if (!this.clock) return;
+    this.heartbeat.onLeaseAcquired = () => this.clock?.leaseAcquired();
+    this.clock.start();
+    this.heartbeat.takeLeaseNow(); // on a shared backend: tick from the start, not from the first beat
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

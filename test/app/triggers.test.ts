@@ -271,7 +271,8 @@ void describe("triggers", () => {
   });
 
   void it("a cron trigger with seconds fires each tick once while a ThreadRunner is up, with the tick's time", async () => {
-    const app = testApp({ heartbeatIntervalMs: 50, runnerDeadAfterMs: 500 });
+    // The default heartbeat (5 s): on a shared backend the runner takes the lease at its start.
+    const app = testApp();
     const ticks: number[] = [];
     app.task("tick", async (at: number) => void ticks.push(at), {
       triggers: [cron("* * * * * *", { args: ({ at }) => [at.getTime()] })],
