@@ -205,6 +205,27 @@ void describe("TriggerStore on sqlite: processes racing on one file", () => {
   });
 });
 
+void describe("TriggerStore on sqlite: apps sharing a file", () => {
+  void it("keeps each app's parts and ticks apart", async () => {
+    const dir = tempDir();
+    const path = join(dir.path, "apps.sqlite");
+    const one = sqliteBackend({ path, appId: "one" });
+    const two = sqliteBackend({ path, appId: "two" });
+    try {
+      assert.equal(one.triggerStore!.satisfyPart("t", 0, 2, "one-a"), null);
+      assert.equal(two.triggerStore!.satisfyPart("t", 1, 2, "two-b"), null, "one's part 0 is not two's");
+      assert.equal(one.triggerStore!.claimCronTick("c", 10), true);
+      assert.equal(two.triggerStore!.claimCronTick("c", 10), true, "one's tick is not two's");
+      assert.equal(two.triggerStore!.lastCronTick("d"), null);
+      assert.deepEqual(one.triggerStore!.satisfyPart("t", 1, 2, "one-b"), ["one-a", "one-b"]);
+    } finally {
+      await one.close();
+      await two.close();
+      dir.remove();
+    }
+  });
+});
+
 void describe("TriggerStore on redis: connections racing", redis, () => {
   void it("fires each completed set once and each cron tick once, across 4 connections", async () => {
     const context = await tempRedisContext();
