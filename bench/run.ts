@@ -12,6 +12,7 @@ import { runSerializerBench } from "./serializer.bench.js";
 import { poolsSection } from "./pools-section.js";
 import { sqliteSection } from "./sqlite-section.js";
 import { trivialLatency, trivialThroughput } from "./trivial.js";
+import { triggersSection } from "./triggers.js";
 
 const PYNENC_FIB10_SECONDS = [70, 84]; // Python Pynenc, ThreadRunner + memory, defaults, this machine
 const BULLMQ_FIB15_SECONDS = 0.86; // BullMQ step-job pattern, fib(15), this machine
@@ -144,6 +145,7 @@ const sections: Record<string, () => unknown> = {
   },
   sqlite: sqliteSection,
   pools: poolsSection,
+  triggers: triggersSection,
 };
 const section = process.argv[2];
 if (section !== undefined) {

@@ -7,7 +7,7 @@ import { ConfigError, InvocationNotFoundError, RunnerError } from "./errors/erro
 import { AppInvocationClient, type ClientHost } from "./invocation/app-invocation-client.js";
 import { currentExecution } from "./invocation/context.js";
 import { DevModeClient } from "./invocation/dev-mode.js";
-import { Invocation } from "./invocation/invocation.js";
+import { Invocation, withTriggeredBy } from "./invocation/invocation.js";
 import type { InvocationRecord, NewInvocationRecord, Outcome } from "./invocation/invocation-record.js";
 import { Registrar } from "./invocation/registrar.js";
 import type { TynencEvents } from "./events.js";
@@ -35,6 +35,10 @@ import { isPromise, type Awaitable } from "./util/awaitable.js";
 import { appLogger } from "./app/app-logger.js";
 import { Payloads } from "./app/payloads.js";
 import { TaskCalls } from "./app/task-calls.js";
+import { compileHost, makeAppTriggers } from "./app/triggers-host.js";
+import type { AppTriggers } from "./triggers/app-triggers.js";
+import { compileTriggers } from "./triggers/compile.js";
+import type { CronClock } from "./triggers/cron-clock.js";
 
 /** Constructor options: any configuration field, plus objects that are not configuration. */
 export type TynencOptions = Partial<Omit<AppConfigValues, "backend">> & {
@@ -61,6 +65,7 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   private readonly policies: TaskPolicies;
   private readonly payloads: Payloads;
   private readonly calls: TaskCalls;
+  private readonly triggers: AppTriggers;
   private backendInstance: Backend | undefined;
   private orchestratorInstance: Orchestrator | undefined;
   private runnerInstance: Runner | undefined;
@@ -93,6 +98,17 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     this.policies = new TaskPolicies(this.conf);
     this.payloads = new Payloads(this, this.conf, this.serializer);
     this.calls = new TaskCalls(this, this.client, devMode, this.policies, this.payloads);
+    this.triggers = makeAppTriggers({
+      conf: this.conf,
+      logger: this.logger,
+      serializer: this.serializer,
+      events: this.events,
+      tasks: this.tasks,
+      client: this.client,
+      backend: () => this.backend,
+      payloads: () => this.payloads,
+      calls: () => this.calls,
+    });
   }
 
   get appId(): string {
@@ -108,9 +124,15 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     options?: TaskOptions,
   ): TaskOf<F> {
     const { id, fn, options: opts } = this.tasks.resolve(nameOrFn, fnOrOptions, options);
+    const triggers =
+      opts.triggers === undefined
+        ? undefined
+        : compileTriggers(id, opts.triggers, compileHost(this.tasks, this.serializer));
+    if (triggers) this.triggers.checkIds(triggers);
     this.policies.define(id, opts); // validated now, not at the first call
     const task = this.calls.makeTask(id, fn, opts) as unknown as TaskOf<F>;
     this.tasks.add(task);
+    if (triggers) this.triggers.add(triggers);
     return task;
   }
 
@@ -125,9 +147,19 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     fnOrOptions?: F | TaskOptions,
     options?: TaskOptions,
   ): F {
-    const task = this.task(nameOrFn as string, fnOrOptions as F, options);
+    const task = this.task(nameOrFn as string, fnOrOptions as F, options as TaskOptions<Parameters<F>>);
     const direct = (...args: Parameters<F>) => task(...args).result;
     return Object.defineProperty(direct, "name", { value: task.id }) as unknown as F;
+  }
+
+  /**
+   * Emit an event: the `onEvent` triggers of this app's tasks that match it fire (no runner needs to be
+   * up; their invocations run when one is). Resolves to the event's id (a UUID) once the invocations it
+   * triggered are registered; rejects with a TriggerError or SerializationError, registering nothing,
+   * when `name` is not a non-empty string or `payload` cannot be serialized.
+   */
+  emitEvent(name: string, payload?: unknown): Promise<string> {
+    return this.triggers.emitEvent(name, payload);
   }
 
   /** The task registered under `id`; throws UnknownTaskError naming the known ones. */
@@ -192,7 +224,7 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     const task = this.tasks.get(record.taskId);
     const parent = record.parentId ? await this.parentHandle(record.parentId) : null;
     const args = await this.payloads.argsOf(record.serializedArgs);
-    return new Invocation<R>(id, task, args, parent, this.client);
+    return withTriggeredBy(new Invocation<R>(id, task, args, parent, this.client), record.triggeredBy);
   }
 
   /** A parent's handle, or its id alone once retention purged it: a kept child stays reachable. */
@@ -206,6 +238,7 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   /** Stop the runner (if running) and close the backend. */
   async close(): Promise<void> {
     if (this.runnerInstance?.running) await this.runnerInstance.stop();
+    await this.triggers.settled();
     await this.registrar.settled();
     await this.backendInstance?.close();
   }
@@ -226,6 +259,10 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
 
   get runnerRegistry(): RunnerRegistry {
     return this.backend.orchestratorStore;
+  }
+
+  triggerClock(holdsLease: () => boolean): CronClock | undefined {
+    return this.triggers.clock(holdsLease);
   }
 
   recoverySettings(): RecoverySettings {

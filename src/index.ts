@@ -22,6 +22,26 @@ export {
   type StatusDefinition,
 } from "./invocation/status.js";
 export type { InvocationRecord, Outcome } from "./invocation/invocation-record.js";
+export {
+  cron,
+  onEvent,
+  onStatus,
+  onSuccess,
+  onFailure,
+  allOf,
+  anyOf,
+  type Trigger,
+  type TriggerArgs,
+  type TriggerKind,
+  type TriggerPart,
+  type EventContext,
+  type SuccessContext,
+  type FailureContext,
+  type StatusContext,
+  type CronContext,
+  type CompositeContext,
+} from "./triggers/trigger.js";
+export type { TriggerStore, TriggerSource, TriggeredBy } from "./triggers/trigger-store.js";
 export { RunnerCls, type Runner, type RunOptions } from "./runner/runner.js";
 export { ThreadRunner } from "./runner/thread-runner.js";
 export { DummyRunner } from "./runner/dummy-runner.js";

@@ -4,8 +4,9 @@ import type { AppConfig } from "../config/index.js";
 import type { AppInvocationClient } from "../invocation/app-invocation-client.js";
 import { currentExecution } from "../invocation/context.js";
 import type { DevModeClient } from "../invocation/dev-mode.js";
-import { Invocation } from "../invocation/invocation.js";
-import { NewInvocationRecord } from "../invocation/invocation-record.js";
+import { Invocation, withTriggeredBy } from "../invocation/invocation.js";
+import type { TriggeredBy } from "../triggers/trigger-store.js";
+import { NewInvocationRecord, TriggeredInvocationRecord } from "../invocation/invocation-record.js";
 import type { Registrar } from "../invocation/registrar.js";
 import type { Logger } from "../logging/index.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
@@ -102,6 +103,12 @@ export class TaskCalls {
     return this.register(task, args, this.payloads.encodeArgs(task, args), options?.dueAt(Date.now()));
   }
 
+  /** A call made by a trigger: no parent (wherever it fires from), `triggeredBy` in its record. */
+  callTriggered(task: AnyTask, args: unknown[], triggeredBy: TriggeredBy): Invocation<unknown> {
+    if (this.app.conf.devModeForceSyncTasks) return this.call(task, args, task.fn as TaskFunction);
+    return this.register(task, args, this.payloads.encodeArgs(task, args), undefined, triggeredBy);
+  }
+
   /** Every argument list is encoded before any is registered: one bad entry registers none. */
   private callMany(
     task: AnyTask,
@@ -134,13 +141,14 @@ export class TaskCalls {
     args: unknown[],
     encoded: EncodedArgs,
     dueAt?: number,
+    triggeredBy?: TriggeredBy,
   ): Invocation<unknown> {
-    const scope = currentExecution();
+    const scope = triggeredBy ? undefined : currentExecution();
     const parent = scope?.invocation ?? null;
     const policy = this.policies.concurrency(task.id);
     const keys = keysOf(policy, task.id, args, encoded, this.app.serializer);
     const id = newId();
-    const record = new NewInvocationRecord(
+    let record = new NewInvocationRecord(
       id,
       task.id,
       encoded,
@@ -149,10 +157,12 @@ export class TaskCalls {
       keys.runningKey,
       dueAt,
     );
+    if (triggeredBy) record = new TriggeredInvocationRecord(record, encoded, triggeredBy);
     const runnerId = scope?.runnerId ?? null;
     if (!decidesAtCall(policy)) {
       this.app.registrar.add(record, runnerId);
-      return new Invocation(id, task, args, parent, this.client);
+      const invocation = new Invocation(id, task, args, parent, this.client);
+      return triggeredBy ? withTriggeredBy(invocation, triggeredBy) : invocation;
     }
     const { raiseOnDifferentArgs } = policy;
     return this.decided.call({ task, args, encoded, record, keys, raiseOnDifferentArgs, parent, runnerId });

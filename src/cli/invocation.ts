@@ -1,10 +1,11 @@
 /**
  * `tynenc invocation <id> --app <module> [--json]`: one invocation through the app's public API
- * (`app.getInvocation(id)`): its task, parent, arguments, status, the due time of a delayed call, whole
- * history, and its result or error once final.
+ * (`app.getInvocation(id)`): its task, parent, arguments, status, the due time of a delayed call, the
+ * trigger that made it and what fired it, whole history, and its result or error once final.
  */
 import type { Tynenc } from "../app.js";
 import type { Invocation } from "../invocation/invocation.js";
+import type { TriggeredBy, TriggerSource } from "../triggers/trigger-store.js";
 import { isFinal, type HistoryEntry, type InvocationStatus } from "../invocation/status.js";
 import { addAppOptions, openApp, warnIfProcessLocal, type AppOptions } from "./app-command.js";
 import type { CliIo } from "./cli-io.js";
@@ -23,6 +24,8 @@ export interface InvocationReport {
   args: readonly unknown[];
   /** A delayed call's due time (ISO 8601): no runner claims it before then. Absent for other calls. */
   runAt?: string;
+  /** Present when a trigger made it: the trigger's id and what fired it (several for a composite). */
+  triggeredBy?: TriggeredBy;
   history: HistoryEntry[];
   /** Present once final: the value it returned, or the error it ended with. */
   outcome?: { ok: true; result: unknown } | { ok: false; error: unknown };
@@ -47,11 +50,24 @@ export async function invocationReport(app: Tynenc, id: string): Promise<Invocat
     args: invocation.args,
     history: await invocation.history(),
   };
-  const dueAt = (await app.orchestrator.getRecord(id)).dueAt;
+  const { dueAt, triggeredBy } = await app.orchestrator.getRecord(id);
   if (dueAt !== undefined) report.runAt = formatTime(dueAt);
+  if (triggeredBy !== undefined) report.triggeredBy = triggeredBy;
   // Only a final one: awaiting the result of one that is not would wait for it to finish.
   if (isFinal(status)) report.outcome = await outcomeOf(invocation);
   return report;
+}
+
+/** One thing that fired a trigger, in a line. */
+function describeSource(source: TriggerSource): string {
+  switch (source.kind) {
+    case "event":
+      return `event ${source.name} (${source.eventId})`;
+    case "status":
+      return `invocation ${source.invocationId} reached ${source.status}`;
+    case "cron":
+      return `cron tick ${formatTime(source.at)}`;
+  }
 }
 
 function formatError(error: unknown): string {
@@ -69,6 +85,13 @@ function formatReport(report: InvocationReport): string {
     ["arguments", formatValue(report.args)],
   ];
   if (report.runAt !== undefined) fields.push(["runs at", `${report.runAt} (delayed call)`]);
+  if (report.triggeredBy !== undefined) {
+    fields.push(["trigger", report.triggeredBy.triggerId]);
+    // One line per source, the values aligned under the first.
+    report.triggeredBy.sources.forEach((source, i) =>
+      fields.push([i === 0 ? "fired by" : "", describeSource(source)]),
+    );
+  }
   const outcome = report.outcome;
   if (outcome?.ok) fields.push(["result", formatValue(outcome.result)]);
   const width = Math.max(...fields.map(([name]) => name.length));
@@ -101,7 +124,10 @@ export function invocationCommand(io: CliIo): TynencCommand {
     )
     .usage("<id> --app <module> [options]")
     .argument("<id>", "the invocation id (invocation.id, or as `tynenc status` lists it)")
-    .option("--json", "print JSON ({ id, task, parentId, status, args, runAt?, history, outcome })");
+    .option(
+      "--json",
+      "print JSON ({ id, task, parentId, status, args, runAt?, triggeredBy?, history, outcome })",
+    );
   addAppOptions(command);
   return command.action((id: string, options: InvocationOptions) => show(id, options, io));
 }

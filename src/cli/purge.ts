@@ -4,6 +4,7 @@
  * needs --yes, so a script never wipes an app by accident.
  */
 import type { Tynenc } from "../app.js";
+import type { Awaitable } from "../util/awaitable.js";
 import { addAppOptions, backendLabel, openApp, warnIfProcessLocal, type AppOptions } from "./app-command.js";
 import { CliUsageError, type CliIo } from "./cli-io.js";
 import { TynencCommand } from "./tynenc-command.js";
@@ -14,11 +15,17 @@ interface PurgeOptions extends AppOptions {
 
 /** Every component that keeps something of the app (the notifier keeps nothing to delete). */
 async function purgeBackend(app: Tynenc): Promise<void> {
-  const { broker, orchestratorStore, stateBackend, dataStore } = app.backend;
+  const { broker, orchestratorStore, stateBackend, dataStore, triggerStore } = app.backend;
   await broker.purge();
   await orchestratorStore.purge();
   await stateBackend.purge();
   await dataStore.purge();
+  // Trigger stores of shared backends keep composite parts and cron ticks in the store as well.
+  await (triggerStore as Partial<Purgeable> | undefined)?.purge?.();
+}
+
+interface Purgeable {
+  purge(): Awaitable<void>;
 }
 
 async function describeTarget(app: Tynenc): Promise<{ what: string; caution: string }> {

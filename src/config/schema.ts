@@ -97,6 +97,12 @@ export const APP_FIELDS = {
     default: 30000,
     doc: "An invocation claimed (PENDING) but not started for this long is taken back and re-queued, whoever owns it. Above 0.",
   }),
+  cronCatchUp: intField({
+    min: 0,
+    max: 1000,
+    default: 1,
+    doc: "Cron ticks missed while no runner kept the clock (all stopped or paused) that fire when one takes it again, per trigger: the latest ones, each at most once; 0 fires none.",
+  }),
   largeValueThresholdBytes: intField({
     min: 0,
     max: 2_147_483_647,

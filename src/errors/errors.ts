@@ -154,3 +154,12 @@ export class InvocationPurgedError extends InvocationNotFoundError {
 export class BackendError extends TynencError {
   override readonly code = "BACKEND";
 }
+
+/**
+ * A trigger cannot be used as declared (an invalid cron expression or timezone, a task of another app,
+ * an unknown status, two triggers of one task with one id), or `app.emitEvent` was given a bad name or
+ * payload. The message names the task and the trigger.
+ */
+export class TriggerError extends TynencError {
+  override readonly code = "TRIGGER_INVALID";
+}

@@ -78,3 +78,14 @@ export class NewInvocationRecord implements InvocationRecord {
     return this.args.largeValuesSaved;
   }
 }
+
+/** A record made by a trigger: `triggeredBy` lives only on these, so other records stay one field smaller. */
+export class TriggeredInvocationRecord extends NewInvocationRecord {
+  constructor(
+    base: NewInvocationRecord,
+    args: ConstructorParameters<typeof NewInvocationRecord>[2],
+    readonly triggeredBy: TriggeredBy,
+  ) {
+    super(base.id, base.taskId, args, base.parentId, base.createdAt, base.runningKey, base.dueAt);
+  }
+}

@@ -1,5 +1,6 @@
 import { RegistrationPendingError } from "../errors/errors.js";
 import type { HistoryEntry, InvocationStatus } from "./status.js";
+import type { TriggeredBy } from "../triggers/trigger-store.js";
 
 /** What a handle needs from its app; an interface so handles stay plain and cheap. */
 export interface InvocationClient {
@@ -43,6 +44,18 @@ export function eventualId(invocation: Invocation<unknown>): string | Promise<st
 
 // Set by Invocation, which can read its own private fields: no WeakMap lookup for a handle that knows its id.
 let idOf: (invocation: Invocation<unknown>) => string | Promise<string>;
+
+/** Handles of invocations a trigger made (kept off every other handle, as `unanswered`). */
+const triggered = new WeakMap<Invocation<unknown>, TriggeredBy>();
+
+/** For the engine: `invocation` with the trigger that made it (from its record). Returns it. */
+export function withTriggeredBy<R>(
+  invocation: Invocation<R>,
+  triggeredBy: TriggeredBy | undefined,
+): Invocation<R> {
+  if (triggeredBy) triggered.set(invocation, triggeredBy);
+  return invocation;
+}
 
 /**
  * One execution request of a task call. Returned at once by calling a task.
@@ -156,6 +169,14 @@ export class Invocation<R> {
   /** The invocation's id (a UUID). See the class comment for the one case where it comes later. */
   get id(): string {
     return this.ownId ?? this.unknown("id");
+  }
+
+  /**
+   * When a trigger made it: the trigger's id and what fired it (an event, another invocation's status,
+   * a cron tick; several for allOf). Known on the handle the firing made and on `app.getInvocation(id)`.
+   */
+  get triggeredBy(): TriggeredBy | undefined {
+    return triggered.get(this);
   }
 
   /** The invocation's own arguments: what its task function runs (or ran) with. */

@@ -29,6 +29,10 @@ export class Heartbeat {
   /** Whether the latest beat failed, and until when this runner runs no recovery pass (see beat()). */
   private beatFailed = false;
   private quietUntil = 0;
+  /** Until when this runner holds the recovery lease (shared backends; 0: it does not). */
+  private leaseUntil = 0;
+  /** Called when this runner takes the recovery lease it did not hold (the cron clock catches up). */
+  onLeaseAcquired: (() => void) | undefined;
 
   constructor(
     private readonly host: RunnerHost,
@@ -56,12 +60,21 @@ export class Heartbeat {
     return this.current;
   }
 
+  /**
+   * Whether this runner does the work one runner at a time does (recovery, cron ticks): on a shared
+   * backend while it holds the recovery lease; always on an in-process one, where it is the only one.
+   */
+  holdsLease(): boolean {
+    return !this.releasesLease || Date.now() < this.leaseUntil;
+  }
+
   /** Stop beating and leave the registry, after whatever beat or pass is under way. Never rejects. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     this.timer = undefined;
     await this.current;
+    this.leaseUntil = 0;
     try {
       // Hand the recovery lease back if this runner holds it (an expired lease is free), so another
       // runner takes recovery over at its next beat instead of after runnerDeadAfterMs.
@@ -87,13 +100,45 @@ export class Heartbeat {
     if (!(await this.beat()) || Date.now() < this.quietUntil) return;
     const { id } = this.runner;
     try {
-      const now = Date.now();
-      const until = now + settings.runnerDeadAfterMs;
-      if (!(await this.host.runnerRegistry.acquireLease(RECOVERY_LEASE, id, now, until))) return;
+      if (!(await this.acquireLease(settings))) return;
       await this.host.orchestrator.recover(id, Date.now(), settings);
     } catch (error) {
       this.logger.warn("Recovery pass failed; it runs again on the next heartbeat", { error });
     }
+  }
+
+  /**
+   * Try the recovery lease now rather than at the first beat (a cron clock would wait that long); the
+   * recovery pass stays with the beats. Skipped while a beat or pass is under way. Never rejects.
+   */
+  takeLeaseNow(): void {
+    const settings = this.settings;
+    if (!settings?.sharedAcrossProcesses || this.stopped || this.busy) return;
+    this.busy = true;
+    this.current = this.current
+      .then(() => this.acquireLease(settings))
+      .then(
+        () => undefined,
+        (error: unknown) =>
+          this.logger.warn("Could not take the recovery lease; retrying on the next beat", { error }),
+      )
+      .finally(() => {
+        this.busy = false;
+      });
+  }
+
+  /** Take or renew the recovery lease; true while this runner holds it (onLeaseAcquired when new). */
+  private async acquireLease(settings: RecoverySettings): Promise<boolean> {
+    const now = Date.now();
+    const until = now + settings.runnerDeadAfterMs;
+    if (!(await this.host.runnerRegistry.acquireLease(RECOVERY_LEASE, this.runner.id, now, until))) {
+      this.leaseUntil = 0;
+      return false;
+    }
+    const taken = this.leaseUntil <= now;
+    this.leaseUntil = until;
+    if (taken && !this.stopped) this.onLeaseAcquired?.();
+    return true;
   }
 
   /** Record that this runner is alive; false (logged) when the store could not take it. */

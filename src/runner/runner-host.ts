@@ -9,6 +9,7 @@ import type { RecoveryLimits } from "../orchestrator/recovery.js";
 import type { Registrar } from "../invocation/registrar.js";
 import type { RetryDecision } from "../retry/index.js";
 import type { Awaitable } from "../util/awaitable.js";
+import type { CronClock } from "../triggers/cron-clock.js";
 
 /** A claimed invocation made ready to execute: its handle and the call of its task function. */
 export interface PreparedInvocation {
@@ -58,6 +59,11 @@ export interface RunnerHost {
   /** Where the runner registers, beats and takes the recovery lease. */
   readonly runnerRegistry: RunnerRegistry;
   recoverySettings(): RecoverySettings;
+  /**
+   * The clock of the app's cron triggers, or undefined when it has none. `holdsLease`: whether this
+   * runner holds the recovery lease now (only then does a tick fire).
+   */
+  triggerClock?(holdsLease: () => boolean): CronClock | undefined;
   /** Where calls made by running invocations are batched and stored. */
   readonly registrar: Registrar;
 }

@@ -20,6 +20,7 @@ import { SyncGuard } from "./sync-guard.js";
 import type { AwaitedHolds, WaitBatch } from "./wait-batch.js";
 import { logCannotRun, logFailedOutcome, logFailure, logRetry } from "./failure-log.js";
 import { newId } from "../util/ids.js";
+import type { CronClock } from "../triggers/cron-clock.js";
 
 const S = InvocationStatus;
 
@@ -77,6 +78,8 @@ export class ThreadRunner implements Runner, SuspendHost {
   private readonly aborts: Abort;
   private readonly shutdown: Shutdown;
   private readonly heartbeat: Heartbeat;
+  /** The clock of the app's cron triggers, while running (none when the app has none). */
+  private clock: CronClock | undefined;
   private pumping = false;
   private pumpAgain = false;
   private pumpScheduled = false;
@@ -142,6 +145,7 @@ export class ThreadRunner implements Runner, SuspendHost {
     }
     this.host.events.emit("runner:started", { runnerId: this.id, cls: this.cls, slots: state.slots });
     await this.heartbeat.start(); // in the registry before it owns anything, so recovery can find it
+    this.startClock();
     await this.host.notifier.subscribed?.(); // new work published from here on wakes it; the first claim finds the rest
     this.kick();
     await stopped.promise;
@@ -162,6 +166,8 @@ export class ThreadRunner implements Runner, SuspendHost {
     const rerouted = await this.shutdown.killRemaining(grace);
     // Cancels reach this runner until here: one asked during the grace period is carried out.
     this.unsubscribeCancel?.();
+    await this.clock?.stop();
+    this.clock = undefined;
     await this.heartbeat.stop();
     for (const release of this.releaseProcess.splice(0)) release();
     this.state.phase = "idle";
@@ -169,6 +175,15 @@ export class ThreadRunner implements Runner, SuspendHost {
     this.host.runnerStopped(rerouted);
     this.host.events.emit("runner:stopped", { runnerId: this.id, cls: this.cls });
     this.stopped?.resolve();
+  }
+
+  /** The app's cron triggers tick while this runner holds the recovery lease (see triggers/cron-clock.ts). */
+  private startClock(): void {
+    this.clock = this.host.triggerClock?.(() => this.heartbeat.holdsLease());
+    if (!this.clock) return;
+    this.heartbeat.onLeaseAcquired = () => this.clock?.leaseAcquired();
+    this.clock.start();
+    this.heartbeat.takeLeaseNow(); // on a shared backend: tick from the start, not from the first beat
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

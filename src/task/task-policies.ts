@@ -10,7 +10,7 @@ import {
 import type { TaskOptions } from "./task.js";
 
 /** Task options that are not settings (functions, classes, lists): never read from files or env. */
-const CODE_ONLY_OPTIONS = ["name", "retryFor", "inlineArgs", "concurrencyKey"] as const;
+const CODE_ONLY_OPTIONS = ["name", "retryFor", "inlineArgs", "concurrencyKey", "triggers"] as const;
 
 /** The settings of each task that the engine applies: retry options, timeout, concurrency policy. */
 export class TaskPolicies {

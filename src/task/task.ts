@@ -4,6 +4,7 @@ import type { TaskConfigValues } from "../config/index.js";
 import type { ErrorClass } from "../retry/index.js";
 import type { CallOptions } from "./call-options.js";
 import type { InvocationGroup } from "./invocation-group.js";
+import type { Trigger } from "../triggers/trigger.js";
 
 /**
  * Options given to `app.task(...)`: the task settings of docs/configuration.md (which config files and
@@ -21,6 +22,11 @@ export interface TaskOptions<A extends unknown[] = any[]> extends Partial<TaskCo
    * keys share a scope (e.g. `(userId: string, amount: number) => userId`).
    */
   readonly concurrencyKey?: (...args: A) => unknown;
+  /**
+   * When the task starts itself (see docs/triggers.md): made by `cron`, `onEvent`, `onStatus`,
+   * `onSuccess`, `onFailure`, `allOf`, `anyOf`; each calls the task with its `args` (none without).
+   */
+  readonly triggers?: readonly Trigger<Readonly<A>>[];
 }
 
 export type TaskFunction = (...args: any[]) => Promise<unknown>;

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { InvocationReport } from "../../src/cli/invocation.js";
 import type { StatusReport } from "../../src/cli/status.js";
+import type { TriggeredBy } from "../../src/triggers/trigger-store.js";
 import { withRunner } from "../../src/testing/index.js";
 import { appModule, cli, type AppModule } from "./harness.js";
 
@@ -144,6 +145,34 @@ void describe("tynenc invocation", () => {
     assert.match(text.out, new RegExp(`^runs at +${runAt.toISOString()} \\(delayed call\\)$`, "m"));
     const other = await cli(["invocation", mod.add(2, 2).id, "--app", "app.mjs"], { cwd: mod.dir });
     assert.doesNotMatch(other.out, /runs at/);
+  });
+
+  void it("one a trigger made shows the trigger and what fired it; another call shows neither", async () => {
+    const mod = await appModule();
+    const call = mod.add(1, 1);
+    await mod.app.registrar.settled();
+    const triggeredBy: TriggeredBy = {
+      triggerId: "add#allOf:0",
+      sources: [
+        { kind: "event", eventId: "ev-1", name: "order.placed" },
+        { kind: "status", invocationId: "inv-2", status: "SUCCESS" },
+        { kind: "cron", at: Date.UTC(2026, 0, 2, 3, 4, 5) },
+      ],
+    };
+    const state = mod.app.backend.stateBackend;
+    const { id, taskId, argsId, serializedArgs, parentId, createdAt } = (await state.getInvocation(call.id))!;
+    // Stored again as a trigger's registration stores it (the record's fields are getters: named here).
+    await state.saveInvocations([{ id, taskId, argsId, serializedArgs, parentId, createdAt, triggeredBy }]);
+    const run = await cli(["invocation", call.id, "--app", "app.mjs", "--json"], { cwd: mod.dir });
+    assert.equal(run.code, 0, run.err);
+    assert.deepEqual((JSON.parse(run.out) as InvocationReport).triggeredBy, triggeredBy);
+    const text = await cli(["invocation", call.id, "--app", "app.mjs"], { cwd: mod.dir });
+    assert.match(
+      text.out,
+      /^trigger +add#allOf:0\nfired by +event order\.placed \(ev-1\)\n +invocation inv-2 reached SUCCESS\n +cron tick 2026-01-02T03:04:05\.000Z$/m,
+    );
+    const other = await cli(["invocation", mod.add(2, 2).id, "--app", "app.mjs"], { cwd: mod.dir });
+    assert.doesNotMatch(other.out, /^(trigger|fired by)/m);
   });
 
   void it("an unknown id is a clear error without a stack (exit 1)", async () => {

@@ -224,12 +224,16 @@ void describe("tynenc runner start on SQLite", () => {
     assert.match(output, /npx \(npm exec\) process \d+ that started this runner is gone/);
   });
 
-  void it("purge from another process empties the file for this app", async () => {
+  void it("purge from another process empties the file for this app, trigger parts and ticks too", async () => {
     const mod = await sqliteApp();
     apps.push(mod);
     await Promise.all(
       [mod.add(1, 1), mod.add(2, 2)].map((inv) => mod.app.registrar.settled().then(() => inv)),
     );
+    const triggers = mod.app.backend.triggerStore!;
+    assert.equal(await triggers.satisfyPart("both", 0, 2, "a"), null);
+    assert.equal(await triggers.claimCronTick("cron", 1000), true);
+    mod.app.backend.flush?.();
     const refused = await tynenc(mod.dir, mod.db, ["purge"]);
     assert.equal(refused.code, 2);
     assert.match(refused.err, /pass --yes/);
@@ -240,5 +244,7 @@ void describe("tynenc runner start on SQLite", () => {
       /^Deleted all 2 invocation\(s\) of app cli-test from the sqlite backend \(.*jobs\.sqlite\)\.\n$/,
     );
     assert.deepEqual(await mod.app.backend.orchestratorStore.countByStatus(), {});
+    assert.equal(await triggers.lastCronTick("cron"), null);
+    assert.equal(await triggers.satisfyPart("both", 1, 2, "b"), null, "part 0 went with the purge");
   });
 });

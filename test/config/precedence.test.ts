@@ -34,6 +34,7 @@ void describe("precedence: defaults < file < code < env < assignment", () => {
       heartbeatIntervalMs: 5000,
       runnerDeadAfterMs: 60000,
       maxPendingMs: 30000,
+      cronCatchUp: 1,
       largeValueThresholdBytes: 1_048_576,
       retentionMs: 86_400_000,
       retentionMaxFinished: 100_000,

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { InvocationRecord, Outcome } from "../../src/invocation/invocation-record.js";
+import { InvocationStatus } from "../../src/invocation/status.js";
 import type { StateBackend } from "../../src/state-backend/state-backend.js";
+import type { TriggeredBy } from "../../src/triggers/trigger-store.js";
 import { useBackend, type BackendFactory } from "./harness.js";
 
 /** Only the documented fields, so backends may return richer objects. */
@@ -182,6 +184,36 @@ export function stateBackendCases(name: string, makeBackend: BackendFactory): vo
         assert.deepEqual([c?.dueAt, c?.largeValueKeys, c?.runningKey], [dueAt, ["k1"], undefined]);
         assert.equal(d?.dueAt, undefined);
         assert.equal((await state().getInvocation("a"))?.dueAt, dueAt);
+      });
+    });
+
+    describe("triggeredBy (invocations a trigger made)", () => {
+      it("keeps a record's trigger and sources beside every other optional field, and none when absent", async () => {
+        const triggeredBy: TriggeredBy = {
+          triggerId: "tasks.report#allOf:1",
+          sources: [
+            { kind: "event", eventId: "ev-1", name: "order.placed" },
+            { kind: "status", invocationId: "inv-2", status: InvocationStatus.SUCCESS },
+            { kind: "cron", at: 1_764_547_200_000 },
+          ],
+        };
+        const dueAt = 1_723_456_799_000;
+        await state().saveInvocations([
+          { ...record("a"), triggeredBy },
+          { ...record("b"), triggeredBy, dueAt, runningKey: "r", largeValueKeys: ["k1"] },
+          { ...record("c"), dueAt },
+          record("d"),
+        ]);
+        const [a, b, c, d] = await state().getInvocations(["a", "b", "c", "d"]);
+        assert.deepEqual(a?.triggeredBy, triggeredBy);
+        assert.deepEqual([a?.dueAt, a?.runningKey, a?.largeValueKeys], [undefined, undefined, undefined]);
+        assert.deepEqual(
+          [b?.triggeredBy, b?.dueAt, b?.runningKey, b?.largeValueKeys],
+          [triggeredBy, dueAt, "r", ["k1"]],
+        );
+        assert.deepEqual([c?.triggeredBy, c?.dueAt], [undefined, dueAt]);
+        assert.equal(d?.triggeredBy, undefined);
+        assert.deepEqual((await state().getInvocation("a"))?.triggeredBy, triggeredBy);
       });
     });
 

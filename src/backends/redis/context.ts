@@ -12,6 +12,8 @@ import type { RedisClient } from "./driver.js";
  * - state backend: `rec:<id>` (string: the record, then the outcome; layout in lua/state-save-1.lua),
  *   `kids:<id>` (string: children ids joined by ",", registration order)
  * - data store: `data:<contentKey>` (hash: text, refs), `data-stats` (hash: count, bytes)
+ * - trigger store: `trig:parts:<triggerId>` (hash: part index -> latest context, until the composite
+ *   fires), `trig:ticks` (hash: cron trigger id -> last tick fired, epoch ms)
  * - orchestrator store, all under `os:` (redis-store-keys.ts; its scripts are lua/store-*.lua):
  *   `os:i:<id>` (hash: s status, o owner or "", at, t task, g/r/c registration, running and cache keys,
  *   x cancel requested, f finished at), `os:h:<id>` (list: history, "STATUS\trunner\tat\tseq" each),

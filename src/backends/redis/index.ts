@@ -14,6 +14,7 @@ import { RedisNotifier } from "./redis-notifier.js";
 import { RedisOrchestratorStore } from "./redis-orchestrator-store.js";
 import { RedisRegistration } from "./redis-register.js";
 import { RedisStateBackend } from "./redis-state-backend.js";
+import { RedisTriggerStore } from "./redis-trigger-store.js";
 
 export interface RedisBackendOptions {
   /** `redis://[:password@]host:port[/db]`, or `rediss://` for TLS. Default `redis://127.0.0.1:6379`. */
@@ -85,6 +86,7 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
     stateBackend: new RedisStateBackend(context, outcomes),
     notifier,
     dataStore: new RedisDataStore(context),
+    triggerStore: new RedisTriggerStore(context),
     registerAndRoute: (items, records, runnerId, at, stored) =>
       registration.registerAndRoute(items, records, runnerId, at, stored),
     ready: connection.ready,

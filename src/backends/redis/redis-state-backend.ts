@@ -1,6 +1,7 @@
 import { literalPattern, scanKeys } from "./scan.js";
 import type { InvocationRecord, Outcome } from "../../invocation/invocation-record.js";
 import type { StateBackend } from "../../state-backend/state-backend.js";
+import type { TriggeredBy } from "../../triggers/trigger-store.js";
 import { key, type RedisContext } from "./context.js";
 import type { FinalOutcomes } from "./final-outcomes.js";
 import { StoreKeys } from "./redis-store-keys.js";
@@ -20,7 +21,8 @@ type Meta = [
   createdAt: number,
   runningKey?: string | null,
   largeValueKeys?: readonly string[] | null,
-  dueAt?: number,
+  dueAt?: number | null,
+  triggeredBy?: TriggeredBy,
 ];
 
 const COMMA = 0x2c;
@@ -149,7 +151,14 @@ function outcomeOf(found: StoredOutcome | undefined): Outcome | undefined {
 function metaOf(record: InvocationRecord): Meta {
   const meta: Meta = [record.taskId, record.argsId, record.parentId, record.createdAt];
   const keys = record.largeValueKeys;
-  if (record.dueAt !== undefined)
+  if (record.triggeredBy !== undefined)
+    meta.push(
+      record.runningKey ?? null,
+      keys?.length ? keys : null,
+      record.dueAt ?? null,
+      record.triggeredBy,
+    );
+  else if (record.dueAt !== undefined)
     meta.push(record.runningKey ?? null, keys?.length ? keys : null, record.dueAt);
   else if (keys?.length) meta.push(record.runningKey ?? null, keys);
   else if (record.runningKey !== undefined) meta.push(record.runningKey);
@@ -165,7 +174,7 @@ export function recordOf(id: string, value: Buffer | null): InvocationRecord | u
   if (metaBytes === 0) return undefined;
   const argsStart = start + metaBytes;
   const argsEnd = argsStart + Number(value.toString("latin1", comma + 1, start - 1));
-  const [taskId, argsId, parentId, createdAt, runningKey, largeValueKeys, dueAt] = JSON.parse(
+  const [taskId, argsId, parentId, createdAt, runningKey, largeValueKeys, dueAt, triggeredBy] = JSON.parse(
     value.toString("utf8", start, argsStart),
   ) as Meta;
   const record: { -readonly [K in keyof InvocationRecord]: InvocationRecord[K] } = {
@@ -178,6 +187,7 @@ export function recordOf(id: string, value: Buffer | null): InvocationRecord | u
   };
   if (runningKey != null) record.runningKey = runningKey;
   if (largeValueKeys) record.largeValueKeys = largeValueKeys;
-  if (dueAt !== undefined) record.dueAt = dueAt;
+  if (dueAt != null) record.dueAt = dueAt;
+  if (triggeredBy !== undefined) record.triggeredBy = triggeredBy;
   return record;
 }

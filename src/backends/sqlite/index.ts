@@ -7,6 +7,7 @@ import { SqliteDataStore } from "./sqlite-data-store.js";
 import { SqliteNotifier } from "./sqlite-notifier.js";
 import { SqliteOrchestratorStore } from "./sqlite-orchestrator-store.js";
 import { SqliteStateBackend } from "./sqlite-state-backend.js";
+import { SqliteTriggerStore } from "./sqlite-trigger-store.js";
 
 // Only the factory is public: the components' declarations mention better-sqlite3's types, which a
 // consumer that never uses SQLite does not have.
@@ -40,6 +41,7 @@ export function sqliteBackend(options: SqliteBackendOptions = {}): Backend {
     stateBackend: new SqliteStateBackend(conn, app),
     notifier,
     dataStore: new SqliteDataStore(conn, app),
+    triggerStore: new SqliteTriggerStore(conn, app),
     flush: () => conn.commit(),
     close: async () => {
       broker.dispose();

@@ -2,9 +2,10 @@ import { BackendError } from "../../errors/errors.js";
 import type { SqliteDatabase } from "./driver.js";
 import { MIGRATION_001 } from "./migrations/001-initial.js";
 import { MIGRATION_002 } from "./migrations/002-due-at.js";
+import { MIGRATION_003 } from "./migrations/003-triggers.js";
 
 /** The migrations in order: index i brings the schema from version i to i + 1. */
-const MIGRATIONS: readonly string[] = [MIGRATION_001, MIGRATION_002];
+const MIGRATIONS: readonly string[] = [MIGRATION_001, MIGRATION_002, MIGRATION_003];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -1,4 +1,5 @@
 import type { InvocationRecord, Outcome } from "../../invocation/invocation-record.js";
+import type { TriggeredBy } from "../../triggers/trigger-store.js";
 import type { StateBackend } from "../../state-backend/state-backend.js";
 import type { SqliteConnection } from "./connection.js";
 import type { SqliteStatement } from "./driver.js";
@@ -13,6 +14,7 @@ interface RecordRow {
   running_key: string | null;
   large_value_keys: string | null;
   due_at: number | null;
+  triggered_by: string | null;
 }
 
 interface OutcomeRow {
@@ -22,7 +24,7 @@ interface OutcomeRow {
 }
 
 const RECORD_COLUMNS =
-  "id, parent_id, task_id, args_id, args, created_at, running_key, large_value_keys, due_at";
+  "id, parent_id, task_id, args_id, args, created_at, running_key, large_value_keys, due_at, triggered_by";
 
 /** Records and outcomes in `tynenc_records`, one row per invocation, a column per field. */
 export class SqliteStateBackend implements StateBackend {
@@ -45,11 +47,11 @@ export class SqliteStateBackend implements StateBackend {
   ) {
     const db = conn.db;
     this.save = db.prepare(
-      `INSERT INTO tynenc_records (app, ${RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO tynenc_records (app, ${RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (app, id) DO UPDATE SET parent_id = excluded.parent_id, task_id = excluded.task_id,
          args_id = excluded.args_id, args = excluded.args, created_at = excluded.created_at,
          running_key = excluded.running_key, large_value_keys = excluded.large_value_keys,
-         due_at = excluded.due_at`,
+         due_at = excluded.due_at, triggered_by = excluded.triggered_by`,
     );
     this.one = db.prepare(
       `SELECT ${RECORD_COLUMNS} FROM tynenc_records WHERE app = ? AND id = ? AND task_id IS NOT NULL`,
@@ -91,6 +93,7 @@ export class SqliteStateBackend implements StateBackend {
           r.runningKey ?? null,
           keys,
           r.dueAt ?? null,
+          r.triggeredBy ? JSON.stringify(r.triggeredBy) : null,
         );
       }
     });
@@ -176,5 +179,6 @@ function recordOf(row: RecordRow): InvocationRecord {
   if (row.running_key !== null) record.runningKey = row.running_key;
   if (row.large_value_keys !== null) record.largeValueKeys = JSON.parse(row.large_value_keys) as string[];
   if (row.due_at !== null) record.dueAt = row.due_at;
+  if (row.triggered_by !== null) record.triggeredBy = JSON.parse(row.triggered_by) as TriggeredBy;
   return record;
 }

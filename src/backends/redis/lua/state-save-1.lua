@@ -4,9 +4,11 @@
   An invocation is ONE string, `<prefix>rec:<id>` (a string stays compact whatever the size of its
   arguments, where a hash with a field over 64 bytes doubles in size):
     <metaBytes>,<argsBytes>:<meta><args><outcome>
-  meta: JSON [taskId, argsId, parentId, createdAt, runningKey?, largeValueKeys?, dueAt?]; args: the serialized
-  arguments as given; outcome: empty until state-set-outcome-1.lua writes it. A row holding only an
-  outcome starts "0,0:". Lengths are in bytes.
+  meta: JSON [taskId, argsId, parentId, createdAt, runningKey?, largeValueKeys?, dueAt?, triggeredBy?]
+  (trailing absent fields left out, null for an absent one before a present one; built and read in
+  redis-state-backend.ts, never parsed here); args: the serialized arguments as given; outcome: empty
+  until state-set-outcome-1.lua writes it. A row holding only an outcome starts "0,0:". Lengths are in
+  bytes.
   The children of a parent are the string `<prefix>kids:<parentId>`, their ids joined by "," in
   registration order (about 100 bytes less than a list for the usual one or two children). A child is
   added only while its parent's record is stored: a parent retention already forgot gets no string back.
