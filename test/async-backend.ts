@@ -22,7 +22,7 @@ export function asyncBackend(inner: Backend): Backend {
     orchestratorStore: later(inner.orchestratorStore),
     stateBackend: later(inner.stateBackend),
     dataStore: later(inner.dataStore, ["references"]),
-    ...(inner.triggerStore ? { triggerStore: later(inner.triggerStore) } : {}),
+    triggerStore: later(inner.triggerStore),
     notifier: delayedNotifier(inner.notifier),
     close: () => inner.close(),
   };

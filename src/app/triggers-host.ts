@@ -1,6 +1,5 @@
 import type { Backend } from "../backends/backend.js";
 import type { AppConfig } from "../config/index.js";
-import { TriggerError } from "../errors/errors.js";
 import type { TynencEvents } from "../events.js";
 import type { AppInvocationClient } from "../invocation/app-invocation-client.js";
 import { Invocation } from "../invocation/invocation.js";
@@ -31,13 +30,7 @@ export function makeAppTriggers(app: TriggersAppParts): AppTriggers {
     logger: app.logger,
     serializer: app.serializer,
     events: app.events,
-    triggerStore: () => {
-      const backend = app.backend();
-      if (backend.triggerStore) return backend.triggerStore;
-      throw new TriggerError(
-        `The "${backend.name}" backend of this app keeps no trigger state (Backend.triggerStore), which allOf and cron triggers need; use a backend of this version of tynenc (memory, sqlite, redis)`,
-      );
-    },
+    triggerStore: () => app.backend().triggerStore,
     argsOf: (serialized) => app.payloads().argsOf(serialized),
     handle: (record, args) =>
       new Invocation(record.id, app.tasks.get(record.taskId), args, record.parentId, app.client),

@@ -18,8 +18,8 @@ export interface Backend {
   readonly notifier: Notifier;
   /** Large arguments and results, stored once by content hash. */
   readonly dataStore: DataStore;
-  /** Composite-trigger parts and cron ticks (src/triggers). Optional while backends gain it. */
-  readonly triggerStore?: TriggerStore;
+  /** Composite-trigger parts and cron ticks (src/triggers). */
+  readonly triggerStore: TriggerStore;
   /**
    * Make this process's writes visible to other processes now, if the backend holds them back to group
    * them (SQLite commits once per event-loop turn). Runners call it before task code runs, so

@@ -4,7 +4,6 @@
  * needs --yes, so a script never wipes an app by accident.
  */
 import type { Tynenc } from "../app.js";
-import type { Awaitable } from "../util/awaitable.js";
 import { addAppOptions, backendLabel, openApp, warnIfProcessLocal, type AppOptions } from "./app-command.js";
 import { CliUsageError, type CliIo } from "./cli-io.js";
 import { TynencCommand } from "./tynenc-command.js";
@@ -20,12 +19,7 @@ async function purgeBackend(app: Tynenc): Promise<void> {
   await orchestratorStore.purge();
   await stateBackend.purge();
   await dataStore.purge();
-  // Trigger stores of shared backends keep composite parts and cron ticks in the store as well.
-  await (triggerStore as Partial<Purgeable> | undefined)?.purge?.();
-}
-
-interface Purgeable {
-  purge(): Awaitable<void>;
+  await triggerStore.purge(); // composite-trigger parts and cron ticks
 }
 
 async function describeTarget(app: Tynenc): Promise<{ what: string; caution: string }> {

@@ -21,6 +21,8 @@ export interface TriggerStore {
   claimCronTick(triggerId: string, tick: number): Awaitable<boolean>;
   /** The last tick `claimCronTick` stored for `triggerId`, or null. */
   lastCronTick(triggerId: string): Awaitable<number | null>;
+  /** Forget every trigger's parts and ticks of this app (`tynenc purge`). */
+  purge(): Awaitable<void>;
 }
 
 /** One thing that fired a trigger, as stored in the triggered invocation's record. */

@@ -294,7 +294,7 @@ void describe("triggers", () => {
         triggers: [cron("* * * * * *", { id: "tock", args: ({ at }) => [at.getTime()] })],
       });
       await withRunner(app, () => waitLength(app, ticks, 1, "ticks"));
-      const last = (await app.backend.triggerStore!.lastCronTick("tock"))!;
+      const last = (await app.backend.triggerStore.lastCronTick("tock"))!;
       // Three ticks pass with no runner up.
       await waitUntilTime(last + 3500);
       const restartedAt = Date.now();

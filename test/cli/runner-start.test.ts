@@ -230,7 +230,7 @@ void describe("tynenc runner start on SQLite", () => {
     await Promise.all(
       [mod.add(1, 1), mod.add(2, 2)].map((inv) => mod.app.registrar.settled().then(() => inv)),
     );
-    const triggers = mod.app.backend.triggerStore!;
+    const triggers = mod.app.backend.triggerStore;
     assert.equal(await triggers.satisfyPart("both", 0, 2, "a"), null);
     assert.equal(await triggers.claimCronTick("cron", 1000), true);
     mod.app.backend.flush?.();

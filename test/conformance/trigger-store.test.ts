@@ -18,20 +18,7 @@ import { needsRedis, tempRedisBackend, tempRedisContext } from "../redis-context
 import { tempDir, tempSqliteBackend } from "../sqlite-files.js";
 import { settle } from "./harness.js";
 
-/** A store that answers a microtask later, as memory-async does (until test/async-backend.ts wraps it). */
-function answeringLater(store: TriggerStore): TriggerStore {
-  return {
-    satisfyPart: async (...args) => store.satisfyPart(...args),
-    claimCronTick: async (...args) => store.claimCronTick(...args),
-    lastCronTick: async (...args) => store.lastCronTick(...args),
-  };
-}
-
-function memoryAsync(): Backend {
-  const inner = memoryBackend();
-  const outer = asyncBackend(inner);
-  return { ...outer, triggerStore: outer.triggerStore ?? answeringLater(inner.triggerStore!) };
-}
+const memoryAsync = (): Backend => asyncBackend(memoryBackend());
 
 const redis = await needsRedis();
 const BACKENDS: [name: string, make: () => Backend, options: { skip?: string }][] = [
@@ -46,7 +33,7 @@ const BIG_TICK = 1_764_547_200_123; // epoch ms, kept exactly
 for (const [name, make, options] of BACKENDS) {
   void describe(`TriggerStore on ${name}`, options, () => {
     let backend: Backend | undefined;
-    const store = (): TriggerStore => backend!.triggerStore!;
+    const store = (): TriggerStore => backend!.triggerStore;
     beforeEach(() => {
       backend = make();
       assert.ok(backend.triggerStore, `the ${name} bundle has a triggerStore`);
@@ -195,7 +182,7 @@ void describe("TriggerStore on sqlite: processes racing on one file", () => {
       checkRace(await Promise.all(started.map((s) => s.result)), racers, sets);
       const check = sqliteBackend({ path });
       try {
-        assert.equal(check.triggerStore!.lastCronTick("cron"), sets);
+        assert.equal(check.triggerStore.lastCronTick("cron"), sets);
       } finally {
         await check.close();
       }
@@ -212,12 +199,12 @@ void describe("TriggerStore on sqlite: apps sharing a file", () => {
     const one = sqliteBackend({ path, appId: "one" });
     const two = sqliteBackend({ path, appId: "two" });
     try {
-      assert.equal(one.triggerStore!.satisfyPart("t", 0, 2, "one-a"), null);
-      assert.equal(two.triggerStore!.satisfyPart("t", 1, 2, "two-b"), null, "one's part 0 is not two's");
-      assert.equal(one.triggerStore!.claimCronTick("c", 10), true);
-      assert.equal(two.triggerStore!.claimCronTick("c", 10), true, "one's tick is not two's");
-      assert.equal(two.triggerStore!.lastCronTick("d"), null);
-      assert.deepEqual(one.triggerStore!.satisfyPart("t", 1, 2, "one-b"), ["one-a", "one-b"]);
+      assert.equal(one.triggerStore.satisfyPart("t", 0, 2, "one-a"), null);
+      assert.equal(two.triggerStore.satisfyPart("t", 1, 2, "two-b"), null, "one's part 0 is not two's");
+      assert.equal(one.triggerStore.claimCronTick("c", 10), true);
+      assert.equal(two.triggerStore.claimCronTick("c", 10), true, "one's tick is not two's");
+      assert.equal(two.triggerStore.lastCronTick("d"), null);
+      assert.deepEqual(one.triggerStore.satisfyPart("t", 1, 2, "one-b"), ["one-a", "one-b"]);
     } finally {
       await one.close();
       await two.close();

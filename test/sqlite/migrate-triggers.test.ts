@@ -65,7 +65,7 @@ void describe("sqlite: a version 2 file migrates to triggers (schema 3)", () => 
       const record = { ...old, id: "new", triggeredBy };
       await backend.stateBackend.saveInvocations([record]);
       assert.deepEqual(await backend.stateBackend.getInvocation("new"), record);
-      const store = backend.triggerStore!;
+      const store = backend.triggerStore;
       assert.equal(store.satisfyPart("t", 0, 2, "a"), null);
       assert.deepEqual(store.satisfyPart("t", 1, 2, "b"), ["a", "b"]);
       assert.equal(store.claimCronTick("c", 1000), true);
@@ -74,8 +74,8 @@ void describe("sqlite: a version 2 file migrates to triggers (schema 3)", () => 
     }
     const again = sqliteBackend({ path, appId: "test" });
     try {
-      assert.equal(again.triggerStore!.lastCronTick("c"), 1000, "kept across a reopen");
-      assert.equal(again.triggerStore!.claimCronTick("c", 1000), false);
+      assert.equal(again.triggerStore.lastCronTick("c"), 1000, "kept across a reopen");
+      assert.equal(again.triggerStore.claimCronTick("c", 1000), false);
     } finally {
       await again.close();
     }

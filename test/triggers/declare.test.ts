@@ -99,7 +99,7 @@ void describe("trigger ids", () => {
     await app.emitEvent("a", null);
     // Event "a" satisfied part 0 of the inner allOf, whose id is "outer/0": completing its part 1
     // through the store returns both parts.
-    const parts = await app.backend.triggerStore!.satisfyPart("outer/0", 1, 2, "marker");
+    const parts = await app.backend.triggerStore.satisfyPart("outer/0", 1, 2, "marker");
     assert.equal(parts?.length, 2);
     assert.equal(parts?.[1], "marker");
     await app.close();

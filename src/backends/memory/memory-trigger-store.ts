@@ -25,4 +25,9 @@ export class MemoryTriggerStore implements TriggerStore {
   lastCronTick(triggerId: string): number | null {
     return this.ticks.get(triggerId) ?? null;
   }
+
+  purge(): void {
+    this.parts.clear();
+    this.ticks.clear();
+  }
 }
