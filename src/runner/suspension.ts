@@ -150,7 +150,8 @@ export class Suspension {
   /**
    * Hand a free slot to the oldest-paused resumed execution that may run now: the slot is counted, then
    * the store moves it RESUMED -> RUNNING in one step, unless its running-concurrency key is held (then
-   * the slot is given back and the next one is tried). Returns false when none could take the slot.
+   * the slot is given back and the next one is tried). Returns true when the slot was taken (also by
+   * one that a cancel ended while the store answered: its end frees it), false when none could take it.
    */
   *resumeNext(): Flow<boolean> {
     const state = this.state;
@@ -198,9 +199,9 @@ export class Suspension {
       if (execution.killed) {
         // Cancelled or killed while the store answered: its code does not go on, and that end stands.
         // Its slot is freed by that end once it is recorded (freed now, another invocation could run
-        // while the store still shows this one RUNNING).
-        i = 0;
-        continue;
+        // while the store still shows this one RUNNING). So the slot is taken: the caller looks again
+        // whether one is free, rather than this loop handing the next resumed one a slot there is not.
+        return true;
       }
       if (this.logger.isEnabled("debug")) {
         this.logger.debug(`Slot handed to resumed invocation (${state.occupied}/${state.slots} busy)`, {

@@ -6,8 +6,8 @@ import {
   InvocationKilledError,
   InvocationStatus as S,
   isFinal,
+  Tynenc,
   type Invocation,
-  type Tynenc,
 } from "../../src/index.js";
 import {
   assertValidHistories,
@@ -17,7 +17,9 @@ import {
   waitForStatus,
   waitUntil,
 } from "../../src/testing/index.js";
-import { captureLogger, inProcessBackendOnly, testApp } from "../helpers.js";
+import { memoryBackend } from "../../src/backends/memory/index.js";
+import { asyncBackend } from "../async-backend.js";
+import { captureLogger, inProcessBackendOnly, testApp, withRunner } from "../helpers.js";
 
 /** A task that waits `ms` on a timer, ending early (and saying so) when its signal aborts. */
 function abortableWait(app: Tynenc, seen: { reason?: unknown; settled?: boolean }) {
@@ -292,6 +294,96 @@ describe("a cancel while a task sets up its wait", () => {
       childGate();
       await app.runner.stop();
       await loop;
+    }
+  });
+});
+
+describe("cancel while the store resumes an invocation", () => {
+  it("the cancelled one keeps its slot until its end is recorded: no other resumed one takes it", async () => {
+    // Found by the engine stress on Redis (3 RUNNING on 2 slots): the store moved a resumed one to
+    // RUNNING on the last free slot while a cancel ended it here, and the runner went on handing the
+    // next resumed ones slots there were not. An asynchronous store; 3 slots: two busy tasks and a
+    // blocker that three parents pause on; the first parent's resume is answered only after its cancel
+    // took effect here, and its end is recorded a while after that.
+    const inner = memoryBackend();
+    const logger = captureLogger();
+    const app = new Tynenc({
+      appId: "resume-cancel",
+      backend: asyncBackend(inner),
+      maxParallelSlots: 3,
+      loggingLevel: "info",
+      logger,
+    });
+    try {
+      const gate = () => {
+        let open!: () => void;
+        const closed = new Promise<void>((resolve) => (open = resolve));
+        return { closed, open };
+      };
+      const blocking = gate();
+      const busyGate = gate();
+      const busy = app.task("busy", async (n: number) => {
+        await busyGate.closed;
+        return n;
+      });
+      const blocker = app.task("blocker", async () => {
+        await blocking.closed;
+        return 1;
+      });
+      const parent = app.task("parent", async (blockerId: string) => {
+        const awaited = await app.getInvocation<number>(blockerId);
+        return (await awaited.result) + 1;
+      });
+      const tracked = trackInvocations(app);
+      const store = inner.orchestratorStore;
+      const resume = store.resume.bind(store);
+      const setOutcome = inner.stateBackend.setOutcome.bind(inner.stateBackend);
+      let first = "";
+      let answered: Promise<void> | undefined;
+      store.resume = async (id: string, runnerId: string, at: number) => {
+        const record = resume(id, runnerId, at); // RUNNING in the store
+        if (id !== first || answered) return record;
+        let done!: () => void;
+        answered = new Promise((resolve) => (done = resolve));
+        await (await app.getInvocation(id)).cancel();
+        // No status changes while the store holds this answer: look after every macrotask instead.
+        const started = Date.now();
+        while (!logger.lines.some((l) => /^CANCELLED/.test(l.msg))) {
+          assert.ok(Date.now() - started < 5000, "the cancel reaches the runner");
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        setTimeout(done, 100); // its end is recorded a while after this answer
+        return record;
+      };
+      inner.stateBackend.setOutcome = async (...args: Parameters<typeof setOutcome>) => {
+        if (args[0] === first) await answered;
+        return setOutcome(...args);
+      };
+      await withRunner(app, async () => {
+        const busyOne = busy(1);
+        await waitForStatus(app, busyOne, S.RUNNING);
+        const held = blocker();
+        await waitForStatus(app, held, S.RUNNING);
+        const parents: Invocation<number>[] = [];
+        for (let i = 0; i < 3; i++) {
+          const p = parent(held.id);
+          await waitForStatus(app, p, S.PAUSED); // one at a time: the oldest pause resumes first
+          parents.push(p);
+        }
+        const busyTwo = busy(2);
+        await waitForStatus(app, busyTwo, S.RUNNING); // now the blocker's is the one free slot to come
+        first = parents[0]!.id;
+        blocking.open();
+        await assert.rejects(parents[0]!.result, CancelledError);
+        busyGate.open();
+        assert.deepEqual(await Promise.all(parents.slice(1).map((p) => p.result)), [2, 2]);
+        assert.deepEqual(await Promise.all([busyOne.result, busyTwo.result]), [1, 2]);
+      });
+      const all = await histories(app, tracked.ids);
+      assert.equal(maxConcurrentRunning(all), 3, "never more RUNNING than the 3 slots");
+      await assertValidHistories(app, tracked.ids);
+    } finally {
+      await app.close();
     }
   });
 });
