@@ -76,7 +76,7 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
   const broker = new RedisBroker(context, () => notifier.publishWork());
   const registration = new RedisRegistration(context, orchestratorStore.keys);
   const claims = new RedisClaims(context, broker);
-  const finishes = new RedisFinishes(context, outcomes);
+  const finishes = new RedisFinishes(context, broker, outcomes);
   return {
     name: "redis",
     sharedAcrossProcesses: true,
@@ -90,6 +90,7 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
     ready: connection.ready,
     claimNext: (runnerId, max, at, options) => claims.claimNext(runnerId, max, at, options),
     finishFinal: (item) => finishes.finish(item),
+    finishAndClaim: (item, claim) => finishes.finishAndClaim(item, claim),
     close: async () => {
       // What the last turns asked for (an unpin after the last result, batched per tick) goes out
       // before the connection's QUIT, which Redis then answers after it.

@@ -1,6 +1,6 @@
 --[[
 Store how an invocation ended, as state-set-outcome-1.lua describes (that script's header has the
-layout and the ifAbsent rule). Shared by state-set-outcome-1.lua and store-finish-3.lua, included as
+layout and the ifAbsent rule). Shared by state-set-outcome-1.lua and store-finish-5.lua, included as
 scripts.ts describes. Returns 1 when written, 0 when an outcome already stored was kept.
   key       the invocation's record, <prefix>rec:<id>
   kind      "v" or "e";  text: the text;  ifAbsent: "1" or "0"
