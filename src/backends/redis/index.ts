@@ -14,6 +14,7 @@ import { RedisNotifier } from "./redis-notifier.js";
 import { RedisOrchestratorStore } from "./redis-orchestrator-store.js";
 import { RedisRegistration } from "./redis-register.js";
 import { RedisStateBackend } from "./redis-state-backend.js";
+import { ResumedReads } from "./resumed-reads.js";
 
 export interface RedisBackendOptions {
   /** `redis://[:password@]host:port[/db]`, or `rediss://` for TLS. Default `redis://127.0.0.1:6379`. */
@@ -70,7 +71,8 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
     prefix,
     duplicate: () => connection.duplicate(),
   };
-  const orchestratorStore = new RedisOrchestratorStore(context);
+  const ahead = new ResumedReads();
+  const orchestratorStore = new RedisOrchestratorStore(context, ahead);
   const outcomes = new FinalOutcomes();
   const notifier = new RedisNotifier(context, { statuses: orchestratorStore, outcomes });
   const broker = new RedisBroker(context, () => notifier.publishWork());
@@ -82,7 +84,7 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
     sharedAcrossProcesses: true,
     broker,
     orchestratorStore,
-    stateBackend: new RedisStateBackend(context, outcomes),
+    stateBackend: new RedisStateBackend(context, outcomes, ahead),
     notifier,
     dataStore: new RedisDataStore(context),
     registerAndRoute: (items, records, runnerId, at, stored) =>
