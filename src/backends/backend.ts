@@ -66,6 +66,15 @@ export interface Backend {
    * under a cancel request, StatusTransitionError, ...). Without it, the orchestrator makes both calls.
    */
   finishFinal?(item: FinishItem): Promise<void>;
+  /**
+   * Optional, with `finishFinal` (network stores): `finishFinal(item)` and, once that finish is
+   * accepted, `claimNext(item.runnerId, claim.max, ...)` for the slot it frees, in the same atomic step
+   * and round trip (a runner at one slot then makes one round trip per invocation, not two). Nothing is
+   * claimed when the finish is refused (it rejects as `finishFinal` does: the invocation is still
+   * RUNNING and holds its slot), nor when others wait for the finished invocation (a paused waiter that
+   * resumes comes before new work). Finishes of one event-loop turn may share a round trip.
+   */
+  finishAndClaim?(item: FinishItem, claim: FinishClaim): Promise<ClaimBatch>;
   close(): Promise<void>;
 }
 
@@ -84,6 +93,12 @@ export interface ClaimOptions {
   readonly window: number;
   /** Move the claimed ones on to RUNNING too (the caller starts them at once). */
   readonly running: boolean;
+}
+
+/** What `finishAndClaim` claims for `item.runnerId` once the finish is accepted. */
+export interface FinishClaim extends ClaimOptions {
+  /** How many to claim at most (the slots the finish frees). */
+  readonly max: number;
 }
 
 export interface ClaimBatch {

@@ -392,6 +392,54 @@ export class Orchestrator {
     );
   }
 
+  /** Whether `finishAndClaim` is offered (a backend that finishes and claims in one call). */
+  get finishesClaiming(): boolean {
+    return this.backend.finishAndClaim !== undefined;
+  }
+
+  /**
+   * `finish` by its owner `runnerId`, and, once that finish is accepted, `claim(runnerId, max, running)`
+   * for the slot it frees, in one store call (see `Backend.finishAndClaim`): the caller starts what comes
+   * back in that slot. A finish refused under a cancel request ends CANCELLED and claims nothing; nothing
+   * is claimed either when others wait for the finished one (their resume comes first). Only where
+   * `finishesClaiming`.
+   */
+  finishAndClaim(
+    id: string,
+    outcome: Outcome,
+    runnerId: string,
+    max: number,
+    running: boolean,
+  ): Promise<InvocationRecord[]> {
+    const status = outcome.ok ? S.SUCCESS : S.FAILED;
+    const item = { id, outcome, runnerId, status, unowned: false };
+    const claim = { max, window: Math.max(max, PRIORITY_WINDOW), running };
+    return this.backend.finishAndClaim!(item, claim).then(
+      async (batch) => {
+        const at = Date.now();
+        emitStatus(this.events, [id], status, runnerId, at);
+        if (batch.records.length > 0) {
+          const ids = batch.records.map((r) => r.id);
+          emitStatus(this.events, ids, S.PENDING, runnerId, at);
+          if (running) emitStatus(this.events, ids, S.RUNNING, runnerId, at);
+        }
+        // The finish and the claim are stored: what is claimed goes back to the runner whatever fails
+        // after them, or it would stay RUNNING with nobody running it.
+        try {
+          if (batch.blocked.length > 0) await flow(this.concurrency.holdBack(batch.blocked, runnerId));
+          await this.finished(id);
+        } catch (error) {
+          this.logger.warn("Finished, but what came after the finish failed", { invocation: id, error });
+        }
+        return batch.records;
+      },
+      async (error: unknown) => {
+        await this.cancelledInstead(error, id, runnerId);
+        return [];
+      },
+    );
+  }
+
   private finalize(id: string, status: InvocationStatus, runnerId: string | null): Awaitable<void> {
     let moved: Awaitable<StatusRecord>;
     try {

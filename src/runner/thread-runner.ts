@@ -443,18 +443,56 @@ export class ThreadRunner implements Runner, SuspendHost {
     }
     const state = this.state;
     state.recording++; // a stop lets this end be recorded rather than killing it (shutdown.ts)
+    const recorded = () => {
+      if (--state.recording === 0) state.onRecorded?.();
+    };
     settle(
       () => (result.ok ? this.finishWith(execution, result) : flow(this.failedFlow(execution, result.error))),
-      (error) => {
+      (error, claimed) => {
         if (error !== undefined) execution.logger.warn("Could not record the end of invocation", { error });
+        if (claimed && claimed.length > 0) return this.takeOver(execution.ticket, claimed, after, recorded);
         after();
-        if (--state.recording === 0) state.onRecorded?.();
+        recorded();
       },
     );
   }
 
-  /** Retry the failed attempt if its task says so, else store the failure and finish. */
-  private *failedFlow(execution: Execution, error: unknown): Flow<void> {
+  /**
+   * The finish claimed `claimed` for the slot it frees (`Orchestrator.finishAndClaim`): they start in
+   * it now that the store answered, the finished one's `after` freeing it first. Stopping (or a stop
+   * ended the run it belonged to), they are handed back before this end counts as recorded, so the stop
+   * waits for that.
+   */
+  private takeOver(
+    ticket: SlotTicket,
+    claimed: readonly InvocationRecord[],
+    after: () => void,
+    recorded: () => void,
+  ): void {
+    const state = this.state;
+    if (state.phase === "running" && ticket.holdsSlot && state.current(ticket)) {
+      after();
+      for (const record of claimed) this.start(record, true);
+      return recorded();
+    }
+    this.shutdown.release(claimed, true).then(
+      () => {
+        after();
+        recorded();
+      },
+      (error: unknown) => {
+        this.logger.warn("Could not hand back what a finish claimed while stopping", { error });
+        after();
+        recorded();
+      },
+    );
+  }
+
+  /**
+   * Retry the failed attempt if its task says so, else store the failure and finish (and what that
+   * finish claimed, see `finishOutcome`).
+   */
+  private *failedFlow(execution: Execution, error: unknown): Flow<Claimed> {
     const orchestrator = this.host.orchestrator;
     const failed = (yield orchestrator.retriesSoFar(execution.id)) as number;
     const decision = this.host.retryDecision(execution.taskId, error, failed);
@@ -465,24 +503,57 @@ export class ThreadRunner implements Runner, SuspendHost {
       return;
     }
     logFailure(execution, error, failed + 1, decision.reason);
-    yield this.finishWith(execution, { ok: false, error });
+    return (yield this.finishWith(execution, { ok: false, error })) as Claimed;
   }
 
   /** Store the outcome, move to the final status, let the running key go. */
-  private finishWith(execution: Execution, result: TaskResult): Awaitable<void> {
+  private finishWith(execution: Execution, result: TaskResult): Awaitable<Claimed> {
     const outcome = this.host.outcomeOf(execution.taskId, result);
     if (isPromise(outcome)) return outcome.then((o) => this.finishOutcome(execution, o));
     return this.finishOutcome(execution, outcome);
   }
 
-  private finishOutcome(execution: Execution, outcome: Outcome): Awaitable<void> {
+  /**
+   * Finish; where the store finishes and claims in one call, the claim for the slot this frees rides on
+   * the finish (one round trip per invocation at one slot), and what it claimed is returned to start in
+   * that slot once the answer is in (see `takeOver`).
+   */
+  private finishOutcome(execution: Execution, outcome: Outcome): Awaitable<Claimed> {
     // Logged before finishing: finishing wakes the waiters, whose RESUMED lines should come after.
     if (!outcome.ok) logFailedOutcome(execution, outcome);
     else if (this.logger.isEnabled("debug")) execution.logger.debug("SUCCESS");
-    const finished = this.host.orchestrator.finish(execution.id, outcome, this.id);
+    const orchestrator = this.host.orchestrator;
+    if (this.claimsOnFinish(execution)) {
+      return orchestrator.finishAndClaim(execution.id, outcome, this.id, 1, true).then((claimed) => {
+        const released = releaseKey(this.host, this.id, execution);
+        return isPromise(released) ? released.then(() => claimed) : claimed;
+      });
+    }
+    const finished = orchestrator.finish(execution.id, outcome, this.id);
     if (isPromise(finished)) return finished.then(() => releaseKey(this.host, this.id, execution));
     return releaseKey(this.host, this.id, execution);
+  }
+
+  /**
+   * Whether this finish may claim the next invocation for the slot it frees: claims go straight to
+   * RUNNING here, it holds a slot in this run, and no resumed execution waits for a slot (those come
+   * before new work).
+   */
+  private claimsOnFinish(execution: Execution): boolean {
+    const state = this.state;
+    return (
+      state.phase === "running" &&
+      state.resumed.length === 0 &&
+      state.resuming === 0 &&
+      execution.ticket.holdsSlot &&
+      state.current(execution.ticket) &&
+      this.startsAtClaim &&
+      this.host.orchestrator.finishesClaiming
+    );
   }
 }
 
 type TaskResult = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** What a finish claimed for the slot it frees (see `finishOutcome`), if it claimed. */
+type Claimed = readonly InvocationRecord[] | void;

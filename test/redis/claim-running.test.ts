@@ -1,6 +1,7 @@
 /**
- * A ThreadRunner on Redis claims straight to RUNNING (Backend.claimNext): histories stay legal, and a
- * stop that comes between the claim and the start kills and reroutes what the claim moved to RUNNING.
+ * A ThreadRunner on Redis claims straight to RUNNING (Backend.claimNext, and Backend.finishAndClaim for
+ * the slot a finish frees): histories stay legal, and a stop that comes between the claim and the start
+ * kills and reroutes what the claim moved to RUNNING.
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -149,5 +150,42 @@ void describe("ThreadRunner on Redis, RUNNING at claim", { ...redis }, () => {
       1,
       0,
     );
+  });
+
+  void it("a stop while a finish claims the next hands what that finish claimed back", async () => {
+    await withApp(async (app, backend) => {
+      const ran: number[] = [];
+      const add = app.task("add", async (a: number, b: number) => {
+        ran.push(a);
+        return a + b;
+      });
+      const first = add(1, 2);
+      const second = add(3, 4);
+      await Promise.all([first.registered, second.registered]);
+      const finishAndClaim = backend.finishAndClaim!.bind(backend);
+      let stopping: Promise<void> | undefined;
+      backend.finishAndClaim = async (...args) => {
+        const batch = await finishAndClaim(...args);
+        // The runner stops while this answer is on its way back: what it claimed must not start.
+        if (batch.records.length > 0 && !stopping) stopping = app.runner.stop();
+        return batch;
+      };
+      const loop = app.runner.run();
+      const result = await first.result;
+      const claimedOnFinish = stopping !== undefined;
+      stopping ??= app.runner.stop(); // without a claim on the finish, nothing stopped it
+      await stopping;
+      await loop;
+      assert.equal(result, 3);
+      assert.ok(claimedOnFinish, "the first one's finish claimed the second one");
+      assert.deepEqual(ran, [1]);
+      const history = await second.history();
+      assert.deepEqual(
+        history.map((h) => h.status),
+        [S.REGISTERED, S.PENDING, S.RUNNING, S.KILLED, S.REROUTED],
+      );
+      assert.deepEqual(historyProblems(history), []);
+      assert.equal(await backend.broker.count(), 1, "back in the queue for another runner");
+    }, 1);
   });
 });

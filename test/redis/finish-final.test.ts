@@ -1,6 +1,7 @@
 /**
- * `Backend.finishFinal` on Redis (store-finish-3.lua): outcome and final move in one step, the finishes
- * of one turn in one call with an answer each, and a cancel request refusing the owner's end.
+ * `Backend.finishFinal` on Redis (store-finish-5.lua): outcome and final move in one step, the finishes
+ * of one turn in one call with an answer each, and a cancel request refusing the owner's end; and
+ * `Backend.finishAndClaim`, which claims for the slot an accepted finish frees in the same call.
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -34,8 +35,8 @@ void describe("Redis finishFinal", { ...redis }, () => {
     client.disconnect();
   });
 
-  /** Registered, stored, queued and claimed to RUNNING by r1. */
-  async function running(ids: readonly string[]): Promise<void> {
+  /** Registered, stored and queued. */
+  async function queued(ids: readonly string[]): Promise<void> {
     await backend.orchestratorStore.register(
       ids.map((id) => ({ id, taskId: "t" })),
       null,
@@ -45,8 +46,20 @@ void describe("Redis finishFinal", { ...redis }, () => {
       ids.map((id) => ({ id, taskId: "t", argsId: id, serializedArgs: "[]", parentId: null, createdAt: 1 })),
     );
     await backend.broker.route(ids);
+  }
+
+  /** Registered, stored, queued and claimed to RUNNING by r1. */
+  async function running(ids: readonly string[]): Promise<void> {
+    await queued(ids);
     await backend.claimNext!("r1", ids.length, Date.now(), { window: 64, running: true });
   }
+
+  /** r1 finishes `id` with SUCCESS and claims for the slot it frees (finishAndClaim). */
+  const finishAndClaim = (id: string) =>
+    backend.finishAndClaim!(
+      { id, outcome: { ok: true, value: "1" }, runnerId: "r1", status: S.SUCCESS, unowned: false },
+      { max: 1, window: 64, running: true },
+    );
 
   void it("stores the outcome, moves to the final status and drops the edges leaving it", async () => {
     await running(["a", "b"]);
@@ -73,11 +86,13 @@ void describe("Redis finishFinal", { ...redis }, () => {
     await running(["a", "b", "c"]);
     await backend.orchestratorStore.requestCancel("b");
     const scripts: string[] = [];
-    const call = client.call.bind(client) as (command: string, args: unknown[]) => unknown;
-    (client as { call: unknown }).call = (command: string, args: unknown[]) => {
-      scripts.push(command);
-      return call(command, args);
-    };
+    for (const name of ["call", "callBuffer"] as const) {
+      const call = client[name].bind(client) as (command: string, args: unknown[]) => unknown;
+      (client as unknown as Record<string, unknown>)[name] = (command: string, args: unknown[]) => {
+        scripts.push(command);
+        return call(command, args);
+      };
+    }
     const finish = (id: string, runnerId: string) =>
       backend.finishFinal!({
         id,
@@ -136,5 +151,45 @@ void describe("Redis finishFinal", { ...redis }, () => {
     assert.deepEqual(await backend.stateBackend.getOutcome("a"), { ok: false, error: "cancelled" });
     assert.equal((await backend.orchestratorStore.getStatus("q"))!.status, S.CANCELLED);
     assert.deepEqual(await backend.stateBackend.getOutcome("q"), { ok: true, value: "1" });
+  });
+
+  void it("finishAndClaim finishes and claims the next to RUNNING in one call", async () => {
+    await running(["a"]);
+    await queued(["b", "c"]);
+    const batch = await finishAndClaim("a");
+    assert.deepEqual(
+      batch.records.map((r) => r.id),
+      ["b"],
+    );
+    assert.equal((await backend.orchestratorStore.getStatus("a"))!.status, S.SUCCESS);
+    const history = await backend.orchestratorStore.getHistory("b");
+    assert.deepEqual(
+      history.map((h) => h.status),
+      [S.REGISTERED, S.PENDING, S.RUNNING],
+    );
+    assert.deepEqual(historyProblems(history), []);
+    assert.deepEqual((await backend.orchestratorStore.ownedBy(["r1"])).sort(), ["b"]);
+    assert.equal(await backend.broker.count(), 1);
+  });
+
+  void it("finishAndClaim claims nothing when the finish is refused under a cancel request", async () => {
+    await running(["a"]);
+    await queued(["b"]);
+    await backend.orchestratorStore.requestCancel("a");
+    await assert.rejects(finishAndClaim("a"), CancelRequestedError);
+    assert.equal((await backend.orchestratorStore.getStatus("a"))!.status, S.RUNNING);
+    assert.equal((await backend.orchestratorStore.getStatus("b"))!.status, S.REGISTERED);
+    assert.equal(await backend.broker.count(), 1, "b still queued");
+  });
+
+  void it("finishAndClaim claims nothing when others wait for the finished one", async () => {
+    await running(["a"]);
+    await queued(["b"]);
+    await backend.orchestratorStore.register([{ id: "w", taskId: "t" }], null, Date.now());
+    await backend.orchestratorStore.addWaits("w", ["a"]);
+    const batch = await finishAndClaim("a");
+    assert.deepEqual(batch.records, []);
+    assert.equal((await backend.orchestratorStore.getStatus("a"))!.status, S.SUCCESS);
+    assert.equal((await backend.orchestratorStore.getStatus("b"))!.status, S.REGISTERED);
   });
 });

@@ -305,7 +305,7 @@ void describe("Redis resume from a pause in one call", { ...redis }, () => {
 });
 
 void describe("Redis fib on one slot", { ...redis }, () => {
-  void it("pauses and resumes each parent in one call each, histories in order", async () => {
+  void it("pauses and resumes each parent in one call each, histories in order, no outcome read after it", async () => {
     const Redis = loadIoredis();
     const client = new Redis(TEST_REDIS_URL, {});
     const keyPrefix = `tynenc-test:{${randomUUID()}}:`;
@@ -350,6 +350,8 @@ void describe("Redis fib on one slot", { ...redis }, () => {
       assert.equal(count(script("store-resume-2").sha), 40);
       assert.equal(count("resume"), 0);
       assert.equal(count(script("store-register-3").sha), 41);
+      // Each resume answered with its children's outcomes: the parent's awaits read none.
+      assert.equal(count(script("state-get-outcomes-1").sha), 0, "outcome reads");
     } finally {
       await app.close();
       await deleteKeys(client, keyPrefix);

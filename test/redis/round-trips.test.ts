@@ -10,6 +10,7 @@ import { describe, it } from "node:test";
 import { Tynenc } from "../../src/index.js";
 import { redisBackend } from "../../src/backends/redis/index.js";
 import { loadIoredis } from "../../src/backends/redis/driver.js";
+import { script } from "../../src/backends/redis/scripts.js";
 import { withRunner } from "../../src/testing/index.js";
 import { deleteKeys, needsRedis, TEST_REDIS_URL } from "../redis-context.js";
 
@@ -65,6 +66,51 @@ void describe("Redis round trips", { ...redis }, () => {
       const line = `${sentCommands.length} commands: ${sentCommands.join(" ")}`;
       t.diagnostic(line);
       assert.ok(sentCommands.length <= MOST_COMMANDS, line);
+    } finally {
+      await app.close();
+      await deleteKeys(client, keyPrefix);
+      client.disconnect();
+    }
+  });
+
+  void it("a runner at one slot with work queued finishes one and claims the next in one call", async (t) => {
+    const Redis = loadIoredis();
+    const client = new Redis(TEST_REDIS_URL, {});
+    const keyPrefix = `tynenc-test:{${randomUUID()}}:`;
+    const scripts = new Map([
+      [script("claim-next-5").sha, "claim-next-5"],
+      [script("store-finish-5").sha, "store-finish-5"],
+    ]);
+    const calls = { "claim-next-5": 0, "store-finish-5": 0 };
+    const send = client.sendCommand.bind(client);
+    client.sendCommand = (command: { name: string; args: unknown[] }, ...rest: unknown[]) => {
+      const name =
+        command.name.toLowerCase() === "evalsha" ? scripts.get(String(command.args[0])) : undefined;
+      if (name) calls[name as keyof typeof calls]++;
+      return (send as (...args: unknown[]) => unknown)(command, ...rest);
+    };
+    const app = new Tynenc({
+      appId: "round-trips",
+      loggingLevel: "error",
+      maxParallelSlots: 1,
+      backend: redisBackend({ client, appId: "round-trips", keyPrefix }),
+    });
+    const add = app.task("add", async (a: number, b: number) => a + b);
+    const COUNT = 20;
+    try {
+      const invocations = Array.from({ length: COUNT }, (_, i) => add(i, 1));
+      await Promise.all(invocations.map((invocation) => invocation.registered));
+      await withRunner(app, async () => {
+        const results = await Promise.all(invocations.map((invocation) => invocation.result));
+        assert.deepEqual(
+          results,
+          invocations.map((_, i) => i + 1),
+        );
+      });
+      t.diagnostic(`${COUNT} invocations: ${JSON.stringify(calls)}`);
+      assert.equal(calls["store-finish-5"], COUNT, "one finish call each");
+      // The first claim, then each finish claims the next; one claim more may find the queue empty.
+      assert.ok(calls["claim-next-5"] <= 3, `claim-next-5 called ${calls["claim-next-5"]} times`);
     } finally {
       await app.close();
       await deleteKeys(client, keyPrefix);

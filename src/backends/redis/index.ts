@@ -15,6 +15,7 @@ import { RedisOrchestratorStore } from "./redis-orchestrator-store.js";
 import { RedisRegistration } from "./redis-register.js";
 import { RedisStateBackend } from "./redis-state-backend.js";
 import { RedisTriggerStore } from "./redis-trigger-store.js";
+import { ResumedReads } from "./resumed-reads.js";
 
 export interface RedisBackendOptions {
   /** `redis://[:password@]host:port[/db]`, or `rediss://` for TLS. Default `redis://127.0.0.1:6379`. */
@@ -71,19 +72,20 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
     prefix,
     duplicate: () => connection.duplicate(),
   };
-  const orchestratorStore = new RedisOrchestratorStore(context);
+  const ahead = new ResumedReads();
+  const orchestratorStore = new RedisOrchestratorStore(context, ahead);
   const outcomes = new FinalOutcomes();
   const notifier = new RedisNotifier(context, { statuses: orchestratorStore, outcomes });
   const broker = new RedisBroker(context, () => notifier.publishWork());
   const registration = new RedisRegistration(context, orchestratorStore.keys);
   const claims = new RedisClaims(context, broker);
-  const finishes = new RedisFinishes(context, outcomes);
+  const finishes = new RedisFinishes(context, broker, outcomes);
   return {
     name: "redis",
     sharedAcrossProcesses: true,
     broker,
     orchestratorStore,
-    stateBackend: new RedisStateBackend(context, outcomes),
+    stateBackend: new RedisStateBackend(context, outcomes, ahead),
     notifier,
     dataStore: new RedisDataStore(context),
     triggerStore: new RedisTriggerStore(context),
@@ -92,6 +94,7 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
     ready: connection.ready,
     claimNext: (runnerId, max, at, options) => claims.claimNext(runnerId, max, at, options),
     finishFinal: (item) => finishes.finish(item),
+    finishAndClaim: (item, claim) => finishes.finishAndClaim(item, claim),
     close: async () => {
       // What the last turns asked for (an unpin after the last result, batched per tick) goes out
       // before the connection's QUIT, which Redis then answers after it.

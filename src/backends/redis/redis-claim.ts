@@ -13,6 +13,7 @@ const S = InvocationStatus;
 /** As priority.ts counts: enough to order, cheap on huge graphs. */
 const RANK_CAP = 10_000;
 
+/** The reply of include/claim.lua (claim-next-5.lua, store-finish-5.lua), with Buffers for strings. */
 type Reply = [
   claimed: Buffer[],
   blocked: Buffer[],
@@ -50,23 +51,51 @@ export class RedisClaims {
     const args: (string | number)[] = [this.storeBase, request, runnerId, at, max, options.window];
     args.push(RANK_CAP, RUNNABLE_WORDS, this.records, ...moveRule(S.PENDING));
     if (options.running) args.push(...moveRule(S.RUNNING));
-    const answer = (await runScript(this.context.client, "claim-next-5", this.keys, args, true)) as
-      Reply | Buffer[];
-    // Buffers in this reply: a refusal back to strings for status.ts's error.
-    const words = Buffer.isBuffer(answer[0]) ? answer.map((part) => String(part)) : undefined;
-    if (isRefusal(words)) this.refused(words, runnerId, options.running);
-    const [claimed, blocked, values, next, moved, more] = answer as Reply;
-    const records: InvocationRecord[] = [];
-    claimed.forEach((raw, i) => {
-      const record = recordOf(raw.toString(), values[i] ?? null);
-      if (record) records.push(record);
-    });
-    this.broker.popped(claimed.length + blocked.length, moved, next.toString());
-    return { records, blocked: blocked.map((raw) => raw.toString()), more: more === 1 };
+    const answer = await runScript(this.context.client, "claim-next-5", this.keys, args, true);
+    return claimBatchOf(answer, this.broker, runnerId, options.running, this.context.prefix);
   }
+}
 
-  private refused([, reason, status, owner, id]: Refusal, runnerId: string, running: boolean): never {
-    const to = status === S.PENDING && running ? S.RUNNING : S.PENDING;
-    throwRefusal(["ERR", reason, status, owner], id ?? "", to, runnerId, `prefix ${this.context.prefix}`);
-  }
+/** The claim's settings as store-finish-5.lua takes them (ARGV[7] to ARGV[20] there). */
+export function claimSettings(options: ClaimOptions): (string | number)[] {
+  return [
+    options.window,
+    RANK_CAP,
+    RUNNABLE_WORDS,
+    options.running ? "1" : "0",
+    ...moveRule(S.PENDING),
+    ...moveRule(S.RUNNING),
+  ];
+}
+
+/** A claim's reply (include/claim.lua, read as Buffers) as a ClaimBatch; a refusal throws its error. */
+export function claimBatchOf(
+  answer: unknown,
+  broker: RedisBroker,
+  runnerId: string,
+  running: boolean,
+  prefix: string,
+): ClaimBatch {
+  const parts = answer as Reply | Buffer[];
+  // Buffers in this reply: a refusal back to strings for status.ts's error.
+  const words = Buffer.isBuffer(parts[0]) ? parts.map((part) => String(part)) : undefined;
+  if (isRefusal(words)) refused(words, runnerId, running, prefix);
+  const [claimed, blocked, values, next, moved, more] = parts as Reply;
+  const records: InvocationRecord[] = [];
+  claimed.forEach((raw, i) => {
+    const record = recordOf(raw.toString(), values[i] ?? null);
+    if (record) records.push(record);
+  });
+  broker.popped(claimed.length + blocked.length, moved, next.toString());
+  return { records, blocked: blocked.map((raw) => raw.toString()), more: more === 1 };
+}
+
+function refused(
+  [, reason, status, owner, id]: Refusal,
+  runnerId: string,
+  running: boolean,
+  prefix: string,
+): never {
+  const to = status === S.PENDING && running ? S.RUNNING : S.PENDING;
+  throwRefusal(["ERR", reason, status, owner], id ?? "", to, runnerId, `prefix ${prefix}`);
 }

@@ -1,27 +1,38 @@
 import { randomUUID } from "node:crypto";
-import type { FinishItem } from "../backend.js";
+import type { ClaimBatch, FinishClaim, FinishItem } from "../backend.js";
 import type { InvocationStatus } from "../../invocation/status.js";
 import { key, type RedisContext } from "./context.js";
 import type { FinalOutcomes } from "./final-outcomes.js";
+import type { RedisBroker } from "./redis-broker.js";
+import { claimBatchOf, claimSettings } from "./redis-claim.js";
 import { MAX_IDS_PER_CALL } from "./redis-store-changes.js";
 import { StoreKeys } from "./redis-store-keys.js";
 import { ONLY_CANCEL_ENDS_WORDS, isRefusal, moveRule, throwRefusal } from "./redis-store-rules.js";
 import { runScript } from "./scripts.js";
 
-/** An item is 8 arguments (store-finish-3.lua). */
-const CHUNK = MAX_IDS_PER_CALL / 8;
+/** An item is 9 arguments (store-finish-5.lua). */
+const CHUNK = Math.floor(MAX_IDS_PER_CALL / 9);
+
+const NO_CLAIM: ClaimBatch = { records: [], blocked: [], more: false };
 
 interface Waiting {
   readonly item: FinishItem;
+  /** What to claim once it is finished (finishAndClaim), for `item.runnerId`. */
+  readonly claim: FinishClaim | undefined;
   readonly at: number;
-  readonly resolve: () => void;
+  readonly resolve: (claimed: ClaimBatch) => void;
   readonly reject: (error: unknown) => void;
 }
 
+type Answer = readonly Buffer[];
+
 /**
- * `Backend.finishFinal` on Redis: the outcome and the final move of an invocation in one run of
- * store-finish-3.lua, and the finishes asked in one event-loop turn in the same run (a runner at
- * many slots ends many invocations per turn), each with its own answer.
+ * `Backend.finishFinal` and `Backend.finishAndClaim` on Redis: the outcome and the final move of an
+ * invocation in one run of store-finish-5.lua, and the finishes asked in one event-loop turn in the
+ * same run (a runner at many slots ends many invocations per turn), each with its own answer. A
+ * runner's finishes may ask the same run to claim for the slots they free (include/claim.lua): the
+ * claimed records come back in its reply, shared out over the accepted finishes that asked, at most
+ * what each asked for.
  */
 export class RedisFinishes {
   private readonly keys: readonly string[];
@@ -37,34 +48,65 @@ export class RedisFinishes {
   /** `outcomes`: where a finished invocation's small outcome waits to ride on its final message. */
   constructor(
     private readonly context: RedisContext,
+    private readonly broker: RedisBroker,
     private readonly outcomes?: FinalOutcomes,
   ) {
     const store = new StoreKeys(context);
     this.storeBase = store.base;
     this.records = key(context, "rec:");
-    this.keys = [store.seq, store.ready, store.finished];
+    this.keys = [store.seq, store.ready, store.finished, ...broker.keys];
     this.where = `prefix ${context.prefix}`;
   }
 
   finish(item: FinishItem): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ item, at: Date.now(), resolve, reject });
-      this.scheduled ??= setImmediate(() => this.send());
-    });
+    return new Promise((resolve, reject) =>
+      this.add({ item, claim: undefined, at: Date.now(), resolve: () => resolve(), reject }),
+    );
+  }
+
+  finishAndClaim(item: FinishItem, claim: FinishClaim): Promise<ClaimBatch> {
+    return new Promise((resolve, reject) => this.add({ item, claim, at: Date.now(), resolve, reject }));
+  }
+
+  private add(waiting: Waiting): void {
+    this.waiting.push(waiting);
+    this.scheduled ??= setImmediate(() => this.send());
   }
 
   private send(): void {
     this.scheduled = undefined;
     const all = this.waiting;
     this.waiting = [];
-    for (let i = 0; i < all.length; i += CHUNK) void this.sendChunk(all.slice(i, i + CHUNK));
+    // One run claims for one runner (with one set of claim options): a turn's finishes go by who
+    // claims, those that claim nothing with the first group (nearly always there is just one).
+    const groups = new Map<string, Waiting[]>();
+    for (const waiting of all) {
+      const { claim, item } = waiting;
+      const group = claim ? `${item.runnerId ?? ""}\n${claim.window}\n${claim.running}` : "";
+      const members = groups.get(group);
+      if (members) members.push(waiting);
+      else groups.set(group, [waiting]);
+    }
+    const plain = groups.get("");
+    if (plain && groups.size > 1) {
+      groups.delete("");
+      groups
+        .values()
+        .next()
+        .value!.push(...plain);
+    }
+    for (const batch of groups.values()) {
+      for (let i = 0; i < batch.length; i += CHUNK) void this.sendChunk(batch.slice(i, i + CHUNK));
+    }
   }
 
   private async sendChunk(batch: readonly Waiting[]): Promise<void> {
     const ruleIndex = new Map<InvocationStatus, number>();
     const rules: string[] = [];
     const items: (string | number)[] = [];
-    for (const { item, at } of batch) {
+    let claiming: Waiting | undefined;
+    for (const waiting of batch) {
+      const { item, at, claim } = waiting;
       let index = ruleIndex.get(item.status);
       if (index === undefined) {
         ruleIndex.set(item.status, (index = ruleIndex.size + 1));
@@ -73,27 +115,57 @@ export class RedisFinishes {
       const { outcome } = item;
       const [kind, text] = outcome.ok ? ["v", outcome.value] : ["e", outcome.error];
       items.push(item.id, item.runnerId ?? "", at, index, kind, text, item.unowned ? "1" : "0");
-      items.push(outcome.largeValueKey ?? "");
+      items.push(outcome.largeValueKey ?? "", claim ? claim.max : 0);
+      if (claim) claiming ??= waiting;
     }
     const request = `${this.requestPrefix}${++this.requests}`;
-    const args = [this.storeBase, request, this.records, ONLY_CANCEL_ENDS_WORDS, ruleIndex.size];
-    let answers: unknown[];
+    const runnerId = claiming?.item.runnerId ?? "";
+    const settings = claimSettings(claiming?.claim ?? { window: 1, running: false });
+    const args = [this.storeBase, request, this.records, ONLY_CANCEL_ENDS_WORDS, runnerId, Date.now()];
+    let answers: Answer[];
+    let claimed: ClaimBatch = NO_CLAIM;
     try {
-      answers = (await runScript(this.context.client, "store-finish-3", this.keys, [
-        ...args,
-        ...rules,
-        ...items,
-      ])) as unknown[];
+      const reply = (await runScript(
+        this.context.client,
+        "store-finish-5",
+        this.keys,
+        [...args, ...settings, ruleIndex.size, ...rules, ...items],
+        true,
+      )) as [Answer[], unknown[]];
+      answers = reply[0];
+      if (claiming && reply[1].length > 0) claimed = this.claimedOf(reply[1], runnerId, claiming.claim!);
     } catch (error) {
       for (const waiting of batch) waiting.reject(error);
       return;
     }
-    batch.forEach(({ item, resolve, reject }, i) => {
-      const answer = answers[i];
+    this.answer(batch, answers, claimed);
+  }
+
+  private claimedOf(reply: unknown, runnerId: string, claim: FinishClaim): ClaimBatch {
+    try {
+      return claimBatchOf(reply, this.broker, runnerId, claim.running, this.context.prefix);
+    } catch {
+      // The finishes stand. A claim refused (the scripts out of date with status.ts) claimed nothing
+      // here: `more` sends the runner to claimNext, which meets the same refusal and reports it.
+      return { records: [], blocked: [], more: true };
+    }
+  }
+
+  /** Each finish its answer; the claimed records go to the accepted ones that asked, in order. */
+  private answer(batch: readonly Waiting[], answers: readonly Answer[], claimed: ClaimBatch): void {
+    let next = 0;
+    let blocked = claimed.blocked;
+    batch.forEach(({ item, claim, resolve, reject }, i) => {
+      const answer = answers[i]!.map(String);
       if (!isRefusal(answer)) {
         // An unowned finish (a cancel) keeps an outcome its owner stored first: which one is unknown here.
         this.outcomes?.keep(item.id, item.unowned ? undefined : item.outcome);
-        return resolve();
+        if (!claim) return resolve(NO_CLAIM);
+        const records = claimed.records.slice(next, next + claim.max);
+        next += records.length;
+        resolve({ records, blocked, more: claimed.more });
+        blocked = [];
+        return;
       }
       this.outcomes?.keep(item.id, undefined);
       try {

@@ -7,8 +7,9 @@ import type {
   RunnerInfo,
   StorePause,
 } from "../../orchestrator/orchestrator-store.js";
-import type { RedisContext } from "./context.js";
-import { RedisPause } from "./redis-pause.js";
+import { key, type RedisContext } from "./context.js";
+import { PAUSE_WALK_LIMIT, RedisPause } from "./redis-pause.js";
+import type { ResumedReads } from "./resumed-reads.js";
 import { RedisStatusChanges } from "./redis-store-changes.js";
 import { StoreKeys } from "./redis-store-keys.js";
 import { RedisStatusReads } from "./redis-store-reads.js";
@@ -31,7 +32,11 @@ export class RedisOrchestratorStore implements OrchestratorStore {
   private readonly registry: RedisRunners;
   private readonly pauses: RedisPause;
 
-  constructor(private readonly context: RedisContext) {
+  /** `ahead`: where a resume leaves what it read of the waited ones (see resumed-reads.ts). */
+  constructor(
+    private readonly context: RedisContext,
+    ahead?: ResumedReads,
+  ) {
     const client = context.client;
     this.keys = new StoreKeys(context);
     this.changes = new RedisStatusChanges(client, this.keys, `prefix ${context.prefix}`);
@@ -39,7 +44,14 @@ export class RedisOrchestratorStore implements OrchestratorStore {
     this.graph = new RedisWaitGraph(client, this.keys, this.changes, this.reads);
     this.retention = new RedisRetention(client, this.keys);
     this.registry = new RedisRunners(client, this.keys);
-    this.pauses = new RedisPause(client, this.keys, `prefix ${context.prefix}`);
+    const records = key(context, "rec:");
+    this.pauses = new RedisPause(
+      client,
+      this.keys,
+      `prefix ${context.prefix}`,
+      PAUSE_WALK_LIMIT,
+      ahead && { reads: ahead, records },
+    );
   }
 
   register(

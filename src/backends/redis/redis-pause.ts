@@ -4,6 +4,9 @@ import { InvocationStatus } from "../../invocation/status.js";
 import type { StorePause } from "../../orchestrator/orchestrator-store.js";
 import type { StatusRecord } from "../../invocation/status.js";
 import type { RedisClient } from "./driver.js";
+import { MAX_CARRIED_OUTCOME } from "./final-outcomes.js";
+import type { ResumedReads } from "./resumed-reads.js";
+import { outcomeOf, type StoredOutcome } from "./redis-state-backend.js";
 import type { StoreKeys } from "./redis-store-keys.js";
 import { FINAL_WORDS, RUNNABLE_WORDS, isRefusal, moveRule, throwRefusal } from "./redis-store-rules.js";
 import { runScript } from "./scripts.js";
@@ -34,6 +37,8 @@ export class RedisPause {
     /** Names the store in errors ("prefix ..."). */
     private readonly where: string,
     private readonly walkLimit = PAUSE_WALK_LIMIT,
+    /** Where a resume leaves what it read of the waited ones, and the records' key prefix. */
+    private readonly ahead?: { readonly reads: ResumedReads; readonly records: string },
   ) {}
 
   async recordAndPause(
@@ -79,7 +84,18 @@ export class RedisPause {
       this.client,
       RESUME,
       [this.keys.seq, this.keys.ready],
-      [this.keys.base, request, id, runnerId, at, ...moveRule(S.RESUMED), ...moveRule(S.RUNNING)],
+      [
+        this.keys.base,
+        request,
+        id,
+        runnerId,
+        at,
+        ...moveRule(S.RESUMED),
+        ...moveRule(S.RUNNING),
+        FINAL_WORDS,
+        MAX_CARRIED_OUTCOME,
+        this.ahead?.records ?? "",
+      ],
     )) as unknown[];
     if (isRefusal(answer)) {
       // RESUMED was refused: nothing changed. RUNNING refused after it: left RESUMED, as a held key
@@ -92,6 +108,13 @@ export class RedisPause {
       throw new BackendError(`Unexpected answer from ${RESUME}.lua: ${JSON.stringify(answer)}`);
     }
     const owner = answer[1] as string;
+    const waited = answer[2] as (string | StoredOutcome)[] | undefined;
+    if (waited && this.ahead) {
+      for (let i = 0; i + 4 < waited.length; i += 5) {
+        const outcome = outcomeOf(waited[i + 4] as StoredOutcome);
+        if (outcome) this.ahead.reads.put(waited[i] as string, outcome);
+      }
+    }
     return { status: S.RUNNING, owner: owner === "" ? null : owner, at };
   }
 }

@@ -4,6 +4,7 @@ import type { StateBackend } from "../../state-backend/state-backend.js";
 import type { TriggeredBy } from "../../triggers/trigger-store.js";
 import { key, type RedisContext } from "./context.js";
 import type { FinalOutcomes } from "./final-outcomes.js";
+import type { ResumedReads } from "./resumed-reads.js";
 import { StoreKeys } from "./redis-store-keys.js";
 import { ONLY_CANCEL_ENDS_WORDS } from "./redis-store-rules.js";
 import { runScript } from "./scripts.js";
@@ -11,7 +12,7 @@ import { MAX_IDS_PER_CALL, inChunks } from "./redis-store-changes.js";
 import { isReplyError, TickBatch } from "./tick-batch.js";
 
 /** An outcome as state-get-outcomes-1.lua answers it, null when none is stored. */
-type StoredOutcome = [flag: string, text: string, largeValueKey?: string] | null;
+export type StoredOutcome = [flag: string, text: string, largeValueKey?: string] | null;
 
 /** What a record's string holds besides its id (the key) and its arguments (stored raw after it). */
 type Meta = [
@@ -48,6 +49,8 @@ export class RedisStateBackend implements StateBackend {
   constructor(
     private readonly context: RedisContext,
     private readonly outcomes?: FinalOutcomes,
+    /** Small outcomes a resume read ahead for the awaits of the resumed task. */
+    private readonly ahead?: ResumedReads,
   ) {
     this.storeKeys = new StoreKeys(context);
   }
@@ -97,7 +100,7 @@ export class RedisStateBackend implements StateBackend {
   }
 
   getOutcome(id: string): Promise<Outcome | undefined> {
-    const carried = this.outcomes?.arrivedOutcome(id);
+    const carried = this.outcomes?.arrivedOutcome(id) ?? this.ahead?.outcome(id);
     if (carried) return Promise.resolve(carried);
     return this.outcomeReads.request(id);
   }
@@ -139,7 +142,7 @@ export function recordValue(record: InvocationRecord): string {
   return `${Buffer.byteLength(meta)},${Buffer.byteLength(text)}:${meta}${text}`;
 }
 
-function outcomeOf(found: StoredOutcome | undefined): Outcome | undefined {
+export function outcomeOf(found: StoredOutcome | undefined): Outcome | undefined {
   if (!found) return undefined;
   const [flag, text, largeValueKey] = found;
   const ok = flag === "v" || flag === "V";

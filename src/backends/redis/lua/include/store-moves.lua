@@ -1,5 +1,5 @@
 --[[
-Shared by the store's scripts that move statuses (store-change-3.lua, claim-next-5.lua), included
+Shared by the store's scripts that move statuses (store-change-3.lua, claim-next-5.lua, ...), included
 where the line `--#include include/store-moves.lua` stands (scripts.ts). The including script declares
 before it: P (the store's key prefix), REQ (the call's request id), SEQ, READY and FINISHED (its keys).
 ]]

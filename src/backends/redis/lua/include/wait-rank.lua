@@ -1,7 +1,7 @@
 --[[
 How many invocations wait for `id` directly or transitively, following the wait graph's "in" sets
 (P .. 'in:' .. id) breadth first and counting up to about `cap`: the claim order of DESIGN section 3.
-Shared by store-read-1.lua (rank) and claim-next-5.lua, included as scripts.ts describes; the
+Shared by store-read-1.lua (rank) and include/claim.lua, included as scripts.ts describes; the
 including script declares P (the store's key prefix) before it.
 ]]
 local function waitersUpTo(id, cap)

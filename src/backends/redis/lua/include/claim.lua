@@ -1,0 +1,128 @@
+--[[
+The claim of claim-next-5.lua, shared with store-finish-5.lua (which claims for the slots its finishes
+free), included as scripts.ts describes after store-moves.lua and wait-rank.lua. The including script
+declares before it: QUEUE and DELAYED (the broker's queue and delayed zset), `records` (the records'
+key prefix) and CLAIM = { runnable = " A B ", window = n, cap = n, pending = rule, running = rule or
+nil }. claimNext(runner, at, max) sets REQ to its own request id and returns the reply claim-next-5.lua
+describes, or {"ERR", reason, status, owner, id} when status.ts refuses a move the runnable check allowed.
+]]
+-- Stale queue entries dropped per call at most: the script stays short, the caller calls again.
+local MOST_SKIPPED = 1000
+
+local function split(joined)
+  local ids = {}
+  for id in string.gmatch(joined, '[^,]+') do ids[#ids + 1] = id end
+  return ids
+end
+
+local function recordsOf(ids)
+  local found = {}
+  for i, id in ipairs(ids) do found[i] = redis.call('GET', records .. id) end
+  return found
+end
+
+-- A delayed call not due yet (the 7th field of its record's meta, see metaOf in redis-state-backend.ts)
+-- is left for its route at its due time, even while a paused task waits for it.
+local function notDue(id, at)
+  local value = redis.call('GET', records .. id)
+  if not value then return false end
+  local comma = string.find(value, ',', 1, true)
+  local size = tonumber(string.sub(value, 1, comma - 1))
+  if not size or size == 0 then return false end
+  local colon = string.find(value, ':', comma, true)
+  local due = cjson.decode(string.sub(value, colon + 1, colon + size))[7]
+  return type(due) == 'number' and due > tonumber(at)
+end
+
+-- The due delayed ids join the queue first, as broker-retrieve-2.lua does.
+local function moveDue(at)
+  local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', at, 'LIMIT', 0, 1000)
+  if #due == 0 then return 0 end
+  local ids = {}
+  for i, member in ipairs(due) do ids[i] = string.sub(member, 17) end
+  redis.call('RPUSH', QUEUE, unpack(ids))
+  redis.call('ZREM', DELAYED, unpack(due))
+  return #due
+end
+
+local function claimNext(runner, at, max)
+  REQ = CLAIM.request
+  -- What this runner's last claim answered, kept a minute for a resend of that very call.
+  local LAST = K('claim', runner)
+  local last = redis.call('HMGET', LAST, 'q', 'c', 'b')
+  if last[1] == REQ then
+    local claimed = split(last[2])
+    return { claimed, split(last[3]), recordsOf(claimed), '', 0, 0 }
+  end
+
+  local claimed, blocked, seen = {}, {}, {}
+  local pending, running = CLAIM.pending, CLAIM.running
+
+  -- Claims `id` if runnable now; true when it took a place (claimed), false otherwise; a refusal errs.
+  local function take(id)
+    if seen[id] then return false end
+    seen[id] = true
+    local cur = load(id)
+    if not cur or not listed(CLAIM.runnable, cur.s) then return false end
+    -- Waited on before its registration stored its record: its routing, once stored, brings it back.
+    if redis.call('EXISTS', records .. id) == 0 then return false end
+    if cur.r ~= '' and redis.call('EXISTS', K('run', cur.r)) == 1 then
+      blocked[#blocked + 1] = id
+      return false
+    end
+    local why = refusal(cur, pending, runner)
+    if why then error({ 'ERR', why, cur.s, cur.o, id }) end
+    commit(id, cur, pending, runner, at)
+    if running then
+      why = refusal(cur, running, runner)
+      if why then error({ 'ERR', why, cur.s, cur.o, id }) end
+      commit(id, cur, running, runner, at)
+    end
+    settle(id, has(running or pending, 'R'))
+    claimed[#claimed + 1] = id
+    return true
+  end
+
+  local function fromReady()
+    local candidates = redis.call('ZRANGE', READY, 0, CLAIM.window - 1)
+    if #candidates > max then
+      local counts = {}
+      for i, id in ipairs(candidates) do counts[id] = { waitersUpTo(id, CLAIM.cap), i } end
+      table.sort(candidates, function(a, b)
+        local x, y = counts[a], counts[b]
+        if x[1] ~= y[1] then return x[1] > y[1] end
+        return x[2] < y[2] -- ties: the longest ready first
+      end)
+    end
+    for _, id in ipairs(candidates) do
+      if #claimed >= max then return end
+      if not notDue(id, at) then take(id) end
+    end
+  end
+
+  local function fromQueue()
+    local skipped = 0
+    while #claimed < max do
+      local ids = redis.call('LPOP', QUEUE, max - #claimed)
+      if not ids then return 0 end
+      for _, id in ipairs(ids) do
+        if not take(id) then skipped = skipped + 1 end
+      end
+      if skipped >= MOST_SKIPPED and #claimed < max then return 1 end
+    end
+    return 0
+  end
+
+  local ok, refused = pcall(fromReady)
+  if not ok then return refused end
+  local moved = moveDue(at)
+  local more
+  ok, more = pcall(fromQueue)
+  if not ok then return more end
+  if #claimed > 0 or #blocked > 0 then
+    redis.call('HSET', LAST, 'q', REQ, 'c', table.concat(claimed, ','), 'b', table.concat(blocked, ','))
+    redis.call('PEXPIRE', LAST, 60000)
+  end
+  local first = redis.call('ZRANGE', DELAYED, 0, 0, 'WITHSCORES')
+  return { claimed, blocked, recordsOf(claimed), first[2] or '', moved, more }
+end

@@ -1,0 +1,85 @@
+--[[
+Orchestrator.finish for a batch of invocations (Backend.finishFinal): for each, the outcome is stored
+(as state-set-outcome-1.lua does) and the invocation moves to its final status with its history entry,
+validated by the rules of status.ts, and the wait edges leaving it go (store-change-3.lua's transition
+with clearWaits), each item in one atomic step with its own answer. The outcome is stored even when the
+move is refused, as a separate setOutcome and transition would leave it (a refused end under a cancel
+request is then finished CANCELLED by the caller, whose outcome replaces it).
+
+Then, when a claiming runner is named (Backend.finishAndClaim), the slots its finishes free are filled
+in the same step, as claim-next-5.lua claims (include/claim.lua): an item that asks for k claims k
+more, but only when its finish was accepted (a refused one, e.g. under a cancel request, frees no slot)
+and nothing waits for the finished invocation (a paused waiter that resumes comes before new work).
+
+KEYS[1] the store's seq     KEYS[2] the store's ready zset     KEYS[3] the store's finished zset
+KEYS[4] the broker's queue  KEYS[5] the broker's delayed zset
+ARGV[1] the store's key prefix ("<app prefix>os:")
+ARGV[2] the call's request id: a move it already made (the call sent again after a reconnect) is
+        answered as made; each item's is this id and its place, the claim's this id and ":c"
+ARGV[3] the records' key prefix ("<app prefix>rec:")
+ARGV[4] the statuses only a cancel can end, as " A B " (redis-store-rules.ts)
+ARGV[5] the claiming runner ("" when nothing is claimed)   ARGV[6] at of the claim (epoch ms)
+ARGV[7] how many of the ready set to rank      ARGV[8] the cap of each rank count
+ARGV[9] the runnable statuses, as " A B "      ARGV[10] "1" to move the claimed ones on to RUNNING
+ARGV[11-15] rule of PENDING                    ARGV[16-20] rule of RUNNING
+ARGV[21] how many rules follow (n); ARGV[22 .. 21 + 5n] the rules of the target statuses (5 ARGV each)
+then per item, 9 ARGV: id, runner id ("" none), at, index of its rule (1-based), "v" or "e", text,
+        "1" when finished from outside any owner (the outcome is stored only if absent), large value
+        key ("" none), how many to claim once it is finished (0 unless a claiming runner is named)
+Returns { answers, claim }: per item {"OK", owner after} or {"ERR", reason, status, owner} (reason as
+store-change-3.lua); claim is claim-next-5.lua's reply, or {} when nothing was to be claimed.
+]]
+local P, records, onlyCancel = ARGV[1], ARGV[3], ARGV[4]
+-- Each item's own request id (the call's, and its place), as two items may move one invocation: the
+-- second is refused, not taken for a resend of the first.
+local REQ
+local SEQ, READY, FINISHED, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+
+--#include include/store-moves.lua
+
+--#include include/outcome.lua
+
+--#include include/wait-rank.lua
+
+local CLAIM = {
+  request = ARGV[2] .. ':c',
+  window = tonumber(ARGV[7]),
+  cap = tonumber(ARGV[8]),
+  runnable = ARGV[9],
+  pending = ruleAt(11),
+  running = ARGV[10] == '1' and ruleAt(16) or nil,
+}
+
+--#include include/claim.lua
+
+local rules = {}
+local n = tonumber(ARGV[21])
+for r = 1, n do rules[r] = ruleAt(17 + 5 * r) end
+
+-- Finishes the item at ARGV[i]; returns its answer and whether it frees its slot for new work.
+local function finish(i)
+  local id, runner, at, rule = ARGV[i], ARGV[i + 1], ARGV[i + 2], rules[tonumber(ARGV[i + 3])]
+  local unowned = ARGV[i + 6]
+  storeOutcome(records .. id, ARGV[i + 4], ARGV[i + 5], unowned, unowned == '1' and K('i', id) or '',
+    onlyCancel, ARGV[i + 7])
+  local cur = load(id)
+  if not cur then return { 'ERR', 'notfound' }, false end
+  local free = redis.call('EXISTS', K('in', id)) == 0
+  if cur.q == REQ then return { 'OK', cur.o }, free end
+  local why = refusal(cur, rule, runner)
+  if why then return { 'ERR', why, cur.s, cur.o }, false end
+  local owner = commit(id, cur, rule, runner, at)
+  dropOut(id)
+  settle(id, has(rule, 'R'))
+  return { 'OK', owner }, free
+end
+
+local answers, wanted = {}, 0
+for i = 22 + 5 * n, #ARGV, 9 do
+  REQ = ARGV[2] .. ':' .. i
+  local answer, free = finish(i)
+  answers[#answers + 1] = answer
+  if free then wanted = wanted + tonumber(ARGV[i + 8]) end
+end
+if ARGV[5] == '' or wanted == 0 then return { answers, {} } end
+return { answers, claimNext(ARGV[5], ARGV[6], wanted) }
