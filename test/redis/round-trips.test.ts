@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { describe, it } from "node:test";
 import { Tynenc } from "../../src/index.js";
-import { redisBackend } from "../../src/backends/redis/index.js";
+import { redisBackend, type RedisBackendOptions } from "../../src/backends/redis/index.js";
 import { loadIoredis } from "../../src/backends/redis/driver.js";
 import { script } from "../../src/backends/redis/scripts.js";
 import { withRunner } from "../../src/testing/index.js";
@@ -34,6 +34,16 @@ async function settled(sent: readonly string[]): Promise<void> {
 
 const redis = await needsRedis();
 
+/** An app on `client` under `keyPrefix` with one slot, whose Redis commands the test counts. */
+function oneSlotApp(client: RedisBackendOptions["client"], keyPrefix: string): Tynenc {
+  return new Tynenc({
+    appId: "round-trips",
+    loggingLevel: "error",
+    maxParallelSlots: 1,
+    backend: redisBackend({ client, appId: "round-trips", keyPrefix }),
+  });
+}
+
 void describe("Redis round trips", { ...redis }, () => {
   void it(`a trivial invocation's whole life takes at most ${MOST_COMMANDS} commands`, async (t) => {
     const Redis = loadIoredis();
@@ -45,12 +55,7 @@ void describe("Redis round trips", { ...redis }, () => {
       sent.push(command.name);
       return (send as (...args: unknown[]) => unknown)(command, ...rest);
     };
-    const app = new Tynenc({
-      appId: "round-trips",
-      loggingLevel: "error",
-      maxParallelSlots: 1,
-      backend: redisBackend({ client, appId: "round-trips", keyPrefix }),
-    });
+    const app = oneSlotApp(client, keyPrefix);
     const add = app.task("add", async (a: number, b: number) => a + b);
     let counted: string[] = [];
     try {
@@ -89,12 +94,7 @@ void describe("Redis round trips", { ...redis }, () => {
       if (name) calls[name as keyof typeof calls]++;
       return (send as (...args: unknown[]) => unknown)(command, ...rest);
     };
-    const app = new Tynenc({
-      appId: "round-trips",
-      loggingLevel: "error",
-      maxParallelSlots: 1,
-      backend: redisBackend({ client, appId: "round-trips", keyPrefix }),
-    });
+    const app = oneSlotApp(client, keyPrefix);
     const add = app.task("add", async (a: number, b: number) => a + b);
     const COUNT = 20;
     try {
