@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { describe, it } from "node:test";
-import { Tynenc } from "../../src/index.js";
+import { Tynenc, type Invocation } from "../../src/index.js";
 import type { Backend } from "../../src/backends/backend.js";
 import { loadIoredis } from "../../src/backends/redis/driver.js";
 import { redisBackend } from "../../src/backends/redis/index.js";
@@ -39,6 +39,17 @@ async function withApp(
     await deleteKeys(client, keyPrefix);
     client.disconnect();
   }
+}
+
+/** Killed and rerouted by the stop, with a legal history, and back in the queue for another runner. */
+async function assertRerouted(invocation: Invocation<unknown>, backend: Backend): Promise<void> {
+  const history = await invocation.history();
+  assert.deepEqual(
+    history.map((h) => h.status),
+    [S.REGISTERED, S.PENDING, S.RUNNING, S.KILLED, S.REROUTED],
+  );
+  assert.deepEqual(historyProblems(history), []);
+  assert.equal(await backend.broker.count(), 1, "back in the queue for another runner");
 }
 
 void describe("ThreadRunner on Redis, RUNNING at claim", { ...redis }, () => {
@@ -85,13 +96,7 @@ void describe("ThreadRunner on Redis, RUNNING at claim", { ...redis }, () => {
       await stopping;
       await loop;
       assert.equal(ran, 0);
-      const history = await invocation.history();
-      assert.deepEqual(
-        history.map((h) => h.status),
-        [S.REGISTERED, S.PENDING, S.RUNNING, S.KILLED, S.REROUTED],
-      );
-      assert.deepEqual(historyProblems(history), []);
-      assert.equal(await backend.broker.count(), 1, "back in the queue for another runner");
+      await assertRerouted(invocation, backend);
     });
   });
 
@@ -179,13 +184,7 @@ void describe("ThreadRunner on Redis, RUNNING at claim", { ...redis }, () => {
       assert.equal(result, 3);
       assert.ok(claimedOnFinish, "the first one's finish claimed the second one");
       assert.deepEqual(ran, [1]);
-      const history = await second.history();
-      assert.deepEqual(
-        history.map((h) => h.status),
-        [S.REGISTERED, S.PENDING, S.RUNNING, S.KILLED, S.REROUTED],
-      );
-      assert.deepEqual(historyProblems(history), []);
-      assert.equal(await backend.broker.count(), 1, "back in the queue for another runner");
+      await assertRerouted(second, backend);
     }, 1);
   });
 });
