@@ -100,3 +100,28 @@ export function tempRedisBackend(options: { appId?: string } = {}): Backend {
     },
   };
 }
+
+/**
+ * A redis backend on a client of the test's own, under a fresh prefix, ready; `close()` closes the
+ * backend, deletes its keys and disconnects the client. For tests that read the backend's keys.
+ */
+export async function ownRedisBackend(): Promise<{
+  client: RedisClient;
+  prefix: string;
+  backend: Backend;
+  close: () => Promise<void>;
+}> {
+  const client = new (loadIoredis())(TEST_REDIS_URL, {});
+  const prefix = `tynenc-test:{${randomUUID()}}:`;
+  const backend = redisBackend({ client, keyPrefix: prefix });
+  await backend.ready;
+  const close = async () => {
+    try {
+      await backend.close();
+      await deleteKeys(client, prefix);
+    } finally {
+      client.disconnect();
+    }
+  };
+  return { client, prefix, backend, close };
+}

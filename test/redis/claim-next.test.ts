@@ -4,15 +4,13 @@
  * a call sent again (as ioredis does after a reconnect) answered as first made.
  */
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import type { Backend, ClaimOptions } from "../../src/backends/backend.js";
-import { loadIoredis, type RedisClient } from "../../src/backends/redis/driver.js";
-import { redisBackend } from "../../src/backends/redis/index.js";
+import type { RedisClient } from "../../src/backends/redis/driver.js";
 import type { InvocationRecord } from "../../src/invocation/invocation-record.js";
 import { InvocationStatus } from "../../src/invocation/status.js";
 import { historyProblems } from "../../src/testing/index.js";
-import { deleteKeys, needsRedis, TEST_REDIS_URL } from "../redis-context.js";
+import { needsRedis, ownRedisBackend } from "../redis-context.js";
 
 const S = InvocationStatus;
 const PENDING_ONLY: ClaimOptions = { window: 64, running: false };
@@ -28,19 +26,13 @@ void describe("Redis claimNext", { ...redis }, () => {
   let client: RedisClient;
   let prefix: string;
   let backend: Backend;
+  let close: () => Promise<void>;
 
   beforeEach(async () => {
-    client = new (loadIoredis())(TEST_REDIS_URL, {});
-    prefix = `tynenc-test:{${randomUUID()}}:`;
-    backend = redisBackend({ client, keyPrefix: prefix });
-    await backend.ready;
+    ({ client, prefix, backend, close } = await ownRedisBackend());
   });
 
-  afterEach(async () => {
-    await backend.close();
-    await deleteKeys(client, prefix);
-    client.disconnect();
-  });
+  afterEach(() => close());
 
   /** Registered, stored and queued in this order. */
   async function queued(ids: readonly string[], runningKey?: string): Promise<void> {

@@ -4,36 +4,27 @@
  * `Backend.finishAndClaim`, which claims for the slot an accepted finish frees in the same call.
  */
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import type { Backend } from "../../src/backends/backend.js";
-import { loadIoredis, type RedisClient } from "../../src/backends/redis/driver.js";
-import { redisBackend } from "../../src/backends/redis/index.js";
+import type { RedisClient } from "../../src/backends/redis/driver.js";
 import { CancelRequestedError, StatusTransitionError } from "../../src/errors/errors.js";
 import { InvocationStatus } from "../../src/invocation/status.js";
 import { historyProblems } from "../../src/testing/index.js";
-import { deleteKeys, needsRedis, TEST_REDIS_URL } from "../redis-context.js";
+import { needsRedis, ownRedisBackend } from "../redis-context.js";
 
 const S = InvocationStatus;
 const redis = await needsRedis();
 
 void describe("Redis finishFinal", { ...redis }, () => {
   let client: RedisClient;
-  let prefix: string;
   let backend: Backend;
+  let close: () => Promise<void>;
 
   beforeEach(async () => {
-    client = new (loadIoredis())(TEST_REDIS_URL, {});
-    prefix = `tynenc-test:{${randomUUID()}}:`;
-    backend = redisBackend({ client, keyPrefix: prefix });
-    await backend.ready;
+    ({ client, backend, close } = await ownRedisBackend());
   });
 
-  afterEach(async () => {
-    await backend.close();
-    await deleteKeys(client, prefix);
-    client.disconnect();
-  });
+  afterEach(() => close());
 
   /** Registered, stored and queued. */
   async function queued(ids: readonly string[]): Promise<void> {
