@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { ClaimBatch, ClaimOptions } from "../backend.js";
 import type { InvocationRecord } from "../../invocation/invocation-record.js";
 import { InvocationStatus } from "../../invocation/status.js";
@@ -8,6 +7,7 @@ import { StoreKeys } from "./redis-store-keys.js";
 import { RUNNABLE_WORDS, isRefusal, moveRule, throwRefusal, type Refusal } from "./redis-store-rules.js";
 import { recordOf } from "./redis-state-backend.js";
 import { runScript } from "./scripts.js";
+import { RequestIds } from "./request-ids.js";
 
 const S = InvocationStatus;
 /** As priority.ts counts: enough to order, cheap on huge graphs. */
@@ -32,9 +32,7 @@ export class RedisClaims {
   private readonly keys: readonly string[];
   private readonly storeBase: string;
   private readonly records: string;
-  /** Names each call, so a call ioredis sends again after a reconnect is answered as first made. */
-  private readonly requestPrefix = `${randomUUID()}:`;
-  private requests = 0;
+  private readonly requestIds = new RequestIds();
 
   constructor(
     private readonly context: RedisContext,
@@ -47,7 +45,7 @@ export class RedisClaims {
   }
 
   async claimNext(runnerId: string, max: number, at: number, options: ClaimOptions): Promise<ClaimBatch> {
-    const request = `${this.requestPrefix}${++this.requests}`;
+    const request = this.requestIds.next();
     const args: (string | number)[] = [this.storeBase, request, runnerId, at, max, options.window];
     args.push(RANK_CAP, RUNNABLE_WORDS, this.records, ...moveRule(S.PENDING));
     if (options.running) args.push(...moveRule(S.RUNNING));

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { ClaimBatch, FinishClaim, FinishItem } from "../backend.js";
 import type { InvocationStatus } from "../../invocation/status.js";
 import { key, type RedisContext } from "./context.js";
@@ -9,6 +8,7 @@ import { MAX_IDS_PER_CALL } from "./redis-store-changes.js";
 import { StoreKeys } from "./redis-store-keys.js";
 import { ONLY_CANCEL_ENDS_WORDS, isRefusal, moveRule, throwRefusal } from "./redis-store-rules.js";
 import { runScript } from "./scripts.js";
+import { RequestIds } from "./request-ids.js";
 
 /** An item is 9 arguments (store-finish-5.lua). */
 const CHUNK = Math.floor(MAX_IDS_PER_CALL / 9);
@@ -39,9 +39,7 @@ export class RedisFinishes {
   private readonly storeBase: string;
   private readonly records: string;
   private readonly where: string;
-  /** Names each call, so a call ioredis sends again after a reconnect is answered as made. */
-  private readonly requestPrefix = `${randomUUID()}:`;
-  private requests = 0;
+  private readonly requestIds = new RequestIds();
   private waiting: Waiting[] = [];
   private scheduled: NodeJS.Immediate | undefined;
 
@@ -118,7 +116,7 @@ export class RedisFinishes {
       items.push(outcome.largeValueKey ?? "", claim ? claim.max : 0);
       if (claim) claiming ??= waiting;
     }
-    const request = `${this.requestPrefix}${++this.requests}`;
+    const request = this.requestIds.next();
     const runnerId = claiming?.item.runnerId ?? "";
     const settings = claimSettings(claiming?.claim ?? { window: 1, running: false });
     const args = [this.storeBase, request, this.records, ONLY_CANCEL_ENDS_WORDS, runnerId, Date.now()];

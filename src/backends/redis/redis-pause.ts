@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { BackendError } from "../../errors/errors.js";
 import { InvocationStatus } from "../../invocation/status.js";
 import type { StorePause } from "../../orchestrator/orchestrator-store.js";
@@ -10,6 +9,7 @@ import { outcomeOf, type StoredOutcome } from "./redis-state-backend.js";
 import type { StoreKeys } from "./redis-store-keys.js";
 import { FINAL_WORDS, RUNNABLE_WORDS, isRefusal, moveRule, throwRefusal } from "./redis-store-rules.js";
 import { runScript } from "./scripts.js";
+import { RequestIds } from "./request-ids.js";
 
 const S = InvocationStatus;
 const PAUSE = "store-pause-2";
@@ -27,9 +27,7 @@ export const PAUSE_WALK_LIMIT = 2000;
  * store-pause-2.lua, `OrchestratorStore.resumeFromPause` one of store-resume-2.lua.
  */
 export class RedisPause {
-  /** Names each call, so a call ioredis sends again after a reconnect is known for one already applied. */
-  private readonly requestPrefix = `${randomUUID()}:`;
-  private requests = 0;
+  private readonly requestIds = new RequestIds();
 
   constructor(
     private readonly client: RedisClient,
@@ -47,7 +45,7 @@ export class RedisPause {
     runnerId: string,
     at: number,
   ): Promise<StorePause> {
-    const request = `${this.requestPrefix}${++this.requests}`;
+    const request = this.requestIds.next();
     const answer = (await runScript(
       this.client,
       PAUSE,
@@ -79,7 +77,7 @@ export class RedisPause {
   }
 
   async resumeFromPause(id: string, runnerId: string, at: number): Promise<StatusRecord | undefined> {
-    const request = `${this.requestPrefix}${++this.requests}`;
+    const request = this.requestIds.next();
     const answer = (await runScript(
       this.client,
       RESUME,

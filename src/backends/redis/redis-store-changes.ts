@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { BackendError } from "../../errors/errors.js";
 import { INITIAL_STATUS, InvocationStatus, type StatusRecord } from "../../invocation/status.js";
 import type { NewStatus } from "../../orchestrator/orchestrator-store.js";
@@ -6,6 +5,7 @@ import type { RedisClient } from "./driver.js";
 import type { StoreKeys } from "./redis-store-keys.js";
 import { FINAL_WORDS, RUNNABLE_WORDS, isRefusal, moveRule, throwRefusal } from "./redis-store-rules.js";
 import { runScript } from "./scripts.js";
+import { RequestIds } from "./request-ids.js";
 
 const S = InvocationStatus;
 const CHANGE = "store-change-3";
@@ -37,9 +37,7 @@ export async function inChunks<T, R>(
  */
 export class RedisStatusChanges {
   private readonly changeKeys: readonly string[];
-  /** Names each call, so a call ioredis sends again after a reconnect is known for one already applied. */
-  private readonly requestPrefix = `${randomUUID()}:`;
-  private requests = 0;
+  private readonly requestIds = new RequestIds();
 
   constructor(
     private readonly client: RedisClient,
@@ -52,7 +50,7 @@ export class RedisStatusChanges {
 
   /** Runs one operation of store-change-3.lua (also used by the wait graph). */
   change(op: string, args: readonly (string | number)[]): Promise<unknown> {
-    const request = `${this.requestPrefix}${++this.requests}`;
+    const request = this.requestIds.next();
     return runScript(this.client, CHANGE, this.changeKeys, [this.keys.base, op, request, ...args]);
   }
 
