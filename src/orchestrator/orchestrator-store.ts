@@ -1,5 +1,6 @@
 import type { HistoryEntry, InvocationStatus, StatusRecord } from "../invocation/status.js";
 import type { Awaitable } from "../util/awaitable.js";
+import type { ClaimBatch, FinishClaim } from "../backends/backend.js";
 
 export interface NewStatus {
   readonly id: string;
@@ -101,12 +102,24 @@ export interface OrchestratorStore {
    * PAUSED as `transition` does (history entry included), or, if that is refused, remove the edges and
    * throw its error. A store may give up a long cycle search: it answers `unchecked` with the edges in
    * and nothing else changed, and the orchestrator goes on as without this method.
+   *
+   * With `options.claim` (a store that also claims, see `Backend.claimNext`), a pause that moved the
+   * waiter to PAUSED claims for `runnerId` in the same step, as `claimNext(runnerId, claim.max, at,
+   * claim)` does, for the slot the pause frees, and answers the batch as `claimed`; no other answer
+   * claims anything. A store without that ignores `claim`.
+   *
+   * With `options.early` the caller sent the pause without waiting for the registrations of the waited
+   * ids to be answered (they went first on the same connection): a waited id the store does not know is
+   * then one whose registration has not arrived, not one retention purged. The store changes nothing
+   * and answers `{ open: [], unregistered: id }`; the caller waits for its registrations and pauses
+   * again without `early`. Every implementation must honour `early`.
    */
   recordAndPause?(
     waiterId: string,
     waitedIds: readonly string[],
     runnerId: string,
     at: number,
+    options?: PauseOptions,
   ): Awaitable<StorePause>;
 
   /**
@@ -174,6 +187,16 @@ export interface StorePause {
   readonly open: readonly string[];
   readonly cycle?: readonly string[];
   readonly unchecked?: true;
+  /** What the pause claimed for the slot it frees, when asked to (see `recordAndPause`). */
+  readonly claimed?: ClaimBatch;
+  /** Under `early`: a waited id not stored yet; nothing changed (see `recordAndPause`). */
+  readonly unregistered?: string;
+}
+
+/** See `OrchestratorStore.recordAndPause`. */
+export interface PauseOptions {
+  readonly claim?: FinishClaim | undefined;
+  readonly early?: boolean;
 }
 
 /** A runner as the registry knows it (`tynenc status` lists them; recovery finds the dead ones). */

@@ -20,7 +20,7 @@ import { rankByWaiters } from "./priority.js";
 import { FinalEvents } from "./final-events.js";
 import { emitStatus } from "./status-events.js";
 import { whenAllFinal } from "./when-all-final.js";
-import type { IdSet } from "./orchestrator-store.js";
+import type { IdSet, PauseOptions } from "./orchestrator-store.js";
 import { recoveryPass, type RecoveryLimits, type RecoveryReport } from "./recovery.js";
 import { anyDelayed, anyNotDue, dueCandidates, routeWhenDue } from "./due-times.js";
 
@@ -30,6 +30,12 @@ const CLEAR_WAITS = { clearWaits: true } as const;
 
 /** Candidates fetched from the wait graph per claim, so the ranking sees more than it hands out. */
 const PRIORITY_WINDOW = 64;
+
+/** A claim a runner asks of a store call that frees a slot: how many, and whether straight to RUNNING. */
+export interface RunnerClaim {
+  readonly max: number;
+  readonly running: boolean;
+}
 
 /** What the orchestrator asks of the app: settings and task policies it applies. */
 export interface OrchestratorHooks {
@@ -312,9 +318,52 @@ export class Orchestrator {
     return this.waits.inOneStep;
   }
 
-  /** `recordWaits` and `pause` in one store call, where the store offers it (see `pausesInOneStep`). */
-  recordAndPause(waiterId: string, waitedIds: readonly string[], runnerId: string): Awaitable<PauseAnswer> {
-    return flow(this.waits.recordAndPause(waiterId, waitedIds, runnerId));
+  /** Whether `recordAndPause` can claim for the slot its pause frees (a store that claims in one call). */
+  get pausesClaiming(): boolean {
+    return this.waits.inOneStep && this.backend.claimNext !== undefined;
+  }
+
+  /**
+   * `recordWaits` and `pause` in one store call, where the store offers it (see `pausesInOneStep`).
+   * With `claim` (only where `pausesClaiming`): a pause that frees the waiter's slot also claims up to
+   * `claim.max` for `runnerId` in that call, as `claim` does, and answers them as `claimed` for the
+   * caller to start in that slot (a recursive task's parent hands its slot to the child it awaits in
+   * one round trip).
+   */
+  recordAndPause(
+    waiterId: string,
+    waitedIds: readonly string[],
+    runnerId: string,
+    options: { readonly claim?: RunnerClaim; readonly early?: boolean } = {},
+  ): Awaitable<PauseAnswer> {
+    const { claim, early = false } = options;
+    const full = claim && { ...claim, window: Math.max(claim.max, PRIORITY_WINDOW) };
+    return flow(this.pauseAndClaimFlow(waiterId, waitedIds, runnerId, { claim: full, early }));
+  }
+
+  private *pauseAndClaimFlow(
+    waiterId: string,
+    waitedIds: readonly string[],
+    runnerId: string,
+    options: PauseOptions,
+  ): Flow<PauseAnswer> {
+    const claim = options.claim;
+    const paused = yield* this.waits.recordAndPause(waiterId, waitedIds, runnerId, options);
+    const { claimed: batch, ...answer } = paused;
+    if (!claim || !batch || (batch.records.length === 0 && batch.blocked.length === 0)) return answer;
+    const at = Date.now();
+    if (batch.records.length > 0) {
+      const ids = batch.records.map((r) => r.id);
+      emitStatus(this.events, ids, S.PENDING, runnerId, at);
+      if (claim.running) emitStatus(this.events, ids, S.RUNNING, runnerId, at);
+    }
+    // The pause and the claim are stored: what is claimed goes back to the runner whatever fails after.
+    try {
+      if (batch.blocked.length > 0) yield* this.concurrency.holdBack(batch.blocked, runnerId);
+    } catch (error) {
+      this.logger.warn("Paused, but holding back what the claim found blocked failed", { waiterId, error });
+    }
+    return { ...answer, claimed: batch.records };
   }
 
   /** Forget the wait edges leaving `waiterId` (it ended while they were being recorded). */

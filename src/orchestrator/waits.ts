@@ -1,11 +1,12 @@
 import type { Backend } from "../backends/backend.js";
+import type { InvocationRecord } from "../invocation/invocation-record.js";
 import { InvocationStatus, isFinal, type StatusRecord } from "../invocation/status.js";
 import type { TynencEvents } from "../events.js";
 import type { Logger, SafeEmitter } from "../logging/index.js";
 import { isPromise } from "../util/awaitable.js";
 import type { Flow } from "../util/flow.js";
 import type { Orchestrator } from "./orchestrator.js";
-import type { StorePause } from "./orchestrator-store.js";
+import type { PauseOptions, StorePause } from "./orchestrator-store.js";
 import { emitStatus } from "./status-events.js";
 import { findWaitCycle } from "./wait-cycle.js";
 
@@ -15,6 +16,10 @@ const S = InvocationStatus;
 export interface PauseAnswer {
   readonly open: readonly string[];
   readonly cycle?: readonly string[];
+  /** Claimed for the slot the pause frees (`Orchestrator.recordAndPause` with a claim). */
+  readonly claimed?: readonly InvocationRecord[];
+  /** Paused `early`: a waited id was not stored yet, and nothing changed (see `PauseOptions.early`). */
+  readonly unregistered?: string;
 }
 
 /**
@@ -70,9 +75,20 @@ export class Waits {
    * `record` then `pause` as one store step (`OrchestratorStore.recordAndPause`), with the same answers
    * and errors; a cycle search the store gave up is finished here, as `pause` does it.
    */
-  *recordAndPause(waiterId: string, waitedIds: readonly string[], runnerId: string): Flow<PauseAnswer> {
+  *recordAndPause(
+    waiterId: string,
+    waitedIds: readonly string[],
+    runnerId: string,
+    options?: PauseOptions,
+  ): Flow<StorePause> {
     const at = Date.now();
-    const answer = (yield this.store.recordAndPause!(waiterId, waitedIds, runnerId, at)) as StorePause;
+    const answer = (yield this.store.recordAndPause!(
+      waiterId,
+      waitedIds,
+      runnerId,
+      at,
+      options,
+    )) as StorePause;
     if (answer.unchecked) return yield* this.pauseOn(waiterId, answer.open, runnerId);
     if (answer.cycle === undefined && answer.open.length > 0) {
       emitStatus(this.events, [waiterId], S.PAUSED, runnerId, at);
@@ -81,7 +97,11 @@ export class Waits {
   }
 
   /** The edges are in and `open` are unfinished: refuse a cycle, else RUNNING -> PAUSED. */
-  private *pauseOn(waiterId: string, open: readonly string[], runnerId: string): Flow<PauseAnswer> {
+  private *pauseOn(
+    waiterId: string,
+    open: readonly string[],
+    runnerId: string,
+  ): Flow<Omit<PauseAnswer, "claimed">> {
     const cycle = yield* findWaitCycle(this.store, waiterId, open);
     if (cycle) {
       yield this.store.removeWaitsOf(waiterId);

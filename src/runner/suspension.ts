@@ -1,5 +1,6 @@
 import { WaitCycleError } from "../errors/errors.js";
 import { InvocationStatus, type StatusRecord } from "../invocation/status.js";
+import type { InvocationRecord } from "../invocation/invocation-record.js";
 import type { Logger } from "../logging/index.js";
 import { runFlow, settle, type Flow } from "../util/flow.js";
 import type { PauseAnswer } from "../orchestrator/waits.js";
@@ -9,6 +10,22 @@ import type { RunnerHost } from "./runner-host.js";
 import { releaseKey, type Resumed, type RunnerState } from "./runner-state.js";
 
 const S = InvocationStatus;
+
+/** A pause's claim for the slot it frees: one invocation, moved straight to RUNNING. */
+const CLAIM_ONE = { max: 1, running: true } as const;
+
+/** What the suspension asks of its runner's slots. */
+export interface SlotHandOver {
+  /** Fill free slots soon (the runner's kick). */
+  kick(): void;
+  /** Whether this execution's pause may claim for the slot it frees (see ThreadRunner). */
+  claimsOnPause(execution: Execution): boolean;
+  /**
+   * Start what a pause claimed, moved to RUNNING already, in the slot it freed; what finds no free slot
+   * (a stop, or an abort that freed the slot first and let new work take it) is handed back.
+   */
+  startClaimed(claimed: readonly InvocationRecord[]): void;
+}
 
 /**
  * A ThreadRunner's pause and resume: an execution awaiting others' results gives its slot up (PAUSED),
@@ -20,14 +37,17 @@ export class Suspension {
   /** Their move to RESUMED is on its way: `resumeNext` passes them by until it is made. */
   private readonly marking = new Set<Resumed>();
 
+  private readonly kick: () => void;
+
   constructor(
     private readonly state: RunnerState,
     private readonly host: RunnerHost,
     private readonly runnerId: string,
     private readonly logger: Logger,
-    /** The runner's kick(): fill free slots soon. */
-    private readonly kick: () => void,
-  ) {}
+    private readonly slots: SlotHandOver,
+  ) {
+    this.kick = () => slots.kick();
+  }
 
   /** The task's code goes on (see sync-guard.ts). */
   private proceed(execution: Execution, done: (error?: unknown) => void, error?: unknown): void {
@@ -109,12 +129,34 @@ export class Suspension {
     const ids = [...batch.ids];
     let answer: PauseAnswer;
     if (orchestrator.pausesInOneStep) {
-      // Edges and pause in one store call, once the waited ids are stored; the batch holds the results
-      // from retention until the edges are in.
+      // Edges and pause in one store call; the batch holds the results from retention until the edges
+      // are in. The call goes at once, behind the registrations of what it waits for (sent before it on
+      // the same connection), without waiting for their answers: a store that does not know a waited id
+      // yet changes nothing and says so (`unregistered`), and the pause is made again once every
+      // registration is answered.
       try {
-        if (!this.host.registrar.idle) yield this.host.registrar.settled();
-        if (execution.killed) return undefined; // ended meanwhile: no edge was recorded
-        answer = (yield orchestrator.recordAndPause(execution.id, ids, this.runnerId)) as PauseAnswer;
+        const registrar = this.host.registrar;
+        let early = !registrar.idle;
+        for (;;) {
+          if (execution.killed) return undefined; // ended meanwhile: no edge was recorded
+          // Where the store can, the pause claims for the slot it frees in the same call (the child
+          // just called and awaited ranks first), and that slot goes to what it claimed.
+          const claim = this.slots.claimsOnPause(execution) ? CLAIM_ONE : undefined;
+          const options = { claim, early };
+          answer = (yield orchestrator.recordAndPause(
+            execution.id,
+            ids,
+            this.runnerId,
+            options,
+          )) as PauseAnswer;
+          if (answer.unregistered === undefined) break;
+          if (this.logger.isEnabled("debug")) {
+            const fields = { invocation: execution.id, waited: answer.unregistered };
+            this.logger.debug("Pause came before a waited registration; again once it is stored", fields);
+          }
+          early = false;
+          yield registrar.settled();
+        }
       } finally {
         batch.releaseHolds();
       }
@@ -142,6 +184,7 @@ export class Suspension {
     execution.pausedAt = performance.now();
     if (this.logger.isEnabled("debug")) execution.logger.debug(`PAUSED waiting for ${open.join(", ")}`);
     this.state.freeSlot(execution.ticket);
+    if (answer.claimed && answer.claimed.length > 0) this.slots.startClaimed(answer.claimed);
     this.kick();
     yield releaseKey(this.host, this.runnerId, execution); // a paused invocation does not hold its scope
     return open;

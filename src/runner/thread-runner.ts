@@ -102,7 +102,11 @@ export class ThreadRunner implements Runner, SuspendHost {
     this.lender = options.lender;
     this.timed = options.timed;
     this.logger = host.logger.child({ runner: this.id });
-    this.suspension = new Suspension(this.state, host, this.id, this.logger, () => this.kick());
+    this.suspension = new Suspension(this.state, host, this.id, this.logger, {
+      kick: () => this.kick(),
+      claimsOnPause: (execution) => this.claimsOnSlotFreed(execution, this.host.orchestrator.pausesClaiming),
+      startClaimed: (claimed) => this.startClaimed(claimed),
+    });
     this.aborts = new Abort(this.state, host, this.id);
     this.shutdown = new Shutdown(this.state, host, this.aborts, this.id, this.logger);
     this.heartbeat = new Heartbeat(host, this, this.logger);
@@ -540,15 +544,40 @@ export class ThreadRunner implements Runner, SuspendHost {
    * before new work).
    */
   private claimsOnFinish(execution: Execution): boolean {
+    return this.claimsOnSlotFreed(execution, this.host.orchestrator.finishesClaiming);
+  }
+
+  /**
+   * Whether the store call that frees this execution's slot (a finish, a pause) may claim for it:
+   * `offered` by the backend, claims go straight to RUNNING here, it holds a slot in this run, and no
+   * resumed execution waits for a slot (those come before new work).
+   */
+  private claimsOnSlotFreed(execution: Execution, offered: boolean): boolean {
     const state = this.state;
     return (
+      offered &&
       state.phase === "running" &&
       state.resumed.length === 0 &&
       state.resuming === 0 &&
       execution.ticket.holdsSlot &&
       state.current(execution.ticket) &&
-      this.startsAtClaim &&
-      this.host.orchestrator.finishesClaiming
+      this.startsAtClaim
+    );
+  }
+
+  /** What a pause claimed for the slot it freed (see SlotHandOver.startClaimed). */
+  private startClaimed(claimed: readonly InvocationRecord[]): void {
+    const state = this.state;
+    const rest: InvocationRecord[] = [];
+    for (const record of claimed) {
+      if (state.phase === "running" && state.occupied < state.slots) this.start(record, true);
+      else rest.push(record);
+    }
+    if (rest.length === 0) return;
+    const handedBack = this.shutdown.release(rest, true);
+    state.trackStart(handedBack); // a stop waits for it
+    handedBack.catch((error: unknown) =>
+      this.logger.warn("Could not hand back what a pause claimed", { error }),
     );
   }
 }

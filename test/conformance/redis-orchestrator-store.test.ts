@@ -154,7 +154,7 @@ describe("RedisOrchestratorStore: status.ts, round trips, batches, purge", await
           () => store.transition("x0", S.SUCCESS, "r1", 4, { clearWaits: true }),
         ],
         ["requestCancel", () => store.requestCancel("x1")],
-        ["getStatus", () => store.getStatus("x1")],
+        ["getStatus", async () => store.getStatus("x1")],
         ["getStatuses", () => store.getStatuses(all)],
         ["getHistory", () => store.getHistory("x0")],
         ["findByStatus", () => store.findByStatus([S.PENDING, S.SUCCESS])],

@@ -38,7 +38,9 @@ function storeFor(mode: Mode, store: OrchestratorStore): OrchestratorStore {
   if (mode === "generic")
     return Object.create(store, { recordAndPause: { value: undefined } }) as OrchestratorStore;
   const redis = store as unknown as { context: { client: RedisClient }; keys: StoreKeys };
-  const tight = new RedisPause(redis.context.client, redis.keys, "test", 0);
+  const queueKeys = ["queue", "delayed"].map((k) => `${redis.keys.base.slice(0, -3)}${k}`);
+  const claims = { records: `${redis.keys.base.slice(0, -3)}rec:`, queueKeys };
+  const tight = new RedisPause(redis.context.client, redis.keys, "test", claims, 0);
   return Object.create(store, {
     recordAndPause: { value: tight.recordAndPause.bind(tight) },
   }) as OrchestratorStore;
@@ -346,7 +348,7 @@ void describe("Redis fib on one slot", { ...redis }, () => {
       // fib(7) is 41 invocations, 20 of them calling two children: 40 pauses, each one call, and each
       // resumed in one call (the finished child's slot is free by then).
       const count = (name: string) => calls.filter((c) => c === name).length;
-      assert.equal(count(script("store-pause-2").sha), 40);
+      assert.equal(count(script("store-pause-3").sha), 40);
       assert.equal(count(script("store-resume-2").sha), 40);
       assert.equal(count("resume"), 0);
       assert.equal(count(script("store-register-3").sha), 41);

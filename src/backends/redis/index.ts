@@ -7,7 +7,7 @@ import { isCluster } from "./scan.js";
 import type { RedisContext } from "./context.js";
 import { FinalOutcomes } from "./final-outcomes.js";
 import { RedisBroker } from "./redis-broker.js";
-import { RedisClaims } from "./redis-claim.js";
+import { claimBatchOf, RedisClaims } from "./redis-claim.js";
 import { RedisFinishes } from "./redis-finish.js";
 import { RedisDataStore } from "./redis-data-store.js";
 import { RedisNotifier } from "./redis-notifier.js";
@@ -73,7 +73,10 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
     duplicate: () => connection.duplicate(),
   };
   const ahead = new ResumedReads();
-  const orchestratorStore = new RedisOrchestratorStore(context, ahead);
+  // A pause's claim is read with the broker, made below (it is called only once the backend is in use).
+  const orchestratorStore = new RedisOrchestratorStore(context, ahead, (reply, runnerId, running) =>
+    claimBatchOf(reply, broker, runnerId, running, prefix),
+  );
   const outcomes = new FinalOutcomes();
   const notifier = new RedisNotifier(context, { statuses: orchestratorStore, outcomes });
   const broker = new RedisBroker(context, () => notifier.publishWork());

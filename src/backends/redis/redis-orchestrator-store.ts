@@ -5,10 +5,12 @@ import type {
   NewStatus,
   OrchestratorStore,
   RunnerInfo,
+  PauseOptions,
   StorePause,
 } from "../../orchestrator/orchestrator-store.js";
+import type { Awaitable } from "../../util/awaitable.js";
 import { key, type RedisContext } from "./context.js";
-import { PAUSE_WALK_LIMIT, RedisPause } from "./redis-pause.js";
+import { PAUSE_WALK_LIMIT, RedisPause, type PauseClaims } from "./redis-pause.js";
 import type { ResumedReads } from "./resumed-reads.js";
 import { RedisStatusChanges } from "./redis-store-changes.js";
 import { StoreKeys } from "./redis-store-keys.js";
@@ -32,10 +34,14 @@ export class RedisOrchestratorStore implements OrchestratorStore {
   private readonly registry: RedisRunners;
   private readonly pauses: RedisPause;
 
-  /** `ahead`: where a resume leaves what it read of the waited ones (see resumed-reads.ts). */
+  /**
+   * `ahead`: where a resume leaves what it read of the waited ones (see resumed-reads.ts). `claimBatchOf`:
+   * a claim's reply read with the broker (redis-claim.ts); without it a pause never claims.
+   */
   constructor(
     private readonly context: RedisContext,
-    ahead?: ResumedReads,
+    private readonly ahead?: ResumedReads,
+    claimBatchOf?: PauseClaims["batchOf"],
   ) {
     const client = context.client;
     this.keys = new StoreKeys(context);
@@ -45,12 +51,20 @@ export class RedisOrchestratorStore implements OrchestratorStore {
     this.retention = new RedisRetention(client, this.keys);
     this.registry = new RedisRunners(client, this.keys);
     const records = key(context, "rec:");
+    // The broker's keys (redis-broker.ts): a pause's claim pops its queue.
+    const queueKeys = [key(context, "queue"), key(context, "delayed")];
+    const pauseClaims: PauseClaims = {
+      records,
+      queueKeys,
+      ...(claimBatchOf ? { batchOf: claimBatchOf } : {}),
+    };
     this.pauses = new RedisPause(
       client,
       this.keys,
       `prefix ${context.prefix}`,
+      pauseClaims,
       PAUSE_WALK_LIMIT,
-      ahead && { reads: ahead, records },
+      ahead,
     );
   }
 
@@ -84,8 +98,9 @@ export class RedisOrchestratorStore implements OrchestratorStore {
     return this.changes.resume(id, runnerId, at);
   }
 
-  getStatus(id: string): Promise<StatusRecord | undefined> {
-    return this.reads.status(id);
+  /** A final status a resume read ahead (resumed-reads.ts) is answered at once, without a read. */
+  getStatus(id: string): Awaitable<StatusRecord | undefined> {
+    return this.ahead?.status(id) ?? this.reads.status(id);
   }
 
   getStatuses(ids: readonly string[]): Promise<(StatusRecord | undefined)[]> {
@@ -138,8 +153,9 @@ export class RedisOrchestratorStore implements OrchestratorStore {
     waitedIds: readonly string[],
     runnerId: string,
     at: number,
+    options?: PauseOptions,
   ): Promise<StorePause> {
-    return this.pauses.recordAndPause(waiterId, waitedIds, runnerId, at);
+    return this.pauses.recordAndPause(waiterId, waitedIds, runnerId, at, options);
   }
 
   resumeFromPause(id: string, runnerId: string, at: number): Promise<StatusRecord | undefined> {

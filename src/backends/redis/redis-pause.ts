@@ -1,6 +1,8 @@
+import type { ClaimBatch } from "../backend.js";
 import { BackendError } from "../../errors/errors.js";
+import { claimSettings } from "./redis-claim.js";
 import { InvocationStatus } from "../../invocation/status.js";
-import type { StorePause } from "../../orchestrator/orchestrator-store.js";
+import type { PauseOptions, StorePause } from "../../orchestrator/orchestrator-store.js";
 import type { StatusRecord } from "../../invocation/status.js";
 import type { RedisClient } from "./driver.js";
 import { MAX_CARRIED_OUTCOME } from "./final-outcomes.js";
@@ -8,11 +10,12 @@ import type { ResumedReads } from "./resumed-reads.js";
 import { outcomeOf, type StoredOutcome } from "./redis-state-backend.js";
 import type { StoreKeys } from "./redis-store-keys.js";
 import { FINAL_WORDS, RUNNABLE_WORDS, isRefusal, moveRule, throwRefusal } from "./redis-store-rules.js";
+import { recordOf } from "./redis-store-changes.js";
 import { runScript } from "./scripts.js";
 import { RequestIds } from "./request-ids.js";
 
 const S = InvocationStatus;
-const PAUSE = "store-pause-2";
+const PAUSE = "store-pause-3";
 const RESUME = "store-resume-2";
 
 /**
@@ -22,9 +25,20 @@ const RESUME = "store-resume-2";
  */
 export const PAUSE_WALK_LIMIT = 2000;
 
+/** What a pause needs to claim (see store-pause-3.lua). */
+export interface PauseClaims {
+  /** The records' key prefix. */
+  readonly records: string;
+  /** The broker's queue and delayed set. */
+  readonly queueKeys: readonly string[];
+  /** A claim's reply as a ClaimBatch (claimBatchOf, with the broker); without it a pause never claims. */
+  readonly batchOf?: (reply: unknown, runnerId: string, running: boolean) => ClaimBatch;
+}
+
 /**
  * A task's await and its way back on Redis: `OrchestratorStore.recordAndPause` is one run of
- * store-pause-2.lua, `OrchestratorStore.resumeFromPause` one of store-resume-2.lua.
+ * store-pause-3.lua (claiming for the slot it frees when asked), `OrchestratorStore.resumeFromPause` one
+ * of store-resume-2.lua.
  */
 export class RedisPause {
   private readonly requestIds = new RequestIds();
@@ -34,9 +48,11 @@ export class RedisPause {
     private readonly keys: StoreKeys,
     /** Names the store in errors ("prefix ..."). */
     private readonly where: string,
+    /** The records' key prefix, and the queue and delayed set a claim pops. */
+    private readonly claims: PauseClaims,
     private readonly walkLimit = PAUSE_WALK_LIMIT,
-    /** Where a resume leaves what it read of the waited ones, and the records' key prefix. */
-    private readonly ahead?: { readonly reads: ResumedReads; readonly records: string },
+    /** Where a resume leaves what it read of the waited ones. */
+    private readonly ahead?: ResumedReads,
   ) {}
 
   async recordAndPause(
@@ -44,12 +60,17 @@ export class RedisPause {
     waitedIds: readonly string[],
     runnerId: string,
     at: number,
+    options: PauseOptions = {},
   ): Promise<StorePause> {
     const request = this.requestIds.next();
+    const { claim, early = false } = options;
+    const batchOf = this.claims.batchOf;
+    const claiming = claim && claim.max > 0 && batchOf ? claim : undefined;
+    // The reply comes back as Buffers, as claimed records are parsed by byte offsets.
     const answer = (await runScript(
       this.client,
       PAUSE,
-      [this.keys.seq, this.keys.ready],
+      [this.keys.seq, this.keys.ready, ...this.claims.queueKeys],
       [
         this.keys.base,
         request,
@@ -59,20 +80,35 @@ export class RedisPause {
         FINAL_WORDS,
         ...moveRule(S.PAUSED),
         this.walkLimit,
+        this.claims.records,
+        claiming ? claiming.max : 0,
+        ...claimSettings(claiming ?? { window: 1, running: false }),
+        early ? "1" : "0",
         waiterId,
         ...waitedIds,
       ],
+      true,
     )) as unknown[];
-    if (isRefusal(answer)) throwRefusal(answer, waiterId, S.PAUSED, runnerId, this.where);
-    switch (answer[0]) {
-      case "OK":
-        return { open: answer[1] as string[] };
+    const word = String(answer[0]);
+    const ids = (at: number) => (answer[at] as Buffer[]).map(String);
+    switch (word) {
+      case "OK": {
+        const open = ids(1);
+        const reply = answer[2] as unknown[];
+        if (!claiming || reply.length === 0) return { open };
+        return { open, claimed: batchOf!(reply, runnerId, claiming.running) };
+      }
       case "CYCLE":
-        return { open: answer[2] as string[], cycle: answer[1] as string[] };
+        return { open: ids(2), cycle: ids(1) };
       case "WALK":
-        return { open: answer[1] as string[], unchecked: true };
-      default:
-        throw new BackendError(`Unexpected answer from ${PAUSE}.lua: ${JSON.stringify(answer)}`);
+        return { open: ids(1), unchecked: true };
+      case "UNKNOWN":
+        return { open: [], unregistered: String(answer[1]) };
+      default: {
+        const words = answer.map(String);
+        if (isRefusal(words)) throwRefusal(words, waiterId, S.PAUSED, runnerId, this.where);
+        throw new BackendError(`Unexpected answer from ${PAUSE}.lua: ${JSON.stringify(words)}`);
+      }
     }
   }
 
@@ -92,7 +128,7 @@ export class RedisPause {
         ...moveRule(S.RUNNING),
         FINAL_WORDS,
         MAX_CARRIED_OUTCOME,
-        this.ahead?.records ?? "",
+        this.ahead ? this.claims.records : "",
       ],
     )) as unknown[];
     if (isRefusal(answer)) {
@@ -110,7 +146,9 @@ export class RedisPause {
     if (waited && this.ahead) {
       for (let i = 0; i + 4 < waited.length; i += 5) {
         const outcome = outcomeOf(waited[i + 4] as StoredOutcome);
-        if (outcome) this.ahead.reads.put(waited[i] as string, outcome);
+        if (!outcome) continue;
+        const record = recordOf(waited.slice(i + 1, i + 4) as string[]);
+        this.ahead.put(waited[i] as string, outcome, record);
       }
     }
     return { status: S.RUNNING, owner: owner === "" ? null : owner, at };

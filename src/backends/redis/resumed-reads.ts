@@ -1,4 +1,5 @@
 import type { Outcome } from "../../invocation/invocation-record.js";
+import type { StatusRecord } from "../../invocation/status.js";
 
 /** How long a read-ahead answers (ms): a resumed task reads its results at once, or never. */
 const FRESH_MS = 1000;
@@ -11,23 +12,37 @@ interface Entry<T> {
 }
 
 /**
- * The small outcomes of what a resumed invocation waited for and found final, which its resume read in
- * the same step (store-resume-2.lua), so that the awaits it goes on with need no outcome read. Each is
- * answered once, and only for a short while. Only the outcome, not the status: the await still reads
- * the status (batched per tick), which finds an invocation that retention purged meanwhile (a cancel
- * ended the waiter elsewhere, dropping its wait edges); the outcome of a final invocation never changes.
+ * The small outcomes of what a resumed invocation waited for and found final, with their final status
+ * records, which its resume read in the same step (store-resume-2.lua), so that the awaits it goes on
+ * with read nothing from Redis. Each is answered once, and only for a short while. A final status never
+ * changes (status.ts: a final status has no next), so the record read at the resume is the record now,
+ * unless retention purged the invocation since (a cancel ended the waiter elsewhere, dropping its wait
+ * edges): then the await delivers the value it had, as it would have a moment earlier. A status is
+ * answered only while its outcome is here too, so an await never finds the status here and then misses
+ * the outcome of a purged invocation in Redis.
  */
 export class ResumedReads {
   private readonly outcomes = new Map<string, Entry<Outcome>>();
+  private readonly statuses = new Map<string, Entry<StatusRecord>>();
 
-  /** The outcome the resume read of `id`, which was final then. */
-  put(id: string, outcome: Outcome): void {
-    keep(this.outcomes, id, { value: outcome, at: performance.now() });
+  /** The outcome and final status record the resume read of `id`. */
+  put(id: string, outcome: Outcome, record?: StatusRecord): void {
+    const at = performance.now();
+    keep(this.outcomes, id, { value: outcome, at });
+    if (record) keep(this.statuses, id, { value: record, at });
   }
 
   /** The outcome read ahead for `id`, taken (undefined: none, or too old). */
   outcome(id: string): Outcome | undefined {
     return take(this.outcomes, id);
+  }
+
+  /** The final status record read ahead for `id`, taken, while its outcome is still here to read. */
+  status(id: string): StatusRecord | undefined {
+    const record = take(this.statuses, id);
+    if (!record) return undefined;
+    const outcome = this.outcomes.get(id);
+    return outcome && performance.now() - outcome.at <= FRESH_MS ? record : undefined;
   }
 }
 

@@ -6,29 +6,65 @@ calls, in the same order and with the same answers. The status rules come from s
 (see redis-store-rules.ts); the edges and the move are written by the helpers every store script shares
 (include/store-moves.lua).
 
+When the runner asks (ARGV[14] > 0), a pause that frees the waiter's slot also claims new work for it in
+the same step, as claim-next-5.lua claims (include/claim.lua): the child the waiter just called and waits
+on ranks first in the ready set, so one round trip pauses the parent and hands its slot to the child.
+Nothing is claimed when the waiter is not paused (nothing open, a cycle, a search that gave up, a refusal).
+
 KEYS[1] seq    counter of status changes (each history entry's seq)
 KEYS[2] ready  zset: invocations somebody waits for, that wait for nothing and are runnable
+KEYS[3] the broker's queue     KEYS[4] the broker's delayed zset
 ARGV[1] the store's key prefix ("<app prefix>os:")
-ARGV[2] the call's request id (a call sent again after a reconnect is answered as made)
+ARGV[2] the call's request id (a call sent again after a reconnect is answered as made; the claim's is
+        this id and ":c")
 ARGV[3] runner id, ARGV[4] at, ARGV[5] runnable statuses, ARGV[6] final statuses (" A B ")
 ARGV[7-11] rule of PAUSED
 ARGV[12] the most invocations the cycle search may visit before it gives up
-ARGV[13] waiter id, ARGV[14...] waited ids
+ARGV[13] the records' key prefix ("<app prefix>rec:")      ARGV[14] how many to claim (0: no claim)
+ARGV[15] how many of the ready set to rank    ARGV[16] the cap of each rank count
+ARGV[17] the runnable statuses, as " A B "    ARGV[18] "1" to move the claimed ones on to RUNNING
+ARGV[19-23] rule of PENDING                   ARGV[24-28] rule of RUNNING
+ARGV[29] "1": a waited id the store does not know is one whose registration has not arrived yet (the
+        caller sent the pause without waiting for it): answer UNKNOWN and change nothing; else it is one
+        retention purged, so it had finished
+ARGV[30] waiter id, ARGV[31...] waited ids
 Returns
-  {"OK", open ids}            paused on them; none: nothing to wait for (not paused, edges kept)
+  {"OK", open ids, claim}     paused on them; none: nothing to wait for (not paused, edges kept); claim:
+                              claim-next-5.lua's reply, or {} when nothing was to be claimed
   {"CYCLE", path, open ids}   the edges would close `path` (waiter ... waiter): edges removed, not paused
   {"WALK", open ids}          the search gave up: edges recorded, not paused (the caller checks and pauses)
   {"ERR", reason, status, owner}  the move to PAUSED is refused (edges removed); reason "notfound",
                                   "invalid" or "cancel"
+  {"UNKNOWN", id}             (ARGV[29] "1") a waited id is not known: nothing changed
 ]]
 local P, REQ, runner, at, runnable, finals = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local limit = tonumber(ARGV[12])
-local waiter = ARGV[13]
-local SEQ, READY = KEYS[1], KEYS[2]
+local records, wanted = ARGV[13], tonumber(ARGV[14])
+local early, waiter = ARGV[29] == '1', ARGV[30]
+local SEQ, READY, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 
 --#include include/store-moves.lua
 
+--#include include/wait-rank.lua
+
+local CLAIM = {
+  request = REQ .. ':c',
+  window = tonumber(ARGV[15]),
+  cap = tonumber(ARGV[16]),
+  runnable = ARGV[17],
+  pending = ruleAt(19),
+  running = ARGV[18] == '1' and ruleAt(24) or nil,
+}
+
+--#include include/claim.lua
+
 local rule = ruleAt(7)
+
+-- The claim for the slot the pause frees, when asked.
+local function claimForSlot()
+  if wanted == 0 then return {} end
+  return claimNext(runner, at, wanted)
+end
 
 -- Every edge leaving the waiter goes (and its place in the ready set follows).
 local function dropWaits()
@@ -37,7 +73,7 @@ local function dropWaits()
 end
 
 local waited = {}
-for i = 14, #ARGV do waited[#waited + 1] = ARGV[i] end
+for i = 31, #ARGV do waited[#waited + 1] = ARGV[i] end
 
 local function unfinished()
   local open = {}
@@ -56,7 +92,14 @@ if cur and cur.q == REQ then
   for _, id in ipairs(waited) do
     if redis.call('EXISTS', K('i', id)) == 1 then known[#known + 1] = id end
   end
-  return { 'OK', known }
+  -- The claim answers as it did then (claim.lua keeps its last answer for a resend).
+  return { 'OK', known, #known > 0 and claimForSlot() or {} }
+end
+
+if early then
+  for _, id in ipairs(waited) do
+    if redis.call('EXISTS', K('i', id)) == 0 then return { 'UNKNOWN', id } end
+  end
 end
 
 -- The edges first, as Waits.record: they keep retention off every result of this await.
@@ -70,7 +113,7 @@ redis.call('ZREM', READY, waiter)
 for _, id in ipairs(waited) do settle(id, runnableNow(id, runnable)) end
 
 local open = unfinished()
-if #open == 0 then return { 'OK', open } end
+if #open == 0 then return { 'OK', open, {} } end
 
 -- Breadth first along "waits for" edges from the open ones, as wait-cycle.ts.
 local cameFrom, frontier, visited = {}, {}, 0
@@ -122,4 +165,4 @@ if why then
 end
 commit(waiter, cur, rule, runner, at)
 settle(waiter, has(rule, 'R'))
-return { 'OK', open }
+return { 'OK', open, claimForSlot() }
