@@ -79,7 +79,7 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
   const broker = new RedisBroker(context, () => notifier.publishWork());
   const registration = new RedisRegistration(context, orchestratorStore.keys);
   const claims = new RedisClaims(context, broker);
-  const finishes = new RedisFinishes(context, broker, outcomes);
+  const finishes = new RedisFinishes(context, broker, outcomes, notifier);
   return {
     name: "redis",
     sharedAcrossProcesses: true,
