@@ -2,7 +2,7 @@
  * The finish script (store-finish-5.lua) publishes the final message of the finishes it accepts, in the
  * notifier's format: another backend on the same prefix is woken with the outcome, and the finishing
  * backend sends no PUBLISH of its own. Finals that do not go through that script are still published by
- * the notifier.
+ * the notifier. The registration script (store-register-3.lua) publishes the work message the same way.
  */
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
@@ -140,5 +140,23 @@ void describe("Redis finals published by the finish script", { ...redis }, () =>
     while (!arrived.has("c")) await new Promise((resolve) => setTimeout(resolve, 5));
     await quiet(sent);
     assert.equal(sent.filter((name) => name === "publish").length, 1);
+  });
+
+  void it("leave the work message of a registration to the registration script", async () => {
+    let woken = 0;
+    there.notifier.onWork(() => woken++);
+    await there.notifier.subscribed!();
+    let wokenHere = 0;
+    here.notifier.onWork(() => wokenHere++);
+    const sent = countCommands(client);
+    const record = { id: "w", taskId: "t", argsId: "w", serializedArgs: "[]", parentId: null, createdAt: 1 };
+    await here.registerAndRoute!([{ id: "w", taskId: "t" }], [record], null, Date.now(), () =>
+      here.notifier.publishWork(),
+    );
+    assert.equal(wokenHere, 1, "the runners here are woken at once");
+    while (woken === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await quiet(sent);
+    assert.deepEqual(sent, ["evalsha"]);
+    assert.deepEqual(await here.broker.retrieve(10), ["w"]);
   });
 });

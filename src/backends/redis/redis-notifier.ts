@@ -58,6 +58,8 @@ export class RedisNotifier implements Notifier {
   };
   /** Finals published by a store script whose publishFinal has not come yet. */
   private readonly publishedByScripts = new Set<string>();
+  /** Inside `workPublished`: a store script published the work message already. */
+  private workOut = false;
   private flushing: NodeJS.Immediate | undefined;
   private readonly sending = new Set<Promise<unknown>>();
   private closed = false;
@@ -99,6 +101,24 @@ export class RedisNotifier implements Notifier {
     this.publishedByScripts.add(id);
   }
 
+  /** The channel of work messages, for a store script that publishes them (store-register-3.lua). */
+  get workChannel(): string {
+    return this.channel.work;
+  }
+
+  /**
+   * Runs `announce`, in which a publishWork only wakes the runners here: a store script published the
+   * work message already (same format, this sender).
+   */
+  workPublished(announce: () => void): void {
+    this.workOut = true;
+    try {
+      announce();
+    } finally {
+      this.workOut = false;
+    }
+  }
+
   onWork(listener: () => void): Unsubscribe {
     return this.listen(this.work, listener, this.channel.work);
   }
@@ -106,6 +126,7 @@ export class RedisNotifier implements Notifier {
   publishWork(): void {
     if (this.closed) return;
     for (const listener of this.work) listener();
+    if (this.workOut) return;
     this.outgoing.work = true;
     this.scheduleFlush();
   }
