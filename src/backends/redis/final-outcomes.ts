@@ -5,6 +5,12 @@ export const MAX_CARRIED_OUTCOME = 1024;
 /** The most outcomes kept waiting for their final move (one whose move never comes is dropped, oldest first). */
 const MAX_KEPT = 10_000;
 
+/** Whether a final message may carry `outcome` (small, its value not in the data store). */
+export function carriable(outcome: Outcome): boolean {
+  if (outcome.largeValueKey !== undefined) return false;
+  return (outcome.ok ? outcome.value : outcome.error).length <= MAX_CARRIED_OUTCOME;
+}
+
 /** An outcome as a final message carries it: [ok, text]. */
 export type CarriedOutcome = [ok: 0 | 1, text: string];
 
@@ -21,11 +27,9 @@ export class FinalOutcomes {
   /** `outcome` is now what Redis holds for `id` (undefined: unknown here, so nothing is carried). */
   keep(id: string, outcome: Outcome | undefined): void {
     this.stored.delete(id);
-    if (!outcome || outcome.largeValueKey !== undefined) return;
-    const text = outcome.ok ? outcome.value : outcome.error;
-    if (text.length > MAX_CARRIED_OUTCOME) return;
+    if (!outcome || !carriable(outcome)) return;
     if (this.stored.size >= MAX_KEPT) this.stored.delete(this.stored.keys().next().value!);
-    this.stored.set(id, [outcome.ok ? 1 : 0, text]);
+    this.stored.set(id, [outcome.ok ? 1 : 0, outcome.ok ? outcome.value : outcome.error]);
   }
 
   /** The outcome stored here for `id`, taken for its final message. */

@@ -80,9 +80,9 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
   const outcomes = new FinalOutcomes();
   const notifier = new RedisNotifier(context, { statuses: orchestratorStore, outcomes });
   const broker = new RedisBroker(context, () => notifier.publishWork());
-  const registration = new RedisRegistration(context, orchestratorStore.keys);
+  const registration = new RedisRegistration(context, orchestratorStore.keys, notifier);
   const claims = new RedisClaims(context, broker);
-  const finishes = new RedisFinishes(context, broker, outcomes);
+  const finishes = new RedisFinishes(context, broker, outcomes, notifier);
   return {
     name: "redis",
     sharedAcrossProcesses: true,

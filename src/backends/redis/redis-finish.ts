@@ -1,7 +1,7 @@
 import type { ClaimBatch, FinishClaim, FinishItem } from "../backend.js";
 import type { InvocationStatus } from "../../invocation/status.js";
 import { key, type RedisContext } from "./context.js";
-import type { FinalOutcomes } from "./final-outcomes.js";
+import { carriable, type FinalOutcomes } from "./final-outcomes.js";
 import type { RedisBroker } from "./redis-broker.js";
 import { claimBatchOf, claimSettings } from "./redis-claim.js";
 import { MAX_IDS_PER_CALL } from "./redis-store-changes.js";
@@ -10,8 +10,8 @@ import { ONLY_CANCEL_ENDS_WORDS, isRefusal, moveRule, throwRefusal } from "./red
 import { runScript } from "./scripts.js";
 import { RequestIds } from "./request-ids.js";
 
-/** An item is 9 arguments (store-finish-5.lua). */
-const CHUNK = Math.floor(MAX_IDS_PER_CALL / 9);
+/** An item is 10 arguments (store-finish-5.lua). */
+const CHUNK = Math.floor(MAX_IDS_PER_CALL / 10);
 
 const NO_CLAIM: ClaimBatch = { records: [], blocked: [], more: false };
 
@@ -27,12 +27,24 @@ interface Waiting {
 type Answer = readonly Buffer[];
 
 /**
+ * Where the finish script publishes the finals it makes, as the notifier would (RedisNotifier): its
+ * channel and sender, and `published(id)` once the script published the final of `id`, so that the
+ * notifier's publishFinal runs the listeners here and sends nothing more.
+ */
+export interface FinalsFromScript {
+  readonly finalChannel: string;
+  readonly sender: string;
+  publishedByScript(id: string): void;
+}
+
+/**
  * `Backend.finishFinal` and `Backend.finishAndClaim` on Redis: the outcome and the final move of an
  * invocation in one run of store-finish-5.lua, and the finishes asked in one event-loop turn in the
  * same run (a runner at many slots ends many invocations per turn), each with its own answer. A
  * runner's finishes may ask the same run to claim for the slots they free (include/claim.lua): the
  * claimed records come back in its reply, shared out over the accepted finishes that asked, at most
- * what each asked for.
+ * what each asked for. The same run publishes the final message of the accepted ones (`finals`), so a
+ * finish costs no PUBLISH after it.
  */
 export class RedisFinishes {
   private readonly keys: readonly string[];
@@ -43,11 +55,15 @@ export class RedisFinishes {
   private waiting: Waiting[] = [];
   private scheduled: NodeJS.Immediate | undefined;
 
-  /** `outcomes`: where a finished invocation's small outcome waits to ride on its final message. */
+  /**
+   * `outcomes`: where a finished invocation's small outcome waits for the listeners here; `finals`: who
+   * the script publishes the finals for (without it, it publishes none).
+   */
   constructor(
     private readonly context: RedisContext,
     private readonly broker: RedisBroker,
     private readonly outcomes?: FinalOutcomes,
+    private readonly finals?: FinalsFromScript,
   ) {
     const store = new StoreKeys(context);
     this.storeBase = store.base;
@@ -113,13 +129,16 @@ export class RedisFinishes {
       const { outcome } = item;
       const [kind, text] = outcome.ok ? ["v", outcome.value] : ["e", outcome.error];
       items.push(item.id, item.runnerId ?? "", at, index, kind, text, item.unowned ? "1" : "0");
-      items.push(outcome.largeValueKey ?? "", claim ? claim.max : 0);
+      // An unowned finish keeps an outcome its owner stored first: which one is unknown here.
+      const carried = !item.unowned && carriable(outcome) ? "1" : "0";
+      items.push(outcome.largeValueKey ?? "", claim ? claim.max : 0, carried);
       if (claim) claiming ??= waiting;
     }
     const request = this.requestIds.next();
     const runnerId = claiming?.item.runnerId ?? "";
     const settings = claimSettings(claiming?.claim ?? { window: 1, running: false });
     const args = [this.storeBase, request, this.records, ONLY_CANCEL_ENDS_WORDS, runnerId, Date.now()];
+    const publish = [this.finals?.finalChannel ?? "", this.finals?.sender ?? ""];
     let answers: Answer[];
     let claimed: ClaimBatch = NO_CLAIM;
     try {
@@ -127,7 +146,7 @@ export class RedisFinishes {
         this.context.client,
         "store-finish-5",
         this.keys,
-        [...args, ...settings, ruleIndex.size, ...rules, ...items],
+        [...args, ...settings, ...publish, ruleIndex.size, ...rules, ...items],
         true,
       )) as [Answer[], unknown[]];
       answers = reply[0];
@@ -158,6 +177,7 @@ export class RedisFinishes {
       if (!isRefusal(answer)) {
         // An unowned finish (a cancel) keeps an outcome its owner stored first: which one is unknown here.
         this.outcomes?.keep(item.id, item.unowned ? undefined : item.outcome);
+        this.finals?.publishedByScript(item.id);
         if (!claim) return resolve(NO_CLAIM);
         const records = claimed.records.slice(next, next + claim.max);
         next += records.length;

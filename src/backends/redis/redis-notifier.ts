@@ -11,6 +11,8 @@ import { RedisSubscriber } from "./redis-subscriber.js";
  * awaiting one result after another pays no SUBSCRIBE, UNSUBSCRIBE and catch-up read for each.
  */
 export const FINAL_LINGER_MS = 1000;
+/** The most finals a script published that wait for their publishFinal (the oldest goes first). */
+const MAX_PUBLISHED_BY_SCRIPT = 10_000;
 
 export interface RedisNotifierOptions {
   /**
@@ -34,7 +36,8 @@ export interface RedisNotifierOptions {
  * trip. The message goes to every other process on a channel per kind (`<prefix>work`, `<prefix>final`,
  * `<prefix>cancel`); publishes of one event-loop turn go out as one PUBLISH per kind (the ids of a
  * batch in one message), all in one write. A message carries its sender, so a process ignores its own
- * echo. Subscriptions live on a connection of their own and only while the kind has listeners here
+ * echo. A final a store script published already (the finish, see redis-finish.ts) only wakes the
+ * listeners here. Subscriptions live on a connection of their own and only while the kind has listeners here
  * (finals: until FINAL_LINGER_MS after the last one went).
  */
 export class RedisNotifier implements Notifier {
@@ -42,7 +45,8 @@ export class RedisNotifier implements Notifier {
   private readonly work = new Set<() => void>();
   private readonly finals = new Map<string, Set<() => void>>();
   private readonly cancels = new Set<(id: string) => void>();
-  private readonly sender = randomUUID();
+  /** What this process's messages carry first; a store script that publishes for it sends it too. */
+  readonly sender = randomUUID();
   private readonly channel: { readonly work: string; readonly final: string; readonly cancel: string };
   private readonly subscriber: RedisSubscriber;
   private readonly outgoing = {
@@ -52,6 +56,10 @@ export class RedisNotifier implements Notifier {
     carried: 0,
     cancels: [] as string[],
   };
+  /** Finals published by a store script whose publishFinal has not come yet. */
+  private readonly publishedByScripts = new Set<string>();
+  /** Inside `workPublished`: a store script published the work message already. */
+  private workOut = false;
   private flushing: NodeJS.Immediate | undefined;
   private readonly sending = new Set<Promise<unknown>>();
   private closed = false;
@@ -76,6 +84,41 @@ export class RedisNotifier implements Notifier {
     );
   }
 
+  /** The channel of final messages, for a store script that publishes them (store-finish-5.lua). */
+  get finalChannel(): string {
+    return this.channel.final;
+  }
+
+  /**
+   * A store script published the final message of `id` (same format, this sender): its publishFinal
+   * then wakes the listeners here and publishes nothing. If that never comes, the id is dropped after
+   * MAX_PUBLISHED_BY_SCRIPT others, and a late publishFinal only publishes it once more (harmless).
+   */
+  publishedByScript(id: string): void {
+    if (this.closed) return;
+    if (this.publishedByScripts.size >= MAX_PUBLISHED_BY_SCRIPT)
+      this.publishedByScripts.delete(this.publishedByScripts.values().next().value!);
+    this.publishedByScripts.add(id);
+  }
+
+  /** The channel of work messages, for a store script that publishes them (store-register-3.lua). */
+  get workChannel(): string {
+    return this.channel.work;
+  }
+
+  /**
+   * Runs `announce`, in which a publishWork only wakes the runners here: a store script published the
+   * work message already (same format, this sender).
+   */
+  workPublished(announce: () => void): void {
+    this.workOut = true;
+    try {
+      announce();
+    } finally {
+      this.workOut = false;
+    }
+  }
+
   onWork(listener: () => void): Unsubscribe {
     return this.listen(this.work, listener, this.channel.work);
   }
@@ -83,6 +126,7 @@ export class RedisNotifier implements Notifier {
   publishWork(): void {
     if (this.closed) return;
     for (const listener of this.work) listener();
+    if (this.workOut) return;
     this.outgoing.work = true;
     this.scheduleFlush();
   }
@@ -104,9 +148,10 @@ export class RedisNotifier implements Notifier {
   publishFinal(id: string): void {
     if (this.closed) return;
     const carried = this.options.outcomes?.take(id);
-    if (!carried) this.finalHere(id);
-    else {
-      this.options.outcomes!.delivering({ [id]: carried }, () => this.finalHere(id));
+    if (carried) this.options.outcomes!.delivering({ [id]: carried }, () => this.finalHere(id));
+    else this.finalHere(id);
+    if (this.publishedByScripts.delete(id)) return;
+    if (carried) {
       this.outgoing.outcomes[id] = carried;
       this.outgoing.carried++;
     }
@@ -141,6 +186,7 @@ export class RedisNotifier implements Notifier {
       this.work.clear();
       this.finals.clear();
       this.cancels.clear();
+      this.publishedByScripts.clear();
       clearImmediate(this.flushing);
       this.flush();
     }

@@ -11,6 +11,17 @@ import { runScript, script } from "./scripts.js";
 const REGISTER = "store-register-3";
 
 /**
+ * Who the registration script publishes new work for, as the notifier would (RedisNotifier): its
+ * channel and sender, and `workPublished(announce)`, which runs `announce` (whose publishWork wakes the
+ * runners here) without a PUBLISH of its own.
+ */
+export interface WorkFromScript {
+  readonly workChannel: string;
+  readonly sender: string;
+  workPublished(announce: () => void): void;
+}
+
+/**
  * Invocations per script call. Each call holds Redis for its whole batch, and a runner in another
  * process can claim the first ones while the next call is on its way; Lua's `unpack` also caps one
  * RPUSH at about 8,000 ids.
@@ -22,6 +33,7 @@ export const REGISTER_CHUNK = 1000;
  * store-register-3.lua per chunk of the batch. The first chunk goes alone (it loads the script if this
  * Redis does not know it); the rest are all sent at once, in order, on the one command connection, so
  * Redis runs them in that order (the queue stays FIFO) and each is announced as soon as its answer is in.
+ * Each call also publishes the work message (`work`), so the announcement sends none.
  */
 export class RedisRegistration {
   private readonly keys: readonly string[];
@@ -29,6 +41,7 @@ export class RedisRegistration {
   constructor(
     private readonly context: RedisContext,
     private readonly storeKeys: StoreKeys,
+    private readonly work?: WorkFromScript,
   ) {
     this.keys = [storeKeys.seq, storeKeys.ready, key(context, "queue")];
   }
@@ -41,6 +54,9 @@ export class RedisRegistration {
     stored: (from: number, to: number) => void,
   ): Promise<void> {
     const head = [this.storeKeys.base, this.context.prefix, runnerId ?? "", at, ...moveRule(INITIAL_STATUS)];
+    head.push(this.work?.workChannel ?? "", this.work?.sender ?? "");
+    const announce = (from: number, to: number) =>
+      this.work ? this.work.workPublished(() => stored(from, to)) : stored(from, to);
     const argsOf = (from: number, to: number) => {
       const args: (string | number)[] = [...head];
       for (let i = from; i < to; i++) {
@@ -59,7 +75,7 @@ export class RedisRegistration {
     const total = items.length;
     const first = Math.min(REGISTER_CHUNK, total);
     await runScript(client, REGISTER, this.keys, argsOf(0, first));
-    stored(0, first);
+    announce(0, first);
     if (first === total) return;
     // Sent before any answer is read; each settles to its error, so none is left unhandled.
     const sha = script(REGISTER).sha;
@@ -89,7 +105,7 @@ export class RedisRegistration {
       if (error !== undefined)
         failure ??=
           error instanceof Error ? error : new BackendError(`Registration failed: ${JSON.stringify(error)}`);
-      else stored(from, to);
+      else announce(from, to);
     }
     if (failure !== undefined) throw failure;
   }

@@ -6,6 +6,12 @@ with clearWaits), each item in one atomic step with its own answer. The outcome 
 move is refused, as a separate setOutcome and transition would leave it (a refused end under a cancel
 request is then finished CANCELLED by the caller, whose outcome replaces it).
 
+The ids of the accepted finishes are then published on the final channel, as RedisNotifier publishes a
+final (the message `[sender, ...ids, {o: {id: [ok, text]}}]`, the outcomes carried only for the items
+that ask), so a finish needs no PUBLISH of its own after it. A refused item is not published (its
+caller ends it another way, which publishes). A call sent again after a reconnect answers its moves as
+made and publishes them again: a second final message is harmless (those it wakes are woken already).
+
 Then, when a claiming runner is named (Backend.finishAndClaim), the slots its finishes free are filled
 in the same step, as claim-next-5.lua claims (include/claim.lua): an item that asks for k claims k
 more, but only when its finish was accepted (a refused one, e.g. under a cancel request, frees no slot)
@@ -22,10 +28,12 @@ ARGV[5] the claiming runner ("" when nothing is claimed)   ARGV[6] at of the cla
 ARGV[7] how many of the ready set to rank      ARGV[8] the cap of each rank count
 ARGV[9] the runnable statuses, as " A B "      ARGV[10] "1" to move the claimed ones on to RUNNING
 ARGV[11-15] rule of PENDING                    ARGV[16-20] rule of RUNNING
-ARGV[21] how many rules follow (n); ARGV[22 .. 21 + 5n] the rules of the target statuses (5 ARGV each)
-then per item, 9 ARGV: id, runner id ("" none), at, index of its rule (1-based), "v" or "e", text,
+ARGV[21] the final channel ("<app prefix>final"; "" publishes nothing)   ARGV[22] the final's sender
+ARGV[23] how many rules follow (n); ARGV[24 .. 23 + 5n] the rules of the target statuses (5 ARGV each)
+then per item, 10 ARGV: id, runner id ("" none), at, index of its rule (1-based), "v" or "e", text,
         "1" when finished from outside any owner (the outcome is stored only if absent), large value
-        key ("" none), how many to claim once it is finished (0 unless a claiming runner is named)
+        key ("" none), how many to claim once it is finished (0 unless a claiming runner is named),
+        "1" when its final message carries the text as its outcome (small, and stored by this item)
 Returns { answers, claim }: per item {"OK", owner after} or {"ERR", reason, status, owner} (reason as
 store-change-3.lua); claim is claim-next-5.lua's reply, or {} when nothing was to be claimed.
 ]]
@@ -53,8 +61,8 @@ local CLAIM = {
 --#include include/claim.lua
 
 local rules = {}
-local n = tonumber(ARGV[21])
-for r = 1, n do rules[r] = ruleAt(17 + 5 * r) end
+local n = tonumber(ARGV[23])
+for r = 1, n do rules[r] = ruleAt(19 + 5 * r) end
 
 -- Finishes the item at ARGV[i]; returns its answer and whether it frees its slot for new work.
 local function finish(i)
@@ -74,12 +82,25 @@ local function finish(i)
   return { 'OK', owner }, free
 end
 
+-- The final message: the sender, the accepted ids, then the carried outcomes (when any).
+local final, carried, anyCarried = { ARGV[22] }, {}, false
 local answers, wanted = {}, 0
-for i = 22 + 5 * n, #ARGV, 9 do
+for i = 24 + 5 * n, #ARGV, 10 do
   REQ = ARGV[2] .. ':' .. i
   local answer, free = finish(i)
   answers[#answers + 1] = answer
+  if answer[1] == 'OK' then
+    final[#final + 1] = ARGV[i]
+    if ARGV[i + 9] == '1' then
+      carried[ARGV[i]] = { ARGV[i + 4] == 'v' and 1 or 0, ARGV[i + 5] }
+      anyCarried = true
+    end
+  end
   if free then wanted = wanted + tonumber(ARGV[i + 8]) end
+end
+if ARGV[21] ~= '' and #final > 1 then
+  if anyCarried then final[#final + 1] = { o = carried } end
+  redis.call('PUBLISH', ARGV[21], cjson.encode(final))
 end
 if ARGV[5] == '' or wanted == 0 then return { answers, {} } end
 return { answers, claimNext(ARGV[5], ARGV[6], wanted) }

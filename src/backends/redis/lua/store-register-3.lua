@@ -8,6 +8,9 @@ key only (those decide at the call, through store-change-3.lua's register and Or
 An id whose status exists already is skipped entirely (not saved again, not routed again): this is what
 makes a call ioredis sends again after a reconnect harmless.
 
+When anything was routed, the work message goes out from here too (as RedisNotifier publishes it,
+`[sender]` on the work channel), so a registration needs no PUBLISH after it.
+
 KEYS[1] seq    the store's counter of status changes (os:seq)
 KEYS[2] ready  the store's zset of waited-on runnable invocations (os:ready)
 KEYS[3] queue  the broker's list
@@ -15,6 +18,7 @@ ARGV[1] the store's key prefix ("<app prefix>os:")
 ARGV[2] the app's key prefix (records: "<app prefix>rec:<id>", children: "<app prefix>kids:<id>")
 ARGV[3] runner id ("" for none), ARGV[4] at
 ARGV[5-9] rule of the initial status (5 ARGV, see redis-store-rules.ts)
+ARGV[10] the work channel ("<app prefix>work"; "" publishes nothing)   ARGV[11] the message's sender
 then per item, 5 ARGV: id, task id, running key ("" for none), parent id ("" for none), the record's
 string without an outcome (layout in state-save-1.lua)
 Returns the number of invocations inserted.
@@ -37,7 +41,7 @@ local routed = {}
 
 --#include include/record-save.lua
 
-for i = 10, #ARGV, 5 do
+for i = 12, #ARGV, 5 do
   local id, task, r, parent, value = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local key = K('i', id)
   if redis.call('EXISTS', key) == 0 then
@@ -60,5 +64,8 @@ for i = 10, #ARGV, 5 do
 end
 saveChildren(A)
 -- unpack has a stack limit (about 8,000 values): the caller's chunks stay far below it.
-if #routed > 0 then redis.call('RPUSH', QUEUE, unpack(routed)) end
+if #routed > 0 then
+  redis.call('RPUSH', QUEUE, unpack(routed))
+  if ARGV[10] ~= '' then redis.call('PUBLISH', ARGV[10], cjson.encode({ ARGV[11] })) end
+end
 return #routed
