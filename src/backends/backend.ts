@@ -72,7 +72,9 @@ export interface Backend {
    * and round trip (a runner at one slot then makes one round trip per invocation, not two). Nothing is
    * claimed when the finish is refused (it rejects as `finishFinal` does: the invocation is still
    * RUNNING and holds its slot), nor when others wait for the finished invocation (a paused waiter that
-   * resumes comes before new work). Finishes of one event-loop turn may share a round trip.
+   * resumes comes before new work): a backend may then resume, in the same step, one of `claim.resume`
+   * whose waits the finish ended, and answer it in `resumed`. Finishes of one event-loop turn may share
+   * a round trip.
    */
   finishAndClaim?(item: FinishItem, claim: FinishClaim): Promise<ClaimBatch>;
   close(): Promise<void>;
@@ -99,6 +101,12 @@ export interface ClaimOptions {
 export interface FinishClaim extends ClaimOptions {
   /** How many to claim at most (the slots the finish frees). */
   readonly max: number;
+  /**
+   * Paused waiters of `item.runnerId` the store may resume in the slot the finish frees instead (see
+   * `ClaimBatch.resumed`): each paused by a pause whose answer the runner has seen, so that it can
+   * hand it the slot. One whose waits the finish did not end, or that is no longer PAUSED, stays as it is.
+   */
+  readonly resume?: readonly string[];
 }
 
 export interface ClaimBatch {
@@ -107,4 +115,10 @@ export interface ClaimBatch {
   readonly blocked: string[];
   /** The call stopped early on many stale queue entries: call again for the rest of `max`. */
   readonly more: boolean;
+  /**
+   * `finishAndClaim` only: paused waiters of the claiming runner that the finish resumed in the slot it
+   * frees (PAUSED -> RESUMED -> RUNNING in the same step): the finished one was the last they waited
+   * for. They count against `max`; the runner hands them that slot.
+   */
+  readonly resumed?: readonly string[];
 }

@@ -450,8 +450,9 @@ export class Orchestrator {
    * `finish` by its owner `runnerId`, and, once that finish is accepted, `claim(runnerId, max, running)`
    * for the slot it frees, in one store call (see `Backend.finishAndClaim`): the caller starts what comes
    * back in that slot. A finish refused under a cancel request ends CANCELLED and claims nothing; nothing
-   * is claimed either when others wait for the finished one (their resume comes first). Only where
-   * `finishesClaiming`.
+   * is claimed either when others wait for the finished one (their resume comes first). Those of
+   * `resume.waiters` (paused here) the store resumed in that slot instead are told to `resume.resumed` as
+   * soon as the store answers, before the finished one's final event. Only where `finishesClaiming`.
    */
   finishAndClaim(
     id: string,
@@ -459,10 +460,12 @@ export class Orchestrator {
     runnerId: string,
     max: number,
     running: boolean,
+    resume?: { readonly waiters: readonly string[]; readonly resumed: (ids: readonly string[]) => void },
   ): Promise<InvocationRecord[]> {
     const status = outcome.ok ? S.SUCCESS : S.FAILED;
     const item = { id, outcome, runnerId, status, unowned: false };
-    const claim = { max, window: Math.max(max, PRIORITY_WINDOW), running };
+    const window = Math.max(max, PRIORITY_WINDOW);
+    const claim = { max, window, running, ...(resume ? { resume: resume.waiters } : {}) };
     return this.backend.finishAndClaim!(item, claim).then(
       async (batch) => {
         const at = Date.now();
@@ -471,6 +474,13 @@ export class Orchestrator {
           const ids = batch.records.map((r) => r.id);
           emitStatus(this.events, ids, S.PENDING, runnerId, at);
           if (running) emitStatus(this.events, ids, S.RUNNING, runnerId, at);
+        }
+        const waiters = batch.resumed ?? [];
+        if (waiters.length > 0) {
+          emitStatus(this.events, waiters, S.RESUMED, runnerId, at);
+          emitStatus(this.events, waiters, S.RUNNING, runnerId, at);
+          // Before the finished one's final event: they go on in its slot, not through their own resume.
+          resume?.resumed(waiters);
         }
         // The finish and the claim are stored: what is claimed goes back to the runner whatever fails
         // after them, or it would stay RUNNING with nobody running it.

@@ -2,6 +2,7 @@ import type { ExecutionScope } from "../invocation/context.js";
 import type { Invocation } from "../invocation/invocation.js";
 import type { Logger } from "../logging/index.js";
 import type { PreparedInvocation } from "./runner-host.js";
+import type { Resumed } from "./runner-state.js";
 import type { SlotTicket } from "./runner-state.js";
 import { WaitBatch, type AwaitedHolds } from "./wait-batch.js";
 
@@ -28,6 +29,8 @@ export class Execution implements ExecutionScope {
   pausedAt = 0;
   /** Cancels the subscription of a paused execution to its dependencies (set by the runner). */
   cancelWait: (() => void) | undefined;
+  /** While paused: its place in the runner's queue for a slot, once it has one (set by the runner). */
+  paused: Resumed | undefined;
   private collecting: WaitBatch | undefined;
   private deferred: WaitBatch | undefined;
 

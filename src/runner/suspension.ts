@@ -7,7 +7,7 @@ import type { PauseAnswer } from "../orchestrator/waits.js";
 import type { Execution } from "./execution.js";
 import type { WaitBatch } from "./wait-batch.js";
 import type { RunnerHost } from "./runner-host.js";
-import { releaseKey, type Resumed, type RunnerState } from "./runner-state.js";
+import { releaseKey, type Resumed, type RunnerState, type SlotTicket } from "./runner-state.js";
 
 const S = InvocationStatus;
 
@@ -36,6 +36,10 @@ export class Suspension {
   private readonly stillPaused = new Set<Resumed>();
   /** Their move to RESUMED is on its way: `resumeNext` passes them by until it is made. */
   private readonly marking = new Set<Resumed>();
+  /** Resumed by a finish of this runner (see `resumedByFinish`) while their own move was on its way. */
+  private readonly resumedByStore = new WeakSet<Resumed>();
+  /** Given a slot by `resumeNext`, their resume on its way. */
+  private readonly resuming = new Set<Resumed>();
 
   private readonly kick: () => void;
 
@@ -56,16 +60,26 @@ export class Suspension {
   }
 
   suspend(execution: Execution, batch: WaitBatch, done: (error?: unknown) => void): void {
-    runFlow(this.pauseFlow(execution, batch), (error, open) => {
+    // Its place in the queue for a slot once its waits are over, set as soon as the store paused it
+    // (a finish of what it waits for may resume it before this pause has run to its end).
+    const item: Resumed = {
+      execution,
+      grant: () => {
+        execution.paused = undefined;
+        this.proceed(execution, done);
+      },
+    };
+    runFlow(this.pauseFlow(execution, batch, item), (error, open) => {
       // Cancelled, timed out or killed while it set the wait up: its code does not go on, and the
       // abort that ended it leaves no wait edge behind (see Waits.pause).
       if (execution.killed) return;
       if (error !== undefined || !open) return this.proceed(execution, done, error);
+      if (execution.paused !== item) return; // a finish resumed it already (see `resumedByFinish`)
       execution.cancelWait = this.host.orchestrator.whenAllFinal(open, () => {
         execution.cancelWait = undefined;
         if (execution.killed) return;
         const generation = this.state.generation;
-        if (this.host.orchestrator.resumesInOneStep) return this.queuePaused(execution, done);
+        if (this.host.orchestrator.resumesInOneStep) return this.queuePaused(item);
         this.state.resuming++; // synchronously, before the finished dependency's slot is handed out
         settle(
           () => this.host.orchestrator.transition(execution.id, S.RESUMED, this.runnerId),
@@ -77,7 +91,7 @@ export class Suspension {
               return;
             }
             if (this.logger.isEnabled("debug")) execution.logger.debug("RESUMED, waiting for a slot");
-            insertByPauseTime(this.state.resumed, { execution, grant: () => this.proceed(execution, done) });
+            insertByPauseTime(this.state.resumed, item);
             this.kick();
           },
         );
@@ -90,8 +104,7 @@ export class Suspension {
    * store, so that `resumeNext`, given a slot, moves it PAUSED -> RESUMED -> RUNNING in one call. If no
    * slot took it by the next turn, it is moved to RESUMED then, as without that store method.
    */
-  private queuePaused(execution: Execution, done: (error?: unknown) => void): void {
-    const item: Resumed = { execution, grant: () => this.proceed(execution, done) };
+  private queuePaused(item: Resumed): void {
     this.stillPaused.add(item);
     insertByPauseTime(this.state.resumed, item); // synchronously, before the finished one's slot is handed out
     this.kick();
@@ -115,7 +128,8 @@ export class Suspension {
         if (failure !== undefined) {
           const at = state.resumed.indexOf(item);
           if (at >= 0) removeAt(state.resumed, at);
-          if (!execution.killed)
+          // Refused as a finish of this runner resumed it meanwhile (see `resumedByFinish`): no news.
+          if (!execution.killed && !this.resumedByStore.has(item))
             execution.logger.warn("Could not resume; it was taken over", { error: failure });
         } else if (this.logger.isEnabled("debug")) execution.logger.debug("RESUMED, waiting for a slot");
         this.kick();
@@ -124,7 +138,11 @@ export class Suspension {
   }
 
   /** Pause on the unfinished ones among `ids` and free the slot; returns them, or undefined if none. */
-  private *pauseFlow(execution: Execution, batch: WaitBatch): Flow<readonly string[] | undefined> {
+  private *pauseFlow(
+    execution: Execution,
+    batch: WaitBatch,
+    item: Resumed,
+  ): Flow<readonly string[] | undefined> {
     const orchestrator = this.host.orchestrator;
     const ids = [...batch.ids];
     let answer: PauseAnswer;
@@ -182,12 +200,65 @@ export class Suspension {
       return undefined;
     }
     execution.pausedAt = performance.now();
+    execution.paused = item;
     if (this.logger.isEnabled("debug")) execution.logger.debug(`PAUSED waiting for ${open.join(", ")}`);
     this.state.freeSlot(execution.ticket);
     if (answer.claimed && answer.claimed.length > 0) this.slots.startClaimed(answer.claimed);
     this.kick();
     yield releaseKey(this.host, this.runnerId, execution); // a paused invocation does not hold its scope
     return open;
+  }
+
+  /**
+   * The parent of `execution` when it is paused here (its pause answered, not resumed since): the one
+   * waiter a finish of `execution` may resume in the slot it frees (see `resumedByFinish`).
+   */
+  pausedParent(execution: Execution): readonly string[] {
+    const parentId = execution.invocation.parentId;
+    const parent = parentId === null ? undefined : this.state.executions.get(parentId);
+    return parent?.paused && !parent.killed ? [parentId!] : [];
+  }
+
+  /**
+   * A finish of this runner resumed `id` in the slot it frees (`Backend.finishAndClaim`'s `resumed`): it
+   * is RUNNING in the store already and takes that slot now, handed over from the finished one's ticket
+   * `from` (whose end then frees nothing), ahead of the queue; its awaits read what the finish read
+   * ahead. Told as soon as the store answers, before the finished one's final event, so its own wait is
+   * cancelled unfired. Should its resume be on its way already (a final event from elsewhere came
+   * first), that refused resume takes the slot instead. Cancelled meanwhile, its code does not go on: it
+   * holds the slot until its end, recorded after this (later on the same connection), frees it.
+   */
+  resumedByFinish(id: string, from: SlotTicket): void {
+    const state = this.state;
+    const execution = state.executions.get(id);
+    const item = execution?.paused;
+    if (!execution || !item) {
+      this.logger.warn("A finish resumed an invocation that is not paused here", { invocation: id });
+      return;
+    }
+    execution.cancelWait?.();
+    execution.cancelWait = undefined;
+    if (this.resuming.has(item)) {
+      // `resumeNext` holds a slot for it and its resume is on its way, to be refused: it goes on there.
+      this.resumedByStore.add(item);
+      return;
+    }
+    const at = state.resumed.indexOf(item);
+    if (at >= 0) removeAt(state.resumed, at);
+    this.stillPaused.delete(item);
+    if (this.marking.has(item)) this.resumedByStore.add(item);
+    const ticket = execution.ticket;
+    if (execution.killed) execution.paused = undefined;
+    if (!execution.killed || (!ticket.released && state.current(ticket) && !ticket.holdsSlot)) {
+      // The finished one's slot, counted on: its end frees nothing (`freeSlot` on a ticket that holds none).
+      if (from.holdsSlot && state.current(from)) from.holdsSlot = false;
+      else state.occupied++;
+      ticket.holdsSlot = true;
+    }
+    if (execution.killed) return;
+    if (this.logger.isEnabled("debug")) execution.logger.debug("RESUMED");
+    this.handedSlot(execution);
+    item.grant();
   }
 
   /**
@@ -215,12 +286,24 @@ export class Suspension {
       state.occupied++;
       execution.ticket.holdsSlot = true;
       let record: StatusRecord | undefined;
+      this.resuming.add(item);
       try {
         const orchestrator = this.host.orchestrator;
         record = (yield fromPause
           ? orchestrator.resumeFromPause(execution.id, this.runnerId)
           : orchestrator.resume(execution.id, this.runnerId)) as StatusRecord | undefined;
       } catch (error) {
+        this.resuming.delete(item);
+        if (this.resumedByStore.has(item)) {
+          // Refused as a finish of this runner resumed it meanwhile (RUNNING already): it takes this
+          // slot, as `resumedByFinish` left it to do.
+          const at = positionOf(queue, item, i);
+          if (at >= 0) removeAt(queue, at);
+          if (execution.killed) return true; // as below: its end frees the slot
+          this.handedSlot(execution);
+          item.grant();
+          return true;
+        }
         state.freeSlot(execution.ticket);
         i = positionOf(queue, item, i);
         if (i >= 0) removeAt(queue, i);
@@ -231,6 +314,7 @@ export class Suspension {
         else this.logger.warn("Could not resume invocation; it was taken over", fields);
         continue;
       }
+      this.resuming.delete(item);
       const at = positionOf(queue, item, i);
       if (fromPause && this.logger.isEnabled("debug")) execution.logger.debug("RESUMED");
       if (record === undefined) {
@@ -246,16 +330,20 @@ export class Suspension {
         // whether one is free, rather than this loop handing the next resumed one a slot there is not.
         return true;
       }
-      if (this.logger.isEnabled("debug")) {
-        this.logger.debug(`Slot handed to resumed invocation (${state.occupied}/${state.slots} busy)`, {
-          invocation: execution.id,
-          task: execution.taskId,
-        });
-      }
+      this.handedSlot(execution);
       item.grant();
       return true;
     }
     return false;
+  }
+
+  private handedSlot(execution: Execution): void {
+    if (!this.logger.isEnabled("debug")) return;
+    const { occupied, slots } = this.state;
+    this.logger.debug(`Slot handed to resumed invocation (${occupied}/${slots} busy)`, {
+      invocation: execution.id,
+      task: execution.taskId,
+    });
   }
 }
 

@@ -528,7 +528,16 @@ export class ThreadRunner implements Runner, SuspendHost {
     else if (this.logger.isEnabled("debug")) execution.logger.debug("SUCCESS");
     const orchestrator = this.host.orchestrator;
     if (this.claimsOnFinish(execution)) {
-      return orchestrator.finishAndClaim(execution.id, outcome, this.id, 1, true).then((claimed) => {
+      // Or its parent, paused here waiting for it, takes the slot once the finish resumed it (see
+      // Suspension.resumedByFinish).
+      const resume = {
+        waiters: this.suspension.pausedParent(execution),
+        resumed: (ids: readonly string[]) => {
+          for (const id of ids) this.suspension.resumedByFinish(id, execution.ticket);
+        },
+      };
+      const finished = orchestrator.finishAndClaim(execution.id, outcome, this.id, 1, true, resume);
+      return finished.then((claimed) => {
         const released = releaseKey(this.host, this.id, execution);
         return isPromise(released) ? released.then(() => claimed) : claimed;
       });

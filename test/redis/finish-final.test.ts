@@ -45,12 +45,19 @@ void describe("Redis finishFinal", { ...redis }, () => {
     await backend.claimNext!("r1", ids.length, Date.now(), { window: 64, running: true });
   }
 
-  /** r1 finishes `id` with SUCCESS and claims for the slot it frees (finishAndClaim). */
-  const finishAndClaim = (id: string) =>
+  /** r1 finishes `id` with SUCCESS and claims for the slot it frees (finishAndClaim), or resumes `resume`. */
+  const finishAndClaim = (id: string, resume?: readonly string[]) =>
     backend.finishAndClaim!(
       { id, outcome: { ok: true, value: "1" }, runnerId: "r1", status: S.SUCCESS, unowned: false },
-      { max: 1, window: 64, running: true },
+      { max: 1, window: 64, running: true, ...(resume ? { resume } : {}) },
     );
+
+  /** `w` (claimed by r1) paused waiting for `waited`. */
+  async function pausedOn(w: string, waited: readonly string[]): Promise<void> {
+    await running([w]);
+    const answer = await backend.orchestratorStore.recordAndPause!(w, waited, "r1", Date.now());
+    assert.deepEqual([...answer.open].sort(), [...waited].sort());
+  }
 
   void it("stores the outcome, moves to the final status and drops the edges leaving it", async () => {
     await running(["a", "b"]);
@@ -182,5 +189,34 @@ void describe("Redis finishFinal", { ...redis }, () => {
     assert.deepEqual(batch.records, []);
     assert.equal((await backend.orchestratorStore.getStatus("a"))!.status, S.SUCCESS);
     assert.equal((await backend.orchestratorStore.getStatus("b"))!.status, S.REGISTERED);
+  });
+
+  void it("finishAndClaim resumes a named waiter whose waits it ended, in the slot it frees", async () => {
+    await running(["a"]);
+    await pausedOn("w", ["a"]);
+    await queued(["b"]);
+    const batch = await finishAndClaim("a", ["w"]);
+    assert.deepEqual(batch.resumed, ["w"]);
+    assert.deepEqual(batch.records, [], "the slot went to the waiter");
+    const history = await backend.orchestratorStore.getHistory("w");
+    assert.deepEqual(
+      history.map((h) => h.status),
+      [S.REGISTERED, S.PENDING, S.RUNNING, S.PAUSED, S.RESUMED, S.RUNNING],
+    );
+    assert.deepEqual(historyProblems(history), []);
+    assert.equal((await backend.orchestratorStore.getStatus("b"))!.status, S.REGISTERED);
+  });
+
+  void it("finishAndClaim leaves a waiter it may not resume as it is", async () => {
+    // Not named (its runner has not seen its pause answered), waits for more, or under a cancel request.
+    await running(["a", "c"]);
+    await pausedOn("w", ["a"]);
+    await pausedOn("v", ["a", "c"]);
+    await pausedOn("x", ["a"]);
+    await backend.orchestratorStore.requestCancel("x");
+    const batch = await finishAndClaim("a", ["v", "x"]);
+    assert.deepEqual(batch.resumed ?? [], []);
+    for (const id of ["w", "v", "x"])
+      assert.equal((await backend.orchestratorStore.getStatus(id))!.status, S.PAUSED, id);
   });
 });

@@ -307,7 +307,7 @@ void describe("Redis resume from a pause in one call", { ...redis }, () => {
 });
 
 void describe("Redis fib on one slot", { ...redis }, () => {
-  void it("pauses and resumes each parent in one call each, histories in order, no outcome read after it", async () => {
+  void it("pauses each parent claiming its child, resumes it in the child's finish, histories in order, no read after it", async () => {
     const Redis = loadIoredis();
     const client = new Redis(TEST_REDIS_URL, {});
     const keyPrefix = `tynenc-test:{${randomUUID()}}:`;
@@ -345,15 +345,21 @@ void describe("Redis fib on one slot", { ...redis }, () => {
           S.SUCCESS,
         ]);
       });
-      // fib(7) is 41 invocations, 20 of them calling two children: 40 pauses, each one call, and each
-      // resumed in one call (the finished child's slot is free by then).
+      // fib(7) is 41 invocations, 20 of them calling two children: 40 pauses, each one call that also
+      // claims the child for the slot it frees, and each parent resumed by its child's finish, in the
+      // call of that finish (store-finish-5.lua): no claim, resume or status read of their own.
       const count = (name: string) => calls.filter((c) => c === name).length;
       assert.equal(count(script("store-pause-3").sha), 40);
-      assert.equal(count(script("store-resume-2").sha), 40);
+      assert.equal(count(script("store-resume-2").sha), 0, "resumes of their own");
+      // Claims of their own: the runner's first look at the queue, and the one that found the top call.
+      assert.ok(count(script("claim-next-5").sha) <= 2, "claims of their own");
       assert.equal(count("resume"), 0);
       assert.equal(count(script("store-register-3").sha), 41);
-      // Each resume answered with its children's outcomes: the parent's awaits read none.
+      assert.equal(count(script("store-finish-5").sha), 41);
+      // Each resume answered with its children's outcomes and statuses: the parent's awaits read none.
       assert.equal(count(script("state-get-outcomes-1").sha), 0, "outcome reads");
+      // Status reads: one check per pause, and the caller's await of the top call; none after a resume.
+      assert.equal(count("hmget"), 41, "status reads");
     } finally {
       await app.close();
       await deleteKeys(client, keyPrefix);

@@ -82,7 +82,7 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
   const broker = new RedisBroker(context, () => notifier.publishWork());
   const registration = new RedisRegistration(context, orchestratorStore.keys, notifier);
   const claims = new RedisClaims(context, broker);
-  const finishes = new RedisFinishes(context, broker, outcomes, notifier);
+  const finishes = new RedisFinishes(context, broker, outcomes, notifier, ahead);
   return {
     name: "redis",
     sharedAcrossProcesses: true,

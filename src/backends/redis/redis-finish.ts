@@ -1,17 +1,26 @@
 import type { ClaimBatch, FinishClaim, FinishItem } from "../backend.js";
-import type { InvocationStatus } from "../../invocation/status.js";
+import { InvocationStatus } from "../../invocation/status.js";
 import { key, type RedisContext } from "./context.js";
-import { carriable, type FinalOutcomes } from "./final-outcomes.js";
+import { carriable, MAX_CARRIED_OUTCOME, type FinalOutcomes } from "./final-outcomes.js";
 import type { RedisBroker } from "./redis-broker.js";
 import { claimBatchOf, claimSettings } from "./redis-claim.js";
 import { MAX_IDS_PER_CALL } from "./redis-store-changes.js";
 import { StoreKeys } from "./redis-store-keys.js";
-import { ONLY_CANCEL_ENDS_WORDS, isRefusal, moveRule, throwRefusal } from "./redis-store-rules.js";
+import {
+  FINAL_WORDS,
+  ONLY_CANCEL_ENDS_WORDS,
+  isRefusal,
+  moveRule,
+  throwRefusal,
+} from "./redis-store-rules.js";
+import type { ResumedReads } from "./resumed-reads.js";
 import { runScript } from "./scripts.js";
 import { RequestIds } from "./request-ids.js";
 
-/** An item is 10 arguments (store-finish-5.lua). */
-const CHUNK = Math.floor(MAX_IDS_PER_CALL / 10);
+/** An item is 11 arguments (store-finish-5.lua). */
+const CHUNK = Math.floor(MAX_IDS_PER_CALL / 11);
+
+const S = InvocationStatus;
 
 const NO_CLAIM: ClaimBatch = { records: [], blocked: [], more: false };
 
@@ -25,6 +34,9 @@ interface Waiting {
 }
 
 type Answer = readonly Buffer[];
+
+/** A waiter a finish resumed (store-finish-5.lua): the item's place (1-based), id, owner, what it waited for. */
+type ResumedByFinish = [place: number, id: Buffer, owner: Buffer, waited: unknown[]];
 
 /**
  * Where the finish script publishes the finals it makes, as the notifier would (RedisNotifier): its
@@ -64,6 +76,8 @@ export class RedisFinishes {
     private readonly broker: RedisBroker,
     private readonly outcomes?: FinalOutcomes,
     private readonly finals?: FinalsFromScript,
+    /** Where a waiter resumed by a finish finds what it waited for, read ahead. */
+    private readonly ahead?: ResumedReads,
   ) {
     const store = new StoreKeys(context);
     this.storeBase = store.base;
@@ -131,7 +145,7 @@ export class RedisFinishes {
       items.push(item.id, item.runnerId ?? "", at, index, kind, text, item.unowned ? "1" : "0");
       // An unowned finish keeps an outcome its owner stored first: which one is unknown here.
       const carried = !item.unowned && carriable(outcome) ? "1" : "0";
-      items.push(outcome.largeValueKey ?? "", claim ? claim.max : 0, carried);
+      items.push(outcome.largeValueKey ?? "", claim ? claim.max : 0, carried, claim?.resume?.join(",") ?? "");
       if (claim) claiming ??= waiting;
     }
     const request = this.requestIds.next();
@@ -139,23 +153,38 @@ export class RedisFinishes {
     const settings = claimSettings(claiming?.claim ?? { window: 1, running: false });
     const args = [this.storeBase, request, this.records, ONLY_CANCEL_ENDS_WORDS, runnerId, Date.now()];
     const publish = [this.finals?.finalChannel ?? "", this.finals?.sender ?? ""];
+    const resume = [...moveRule(S.RESUMED), FINAL_WORDS, MAX_CARRIED_OUTCOME];
     let answers: Answer[];
     let claimed: ClaimBatch = NO_CLAIM;
+    let resumed: ResumedByFinish[];
     try {
       const reply = (await runScript(
         this.context.client,
         "store-finish-5",
         this.keys,
-        [...args, ...settings, ...publish, ruleIndex.size, ...rules, ...items],
+        [...args, ...settings, ...publish, ...resume, ruleIndex.size, ...rules, ...items],
         true,
-      )) as [Answer[], unknown[]];
+      )) as [Answer[], unknown[], ResumedByFinish[]];
       answers = reply[0];
       if (claiming && reply[1].length > 0) claimed = this.claimedOf(reply[1], runnerId, claiming.claim!);
+      resumed = reply[2];
     } catch (error) {
       for (const waiting of batch) waiting.reject(error);
       return;
     }
-    this.answer(batch, answers, claimed);
+    this.answer(batch, answers, claimed, this.resumedOf(resumed));
+  }
+
+  /** The waiters each item's finish resumed, by the item's place (0-based), their waits read ahead. */
+  private resumedOf(resumed: readonly ResumedByFinish[]): Map<number, string[]> {
+    const byItem = new Map<number, string[]>();
+    for (const [place, id, , waited] of resumed) {
+      this.ahead?.putWaited(waited);
+      const ids = byItem.get(place - 1);
+      if (ids) ids.push(String(id));
+      else byItem.set(place - 1, [String(id)]);
+    }
+    return byItem;
   }
 
   private claimedOf(reply: unknown, runnerId: string, claim: FinishClaim): ClaimBatch {
@@ -169,7 +198,12 @@ export class RedisFinishes {
   }
 
   /** Each finish its answer; the claimed records go to the accepted ones that asked, in order. */
-  private answer(batch: readonly Waiting[], answers: readonly Answer[], claimed: ClaimBatch): void {
+  private answer(
+    batch: readonly Waiting[],
+    answers: readonly Answer[],
+    claimed: ClaimBatch,
+    resumed: ReadonlyMap<number, string[]>,
+  ): void {
     let next = 0;
     let blocked = claimed.blocked;
     batch.forEach(({ item, claim, resolve, reject }, i) => {
@@ -179,6 +213,8 @@ export class RedisFinishes {
         this.outcomes?.keep(item.id, item.unowned ? undefined : item.outcome);
         this.finals?.publishedByScript(item.id);
         if (!claim) return resolve(NO_CLAIM);
+        const taken = resumed.get(i);
+        if (taken) return resolve({ records: [], blocked: [], more: false, resumed: taken });
         const records = claimed.records.slice(next, next + claim.max);
         next += records.length;
         resolve({ records, blocked, more: claimed.more });

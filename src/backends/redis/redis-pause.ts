@@ -7,10 +7,8 @@ import type { StatusRecord } from "../../invocation/status.js";
 import type { RedisClient } from "./driver.js";
 import { MAX_CARRIED_OUTCOME } from "./final-outcomes.js";
 import type { ResumedReads } from "./resumed-reads.js";
-import { outcomeOf, type StoredOutcome } from "./redis-state-backend.js";
 import type { StoreKeys } from "./redis-store-keys.js";
 import { FINAL_WORDS, RUNNABLE_WORDS, isRefusal, moveRule, throwRefusal } from "./redis-store-rules.js";
-import { recordOf } from "./redis-store-changes.js";
 import { runScript } from "./scripts.js";
 import { RequestIds } from "./request-ids.js";
 
@@ -142,15 +140,8 @@ export class RedisPause {
       throw new BackendError(`Unexpected answer from ${RESUME}.lua: ${JSON.stringify(answer)}`);
     }
     const owner = answer[1] as string;
-    const waited = answer[2] as (string | StoredOutcome)[] | undefined;
-    if (waited && this.ahead) {
-      for (let i = 0; i + 4 < waited.length; i += 5) {
-        const outcome = outcomeOf(waited[i + 4] as StoredOutcome);
-        if (!outcome) continue;
-        const record = recordOf(waited.slice(i + 1, i + 4) as string[]);
-        this.ahead.put(waited[i] as string, outcome, record);
-      }
-    }
+    const waited = answer[2] as unknown[] | undefined;
+    if (waited) this.ahead?.putWaited(waited);
     return { status: S.RUNNING, owner: owner === "" ? null : owner, at };
   }
 }

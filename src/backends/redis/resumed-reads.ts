@@ -1,5 +1,7 @@
 import type { Outcome } from "../../invocation/invocation-record.js";
 import type { StatusRecord } from "../../invocation/status.js";
+import { outcomeOf, type StoredOutcome } from "./redis-state-backend.js";
+import { recordOf } from "./redis-store-changes.js";
 
 /** How long a read-ahead answers (ms): a resumed task reads its results at once, or never. */
 const FRESH_MS = 1000;
@@ -30,6 +32,20 @@ export class ResumedReads {
     const at = performance.now();
     keep(this.outcomes, id, { value: outcome, at });
     if (record) keep(this.statuses, id, { value: record, at });
+  }
+
+  /**
+   * What a resume answered of the waited ones (include/resume.lua's `waited`: id, status, owner, at,
+   * stored outcome, as strings or Buffers): those with a small outcome are kept.
+   */
+  putWaited(waited: readonly unknown[]): void {
+    for (let i = 0; i + 4 < waited.length; i += 5) {
+      const stored = waited[i + 4] as readonly (string | Buffer)[] | null;
+      const outcome = stored ? outcomeOf(stored.map(String) as StoredOutcome) : undefined;
+      if (!outcome) continue;
+      const record = recordOf([waited[i + 1], waited[i + 2], waited[i + 3]].map(String));
+      this.put(String(waited[i]), outcome, record);
+    }
   }
 
   /** The outcome read ahead for `id`, taken (undefined: none, or too old). */

@@ -13,9 +13,14 @@ caller ends it another way, which publishes). A call sent again after a reconnec
 made and publishes them again: a second final message is harmless (those it wakes are woken already).
 
 Then, when a claiming runner is named (Backend.finishAndClaim), the slots its finishes free are filled
-in the same step, as claim-next-5.lua claims (include/claim.lua): an item that asks for k claims k
-more, but only when its finish was accepted (a refused one, e.g. under a cancel request, frees no slot)
-and nothing waits for the finished invocation (a paused waiter that resumes comes before new work).
+in the same step, but only for a finish that was accepted (a refused one, e.g. under a cancel request,
+frees no slot). A finished invocation that others wait for hands its slot to a waiter of the same runner
+that the runner names (paused by a pause whose answer it has seen), is PAUSED and whose waits are now
+all over (include/resume.lua: PAUSED -> RESUMED -> RUNNING, with
+what it waited for read ahead), so a recursive task's parent goes on in the round trip of its child's
+finish; a waiter under a cancel request, or whose running key is held, is left to the runner's own
+resume. Otherwise an item that asks for k claims k more, as claim-next-5.lua claims (include/claim.lua),
+unless something waits for the finished invocation (a paused waiter that resumes comes before new work).
 
 KEYS[1] the store's seq     KEYS[2] the store's ready zset     KEYS[3] the store's finished zset
 KEYS[4] the broker's queue  KEYS[5] the broker's delayed zset
@@ -29,13 +34,18 @@ ARGV[7] how many of the ready set to rank      ARGV[8] the cap of each rank coun
 ARGV[9] the runnable statuses, as " A B "      ARGV[10] "1" to move the claimed ones on to RUNNING
 ARGV[11-15] rule of PENDING                    ARGV[16-20] rule of RUNNING
 ARGV[21] the final channel ("<app prefix>final"; "" publishes nothing)   ARGV[22] the final's sender
-ARGV[23] how many rules follow (n); ARGV[24 .. 23 + 5n] the rules of the target statuses (5 ARGV each)
-then per item, 10 ARGV: id, runner id ("" none), at, index of its rule (1-based), "v" or "e", text,
+ARGV[23-27] rule of RESUMED                    ARGV[28] the final statuses, as " A B "
+ARGV[29] the longest outcome text a resumed waiter is answered
+ARGV[30] how many rules follow (n); ARGV[31 .. 30 + 5n] the rules of the target statuses (5 ARGV each)
+then per item, 11 ARGV: id, runner id ("" none), at, index of its rule (1-based), "v" or "e", text,
         "1" when finished from outside any owner (the outcome is stored only if absent), large value
         key ("" none), how many to claim once it is finished (0 unless a claiming runner is named),
-        "1" when its final message carries the text as its outcome (small, and stored by this item)
-Returns { answers, claim }: per item {"OK", owner after} or {"ERR", reason, status, owner} (reason as
-store-change-3.lua); claim is claim-next-5.lua's reply, or {} when nothing was to be claimed.
+        "1" when its final message carries the text as its outcome (small, and stored by this item),
+        the paused waiters the claiming runner lets this finish resume ("," between ids; "" none)
+Returns { answers, claim, resumed }: per item {"OK", owner after} or {"ERR", reason, status, owner}
+(reason as store-change-3.lua); claim is claim-next-5.lua's reply, or {} when nothing was to be claimed;
+resumed lists the waiters resumed in freed slots, each {item's place (1-based), id, owner, waited} with
+`waited` as store-resume-2.lua answers it. A call sent again after a reconnect lists them again.
 ]]
 local P, records, onlyCancel = ARGV[1], ARGV[3], ARGV[4]
 -- Each item's own request id (the call's, and its place), as two items may move one invocation: the
@@ -60,9 +70,46 @@ local CLAIM = {
 
 --#include include/claim.lua
 
+local RESUME = {
+  finals = ARGV[28],
+  most = tonumber(ARGV[29]),
+  records = records,
+  resumed = ruleAt(23),
+  running = ruleAt(16),
+}
+
+--#include include/resume.lua
+
 local rules = {}
-local n = tonumber(ARGV[23])
-for r = 1, n do rules[r] = ruleAt(19 + 5 * r) end
+local n = tonumber(ARGV[30])
+for r = 1, n do rules[r] = ruleAt(26 + 5 * r) end
+
+-- Hands the slot the finish of `id` frees to up to `max` of `waiters` (ids joined by ",") of `runner`
+-- whose waits it ended (see the header), appending them to `resumed` for item `place`.
+local function resumeWaiters(id, waiters, runner, max, place, resumed, at)
+  local took = 0
+  local request = ARGV[2] .. ':r' .. place
+  for waiter in string.gmatch(waiters, '[^,]+') do
+    if took >= max then break end
+    local cur = load(waiter)
+    if cur and cur.q == request and cur.s == RESUME.running.to then
+      -- Resumed by this very call before (sent again after a reconnect): answered again.
+      resumed[#resumed + 1] = { place, waiter, cur.o, waitedFinal(waiter) }
+      took = took + 1
+    elseif
+      cur and cur.o == runner and not cur.x and redis.call('SISMEMBER', K('in', id), waiter) == 1
+      and not refusal(cur, RESUME.resumed, runner)
+      and (cur.r == '' or redis.call('EXISTS', K('run', cur.r)) == 0) and waitsOver(waiter)
+    then
+      REQ = request
+      local answer = resumeFromPause(waiter, cur, runner, at)
+      if answer[1] == 'OK' then
+        resumed[#resumed + 1] = { place, waiter, answer[2], answer[3] }
+        took = took + 1
+      end
+    end
+  end
+end
 
 -- Finishes the item at ARGV[i]; returns its answer and whether it frees its slot for new work.
 local function finish(i)
@@ -84,11 +131,15 @@ end
 
 -- The final message: the sender, the accepted ids, then the carried outcomes (when any).
 local final, carried, anyCarried = { ARGV[22] }, {}, false
-local answers, wanted = {}, 0
-for i = 24 + 5 * n, #ARGV, 10 do
+local answers, wanted, resumed = {}, 0, {}
+for i = 31 + 5 * n, #ARGV, 11 do
   REQ = ARGV[2] .. ':' .. i
   local answer, free = finish(i)
   answers[#answers + 1] = answer
+  local asked = tonumber(ARGV[i + 8])
+  if answer[1] == 'OK' and not free and asked > 0 and ARGV[5] ~= '' and ARGV[i + 10] ~= '' then
+    resumeWaiters(ARGV[i], ARGV[i + 10], ARGV[5], asked, #answers, resumed, ARGV[6])
+  end
   if answer[1] == 'OK' then
     final[#final + 1] = ARGV[i]
     if ARGV[i + 9] == '1' then
@@ -96,11 +147,11 @@ for i = 24 + 5 * n, #ARGV, 10 do
       anyCarried = true
     end
   end
-  if free then wanted = wanted + tonumber(ARGV[i + 8]) end
+  if free then wanted = wanted + asked end
 end
 if ARGV[21] ~= '' and #final > 1 then
   if anyCarried then final[#final + 1] = { o = carried } end
   redis.call('PUBLISH', ARGV[21], cjson.encode(final))
 end
-if ARGV[5] == '' or wanted == 0 then return { answers, {} } end
-return { answers, claimNext(ARGV[5], ARGV[6], wanted) }
+if ARGV[5] == '' or wanted == 0 then return { answers, {}, resumed } end
+return { answers, claimNext(ARGV[5], ARGV[6], wanted), resumed }

@@ -26,43 +26,22 @@ local SEQ, READY = KEYS[1], KEYS[2]
 
 --#include include/outcome.lua
 
-local finals, most, records = ARGV[16], tonumber(ARGV[17]), ARGV[18]
+local RESUME = {
+  finals = ARGV[16],
+  most = tonumber(ARGV[17]),
+  records = ARGV[18],
+  resumed = ruleAt(6),
+  running = ruleAt(11),
+}
 
--- The final ones among what `id` waits for, with their small outcomes (see the header).
-local function waitedFinal()
-  local out = {}
-  for _, waited in ipairs(redis.call('SMEMBERS', K('out', id))) do
-    local w = redis.call('HMGET', K('i', waited), 's', 'o', 'at')
-    if w[1] and listed(finals, w[1]) then
-      local outcome = readOutcome(records .. waited)
-      if outcome and (outcome[3] or #outcome[2] > most) then outcome = false end
-      out[#out + 1] = waited
-      out[#out + 1] = w[1]
-      out[#out + 1] = w[2] or ''
-      out[#out + 1] = w[3] or ''
-      out[#out + 1] = outcome
-    end
-  end
-  return out
-end
-
-local resumed, running = ruleAt(6), ruleAt(11)
+--#include include/resume.lua
 
 local f = redis.call('HMGET', K('i', id), 's', 'o', 'r', 'x', 'q')
-if not f[1] then return { 'ERR', 'notfound', '', '', resumed.to } end
+if not f[1] then return { 'ERR', 'notfound', '', '', RESUME.resumed.to } end
 local cur = { s = f[1], o = f[2] or '', r = f[3] or '', x = f[4] }
 if f[5] == REQ then
   -- Applied by this very call before: answer as it did then.
-  if cur.s == running.to then return { 'OK', cur.o } end
+  if cur.s == RESUME.running.to then return { 'OK', cur.o } end
   return { 'HELD' }
 end
-local why = refusal(cur, resumed, runner)
-if why then return { 'ERR', why, cur.s, cur.o, resumed.to } end
-commit(id, cur, resumed, runner, at)
-settle(id, has(resumed, 'R'))
-why = refusal(cur, running, runner)
-if why then return { 'ERR', why, cur.s, cur.o, running.to } end
-if cur.r ~= '' and redis.call('EXISTS', K('run', cur.r)) == 1 then return { 'HELD' } end
-commit(id, cur, running, runner, at)
-settle(id, has(running, 'R'))
-return { 'OK', cur.o, waitedFinal() }
+return resumeFromPause(id, cur, runner, at)
