@@ -19,7 +19,7 @@ import type { Unsubscribe } from "./notifier.js";
 import { rankByWaiters } from "./priority.js";
 import { FinalEvents } from "./final-events.js";
 import { emitStatus } from "./status-events.js";
-import { whenAllFinal } from "./when-all-final.js";
+import { watchFinals, whenAllFinal, type FinalWatch } from "./when-all-final.js";
 import type { IdSet, PauseOptions } from "./orchestrator-store.js";
 import { recoveryPass, type RecoveryLimits, type RecoveryReport } from "./recovery.js";
 import { anyDelayed, anyNotDue, dueCandidates, routeWhenDue } from "./due-times.js";
@@ -357,11 +357,18 @@ export class Orchestrator {
       emitStatus(this.events, ids, S.PENDING, runnerId, at);
       if (claim.running) emitStatus(this.events, ids, S.RUNNING, runnerId, at);
     }
-    // The pause and the claim are stored: what is claimed goes back to the runner whatever fails after.
-    try {
-      if (batch.blocked.length > 0) yield* this.concurrency.holdBack(batch.blocked, runnerId);
-    } catch (error) {
-      this.logger.warn("Paused, but holding back what the claim found blocked failed", { waiterId, error });
+    // The pause and the claim are stored: what is claimed goes back to the runner at once (it frees the
+    // waiter's slot and starts them in it, before anything else can end the waiter), and what the claim
+    // found blocked is held back meanwhile.
+    if (batch.blocked.length > 0) {
+      const failed = (error: unknown) =>
+        this.logger.warn("Paused, but holding back what the claim found blocked failed", { waiterId, error });
+      try {
+        const held = flow(this.concurrency.holdBack(batch.blocked, runnerId));
+        if (isPromise(held)) held.catch(failed);
+      } catch (error) {
+        failed(error);
+      }
     }
     return { ...answer, claimed: batch.records };
   }
@@ -401,6 +408,15 @@ export class Orchestrator {
    */
   whenAllFinal(ids: readonly string[], listener: () => void): Unsubscribe {
     return whenAllFinal(this.backend, this.logger, ids, listener, this.localFinals);
+  }
+
+  /**
+   * Listens for the finals of `ids` from now on, ahead of a one-call pause that tells which are open:
+   * `then(open, listener)` is then `whenAllFinal(open, listener)` without its status read (see
+   * when-all-final.ts).
+   */
+  watchFinals(ids: readonly string[]): FinalWatch {
+    return watchFinals(this.backend, ids, this.localFinals);
   }
 
   /**

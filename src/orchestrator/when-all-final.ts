@@ -45,6 +45,73 @@ export function whenAllFinal(
   };
 }
 
+/** Finals listened for ahead of the store step that tells which are open (see `watchFinals`). */
+export interface FinalWatch {
+  /**
+   * Calls `listener` once every id of `open` (those of the watched ids the store step found unfinished)
+   * is final, counting the finals heard since the watch began; may call it before returning. Stops
+   * listening for the others. Returns a cancel function.
+   */
+  then(open: readonly string[], listener: () => void): Unsubscribe;
+  /** Stops listening (the step paused nothing). */
+  cancel(): void;
+}
+
+/**
+ * Listens for the finals of `ids` from now on, ahead of a store step that answers, atomically, which of
+ * them are unfinished (a one-call pause): a final reached after that step is heard, as the listening
+ * began before it, so no status read has to close the gap that `whenAllFinal` checks for. A final
+ * published while the notifier's subscription was not live yet is made up for by the notifier itself,
+ * which looks the listened ids up once it is live.
+ */
+export function watchFinals(backend: Backend, ids: readonly string[], local?: FinalEvents): FinalWatch {
+  const arrived = new Set<string>();
+  const listening = new Map<string, Unsubscribe>();
+  let waiting: { readonly left: Set<string>; readonly listener: () => void } | undefined;
+  let done = false;
+  const stop = () => {
+    done = true;
+    for (const unsubscribe of listening.values()) unsubscribe();
+    listening.clear();
+  };
+  const arrive = (id: string) => {
+    if (done || arrived.has(id)) return;
+    arrived.add(id);
+    listening.get(id)?.();
+    listening.delete(id);
+    if (waiting?.left.delete(id) && waiting.left.size === 0) {
+      stop();
+      waiting.listener();
+    }
+  };
+  for (const id of ids)
+    if (!listening.has(id))
+      listening.set(
+        id,
+        onFinal(backend, local, id, () => arrive(id)),
+      );
+  return {
+    then(open, listener) {
+      if (done) return () => {};
+      const wanted = new Set(open);
+      for (const [id, unsubscribe] of listening) {
+        if (wanted.has(id)) continue;
+        unsubscribe();
+        listening.delete(id);
+      }
+      const left = new Set(open.filter((id) => !arrived.has(id)));
+      if (left.size === 0) {
+        stop();
+        listener();
+        return () => {};
+      }
+      waiting = { left, listener };
+      return stop;
+    },
+    cancel: stop,
+  };
+}
+
 /** `whenAllFinal` of one id (most waits: one child, one awaited result), without the per-id arrays. */
 function whenFinal(
   backend: Backend,

@@ -31,6 +31,8 @@ export class Execution implements ExecutionScope {
   cancelWait: (() => void) | undefined;
   /** While paused: its place in the runner's queue for a slot, once it has one (set by the runner). */
   paused: Resumed | undefined;
+  /** While paused: what the store found unfinished when it paused it (set with `paused`). */
+  pausedOn: ReadonlySet<string> | undefined;
   private collecting: WaitBatch | undefined;
   private deferred: WaitBatch | undefined;
 

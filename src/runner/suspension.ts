@@ -65,17 +65,24 @@ export class Suspension {
     const item: Resumed = {
       execution,
       grant: () => {
-        execution.paused = undefined;
+        execution.paused = execution.pausedOn = undefined;
         this.proceed(execution, done);
       },
     };
+    // With a one-call pause, its finals are listened for from before that call: whatever it finds open
+    // is then heard finishing without a status read after it (see Orchestrator.watchFinals).
+    const orchestrator = this.host.orchestrator;
+    const watch = orchestrator.pausesInOneStep ? orchestrator.watchFinals([...batch.ids]) : undefined;
     runFlow(this.pauseFlow(execution, batch, item), (error, open) => {
       // Cancelled, timed out or killed while it set the wait up: its code does not go on, and the
       // abort that ended it leaves no wait edge behind (see Waits.pause).
+      if (execution.killed || error !== undefined || !open || execution.paused !== item) watch?.cancel();
       if (execution.killed) return;
       if (error !== undefined || !open) return this.proceed(execution, done, error);
       if (execution.paused !== item) return; // a finish resumed it already (see `resumedByFinish`)
-      execution.cancelWait = this.host.orchestrator.whenAllFinal(open, () => {
+      const whenAllFinal = (listener: () => void) =>
+        watch ? watch.then(open, listener) : orchestrator.whenAllFinal(open, listener);
+      execution.cancelWait = whenAllFinal(() => {
         execution.cancelWait = undefined;
         if (execution.killed) return;
         const generation = this.state.generation;
@@ -201,6 +208,7 @@ export class Suspension {
     }
     execution.pausedAt = performance.now();
     execution.paused = item;
+    execution.pausedOn = new Set(open);
     if (this.logger.isEnabled("debug")) execution.logger.debug(`PAUSED waiting for ${open.join(", ")}`);
     this.state.freeSlot(execution.ticket);
     if (answer.claimed && answer.claimed.length > 0) this.slots.startClaimed(answer.claimed);
@@ -210,13 +218,16 @@ export class Suspension {
   }
 
   /**
-   * The parent of `execution` when it is paused here (its pause answered, not resumed since): the one
-   * waiter a finish of `execution` may resume in the slot it frees (see `resumedByFinish`).
+   * The parent of `execution` when it is paused here on it (that pause answered, and `execution` among
+   * what it found unfinished): the one waiter a finish of `execution` may resume in the slot it frees
+   * (see `resumedByFinish`). A pause on something else, or one still on its way, does not count: the
+   * store could see a later pause of the parent than this runner has.
    */
   pausedParent(execution: Execution): readonly string[] {
     const parentId = execution.invocation.parentId;
     const parent = parentId === null ? undefined : this.state.executions.get(parentId);
-    return parent?.paused && !parent.killed ? [parentId!] : [];
+    if (!parent?.paused || parent.killed || !parent.pausedOn?.has(execution.id)) return [];
+    return [parentId!];
   }
 
   /**

@@ -323,6 +323,7 @@ export class ThreadRunner implements Runner, SuspendHost {
       if (!counted) return;
       if (state.executions.get(record.id)?.ticket === ticket) state.executions.delete(record.id);
       if (ticket.holdsSlot) state.occupied--;
+      ticket.holdsSlot = false; // counted once: a pause answered after this end frees nothing more
       if (this.timed && this.host.timeoutMs(record.taskId) > 0) this.timed.ended(record.id);
       if (--state.inFlight === 0) state.onIdle?.();
       this.kick();

@@ -1,5 +1,5 @@
 /**
- * A task's await on Redis in one script call (`OrchestratorStore.recordAndPause`, store-pause-2.lua)
+ * A task's await on Redis in one script call (`OrchestratorStore.recordAndPause`, store-pause-3.lua)
  * answers and leaves the store exactly as the generic path does (Waits.record + Waits.pause, five or
  * more calls): each scenario runs on two fresh Redis stores, one with the method hidden, and the answers,
  * errors, statuses, histories and wait graphs are compared.
@@ -306,6 +306,68 @@ void describe("Redis resume from a pause in one call", { ...redis }, () => {
   });
 });
 
+void describe("Redis pause sent early, and claiming for the slot it frees", { ...redis }, () => {
+  /** a..d registered, a RUNNING for runner R, b queued. */
+  async function aRunning(): Promise<{ o: Orchestrator; store: OrchestratorStore; app: Tynenc }> {
+    const backend = tempRedisBackend();
+    const app = new Tynenc({ appId: "pause-early", loggingLevel: "error", backend });
+    const o = app.orchestrator;
+    await o.register(IDS.map(record), null);
+    await running(o, "a");
+    await o.register([record("e")], null); // queued, never claimed above
+    return { o, store: backend.orchestratorStore, app };
+  }
+
+  void it("answers `unregistered` for a waited id not stored yet, and changes nothing", async () => {
+    const { o, store, app } = await aRunning();
+    try {
+      const answer = await o.recordAndPause("a", ["e", "x"], R, { early: true });
+      assert.deepEqual(answer, { open: [], unregistered: "x" });
+      assert.equal((await store.getStatus("a"))?.status, S.RUNNING);
+      assert.deepEqual(await store.waitingFor(["a"]), new Map(), "no edge recorded");
+      // Without `early`, an unknown id is one retention purged: finished, nothing to wait for.
+      assert.deepEqual(await o.recordAndPause("a", ["x"], R), { open: [] });
+    } finally {
+      await app.close();
+    }
+  });
+
+  void it("claims the waited child to RUNNING in the call that pauses its parent", async () => {
+    const { o, store, app } = await aRunning();
+    try {
+      const claim = { max: 1, running: true };
+      const answer = await o.recordAndPause("a", ["e"], R, { claim, early: true });
+      assert.deepEqual(answer.open, ["e"]);
+      assert.deepEqual(
+        answer.claimed?.map((r) => r.id),
+        ["e"],
+        "the child ranks first: its parent waits on it",
+      );
+      assert.equal((await store.getStatus("a"))?.status, S.PAUSED);
+      assert.deepEqual(
+        (await store.getHistory("e")).map((h) => h.status),
+        [S.REGISTERED, S.PENDING, S.RUNNING],
+      );
+    } finally {
+      await app.close();
+    }
+  });
+
+  void it("claims nothing when nothing is open, or the wait closes a cycle", async () => {
+    const { o, store, app } = await aRunning();
+    try {
+      const claim = { max: 1, running: true };
+      await o.transition("e", S.CANCELLED, null);
+      assert.deepEqual(await o.recordAndPause("a", ["e"], R, { claim }), { open: [] });
+      assert.deepEqual((await o.recordAndPause("a", ["a"], R, { claim })).claimed, undefined);
+      assert.equal((await store.getStatus("a"))?.status, S.RUNNING);
+      assert.deepEqual(await store.ownedBy([R]), ["a"], "claimed nothing");
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 void describe("Redis fib on one slot", { ...redis }, () => {
   void it("pauses each parent claiming its child, resumes it in the child's finish, histories in order, no read after it", async () => {
     const Redis = loadIoredis();
@@ -358,8 +420,9 @@ void describe("Redis fib on one slot", { ...redis }, () => {
       assert.equal(count(script("store-finish-5").sha), 41);
       // Each resume answered with its children's outcomes and statuses: the parent's awaits read none.
       assert.equal(count(script("state-get-outcomes-1").sha), 0, "outcome reads");
-      // Status reads: one check per pause, and the caller's await of the top call; none after a resume.
-      assert.equal(count("hmget"), 41, "status reads");
+      // Status reads: the caller's await of the top call only. A pause needs no check after it (its
+      // finals were listened for from before it, Orchestrator.watchFinals), nor does a resume.
+      assert.equal(count("hmget"), 1, "status reads");
     } finally {
       await app.close();
       await deleteKeys(client, keyPrefix);

@@ -113,7 +113,10 @@ export async function runRound(seed: number, features: StressFeatures): Promise<
       ).catch((error: unknown) => [String(error)]);
   problems.push(...logger.lines.filter(engineTrouble).map((line) => `logged: ${line.msg}`));
   await bounded(app.close(), BOUND_MS, "app.close()").catch((error: unknown) => problems.push(String(error)));
-  return { seed, summary, problems: problems.length ? [...problems, log.describe()] : [] };
+  if (!problems.length) return { seed, summary, problems: [] };
+  // Under TYNENC_STRESS_DEBUG the events carry the runner's debug lines: every failure shows them.
+  const events = debug && !problems.some((p) => p.includes("--- events:")) ? [log.describeEvents()] : [];
+  return { seed, summary, problems: [...problems, log.describe(), ...events] };
 }
 
 interface DriverOptions {
