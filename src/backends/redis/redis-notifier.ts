@@ -148,7 +148,9 @@ export class RedisNotifier implements Notifier {
   publishFinal(id: string): void {
     if (this.closed) return;
     const carried = this.options.outcomes?.take(id);
-    if (carried) this.options.outcomes!.delivering({ [id]: carried }, () => this.finalHere(id));
+    // Nobody here listens (a runner's own finishes, mostly): no outcome to hand over.
+    if (carried && this.finals.has(id))
+      this.options.outcomes!.delivering({ [id]: carried }, () => this.finalHere(id));
     else this.finalHere(id);
     if (this.publishedByScripts.delete(id)) return;
     if (carried) {
