@@ -43,7 +43,8 @@ export interface RedisNotifierOptions {
 export class RedisNotifier implements Notifier {
   readonly inProcess = true;
   private readonly work = new Set<() => void>();
-  private readonly finals = new Map<string, Set<() => void>>();
+  /** The final listeners by id: one function alone (nearly always), a Set when there are more. */
+  private readonly finals = new Map<string, (() => void) | Set<() => void>>();
   private readonly cancels = new Set<(id: string) => void>();
   /** What this process's messages carry first; a store script that publishes for it sends it too. */
   readonly sender = randomUUID();
@@ -133,14 +134,17 @@ export class RedisNotifier implements Notifier {
 
   onFinal(id: string, listener: () => void): Unsubscribe {
     if (this.closed) return () => {};
-    let set = this.finals.get(id);
-    if (!set) this.finals.set(id, (set = new Set()));
-    set.add(listener);
-    this.subscriber.want(this.channel.final, true);
+    const found = this.finals.get(id);
+    if (found === undefined) {
+      if (this.finals.size === 0) this.subscriber.want(this.channel.final, true);
+      this.finals.set(id, listener);
+    } else if (typeof found === "function") this.finals.set(id, new Set([found, listener]));
+    else found.add(listener);
     return () => {
       const current = this.finals.get(id);
-      if (!current?.delete(listener)) return;
-      if (current.size === 0) this.finals.delete(id);
+      if (current === listener) this.finals.delete(id);
+      else if (typeof current !== "object" || !current.delete(listener)) return;
+      else if (current.size === 0) this.finals.delete(id);
       if (this.finals.size === 0) this.subscriber.want(this.channel.final, false);
     };
   }
@@ -207,11 +211,12 @@ export class RedisNotifier implements Notifier {
 
   /** Runs the final listeners of `id` (each once: they are dropped first). */
   private finalHere(id: string): void {
-    const set = this.finals.get(id);
-    if (!set) return;
+    const found = this.finals.get(id);
+    if (!found) return;
     this.finals.delete(id);
     if (this.finals.size === 0) this.subscriber.want(this.channel.final, false);
-    for (const listener of set) listener();
+    if (typeof found === "function") found();
+    else for (const listener of found) listener();
   }
 
   private scheduleFlush(): void {
@@ -251,7 +256,8 @@ export class RedisNotifier implements Notifier {
   }
 
   private received(channel: string, message: string): void {
-    if (this.closed) return;
+    // Nobody here awaits a result (the subscription lingers): nothing to read in a final message.
+    if (this.closed || (channel === this.channel.final && this.finals.size === 0)) return;
     // Ids, and for finals maybe a last element carrying outcomes (see RedisNotifierOptions.outcomes).
     const [sender, ...ids] = JSON.parse(message) as string[];
     if (sender === this.sender) return; // delivered here when it was published
