@@ -59,7 +59,7 @@ export class RedisNotifier implements Notifier {
   };
   /** Finals published by a store script whose publishFinal has not come yet. */
   private readonly publishedByScripts = new Set<string>();
-  /** Inside `workPublished`: a store script published the work message already. */
+  /** Inside `workPublished`, until its publishWork: a store script published that work message. */
   private workOut = false;
   private flushing: NodeJS.Immediate | undefined;
   private readonly sending = new Set<Promise<unknown>>();
@@ -108,8 +108,8 @@ export class RedisNotifier implements Notifier {
   }
 
   /**
-   * Runs `announce`, in which a publishWork only wakes the runners here: a store script published the
-   * work message already (same format, this sender).
+   * Runs `announce`, in which the first publishWork only wakes the runners here: a store script
+   * published that work message already (same format, this sender). Any other one still goes out.
    */
   workPublished(announce: () => void): void {
     this.workOut = true;
@@ -127,7 +127,7 @@ export class RedisNotifier implements Notifier {
   publishWork(): void {
     if (this.closed) return;
     for (const listener of this.work) listener();
-    if (this.workOut) return;
+    if (this.workOut) return void (this.workOut = false);
     this.outgoing.work = true;
     this.scheduleFlush();
   }
