@@ -36,9 +36,10 @@ export interface RedisNotifierOptions {
  * trip. The message goes to every other process on a channel per kind (`<prefix>work`, `<prefix>final`,
  * `<prefix>cancel`); publishes of one event-loop turn go out as one PUBLISH per kind (the ids of a
  * batch in one message), all in one write. A message carries its sender, so a process ignores its own
- * echo. A final a store script published already (the finish, see redis-finish.ts) only wakes the
- * listeners here. Subscriptions live on a connection of their own and only while the kind has listeners here
- * (finals: until FINAL_LINGER_MS after the last one went).
+ * echo. A final or work message a store script published already (the finish, the registration: see
+ * redis-finish.ts, redis-register.ts) only wakes the listeners here. Subscriptions live on a connection
+ * of their own and only while the kind has listeners here (finals: until FINAL_LINGER_MS after the last
+ * one went).
  */
 export class RedisNotifier implements Notifier {
   readonly inProcess = true;

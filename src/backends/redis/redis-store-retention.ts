@@ -51,8 +51,9 @@ export class RedisRetention {
     return this.unpins.request(`-${id}`);
   }
 
-  /** Sends the unpins that wait (before a purge, or when the backend closes). */
+  /** Sends the unpins that wait (before a purge, or when the backend closes), after the pins of this tick. */
   flushUnpins(): void {
+    this.pins.flushNow(); // an unpin never overtakes its pin
     this.unpins.flushNow();
   }
 
