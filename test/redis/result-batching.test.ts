@@ -1,7 +1,7 @@
 /**
  * Results awaited together on Redis: the pins, status reads, outcome reads and unpins of one tick go
- * out as one call per kind (src/backends/redis/tick-batch.ts), and each result still gets its own value
- * or error.
+ * out as one call per kind (src/backends/redis/tick-batch.ts; the unpins gathered a little longer), and
+ * each result still gets its own value or error.
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -10,6 +10,7 @@ import { Tynenc } from "../../src/index.js";
 import { redisBackend } from "../../src/backends/redis/index.js";
 import { loadIoredis, type RedisClient } from "../../src/backends/redis/driver.js";
 import { script } from "../../src/backends/redis/scripts.js";
+import { UNPIN_GATHER_MS } from "../../src/backends/redis/redis-store-retention.js";
 import { InvocationPurgedError } from "../../src/errors/errors.js";
 import { withRunner } from "../../src/testing/index.js";
 import { deleteKeys, needsRedis, TEST_REDIS_URL } from "../redis-context.js";
@@ -73,7 +74,10 @@ void describe("Redis result delivery in batches", { ...redis }, () => {
         values,
         Array.from({ length: N }, (_, i) => i + 1),
       );
-      await new Promise((resolve) => setImmediate(resolve)); // the unpins leave after the values
+      // The unpins leave after the values, gathered for UNPIN_GATHER_MS.
+      const deadline = Date.now() + 5000;
+      while (count(sent, "store-pin-2") < 2 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, UNPIN_GATHER_MS));
       assert.equal(count(sent, "store-pin-2"), 2, sent.join(" ")); // the pins, then the unpins
       assert.equal(count(sent, "store-read-1"), 1, sent.join(" ")); // the statuses
       assert.equal(count(sent, "state-get-outcomes-1"), 1, sent.join(" "));

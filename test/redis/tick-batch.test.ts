@@ -21,6 +21,30 @@ void describe("TickBatch", () => {
     assert.deepEqual(calls, [["a", "b", "c"], ["d"]]);
   });
 
+  void it("with delayMs, gathers the requests of several ticks; flushNow sends them at once", async () => {
+    const calls: string[][] = [];
+    const batch = new TickBatch(
+      async (items: readonly string[]) => {
+        calls.push([...items]);
+        return items.map(() => undefined);
+      },
+      { delayMs: 20 },
+    );
+    const early = batch.request("a");
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = batch.request("b");
+    const alive = setInterval(() => {}, 1000); // the batch's timer is unref'd
+    await Promise.all([early, later]);
+    clearInterval(alive);
+    assert.deepEqual(calls, [["a", "b"]]);
+    const flushed = batch.request("c");
+    batch.flushNow();
+    assert.deepEqual(calls, [["a", "b"], ["c"]]);
+    await flushed;
+    batch.flushNow(); // nothing waits: no call
+    assert.equal(calls.length, 2);
+  });
+
   void it("with retryAlone, a failed batch is sent again item by item: each gets its own answer or error", async () => {
     const calls: string[][] = [];
     const batch = new TickBatch(

@@ -99,9 +99,10 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
     finishFinal: (item) => finishes.finish(item),
     finishAndClaim: (item, claim) => finishes.finishAndClaim(item, claim),
     close: async () => {
-      // What the last turns asked for (an unpin after the last result, batched per tick) goes out
-      // before the connection's QUIT, which Redis then answers after it.
+      // What the last turns asked for (the unpins gathered, the finishes of the turn) goes out before
+      // the connection's QUIT, which Redis then answers after it.
       await new Promise<void>((resolve) => setImmediate(resolve));
+      orchestratorStore.flushUnpins();
       broker.dispose();
       finishes.dispose();
       await notifier.close();

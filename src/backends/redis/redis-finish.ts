@@ -39,9 +39,9 @@ type Answer = readonly Buffer[];
 type ResumedByFinish = [place: number, id: Buffer, owner: Buffer, waited: unknown[]];
 
 /**
- * Where the finish script publishes the finals it makes, as the notifier would (RedisNotifier): its
- * channel and sender, and `published(id)` once the script published the final of `id`, so that the
- * notifier's publishFinal runs the listeners here and sends nothing more.
+ * Who the finish script publishes the finals it makes for, as that notifier would (RedisNotifier): its
+ * channel and sender, and `publishedByScript(id)` once the script published the final of `id`, so that
+ * the notifier's publishFinal runs the listeners here and sends nothing more.
  */
 export interface FinalsFromScript {
   readonly finalChannel: string;

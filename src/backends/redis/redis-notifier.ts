@@ -36,14 +36,16 @@ export interface RedisNotifierOptions {
  * trip. The message goes to every other process on a channel per kind (`<prefix>work`, `<prefix>final`,
  * `<prefix>cancel`); publishes of one event-loop turn go out as one PUBLISH per kind (the ids of a
  * batch in one message), all in one write. A message carries its sender, so a process ignores its own
- * echo. A final a store script published already (the finish, see redis-finish.ts) only wakes the
- * listeners here. Subscriptions live on a connection of their own and only while the kind has listeners here
- * (finals: until FINAL_LINGER_MS after the last one went).
+ * echo. A final or work message a store script published already (the finish, the registration: see
+ * redis-finish.ts, redis-register.ts) only wakes the listeners here. Subscriptions live on a connection
+ * of their own and only while the kind has listeners here (finals: until FINAL_LINGER_MS after the last
+ * one went).
  */
 export class RedisNotifier implements Notifier {
   readonly inProcess = true;
   private readonly work = new Set<() => void>();
-  private readonly finals = new Map<string, Set<() => void>>();
+  /** The final listeners by id: one function alone (nearly always), a Set when there are more. */
+  private readonly finals = new Map<string, (() => void) | Set<() => void>>();
   private readonly cancels = new Set<(id: string) => void>();
   /** What this process's messages carry first; a store script that publishes for it sends it too. */
   readonly sender = randomUUID();
@@ -58,7 +60,7 @@ export class RedisNotifier implements Notifier {
   };
   /** Finals published by a store script whose publishFinal has not come yet. */
   private readonly publishedByScripts = new Set<string>();
-  /** Inside `workPublished`: a store script published the work message already. */
+  /** Inside `workPublished`, until its publishWork: a store script published that work message. */
   private workOut = false;
   private flushing: NodeJS.Immediate | undefined;
   private readonly sending = new Set<Promise<unknown>>();
@@ -107,8 +109,8 @@ export class RedisNotifier implements Notifier {
   }
 
   /**
-   * Runs `announce`, in which a publishWork only wakes the runners here: a store script published the
-   * work message already (same format, this sender).
+   * Runs `announce`, in which the first publishWork only wakes the runners here: a store script
+   * published that work message already (same format, this sender). Any other one still goes out.
    */
   workPublished(announce: () => void): void {
     this.workOut = true;
@@ -126,21 +128,24 @@ export class RedisNotifier implements Notifier {
   publishWork(): void {
     if (this.closed) return;
     for (const listener of this.work) listener();
-    if (this.workOut) return;
+    if (this.workOut) return void (this.workOut = false);
     this.outgoing.work = true;
     this.scheduleFlush();
   }
 
   onFinal(id: string, listener: () => void): Unsubscribe {
     if (this.closed) return () => {};
-    let set = this.finals.get(id);
-    if (!set) this.finals.set(id, (set = new Set()));
-    set.add(listener);
-    this.subscriber.want(this.channel.final, true);
+    const found = this.finals.get(id);
+    if (found === undefined) {
+      if (this.finals.size === 0) this.subscriber.want(this.channel.final, true);
+      this.finals.set(id, listener);
+    } else if (typeof found === "function") this.finals.set(id, new Set([found, listener]));
+    else found.add(listener);
     return () => {
       const current = this.finals.get(id);
-      if (!current?.delete(listener)) return;
-      if (current.size === 0) this.finals.delete(id);
+      if (current === listener) this.finals.delete(id);
+      else if (typeof current !== "object" || !current.delete(listener)) return;
+      else if (current.size === 0) this.finals.delete(id);
       if (this.finals.size === 0) this.subscriber.want(this.channel.final, false);
     };
   }
@@ -148,7 +153,9 @@ export class RedisNotifier implements Notifier {
   publishFinal(id: string): void {
     if (this.closed) return;
     const carried = this.options.outcomes?.take(id);
-    if (carried) this.options.outcomes!.delivering({ [id]: carried }, () => this.finalHere(id));
+    // Nobody here listens (a runner's own finishes, mostly): no outcome to hand over.
+    if (carried && this.finals.has(id))
+      this.options.outcomes!.delivering({ [id]: carried }, () => this.finalHere(id));
     else this.finalHere(id);
     if (this.publishedByScripts.delete(id)) return;
     if (carried) {
@@ -205,11 +212,12 @@ export class RedisNotifier implements Notifier {
 
   /** Runs the final listeners of `id` (each once: they are dropped first). */
   private finalHere(id: string): void {
-    const set = this.finals.get(id);
-    if (!set) return;
+    const found = this.finals.get(id);
+    if (!found) return;
     this.finals.delete(id);
     if (this.finals.size === 0) this.subscriber.want(this.channel.final, false);
-    for (const listener of set) listener();
+    if (typeof found === "function") found();
+    else for (const listener of found) listener();
   }
 
   private scheduleFlush(): void {
@@ -249,7 +257,8 @@ export class RedisNotifier implements Notifier {
   }
 
   private received(channel: string, message: string): void {
-    if (this.closed) return;
+    // Nobody here awaits a result (the subscription lingers): nothing to read in a final message.
+    if (this.closed || (channel === this.channel.final && this.finals.size === 0)) return;
     // Ids, and for finals maybe a last element carrying outcomes (see RedisNotifierOptions.outcomes).
     const [sender, ...ids] = JSON.parse(message) as string[];
     if (sender === this.sender) return; // delivered here when it was published

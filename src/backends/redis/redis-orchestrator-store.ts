@@ -182,6 +182,11 @@ export class RedisOrchestratorStore implements OrchestratorStore {
     return this.retention.unpin(id);
   }
 
+  /** Sends the unpins that wait (see UNPIN_GATHER_MS): the backend is closing. */
+  flushUnpins(): void {
+    this.retention.flushUnpins();
+  }
+
   purgeFinished(olderThan: number, keepNewest: number, keep?: IdSet): Promise<string[]> {
     return this.retention.purgeFinished(olderThan, keepNewest, keep);
   }

@@ -12,17 +12,31 @@ import { TickBatch } from "./tick-batch.js";
  */
 const PURGE_BATCH = 10_000;
 
+/**
+ * How long unpins gather before they are sent (ms): nobody waits on one, and a caller reading results
+ * one after another would otherwise send one per result. A result stays pinned that much longer; a
+ * purge sends the waiting ones first.
+ */
+export const UNPIN_GATHER_MS = 10;
+
 /** The width of the seq that starts each member of the finished zset (store-change-3.lua). */
 const FINISHED_SEQ_DIGITS = 16;
 
 /** Retention of statuses and histories (store-purge-4.lua) and the outside readers' pins. */
 export class RedisRetention {
   /**
-   * The pins and unpins of one tick ("+id" / "-id", in order): one call for a caller awaiting many
-   * results, or reading the results of one final message. Never sent again alone: a count may not
-   * apply twice.
+   * The pins of one tick ("+id"): one call for a caller awaiting many results. Never sent again alone:
+   * a count may not apply twice.
    */
   private readonly pins = new TickBatch((ops: readonly string[]) => this.sendPins(ops));
+  /**
+   * The unpins ("-id") of UNPIN_GATHER_MS. Sent after the pins they match (the result is read once
+   * its pin is answered, on the same connection), and pins and unpins of one id only add up, so the
+   * delay changes no count.
+   */
+  private readonly unpins = new TickBatch((ops: readonly string[]) => this.sendPins(ops), {
+    delayMs: UNPIN_GATHER_MS,
+  });
 
   constructor(
     private readonly client: RedisClient,
@@ -34,7 +48,13 @@ export class RedisRetention {
   }
 
   unpin(id: string): Promise<void> {
-    return this.pins.request(`-${id}`);
+    return this.unpins.request(`-${id}`);
+  }
+
+  /** Sends the unpins that wait (before a purge, or when the backend closes), after the pins of this tick. */
+  flushUnpins(): void {
+    this.pins.flushNow(); // an unpin never overtakes its pin
+    this.unpins.flushNow();
   }
 
   private async sendPins(ops: readonly string[]): Promise<void[]> {
@@ -53,6 +73,7 @@ export class RedisRetention {
    * awaited whose wait is being recorded, and the orchestrator passes a Map).
    */
   async purgeFinished(olderThan: number, keepNewest: number, keep?: IdSet): Promise<string[]> {
+    this.flushUnpins(); // the results read before the purge are not pinned any more
     let held = keep === undefined ? [] : idsOf(keep);
     // A bare `has`, or more ids than one call takes: only those due are sent.
     if (held === undefined || held.length > MAX_IDS_PER_CALL) {

@@ -10,6 +10,12 @@ export interface TickBatchOptions {
    * sent again may apply twice), and only for errors one item can cause: a lost connection fails them all.
    */
   readonly retryAlone?: (error: unknown) => boolean;
+  /**
+   * Gather the items of this many ms (from the first) instead of one tick: for requests whose answer
+   * nobody waits on, so that a steady trickle makes one call, not one per tick. The timer is unref'd;
+   * `flushNow` sends what waits at once.
+   */
+  readonly delayMs?: number;
 }
 
 /** An error Redis answered (a script's error, a wrong type), not one of the connection. */
@@ -21,11 +27,12 @@ export function isReplyError(error: unknown): boolean {
  * Requests of one kind made in the same tick go to Redis as one call: `send` gets every item of the
  * tick, in the order they came, and answers with one answer per item. The call leaves once the current
  * tick's synchronous code and microtasks have run (process.nextTick), so a burst costs one round trip
- * and a lone request waits for no timer.
+ * and a lone request waits for no timer (unless `delayMs` asks to wait).
  */
 export class TickBatch<Item, Answer> {
   private items: Item[] = [];
   private waiters: Waiter<Answer>[] = [];
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly send: (items: readonly Item[]) => Promise<readonly Answer[]>,
@@ -34,13 +41,28 @@ export class TickBatch<Item, Answer> {
 
   request(item: Item): Promise<Answer> {
     return new Promise<Answer>((resolve, reject) => {
-      if (this.items.length === 0) process.nextTick(() => this.flush());
+      if (this.items.length === 0) this.schedule();
       this.items.push(item);
       this.waiters.push({ resolve, reject });
     });
   }
 
+  /** Sends what waits now (a delayed batch before its timer). */
+  flushNow(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flush();
+  }
+
+  private schedule(): void {
+    const delay = this.options.delayMs;
+    if (!delay) return process.nextTick(() => this.flush());
+    this.timer = setTimeout(() => this.flushNow(), delay);
+    this.timer.unref();
+  }
+
   private flush(): void {
+    if (this.items.length === 0) return;
     const items = this.items;
     const waiters = this.waiters;
     this.items = [];
