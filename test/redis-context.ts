@@ -125,3 +125,22 @@ export async function ownRedisBackend(): Promise<{
   };
   return { client, prefix, backend, close };
 }
+
+/** Registers, stores and queues invocations `ids` of a task "t" on `backend`, as a call would. */
+export async function queueOn(backend: Backend, ids: readonly string[]): Promise<void> {
+  await backend.orchestratorStore.register(
+    ids.map((id) => ({ id, taskId: "t" })),
+    null,
+    Date.now(),
+  );
+  await backend.stateBackend.saveInvocations(
+    ids.map((id) => ({ id, taskId: "t", argsId: id, serializedArgs: "[]", parentId: null, createdAt: 1 })),
+  );
+  await backend.broker.route(ids);
+}
+
+/** `queueOn`, then claimed to RUNNING by runner "r1" (`Backend.claimNext`). */
+export async function runningOn(backend: Backend, ids: readonly string[]): Promise<void> {
+  await queueOn(backend, ids);
+  await backend.claimNext!("r1", ids.length, Date.now(), { window: 64, running: true });
+}

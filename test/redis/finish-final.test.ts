@@ -10,7 +10,7 @@ import type { RedisClient } from "../../src/backends/redis/driver.js";
 import { CancelRequestedError, StatusTransitionError } from "../../src/errors/errors.js";
 import { InvocationStatus } from "../../src/invocation/status.js";
 import { historyProblems } from "../../src/testing/index.js";
-import { needsRedis, ownRedisBackend } from "../redis-context.js";
+import { needsRedis, ownRedisBackend, queueOn, runningOn } from "../redis-context.js";
 
 const S = InvocationStatus;
 const redis = await needsRedis();
@@ -27,23 +27,10 @@ void describe("Redis finishFinal", { ...redis }, () => {
   afterEach(() => close());
 
   /** Registered, stored and queued. */
-  async function queued(ids: readonly string[]): Promise<void> {
-    await backend.orchestratorStore.register(
-      ids.map((id) => ({ id, taskId: "t" })),
-      null,
-      Date.now(),
-    );
-    await backend.stateBackend.saveInvocations(
-      ids.map((id) => ({ id, taskId: "t", argsId: id, serializedArgs: "[]", parentId: null, createdAt: 1 })),
-    );
-    await backend.broker.route(ids);
-  }
+  const queued = (ids: readonly string[]) => queueOn(backend, ids);
 
   /** Registered, stored, queued and claimed to RUNNING by r1. */
-  async function running(ids: readonly string[]): Promise<void> {
-    await queued(ids);
-    await backend.claimNext!("r1", ids.length, Date.now(), { window: 64, running: true });
-  }
+  const running = (ids: readonly string[]) => runningOn(backend, ids);
 
   /** r1 finishes `id` with SUCCESS and claims for the slot it frees (finishAndClaim), or resumes `resume`. */
   const finishAndClaim = (id: string, resume?: readonly string[]) =>

@@ -13,7 +13,7 @@ import { CancelRequestedError } from "../../src/errors/errors.js";
 import type { Outcome } from "../../src/invocation/invocation-record.js";
 import type { Awaitable } from "../../src/util/awaitable.js";
 import { InvocationStatus } from "../../src/invocation/status.js";
-import { needsRedis, ownRedisBackend, TEST_REDIS_URL } from "../redis-context.js";
+import { needsRedis, ownRedisBackend, runningOn, TEST_REDIS_URL } from "../redis-context.js";
 
 const S = InvocationStatus;
 const redis = await needsRedis();
@@ -60,19 +60,7 @@ void describe("Redis finals published by the finish script", { ...redis }, () =>
   });
 
   /** Registered, stored, queued and claimed to RUNNING by r1 (on `here`). */
-  async function running(ids: readonly string[]): Promise<void> {
-    const store = here.orchestratorStore;
-    await store.register(
-      ids.map((id) => ({ id, taskId: "t" })),
-      null,
-      Date.now(),
-    );
-    await here.stateBackend.saveInvocations(
-      ids.map((id) => ({ id, taskId: "t", argsId: id, serializedArgs: "[]", parentId: null, createdAt: 1 })),
-    );
-    await here.broker.route(ids);
-    await here.claimNext!("r1", ids.length, Date.now(), { window: 64, running: true });
-  }
+  const running = (ids: readonly string[]) => runningOn(here, ids);
 
   /** `there` listens for the finals of `ids`: each arrival with the outcome it could read at once. */
   async function listenThere(ids: readonly string[]): Promise<Map<string, Awaitable<Outcome | undefined>>> {
