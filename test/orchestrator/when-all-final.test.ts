@@ -4,7 +4,7 @@ import type { Backend } from "../../src/backends/backend.js";
 import { InvocationStatus as S, type StatusRecord } from "../../src/invocation/status.js";
 import { createLogger } from "../../src/logging/index.js";
 import { FinalEvents } from "../../src/orchestrator/final-events.js";
-import { whenAllFinal } from "../../src/orchestrator/when-all-final.js";
+import { watchFinals, whenAllFinal } from "../../src/orchestrator/when-all-final.js";
 
 const logger = createLogger({ name: "test", level: "error", format: "text", colors: false });
 
@@ -106,3 +106,53 @@ for (const asynchronous of [false, true]) {
     }
   });
 }
+
+describe("watchFinals (listening from before a one-call pause)", () => {
+  it("counts a final heard before the store step answered, with no status read after it", () => {
+    const stub = stubBackend(false);
+    let reads = 0;
+    const store = stub.backend.orchestratorStore as { getStatuses: unknown; getStatus: unknown };
+    store.getStatuses = store.getStatus = () => reads++;
+    const watch = watchFinals(stub.backend, ["a", "b"]);
+    stub.finish("a"); // between the pause call and its answer
+    let calls = 0;
+    watch.then(["a", "b"], () => calls++);
+    assert.equal(calls, 0, "b is still open");
+    stub.finish("b");
+    assert.equal(calls, 1);
+    assert.equal(reads, 0, "no status read");
+    assert.equal(stub.subscribed, 0, "no subscription left behind");
+  });
+
+  it("stops listening for what the step found final, and calls at once when nothing is left", () => {
+    const stub = stubBackend(false);
+    const watch = watchFinals(stub.backend, ["a", "b", "c"]);
+    assert.equal(stub.subscribed, 3);
+    let calls = 0;
+    watch.then(["b"], () => calls++);
+    assert.equal(stub.subscribed, 1, "only b is listened for");
+    stub.finish("a");
+    assert.equal(calls, 0);
+    stub.finish("b");
+    assert.equal(calls, 1);
+    let again = 0;
+    const other = watchFinals(stub.backend, ["x"]);
+    stub.finish("x");
+    other.then(["x"], () => again++);
+    assert.equal(again, 1, "heard already: called before then() returns");
+    assert.equal(stub.subscribed, 0);
+  });
+
+  it("cancelled (nothing was paused, or a finish resumed the waiter), never calls and keeps nothing", () => {
+    const stub = stubBackend(false);
+    const watch = watchFinals(stub.backend, ["a", "b"]);
+    watch.cancel();
+    assert.equal(stub.subscribed, 0);
+    let calls = 0;
+    const cancel = watchFinals(stub.backend, ["a"]).then(["a"], () => calls++);
+    cancel();
+    stub.finish("a");
+    assert.equal(calls, 0);
+    assert.equal(stub.subscribed, 0);
+  });
+});
