@@ -499,12 +499,19 @@ export class Orchestrator {
           resume?.resumed(waiters);
         }
         // The finish and the claim are stored: what is claimed goes back to the runner whatever fails
-        // after them, or it would stay RUNNING with nobody running it.
+        // after them, or it would stay RUNNING with nobody running it; and the waiters here are woken
+        // even if holding back what the claim found blocked fails.
+        const failed = (error: unknown) =>
+          this.logger.warn("Finished, but what came after the finish failed", { invocation: id, error });
         try {
           if (batch.blocked.length > 0) await flow(this.concurrency.holdBack(batch.blocked, runnerId));
+        } catch (error) {
+          failed(error);
+        }
+        try {
           await this.finished(id);
         } catch (error) {
-          this.logger.warn("Finished, but what came after the finish failed", { invocation: id, error });
+          failed(error);
         }
         return batch.records;
       },
