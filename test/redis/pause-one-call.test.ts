@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Backend } from "../../src/backends/backend.js";
 import { RedisPause } from "../../src/backends/redis/redis-pause.js";
-import type { RedisClient } from "../../src/backends/redis/driver.js";
+import { queueKeys } from "../../src/backends/redis/redis-broker.js";
+import { key, type RedisContext } from "../../src/backends/redis/context.js";
 import type { StoreKeys } from "../../src/backends/redis/redis-store-keys.js";
 import { Tynenc } from "../../src/index.js";
 import type { InvocationRecord } from "../../src/invocation/invocation-record.js";
@@ -37,9 +38,8 @@ function storeFor(mode: Mode, store: OrchestratorStore): OrchestratorStore {
   if (mode === "one-call") return store;
   if (mode === "generic")
     return Object.create(store, { recordAndPause: { value: undefined } }) as OrchestratorStore;
-  const redis = store as unknown as { context: { client: RedisClient }; keys: StoreKeys };
-  const queueKeys = ["queue", "delayed"].map((k) => `${redis.keys.base.slice(0, -3)}${k}`);
-  const claims = { records: `${redis.keys.base.slice(0, -3)}rec:`, queueKeys };
+  const redis = store as unknown as { context: RedisContext; keys: StoreKeys };
+  const claims = { records: key(redis.context, "rec:"), queueKeys: queueKeys(redis.context) };
   const tight = new RedisPause(redis.context.client, redis.keys, "test", claims, 0);
   return Object.create(store, {
     recordAndPause: { value: tight.recordAndPause.bind(tight) },

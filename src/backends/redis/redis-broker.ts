@@ -17,6 +17,11 @@ const RETRY_MS = 1000;
  *
  * Round trips: `route`, `routeAt`, `retrieve`, `count` and `purge` are one each.
  */
+/** The broker's queue (a list) and delayed set (a zset) of an app: a script that pops the queue names them. */
+export function queueKeys(context: RedisContext): readonly [queue: string, delayed: string] {
+  return [key(context, "queue"), key(context, "delayed")];
+}
+
 export class RedisBroker implements Broker {
   private readonly queue: string;
   private readonly delayed: string;
@@ -30,8 +35,7 @@ export class RedisBroker implements Broker {
     private readonly context: RedisContext,
     private readonly onDue: () => void = () => {},
   ) {
-    this.queue = key(context, "queue");
-    this.delayed = key(context, "delayed");
+    [this.queue, this.delayed] = queueKeys(context);
     this.delayedSeq = key(context, "delayed-seq");
   }
 

@@ -11,6 +11,7 @@ import type {
 import type { Awaitable } from "../../util/awaitable.js";
 import { key, type RedisContext } from "./context.js";
 import { PAUSE_WALK_LIMIT, RedisPause, type PauseClaims } from "./redis-pause.js";
+import { queueKeys } from "./redis-broker.js";
 import type { ResumedReads } from "./resumed-reads.js";
 import { RedisStatusChanges } from "./redis-store-changes.js";
 import { StoreKeys } from "./redis-store-keys.js";
@@ -51,11 +52,9 @@ export class RedisOrchestratorStore implements OrchestratorStore {
     this.retention = new RedisRetention(client, this.keys);
     this.registry = new RedisRunners(client, this.keys);
     const records = key(context, "rec:");
-    // The broker's keys (redis-broker.ts): a pause's claim pops its queue.
-    const queueKeys = [key(context, "queue"), key(context, "delayed")];
     const pauseClaims: PauseClaims = {
       records,
-      queueKeys,
+      queueKeys: queueKeys(context), // a pause's claim pops the broker's queue
       ...(claimBatchOf ? { batchOf: claimBatchOf } : {}),
     };
     this.pauses = new RedisPause(

@@ -2,7 +2,8 @@ import { BackendError } from "../../errors/errors.js";
 import type { InvocationRecord } from "../../invocation/invocation-record.js";
 import { INITIAL_STATUS } from "../../invocation/status.js";
 import type { NewStatus } from "../../orchestrator/orchestrator-store.js";
-import { key, type RedisContext } from "./context.js";
+import type { RedisContext } from "./context.js";
+import { queueKeys } from "./redis-broker.js";
 import { recordValue } from "./redis-state-backend.js";
 import type { StoreKeys } from "./redis-store-keys.js";
 import { moveRule } from "./redis-store-rules.js";
@@ -43,7 +44,7 @@ export class RedisRegistration {
     private readonly storeKeys: StoreKeys,
     private readonly work?: WorkFromScript,
   ) {
-    this.keys = [storeKeys.seq, storeKeys.ready, key(context, "queue")];
+    this.keys = [storeKeys.seq, storeKeys.ready, queueKeys(context)[0]];
   }
 
   async registerAndRoute(
