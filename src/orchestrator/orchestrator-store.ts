@@ -68,6 +68,13 @@ export interface OrchestratorStore {
   resume(id: string, runnerId: string, at: number): Awaitable<StatusRecord | undefined>;
   getStatus(id: string): Awaitable<StatusRecord | undefined>;
   getStatuses(ids: readonly string[]): Awaitable<(StatusRecord | undefined)[]>;
+  /**
+   * `getStatuses` by a process about to wait for the finals of `ids` (whenAllFinal), where a store tells
+   * a final only to the processes it knows wait for it (Redis): it records this one as a listener of
+   * the unfinished ones in the same atomic step, so a finish after the read is told here. An id it does
+   * not know is not marked: its waiter takes it for gone (an await of a result fails as purged).
+   */
+  watchStatuses?(ids: readonly string[]): Awaitable<(StatusRecord | undefined)[]>;
   getHistory(id: string): Awaitable<HistoryEntry[]>;
   /** Ids currently in one of `statuses` (optionally of one task), for recovery and monitoring. */
   findByStatus(statuses: readonly InvocationStatus[], taskId?: string): Awaitable<string[]>;

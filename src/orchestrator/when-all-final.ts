@@ -7,7 +7,8 @@ import type { Unsubscribe } from "./notifier.js";
 
 /**
  * Calls `listener` once every id in `ids` is final. Subscribes before checking, so a status reached in
- * between is never missed; may call `listener` before returning. Returns a cancel function. With
+ * between is never missed (the check is the store's `watchStatuses` where it has one, which makes sure
+ * the finals are told to this process); may call `listener` before returning. Returns a cancel function. With
  * `local`, an id finished in this process arrives from there too, whichever comes first.
  */
 export function whenAllFinal(
@@ -33,7 +34,8 @@ export function whenAllFinal(
     }
   };
   const unsubs = ids.map((id, i) => onFinal(backend, local, id, () => arrive(i)));
-  checkWith(backend.orchestratorStore.getStatuses(ids), logger, (records) => {
+  const store = backend.orchestratorStore;
+  checkWith(store.watchStatuses ? store.watchStatuses(ids) : store.getStatuses(ids), logger, (records) => {
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
       if (r && isFinal(r.status)) arrive(i);
@@ -128,9 +130,15 @@ function whenFinal(
     listener();
   };
   const unsubscribe = onFinal(backend, local, id, arrive);
-  checkWith(backend.orchestratorStore.getStatus(id), logger, (record: StatusRecord | undefined) => {
-    if (record && isFinal(record.status)) arrive();
-  });
+  const store = backend.orchestratorStore;
+  if (store.watchStatuses)
+    checkWith(store.watchStatuses([id]), logger, ([record]) => {
+      if (record && isFinal(record.status)) arrive();
+    });
+  else
+    checkWith(store.getStatus(id), logger, (record: StatusRecord | undefined) => {
+      if (record && isFinal(record.status)) arrive();
+    });
   return () => {
     done = true;
     unsubscribe();

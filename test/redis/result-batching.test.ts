@@ -21,7 +21,10 @@ const N = 60;
 /** The commands `client` sends, a script named by its file ("store-pin-2"), others by command. */
 function recordCommands(client: RedisClient): string[] {
   const names = new Map(
-    ["store-pin-2", "state-get-outcomes-1", "store-read-1"].map((name) => [script(name).sha, name]),
+    ["store-pin-2", "state-get-outcomes-1", "store-read-1", "store-watch-1"].map((name) => [
+      script(name).sha,
+      name,
+    ]),
   );
   const sent: string[] = [];
   const send = client.sendCommand.bind(client);
@@ -79,7 +82,8 @@ void describe("Redis result delivery in batches", { ...redis }, () => {
       while (count(sent, "store-pin-2") < 2 && Date.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, UNPIN_GATHER_MS));
       assert.equal(count(sent, "store-pin-2"), 2, sent.join(" ")); // the pins, then the unpins
-      assert.equal(count(sent, "store-read-1"), 1, sent.join(" ")); // the statuses
+      // The statuses, read by a process about to wait (store-watch-1.lua): one call for all.
+      assert.equal(count(sent, "store-watch-1"), 1, sent.join(" "));
       assert.equal(count(sent, "state-get-outcomes-1"), 1, sent.join(" "));
       assert.equal(sent.length, 4, sent.join(" "));
       const pins = await app.backend.orchestratorStore.purgeFinished(Number.MAX_SAFE_INTEGER, 0);
@@ -107,7 +111,7 @@ void describe("Redis result delivery in batches", { ...redis }, () => {
       assert.ok(b.status === "rejected" && b.reason instanceof RangeError && b.reason.message === "bad 7");
       assert.equal(c?.status, "rejected");
       assert.ok(c.status === "rejected" && c.reason instanceof InvocationPurgedError, String(c.status));
-      assert.equal(count(sent, "store-read-1"), 1, sent.join(" "));
+      assert.equal(count(sent, "store-watch-1"), 1, sent.join(" "));
       assert.equal(count(sent, "state-get-outcomes-1"), 1, sent.join(" "));
     });
   });

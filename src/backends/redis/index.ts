@@ -74,8 +74,11 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
   };
   const ahead = new ResumedReads();
   // A pause's claim is read with the broker, made below (it is called only once the backend is in use).
-  const orchestratorStore = new RedisOrchestratorStore(context, ahead, (reply, runnerId, running) =>
-    claimBatchOf(reply, broker, runnerId, running, prefix),
+  const orchestratorStore: RedisOrchestratorStore = new RedisOrchestratorStore(
+    context,
+    ahead,
+    (reply, runnerId, running) => claimBatchOf(reply, broker, runnerId, running, prefix),
+    (): string => notifier.sender,
   );
   const outcomes = new FinalOutcomes();
   const notifier = new RedisNotifier(context, { statuses: orchestratorStore, outcomes });

@@ -37,17 +37,19 @@ export class RedisOrchestratorStore implements OrchestratorStore {
 
   /**
    * `ahead`: where a resume leaves what it read of the waited ones (see resumed-reads.ts). `claimBatchOf`:
-   * a claim's reply read with the broker (redis-claim.ts); without it a pause never claims.
+   * a claim's reply read with the broker (redis-claim.ts); without it a pause never claims. `watcher`:
+   * who `watchStatuses` marks as the listener (the sender of this process's notifier).
    */
   constructor(
     private readonly context: RedisContext,
     private readonly ahead?: ResumedReads,
     claimBatchOf?: PauseClaims["batchOf"],
+    watcher?: () => string,
   ) {
     const client = context.client;
     this.keys = new StoreKeys(context);
     this.changes = new RedisStatusChanges(client, this.keys, `prefix ${context.prefix}`);
-    this.reads = new RedisStatusReads(client, this.keys);
+    this.reads = new RedisStatusReads(client, this.keys, watcher);
     this.graph = new RedisWaitGraph(client, this.keys, this.changes, this.reads);
     this.retention = new RedisRetention(client, this.keys);
     this.registry = new RedisRunners(client, this.keys);
@@ -104,6 +106,18 @@ export class RedisOrchestratorStore implements OrchestratorStore {
 
   getStatuses(ids: readonly string[]): Promise<(StatusRecord | undefined)[]> {
     return this.reads.statuses(ids);
+  }
+
+  /**
+   * The finish script publishes a final only where another process may wait for it (store-finish-5.lua):
+   * this read marks this process as a listener of the unfinished ones, in the same step.
+   */
+  watchStatuses(ids: readonly string[]): Awaitable<(StatusRecord | undefined)[]> {
+    if (ids.length === 1) {
+      const known = this.ahead?.status(ids[0]!);
+      if (known) return [known];
+    }
+    return this.reads.watched(ids);
   }
 
   getHistory(id: string): Promise<HistoryEntry[]> {

@@ -1,8 +1,9 @@
-import { InvocationStatus, type HistoryEntry, type StatusRecord } from "../../invocation/status.js";
+import { InvocationStatus, isFinal, type HistoryEntry, type StatusRecord } from "../../invocation/status.js";
 import { parseHistory } from "../sqlite/history-text.js";
 import type { RedisClient } from "./driver.js";
 import { MAX_IDS_PER_CALL, inChunks, recordOf } from "./redis-store-changes.js";
 import type { StoreKeys } from "./redis-store-keys.js";
+import { FINAL_WORDS } from "./redis-store-rules.js";
 import { runScript } from "./scripts.js";
 import { isReplyError, TickBatch } from "./tick-batch.js";
 
@@ -10,22 +11,28 @@ const STATUSES = Object.values(InvocationStatus);
 
 type Records = (StatusRecord | undefined)[];
 
+/** A status read of a list of ids; `watch`: by a process about to wait for their finals. */
+interface StatusRead {
+  readonly ids: readonly string[];
+  readonly watch: boolean;
+}
+
 /**
  * The store's reads: each is one command, or one call of store-read-1.lua when it needs several, so
  * one round trip whatever the number of ids. Status reads of one tick share that round trip (a caller
- * awaiting many results reads them all at once).
+ * awaiting many results reads them all at once); so do the reads of a process about to wait for finals
+ * (`watched`), which also mark it as their listener (store-watch-1.lua).
  */
 export class RedisStatusReads {
-  private readonly statusReads = new TickBatch(
-    (lists: readonly (readonly string[])[]) => this.readLists(lists),
-    {
-      retryAlone: isReplyError,
-    },
-  );
+  private readonly statusReads = new TickBatch((lists: readonly StatusRead[]) => this.readLists(lists), {
+    retryAlone: isReplyError,
+  });
 
+  /** `watcher`: the listener a watched read marks (this process's notifier sender). */
   constructor(
     private readonly client: RedisClient,
     private readonly keys: StoreKeys,
+    private readonly watcher: () => string = () => "",
   ) {}
 
   /** Runs one operation of store-read-1.lua. */
@@ -34,19 +41,32 @@ export class RedisStatusReads {
   }
 
   async status(id: string): Promise<StatusRecord | undefined> {
-    return (await this.statusReads.request([id]))[0];
+    return (await this.statusReads.request({ ids: [id], watch: false }))[0];
   }
 
   statuses(ids: readonly string[]): Promise<Records> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.statusReads.request(ids);
+    return this.statusReads.request({ ids, watch: false });
   }
 
-  /** The status reads of one tick: each id read once, each list answered in its order. */
-  private async readLists(lists: readonly (readonly string[])[]): Promise<Records[]> {
-    if (lists.length === 1) return [await this.readStatuses(lists[0]!)];
+  /** `statuses`, this process marked as a listener of the unfinished ones in the same step. */
+  watched(ids: readonly string[]): Promise<Records> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.statusReads.request({ ids, watch: true });
+  }
+
+  /**
+   * The status reads of one tick: each id read once, each list answered in its order; a watched read
+   * among them makes it one watched read of all (a caller reading the status of what it also waits for
+   * in the same tick costs one round trip).
+   */
+  private async readLists(reads: readonly StatusRead[]): Promise<Records[]> {
+    const watch = reads.some((r) => r.watch);
+    const read = (ids: readonly string[]) => (watch ? this.readWatched(ids) : this.readStatuses(ids));
+    if (reads.length === 1) return [await read(reads[0]!.ids)];
+    const lists = reads.map((r) => r.ids);
     const ids = [...new Set(lists.flat())];
-    const records = await this.readStatuses(ids);
+    const records = await read(ids);
     const byId = new Map(ids.map((id, i) => [id, records[i]]));
     return lists.map((list) => list.map((id) => byId.get(id)));
   }
@@ -57,9 +77,43 @@ export class RedisStatusReads {
       const fields = await this.client.hmget(this.keys.invocation(ids[0]!), "s", "o", "at");
       return [fields[0] ? recordOf(fields) : undefined];
     }
+    return this.inScripts(ids, (chunk) => this.read("statuses", chunk));
+  }
+
+  /**
+   * Through store-watch-1.lua, one call per chunk. One id is one HMGET when that is enough: it is final,
+   * or its listener is this process already, several ("*") or unknown (its final goes out anyway).
+   */
+  private async readWatched(ids: readonly string[]): Promise<Records> {
+    const watcher = this.watcher();
+    if (ids.length === 1) {
+      const fields = await this.client.hmget(this.keys.invocation(ids[0]!), "s", "o", "at", "w");
+      const [status, , , listener] = fields;
+      if (!status) return [undefined];
+      if (
+        status &&
+        (isFinal(status as InvocationStatus) || !listener || listener === watcher || listener === "*")
+      )
+        return [recordOf(fields)];
+    }
+    return this.inScripts(ids, (chunk) =>
+      runScript(
+        this.client,
+        "store-watch-1",
+        [this.keys.seq],
+        [this.keys.base, watcher, FINAL_WORDS, ...chunk],
+      ),
+    );
+  }
+
+  /** Status, owner and at per id, as store-read-1.lua's `statuses` answers them, one call per chunk. */
+  private inScripts(
+    ids: readonly string[],
+    call: (chunk: readonly string[]) => Promise<unknown>,
+  ): Promise<Records> {
     return inChunks(ids, MAX_IDS_PER_CALL, async (chunk) => {
       if (chunk.length === 0) return [];
-      const flat = (await this.read("statuses", chunk)) as (string | null)[];
+      const flat = (await call(chunk)) as (string | null)[];
       return chunk.map((_, i) => (flat[3 * i] ? recordOf(flat.slice(3 * i, 3 * i + 3)) : undefined));
     });
   }

@@ -45,6 +45,7 @@ local function register()
       local key = K('i', id)
       if redis.call('EXISTS', key) == 0 then
         local seq = redis.call('INCR', SEQ)
+        -- No listener recorded (`w`, see store-finish-5.lua): its final is always published.
         redis.call('HSET', key, 's', initial.to, 'o', '', 'at', at, 't', task)
         if g ~= '' then
           redis.call('HSET', key, 'g', g)

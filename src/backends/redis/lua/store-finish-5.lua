@@ -11,6 +11,11 @@ final (the message `[sender, ...ids, {o: {id: [ok, text]}}]`, the outcomes carri
 that ask), so a finish needs no PUBLISH of its own after it. A refused item is not published (its
 caller ends it another way, which publishes). A call sent again after a reconnect answers its moves as
 made and publishes them again: a second final message is harmless (those it wakes are woken already).
+Only the finals another process may wait for go out: not one whose listener (field `w`) is the sender
+itself, the process that finishes it (which wakes its own listeners), and whose paused waiters this
+call resumed, all of them (a recursive task's child finished where its parent runs). Every process
+that waits for a final is either a paused waiter (an edge in `in:<id>`) or marked itself in `w` when it
+read the status (store-watch-1.lua), so none misses a final it waits for.
 
 Then, when a claiming runner is named (Backend.finishAndClaim), the slots its finishes free are filled
 in the same step, but only for a finish that was accepted (a refused one, e.g. under a cancel request,
@@ -86,6 +91,7 @@ for r = 1, n do rules[r] = ruleAt(26 + 5 * r) end
 
 -- Hands the slot the finish of `id` frees to up to `max` of `waiters` (ids joined by ",") of `runner`
 -- whose waits it ended (see the header), appending them to `resumed` for item `place`.
+-- Returns how many it resumed.
 local function resumeWaiters(id, waiters, runner, max, place, resumed, at)
   local took = 0
   local request = ARGV[2] .. ':r' .. place
@@ -109,24 +115,34 @@ local function resumeWaiters(id, waiters, runner, max, place, resumed, at)
       end
     end
   end
+  return took
 end
 
--- Finishes the item at ARGV[i]; returns its answer and whether it frees its slot for new work.
+-- Finishes the item at ARGV[i]; returns its answer, whether it frees its slot for new work (nobody
+-- waits for it) and who listens for its final (`w`, "" when unknown or answered again).
 local function finish(i)
   local id, runner, at, rule = ARGV[i], ARGV[i + 1], ARGV[i + 2], rules[tonumber(ARGV[i + 3])]
   local unowned = ARGV[i + 6]
   storeOutcome(records .. id, ARGV[i + 4], ARGV[i + 5], unowned, unowned == '1' and K('i', id) or '',
     onlyCancel, ARGV[i + 7])
   local cur = load(id)
-  if not cur then return { 'ERR', 'notfound' }, false end
+  if not cur then return { 'ERR', 'notfound' }, false, '' end
   local free = redis.call('EXISTS', K('in', id)) == 0
-  if cur.q == REQ then return { 'OK', cur.o }, free end
+  if cur.q == REQ then return { 'OK', cur.o }, free, '' end
   local why = refusal(cur, rule, runner)
-  if why then return { 'ERR', why, cur.s, cur.o }, false end
+  if why then return { 'ERR', why, cur.s, cur.o }, false, '' end
+  local watcher = cur.w
   local owner = commit(id, cur, rule, runner, at)
   dropOut(id)
   settle(id, has(rule, 'R'))
-  return { 'OK', owner }, free
+  return { 'OK', owner }, free, watcher
+end
+
+-- Whether a process other than the sender may wait for the final of `id` (see the header): its
+-- listener is another process or unknown, or a waiter is left that this call did not resume.
+local function heardElsewhere(id, watcher, free, resumedHere)
+  if watcher == '' or watcher ~= ARGV[22] then return true end
+  return not free and redis.call('SCARD', K('in', id)) > resumedHere
 end
 
 -- The final message: the sender, the accepted ids, then the carried outcomes (when any).
@@ -134,13 +150,13 @@ local final, carried, anyCarried = { ARGV[22] }, {}, false
 local answers, wanted, resumed = {}, 0, {}
 for i = 31 + 5 * n, #ARGV, 11 do
   REQ = ARGV[2] .. ':' .. i
-  local answer, free = finish(i)
+  local answer, free, watcher = finish(i)
   answers[#answers + 1] = answer
-  local asked = tonumber(ARGV[i + 8])
+  local asked, resumedHere = tonumber(ARGV[i + 8]), 0
   if answer[1] == 'OK' and not free and asked > 0 and ARGV[5] ~= '' and ARGV[i + 10] ~= '' then
-    resumeWaiters(ARGV[i], ARGV[i + 10], ARGV[5], asked, #answers, resumed, ARGV[6])
+    resumedHere = resumeWaiters(ARGV[i], ARGV[i + 10], ARGV[5], asked, #answers, resumed, ARGV[6])
   end
-  if answer[1] == 'OK' then
+  if answer[1] == 'OK' and heardElsewhere(ARGV[i], watcher, free, resumedHere) then
     final[#final + 1] = ARGV[i]
     if ARGV[i + 9] == '1' then
       carried[ARGV[i]] = { ARGV[i + 4] == 'v' and 1 or 0, ARGV[i + 5] }

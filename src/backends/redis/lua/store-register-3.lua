@@ -11,6 +11,9 @@ makes a call ioredis sends again after a reconnect harmless.
 When anything was routed, the work message goes out from here too (as RedisNotifier publishes it,
 `[sender]` on the work channel), so a registration needs no PUBLISH after it.
 
+Each new invocation records who listens for its final (field `w`, see store-finish-5.lua): the sender,
+the registering process, which may await it (another one that waits marks itself: store-watch-1.lua).
+
 KEYS[1] seq    the store's counter of status changes (os:seq)
 KEYS[2] ready  the store's zset of waited-on runnable invocations (os:ready)
 KEYS[3] queue  the broker's list
@@ -46,7 +49,7 @@ for i = 12, #ARGV, 5 do
   local key = K('i', id)
   if redis.call('EXISTS', key) == 0 then
     local seq = redis.call('INCR', SEQ)
-    redis.call('HSET', key, 's', initial.to, 'o', '', 'at', at, 't', task)
+    redis.call('HSET', key, 's', initial.to, 'o', '', 'at', at, 't', task, 'w', ARGV[11])
     redis.call('RPUSH', K('h', id), initial.to .. '\t' .. runner .. '\t' .. at .. '\t' .. seq)
     redis.call('SADD', K('by', initial.to), id)
     if r ~= '' then

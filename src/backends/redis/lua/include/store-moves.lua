@@ -19,10 +19,12 @@ local function has(rule, flag)
   return string.find(rule.flags, flag, 1, true) ~= nil
 end
 
+-- `w`: who listens for its final besides its waiters (store-register-3.lua, store-watch-1.lua): the
+-- notifier sender of the one process, "*" for several, "" when unknown.
 local function load(id)
-  local f = redis.call('HMGET', K('i', id), 's', 'o', 'r', 'g', 'c', 'x', 'q')
+  local f = redis.call('HMGET', K('i', id), 's', 'o', 'r', 'g', 'c', 'x', 'q', 'w')
   if not f[1] then return nil end
-  return { s = f[1], o = f[2] or '', r = f[3] or '', g = f[4] or '', c = f[5] or '', x = f[6], q = f[7] }
+  return { s = f[1], o = f[2] or '', r = f[3] or '', g = f[4] or '', c = f[5] or '', x = f[6], q = f[7], w = f[8] or '' }
 end
 
 -- Why status.ts refuses the move (nil when allowed), checked in ownerAfter's order.
