@@ -15,16 +15,28 @@ local function split(joined)
   return ids
 end
 
+-- The records this call read (false: none), each read once.
+local recordCache = {}
+
+local function recordOf(id)
+  local value = recordCache[id]
+  if value == nil then
+    value = redis.call('GET', records .. id)
+    recordCache[id] = value
+  end
+  return value
+end
+
 local function recordsOf(ids)
   local found = {}
-  for i, id in ipairs(ids) do found[i] = redis.call('GET', records .. id) end
+  for i, id in ipairs(ids) do found[i] = recordOf(id) end
   return found
 end
 
 -- A delayed call not due yet (the 7th field of its record's meta, see metaOf in redis-state-backend.ts)
 -- is left for its route at its due time, even while a paused task waits for it.
 local function notDue(id, at)
-  local value = redis.call('GET', records .. id)
+  local value = recordOf(id)
   if not value then return false end
   local comma = string.find(value, ',', 1, true)
   local size = tonumber(string.sub(value, 1, comma - 1))
@@ -34,8 +46,15 @@ local function notDue(id, at)
   return type(due) == 'number' and due > tonumber(at)
 end
 
--- The due delayed ids join the queue first, as broker-retrieve-2.lua does.
-local function moveDue(at)
+-- The earliest delayed entry, {member, score} ({} when none).
+local function firstDelayed()
+  return redis.call('ZRANGE', DELAYED, 0, 0, 'WITHSCORES')
+end
+
+-- The due delayed ids join the queue first, as broker-retrieve-2.lua does (`first`: firstDelayed(),
+-- which says whether any is due).
+local function moveDue(at, first)
+  if not first[2] or tonumber(first[2]) > tonumber(at) then return 0 end
   local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', at, 'LIMIT', 0, 1000)
   if #due == 0 then return 0 end
   local ids = {}
@@ -65,18 +84,19 @@ local function claimNext(runner, at, max)
     local cur = load(id)
     if not cur or not listed(CLAIM.runnable, cur.s) then return false end
     -- Waited on before its registration stored its record: its routing, once stored, brings it back.
-    if redis.call('EXISTS', records .. id) == 0 then return false end
+    if not recordOf(id) then return false end
     if cur.r ~= '' and redis.call('EXISTS', K('run', cur.r)) == 1 then
       blocked[#blocked + 1] = id
       return false
     end
     local why = refusal(cur, pending, runner)
     if why then error({ 'ERR', why, cur.s, cur.o, id }) end
-    commit(id, cur, pending, runner, at)
     if running then
-      why = refusal(cur, running, runner)
-      if why then error({ 'ERR', why, cur.s, cur.o, id }) end
-      commit(id, cur, running, runner, at)
+      why = refusalAfter(cur, pending, running, runner)
+      if why then error({ 'ERR', why, pending.to, ownerAfter(cur.o, pending, runner), id }) end
+      commitMoves(id, cur, { pending, running }, runner, at)
+    else
+      commit(id, cur, pending, runner, at)
     end
     settle(id, has(running or pending, 'R'))
     claimed[#claimed + 1] = id
@@ -115,7 +135,10 @@ local function claimNext(runner, at, max)
 
   local ok, refused = pcall(fromReady)
   if not ok then return refused end
-  local moved = moveDue(at)
+  -- The claims below leave the delayed set as it is: its first entry after moveDue is the one answered.
+  local first = firstDelayed()
+  local moved = moveDue(at, first)
+  if moved > 0 then first = firstDelayed() end
   local more
   ok, more = pcall(fromQueue)
   if not ok then return more end
@@ -123,6 +146,5 @@ local function claimNext(runner, at, max)
     redis.call('HSET', LAST, 'q', REQ, 'c', table.concat(claimed, ','), 'b', table.concat(blocked, ','))
     redis.call('PEXPIRE', LAST, 60000)
   end
-  local first = redis.call('ZRANGE', DELAYED, 0, 0, 'WITHSCORES')
   return { claimed, blocked, recordsOf(claimed), first[2] or '', moved, more }
 end

@@ -45,12 +45,15 @@ local function resumeFromPause(id, cur, runner, at)
   local resumed, running = RESUME.resumed, RESUME.running
   local why = refusal(cur, resumed, runner)
   if why then return { 'ERR', why, cur.s, cur.o, resumed.to } end
-  commit(id, cur, resumed, runner, at)
-  settle(id, has(resumed, 'R'))
-  why = refusal(cur, running, runner)
-  if why then return { 'ERR', why, cur.s, cur.o, running.to } end
-  if cur.r ~= '' and redis.call('EXISTS', K('run', cur.r)) == 1 then return { 'HELD' } end
-  commit(id, cur, running, runner, at)
+  -- Both moves are checked first; when both are made they are written as one (commitMoves).
+  why = refusalAfter(cur, resumed, running, runner)
+  if why or (cur.r ~= '' and redis.call('EXISTS', K('run', cur.r)) == 1) then
+    commit(id, cur, resumed, runner, at)
+    settle(id, has(resumed, 'R'))
+    if why then return { 'ERR', why, cur.s, cur.o, running.to } end
+    return { 'HELD' }
+  end
+  commitMoves(id, cur, { resumed, running }, runner, at)
   settle(id, has(running, 'R'))
   return { 'OK', cur.o, waitedFinal(id) }
 end

@@ -66,27 +66,51 @@ local function keyIndexes(id, r, rule)
   redis.call(has(rule, 'P') and 'SADD' or 'SREM', K('park', r), id)
 end
 
--- Store a validated move: status, owner, history entry and indexes. Returns the owner after.
-local function commit(id, cur, rule, runner, at)
-  local to, owner = rule.to, cur.o
-  if rule.owner == 'take' then owner = runner elseif rule.owner == 'clear' then owner = '' end
-  local seq = redis.call('INCR', SEQ)
+-- The owner after `rule` moves an invocation owned by `owner` for `runner`.
+local function ownerAfter(owner, rule, runner)
+  if rule.owner == 'take' then return runner elseif rule.owner == 'clear' then return '' end
+  return owner
+end
+
+-- Store validated moves made in a row (`rules`, each checked by the caller against the status the one
+-- before leaves; only the last may be final): one history entry each, written as one change of status,
+-- owner and indexes (PENDING then RUNNING in one claim costs one hash write, one RPUSH, one index move).
+-- Returns the owner after.
+local function commitMoves(id, cur, rules, runner, at)
+  local n = #rules
+  local owner = cur.o
+  for i = 1, n do owner = ownerAfter(owner, rules[i], runner) end
+  local last = rules[n]
+  local to = last.to
+  local seq = redis.call('INCRBY', SEQ, n)
   local key = K('i', id)
   redis.call('HSET', key, 's', to, 'o', owner, 'at', at, 'q', REQ)
-  redis.call('RPUSH', K('h', id), to .. '\t' .. runner .. '\t' .. at .. '\t' .. seq)
+  local entries = {}
+  for i = 1, n do entries[i] = rules[i].to .. '\t' .. runner .. '\t' .. at .. '\t' .. (seq - n + i) end
+  redis.call('RPUSH', K('h', id), unpack(entries))
   if redis.call('SMOVE', K('by', cur.s), K('by', to), id) == 0 then redis.call('SADD', K('by', to), id) end
   if owner ~= cur.o then
     if cur.o ~= '' then redis.call('SREM', K('owned', cur.o), id) end
     if owner ~= '' then redis.call('SADD', K('owned', owner), id) end
   end
-  keyIndexes(id, cur.r, rule)
-  if has(rule, 'F') then
+  keyIndexes(id, cur.r, last)
+  if has(last, 'F') then
     redis.call('HSET', key, 'f', at)
     if cur.x then redis.call('HDEL', key, 'x') end
     redis.call('ZADD', FINISHED, at, string.format('%016d', seq) .. ':' .. id)
     if cur.g ~= '' and redis.call('GET', K('reg', cur.g)) == id then redis.call('DEL', K('reg', cur.g)) end
-    if cur.c ~= '' and has(rule, 'S') then redis.call('SET', K('cache', cur.c), id) end
+    if cur.c ~= '' and has(last, 'S') then redis.call('SET', K('cache', cur.c), id) end
   end
   cur.s, cur.o = to, owner
   return owner
+end
+
+-- Store a validated move: status, owner, history entry and indexes. Returns the owner after.
+local function commit(id, cur, rule, runner, at)
+  return commitMoves(id, cur, { rule }, runner, at)
+end
+
+-- Why `second` is refused right after `first` (both moves checked before either is written).
+local function refusalAfter(cur, first, second, runner)
+  return refusal({ s = first.to, o = ownerAfter(cur.o, first, runner), x = cur.x }, second, runner)
 end
