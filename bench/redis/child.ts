@@ -71,6 +71,13 @@ export class BenchChild {
     return message as Extract<ChildMessage, { type: T }>;
   }
 
+  /** The next message, whatever its type; a `failed` message, an exit or the timeout throws. */
+  async nextMessage(timeoutMs: number): Promise<Exclude<ChildMessage, { type: "failed" }>> {
+    const message = await this.receive(timeoutMs);
+    if (message.type === "failed") throw new Error(`${this.label}: ${message.message}`);
+    return message;
+  }
+
   /** Asks the child to stop, waits up to STOP_GRACE_MS for its exit, then kills it. */
   async stop(): Promise<void> {
     if (this.process.exitCode === null && this.process.signalCode === null && this.process.connected) {

@@ -23,7 +23,8 @@ import { tynencSystem } from "./tynenc.js";
 const REPEATS = 3;
 
 /**
- * `TYNENC_BENCH_QUICK=c1,c8,c50,fib,latency` (any of them): a quick look while working on tynenc's side.
+ * `TYNENC_BENCH_QUICK=c1,c8,c50,a1,a8,a50,fib,latency` (any of them; aN: cN with every result awaited): a
+ * quick look while working on tynenc's side.
  * tynenc only, one run of each listed measurement, no comparison and no report lines.
  */
 const QUICK = process.env["TYNENC_BENCH_QUICK"]?.split(",").map((s) => s.trim());
@@ -32,6 +33,11 @@ async function quick(system: QueueSystem, only: readonly string[]): Promise<void
   for (const c of CONCURRENCIES) {
     if (only.includes(`c${c}`))
       line(`${system.name} c=${c}`, `${(await system.independent(c)).toFixed(0)} jobs/s`);
+    if (only.includes(`a${c}`) && system.independentAwaited)
+      line(
+        `${system.name} c=${c}, results awaited`,
+        `${(await system.independentAwaited(c)).toFixed(0)} jobs/s`,
+      );
   }
   if (only.includes("fib")) line(`${system.name} fib(15)`, `${(await system.fib15()).toFixed(0)} ms`);
   if (only.includes("latency")) {
@@ -76,6 +82,17 @@ async function measure(bullmq: BullmqSystem, systems: readonly QueueSystem[]): P
   for (const c of CONCURRENCIES) {
     const best = await bestOf(systems, `c=${c}`, "jobs/s", true, (s) => s.independent(c));
     best.forEach((value, at) => (independent[at]![c] = value));
+  }
+  console.log(
+    "\n# the same, the caller awaiting every result (tynenc's parallelize(...).results(); information)",
+  );
+  for (const system of systems) {
+    if (!system.independentAwaited) continue;
+    for (const c of CONCURRENCIES)
+      line(
+        `${system.name} c=${c}, results awaited`,
+        `${(await system.independentAwaited(c)).toFixed(0)} jobs/s`,
+      );
   }
   console.log("\n# recursive fib(15), 1,973 jobs, one worker process at concurrency 1");
   const fib = await bestOf(systems, "fib(15)", "ms", false, (s) => s.fib15());

@@ -28,8 +28,16 @@ export interface Latency {
  */
 export interface QueueSystem {
   readonly name: string;
-  /** Jobs/s of INDEPENDENT_JOBS trivial jobs added at once, one worker process at this concurrency. */
+  /**
+   * Jobs/s of INDEPENDENT_JOBS trivial jobs added at once, one worker process at this concurrency, timed
+   * until the worker process has completed them all (it counts them; the caller reads no result meanwhile).
+   */
   independent(concurrency: Concurrency): Promise<number>;
+  /**
+   * The same with the caller awaiting every result, timed until the last one reached it (tynenc's
+   * `parallelize(...).results()`); for information, where a system offers it.
+   */
+  independentAwaited?(concurrency: Concurrency): Promise<number>;
   /** Wall ms of recursive fib(FIB_N) (FIB_JOBS jobs) with one worker at concurrency 1; checks FIB_VALUE. */
   fib15(): Promise<number>;
   /** Add-to-result latency of one trivial job at a time on an idle worker in another process. */

@@ -1,8 +1,8 @@
 /**
  * The tynenc runner process of the Redis bench: the bench app (tynenc-app.ts) on the measurement's key
  * prefix, one ThreadRunner with the slots it is given. Protocol: see child.ts. It says `ready` once the
- * runner is in the backend's registry and subscribed to work, and stops on `stop` (or when the bench
- * process is gone). Under TYNENC_BENCH_COUNT=1 it counts its Redis commands between `count-reset` and
+ * runner is in the backend's registry and subscribed to work, says `reached` once it has finished as
+ * many invocations SUCCESS as an `expect` names, and stops on `stop` (or when the bench process is gone). Under TYNENC_BENCH_COUNT=1 it counts its Redis commands between `count-reset` and
  * `count-report` (tynenc-commands.ts); under TYNENC_BENCH_CPU_PROF=<dir> it writes a CPU profile.
  */
 import { setTimeout as sleep } from "node:timers/promises";
@@ -14,6 +14,7 @@ import { profileIfAsked } from "./tynenc-profile.js";
 /** What the bench process sends to this one. */
 type BenchMessage =
   | { readonly type: "stop" }
+  | { readonly type: "expect"; readonly completed: number }
   | { readonly type: "count-reset" }
   | { readonly type: "count-report"; readonly who: string; readonly invocations: number };
 
@@ -43,7 +44,26 @@ async function untilRegistered(): Promise<void> {
 }
 
 let loop: Promise<void> | undefined;
+// Invocations this runner finished SUCCESS, told once `expect` is reached (as the BullMQ worker counts
+// its completed jobs, bullmq-worker.ts).
+let completed = 0;
+let target = Number.POSITIVE_INFINITY;
+function check(): void {
+  if (completed < target) return;
+  target = Number.POSITIVE_INFINITY;
+  tell({ type: "reached", completed });
+}
+app.events.on("invocation:status", ({ status }) => {
+  if (status !== "SUCCESS") return;
+  completed++;
+  check();
+});
+
 process.on("message", (message: BenchMessage) => {
+  if (message.type === "expect") {
+    target = message.completed;
+    return check();
+  }
   if (message.type === "count-reset") return commands?.reset();
   if (message.type === "count-report") {
     if (commands) console.log(commands.report(message.who, message.invocations));

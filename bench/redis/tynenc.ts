@@ -37,13 +37,18 @@ const LATENCY_GAP_MS = 2;
 /** Under TYNENC_BENCH_COUNT=1, the commands of this process (the client's); see tynenc-commands.ts. */
 const commands = COUNTING ? CommandCount.start() : undefined;
 
-/** A session's client app, and `counted` to wrap the timed part of a measurement. */
+/** A session's client app, `counted` to wrap the timed part of a measurement, and `completed`. */
 interface Session extends TynencBenchApp {
   /**
    * Runs `work`; under TYNENC_BENCH_COUNT=1 the client and the runner process each print the Redis
    * commands they sent during it, per invocation.
    */
   readonly counted: <T>(invocations: number, work: () => Promise<T>) => Promise<T>;
+  /**
+   * Resolves once the runner process has finished `total` invocations SUCCESS since it started (it
+   * counts them, as BullMQ's worker counts its completed jobs); asked before the calls are made.
+   */
+  readonly completed: (total: number) => Promise<void>;
 }
 
 export async function tynencSystem(redis: BenchRedis): Promise<TynencSide> {
@@ -71,15 +76,28 @@ export async function tynencSystem(redis: BenchRedis): Promise<TynencSide> {
       child.send({ type: "count-report", who: `runner (${name})`, invocations });
       return value;
     };
+    let reached: { readonly total: number; readonly resolve: () => void } | undefined;
+    const completed = (total: number) =>
+      new Promise<void>((resolve) => {
+        reached = { total, resolve };
+        child.send({ type: "expect", completed: total });
+      });
     try {
       await client.app.backend.ready;
       await child.next("ready", READY_TIMEOUT_MS);
-      // The runner sends nothing more: any message, its exit or the timeout ends the session.
-      const watchdog = child.next("ready", SESSION_TIMEOUT_MS).then(() => {
-        throw new Error(`tynenc runner process (${name}) sent an unexpected message`);
-      });
+      // Besides `reached`, the runner sends nothing more: any other message, its exit or the timeout
+      // ends the session.
+      const watchdog = (async () => {
+        for (;;) {
+          const message = await child.nextMessage(SESSION_TIMEOUT_MS);
+          if (message.type !== "reached" || !reached || message.completed < reached.total)
+            throw new Error(`tynenc runner process (${name}) sent an unexpected message`);
+          reached.resolve();
+          reached = undefined;
+        }
+      })();
       watchdog.catch(() => {}); // once the body is done, the runner's stop settles it
-      return await Promise.race([body({ ...client, counted }), watchdog]);
+      return await Promise.race([body({ ...client, counted, completed }), watchdog]);
     } finally {
       await child.stop();
       await client.app.close();
@@ -104,11 +122,42 @@ export async function tynencSystem(redis: BenchRedis): Promise<TynencSide> {
     }
   }
 
+  /**
+   * Jobs/s of INDEPENDENT_JOBS trivial calls in one `parallelize`, timed as BullMQ's side is: until the
+   * runner process has finished them all (the caller does not await the results meanwhile; BullMQ's
+   * side reads none). Every result is then read and checked, outside the timing.
+   */
   async function independent(concurrency: Concurrency): Promise<number> {
     return session(`trivial-c${concurrency}`, concurrency, async (client) => {
       await callAndDrain(client, WARM_UP_CALLS);
       const start = performance.now();
-      await client.counted(INDEPENDENT_JOBS, () => callAndDrain(client, INDEPENDENT_JOBS));
+      const group = await client.counted(INDEPENDENT_JOBS, async () => {
+        const done = client.completed(WARM_UP_CALLS + INDEPENDENT_JOBS);
+        const calls = client.add.parallelize(
+          Array.from({ length: INDEPENDENT_JOBS }, (_, i): [number, number] => [i, 1]),
+        );
+        await done;
+        return calls;
+      });
+      const rate = INDEPENDENT_JOBS / ((performance.now() - start) / 1000);
+      const values = await group.results();
+      values.forEach((value, i) => {
+        if (value !== i + 1) throw new Error(`tynenc add(${i}, 1) returned ${value}`);
+      });
+      await checkSucceeded(client, WARM_UP_CALLS + INDEPENDENT_JOBS, "independent calls");
+      return rate;
+    });
+  }
+
+  /**
+   * `independent` with the caller awaiting every result, timed until the last one has arrived there:
+   * what a caller of `parallelize` sees (BullMQ's side has no such step). For information.
+   */
+  async function independentAwaited(concurrency: Concurrency): Promise<number> {
+    return session(`awaited-c${concurrency}`, concurrency, async (client) => {
+      await callAndDrain(client, WARM_UP_CALLS);
+      const start = performance.now();
+      await callAndDrain(client, INDEPENDENT_JOBS);
       const rate = INDEPENDENT_JOBS / ((performance.now() - start) / 1000);
       await checkSucceeded(client, WARM_UP_CALLS + INDEPENDENT_JOBS, "independent calls");
       return rate;
@@ -149,5 +198,5 @@ export async function tynencSystem(redis: BenchRedis): Promise<TynencSide> {
     });
   }
 
-  return { name: "tynenc", independent, fib15, latency, close: async () => {} };
+  return { name: "tynenc", independent, independentAwaited, fib15, latency, close: async () => {} };
 }
