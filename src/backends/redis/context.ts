@@ -26,7 +26,7 @@ import type { RedisClient } from "./driver.js";
  *   due but unread),
  *   `os:pins` / `os:pinned-at` (hashes: pin count / last pin time by id), `os:runners` (hash: runner id
  *   -> JSON {cls, hostname, pid, startedAt}), `os:beats` (hash: runner id -> heartbeatAt),
- *   `os:lease:<name>` (hash: holder, until), `os:claim:<runnerId>` (hash: the runner's last claim's
+ *   `os:lease:<name>` (hash: holder, until), `os:last:<runnerId>` (string: the runner's last claim's
  *   request id and answer, for a resend of it; expires after a minute)
  */
 export interface RedisContext {

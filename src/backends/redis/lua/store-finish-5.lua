@@ -134,7 +134,8 @@ local function finish(i)
   local watcher = cur.w
   local owner = commit(id, cur, rule, runner, at)
   dropOut(id)
-  settle(id, has(rule, 'R'))
+  -- Waited on by nobody, it is not in the ready set (which holds only waited-on ones).
+  if not free then settle(id, has(rule, 'R')) end
   return { 'OK', owner }, free, watcher
 end
 

@@ -66,12 +66,16 @@ end
 
 local function claimNext(runner, at, max)
   REQ = CLAIM.request
-  -- What this runner's last claim answered, kept a minute for a resend of that very call.
-  local LAST = K('claim', runner)
-  local last = redis.call('HMGET', LAST, 'q', 'c', 'b')
-  if last[1] == REQ then
-    local claimed = split(last[2])
-    return { claimed, split(last[3]), recordsOf(claimed), '', 0, 0 }
+  -- What this runner's last claim answered ("<request>\n<claimed ids>\n<blocked ids>", ids joined
+  -- by ","), kept a minute for a resend of that very call.
+  local LAST = K('last', runner)
+  local last = redis.call('GET', LAST)
+  if last then
+    local q, c, b = string.match(last, '^([^\n]*)\n([^\n]*)\n(.*)$')
+    if q == REQ then
+      local claimed = split(c)
+      return { claimed, split(b), recordsOf(claimed), '', 0, 0 }
+    end
   end
 
   local claimed, blocked, seen = {}, {}, {}
@@ -143,8 +147,8 @@ local function claimNext(runner, at, max)
   ok, more = pcall(fromQueue)
   if not ok then return more end
   if #claimed > 0 or #blocked > 0 then
-    redis.call('HSET', LAST, 'q', REQ, 'c', table.concat(claimed, ','), 'b', table.concat(blocked, ','))
-    redis.call('PEXPIRE', LAST, 60000)
+    local answer = REQ .. '\n' .. table.concat(claimed, ',') .. '\n' .. table.concat(blocked, ',')
+    redis.call('SET', LAST, answer, 'PX', 60000)
   end
   return { claimed, blocked, recordsOf(claimed), first[2] or '', moved, more }
 end

@@ -84,7 +84,12 @@ local function commitMoves(id, cur, rules, runner, at)
   local to = last.to
   local seq = redis.call('INCRBY', SEQ, n)
   local key = K('i', id)
-  redis.call('HSET', key, 's', to, 'o', owner, 'at', at, 'q', REQ)
+  local final = has(last, 'F')
+  if final then
+    redis.call('HSET', key, 's', to, 'o', owner, 'at', at, 'q', REQ, 'f', at)
+  else
+    redis.call('HSET', key, 's', to, 'o', owner, 'at', at, 'q', REQ)
+  end
   local entries = {}
   for i = 1, n do entries[i] = rules[i].to .. '\t' .. runner .. '\t' .. at .. '\t' .. (seq - n + i) end
   redis.call('RPUSH', K('h', id), unpack(entries))
@@ -94,8 +99,7 @@ local function commitMoves(id, cur, rules, runner, at)
     if owner ~= '' then redis.call('SADD', K('owned', owner), id) end
   end
   keyIndexes(id, cur.r, last)
-  if has(last, 'F') then
-    redis.call('HSET', key, 'f', at)
+  if final then
     if cur.x then redis.call('HDEL', key, 'x') end
     redis.call('ZADD', FINISHED, at, string.format('%016d', seq) .. ':' .. id)
     if cur.g ~= '' and redis.call('GET', K('reg', cur.g)) == id then redis.call('DEL', K('reg', cur.g)) end
