@@ -7,7 +7,7 @@
  */
 import { Queue, WaitingChildrenError, Worker, type Job, type Processor } from "bullmq";
 import { bullmqConnection } from "./redis-keys.js";
-import type { ChildMessage } from "./child.js";
+import { Completions, type ChildMessage } from "./child.js";
 
 export interface BullmqWorkerConfig {
   readonly url: string;
@@ -70,28 +70,15 @@ const worker = new Worker(config.queue, processor, {
   concurrency: config.concurrency,
 });
 
-let completed = 0;
-let target = Number.POSITIVE_INFINITY;
-function check(): void {
-  if (completed < target) return;
-  target = Number.POSITIVE_INFINITY;
-  tell({ type: "reached", completed });
-}
-worker.on("completed", () => {
-  completed++;
-  check();
-});
+const completions = new Completions(tell);
+worker.on("completed", () => completions.add());
 worker.on("failed", (job, error) =>
   tell({ type: "failed", message: `job ${job?.id} failed: ${error.message}` }),
 );
 worker.on("error", (error) => tell({ type: "failed", message: `worker error: ${error.message}` }));
 
 process.on("message", (message: { type: "expect"; completed: number } | { type: "stop" }) => {
-  if (message.type === "expect") {
-    target = message.completed;
-    check();
-    return;
-  }
+  if (message.type === "expect") return completions.expect(message.completed);
   void (async () => {
     await worker.close();
     await childQueue?.close();

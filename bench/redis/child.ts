@@ -14,6 +14,33 @@ export type ChildMessage =
 
 const STOP_GRACE_MS = 5_000;
 
+/**
+ * In a worker process: counts the jobs it completed and says `reached` (through `tell`) once the count
+ * reaches what the bench process's last `expect` named.
+ */
+export class Completions {
+  private completed = 0;
+  private target = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly tell: (message: ChildMessage) => void) {}
+
+  add(): void {
+    this.completed++;
+    this.check();
+  }
+
+  expect(total: number): void {
+    this.target = total;
+    this.check();
+  }
+
+  private check(): void {
+    if (this.completed < this.target) return;
+    this.target = Number.POSITIVE_INFINITY;
+    this.tell({ type: "reached", completed: this.completed });
+  }
+}
+
 /** Every child started and not yet exited, for a bench interrupted by a signal. */
 const live = new Set<BenchChild>();
 

@@ -6,7 +6,7 @@
  * `count-report` (tynenc-commands.ts); under TYNENC_BENCH_CPU_PROF=<dir> it writes a CPU profile.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ChildMessage } from "./child.js";
+import { Completions, type ChildMessage } from "./child.js";
 import { tynencBenchApp, type TynencBenchSettings } from "./tynenc-app.js";
 import { COUNTING, CommandCount } from "./tynenc-commands.js";
 import { profileIfAsked } from "./tynenc-profile.js";
@@ -44,26 +44,14 @@ async function untilRegistered(): Promise<void> {
 }
 
 let loop: Promise<void> | undefined;
-// Invocations this runner finished SUCCESS, told once `expect` is reached (as the BullMQ worker counts
-// its completed jobs, bullmq-worker.ts).
-let completed = 0;
-let target = Number.POSITIVE_INFINITY;
-function check(): void {
-  if (completed < target) return;
-  target = Number.POSITIVE_INFINITY;
-  tell({ type: "reached", completed });
-}
+// The invocations this runner finished SUCCESS (as the BullMQ worker counts its completed jobs).
+const completions = new Completions(tell);
 app.events.on("invocation:status", ({ status }) => {
-  if (status !== "SUCCESS") return;
-  completed++;
-  check();
+  if (status === "SUCCESS") completions.add();
 });
 
 process.on("message", (message: BenchMessage) => {
-  if (message.type === "expect") {
-    target = message.completed;
-    return check();
-  }
+  if (message.type === "expect") return completions.expect(message.completed);
   if (message.type === "count-reset") return commands?.reset();
   if (message.type === "count-report") {
     if (commands) console.log(commands.report(message.who, message.invocations));
