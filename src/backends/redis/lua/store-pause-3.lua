@@ -66,26 +66,33 @@ local function claimForSlot()
   return claimNext(runner, at, wanted)
 end
 
+local cur = load(waiter)
+-- The waiter's status does not change before the move to PAUSED at the end (nothing is written before
+-- it but edges and ready-set places), so it is read once, here.
+local waiterRunnable = cur ~= nil and listed(runnable, cur.s)
+
 -- Every edge leaving the waiter goes (and its place in the ready set follows).
 local function dropWaits()
   dropOut(waiter)
-  settle(waiter, runnableNow(waiter, runnable))
+  settle(waiter, waiterRunnable)
 end
 
 local waited = {}
 for i = 31, #ARGV do waited[#waited + 1] = ARGV[i] end
 
+-- The status of each waited id (false: unknown), read once (by the early check, else with the edges).
+local statusOf = {}
+
 local function unfinished()
   local open = {}
   for _, id in ipairs(waited) do
-    local s = redis.call('HGET', K('i', id), 's')
+    local s = statusOf[id]
     -- Unknown: purged, so it had finished.
     if s and not listed(finals, s) then open[#open + 1] = id end
   end
   return open
 end
 
-local cur = load(waiter)
 if cur and cur.q == REQ then
   -- Paused by this very call before: wait on every waited one still known (a final one wakes at once).
   local known = {}
@@ -98,7 +105,9 @@ end
 
 if early then
   for _, id in ipairs(waited) do
-    if redis.call('EXISTS', K('i', id)) == 0 then return { 'UNKNOWN', id } end
+    local s = redis.call('HGET', K('i', id), 's')
+    if not s then return { 'UNKNOWN', id } end
+    statusOf[id] = s
   end
 end
 
@@ -109,8 +118,16 @@ for _, id in ipairs(waited) do
   redis.call('SADD', out, id)
   redis.call('SADD', K('in', id), waiter)
 end
-redis.call('ZREM', READY, waiter)
-for _, id in ipairs(waited) do settle(id, runnableNow(id, runnable)) end
+-- Waiting for something now, it leaves the ready set (where only a runnable waiter could be).
+if waiterRunnable then redis.call('ZREM', READY, waiter) end
+for _, id in ipairs(waited) do
+  local s = statusOf[id]
+  if s == nil then
+    s = redis.call('HGET', K('i', id), 's') or false
+    statusOf[id] = s
+  end
+  settle(id, s and listed(runnable, s))
+end
 
 local open = unfinished()
 if #open == 0 then return { 'OK', open, {} } end
