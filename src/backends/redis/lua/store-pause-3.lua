@@ -134,15 +134,18 @@ if #open == 0 then return { 'OK', open, {} } end
 
 -- Breadth first along "waits for" edges from the open ones, as wait-cycle.ts.
 local cameFrom, frontier, visited = {}, {}, 0
+-- `id`, reached from `from`, joins `level` unless reached before.
+local function reach(id, from, level)
+  if cameFrom[id] then return end
+  cameFrom[id] = from
+  level[#level + 1] = id
+end
 for _, id in ipairs(open) do
   if id == waiter then
     dropWaits()
     return { 'CYCLE', { waiter, waiter }, open }
   end
-  if not cameFrom[id] then
-    cameFrom[id] = waiter
-    frontier[#frontier + 1] = id
-  end
+  reach(id, waiter, frontier)
 end
 while #frontier > 0 do
   local nextLevel = {}
@@ -160,10 +163,7 @@ while #frontier > 0 do
         dropWaits()
         return { 'CYCLE', path, open }
       end
-      if not cameFrom[to] then
-        cameFrom[to] = from
-        nextLevel[#nextLevel + 1] = to
-      end
+      reach(to, from, nextLevel)
     end
   end
   frontier = nextLevel
