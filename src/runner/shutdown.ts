@@ -16,6 +16,11 @@ const RECORD_WAIT_MS = 5000;
 export class Shutdown {
   /** Ends the current drain early (a second stop signal), if one is under way. */
   private endDrain: (() => void) | undefined;
+  /**
+   * The grace period was cut short before the drain began (the stop was still handing back a claim
+   * under way, or a pool worker got its `stopNow` right behind its `stop`): the drain ends at once.
+   */
+  private graceEnded = false;
 
   constructor(
     private readonly state: RunnerState,
@@ -27,7 +32,9 @@ export class Shutdown {
 
   /** Wait until nothing is in flight, or the grace period is over. */
   async drain(graceMs: number): Promise<void> {
-    if (this.state.inFlight === 0) return;
+    const ended = this.graceEnded;
+    this.graceEnded = false;
+    if (ended || this.state.inFlight === 0) return;
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -39,9 +46,10 @@ export class Shutdown {
     });
   }
 
-  /** Cut the grace period short: what still runs is killed now. */
+  /** Cut the grace period of a stop under way short: what still runs is killed now. */
   endGrace(): void {
-    this.endDrain?.();
+    if (this.endDrain) this.endDrain();
+    else this.graceEnded = true;
   }
 
   /**

@@ -144,7 +144,7 @@ export class ThreadRunner implements Runner, SuspendHost {
     this.unsubscribeCancel = this.host.notifier.onCancel((id) => this.aborts.cancelRequested(id));
     this.releaseProcess.push(keepProcessAlive());
     if (options.handleSignals) {
-      const stopNow = () => this.shutdown.endGrace();
+      const stopNow = () => this.endGrace();
       this.releaseProcess.push(handleStopSignals(this.logger, { stop: () => this.stop(), stopNow }));
     }
     this.host.events.emit("runner:started", { runnerId: this.id, cls: this.cls, slots: state.slots });
@@ -196,7 +196,8 @@ export class ThreadRunner implements Runner, SuspendHost {
 
   /** Cut the grace period of a stop under way short: what still runs is killed and rerouted now. */
   endGrace(): void {
-    this.shutdown.endGrace();
+    // Only a stop under way has a grace period; one that has not begun keeps its own.
+    if (this.state.phase === "stopping") this.shutdown.endGrace();
   }
 
   suspend(execution: Execution, batch: WaitBatch, done: (error?: unknown) => void): void {

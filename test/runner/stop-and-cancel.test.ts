@@ -18,6 +18,7 @@ import {
   waitUntil,
 } from "../../src/testing/index.js";
 import { memoryBackend } from "../../src/backends/memory/index.js";
+import type { ThreadRunner } from "../../src/runner/thread-runner.js";
 import { asyncBackend } from "../async-backend.js";
 import { captureLogger, inProcessBackendOnly, testApp, withRunner } from "../helpers.js";
 
@@ -57,6 +58,26 @@ describe("stop() and what it kills", () => {
     assert.equal(await inv.status(), S.REROUTED);
     assert.deepEqual((await statuses(inv)).slice(-2), [S.KILLED, S.REROUTED]);
     await assertValidHistories(app, tracked.ids);
+  });
+
+  it("ends the grace period at once when it is cut short before the drain began", async () => {
+    const app = testApp({ stopGraceMs: 60_000 });
+    const seen: { reason?: unknown; settled?: boolean } = {};
+    const wait = abortableWait(app, seen);
+    const loop = app.runner.run();
+    const inv = wait(60_000);
+    await waitForStatus(app, inv, S.RUNNING);
+    const stopping = app.runner.stop();
+    // As a pool worker gets its `stopNow` right behind its `stop`: before the stop reached its drain.
+    (app.runner as ThreadRunner).endGrace();
+    const first = await Promise.race([
+      stopping.then(() => "stopped"),
+      sleep(10_000).then(() => "still in the 60 s grace period"),
+    ]);
+    assert.equal(first, "stopped");
+    await loop;
+    assert.ok(seen.reason instanceof InvocationKilledError, `reason: ${String(seen.reason)}`);
+    assert.equal(await inv.status(), S.REROUTED);
   });
 
   it("aborts paused invocations it kills too", async () => {
