@@ -23,9 +23,10 @@ import { tynencSystem } from "./tynenc.js";
 const REPEATS = 3;
 
 /**
- * `TYNENC_BENCH_QUICK=c1,c8,c50,a1,a8,a50,fib,latency` (any of them; aN: cN with every result awaited): a
+ * `TYNENC_BENCH_QUICK=c1,c8,c50,a1,a8,a50,fib,fibseq,latency,bullmq` (any of them; aN: cN with every
+ * result awaited; fibseq: fib one child at a time; bullmq: BullMQ's side too, after tynenc's): a
  * quick look while working on tynenc's side.
- * tynenc only, one run of each listed measurement, no comparison and no report lines.
+ * One run of each listed measurement, no comparison and no report lines.
  */
 const QUICK = process.env["TYNENC_BENCH_QUICK"]?.split(",").map((s) => s.trim());
 
@@ -40,6 +41,8 @@ async function quick(system: QueueSystem, only: readonly string[]): Promise<void
       );
   }
   if (only.includes("fib")) line(`${system.name} fib(15)`, `${(await system.fib15()).toFixed(0)} ms`);
+  if (only.includes("fibseq") && system.fib15Sequential)
+    line(`${system.name} fib(15), one child at a time`, `${(await system.fib15Sequential()).toFixed(0)} ms`);
   if (only.includes("latency")) {
     const latency = await system.latency();
     line(`${system.name} latency`, `p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms`);
@@ -97,6 +100,10 @@ async function measure(bullmq: BullmqSystem, systems: readonly QueueSystem[]): P
   console.log("\n# recursive fib(15), 1,973 jobs, one worker process at concurrency 1");
   const fib = await bestOf(systems, "fib(15)", "ms", false, (s) => s.fib15());
   await bestOf([bullmq], "fib(15), FlowProducer", "ms (information)", false, () => bullmq.fib15Flow());
+  const sequential = systems.filter((s) => s.fib15Sequential !== undefined);
+  await bestOf(sequential, "fib(15), one child at a time", "ms (information)", false, (s) =>
+    s.fib15Sequential!(),
+  );
   console.log("\n# add -> result of one trivial job on an idle worker in another process");
   const figures: Figures[] = [];
   for (const [at, system] of systems.entries()) {
@@ -141,6 +148,11 @@ try {
     if ("unavailable" in tynenc) throw new Error(`tynenc: ${tynenc.unavailable}`);
     systems.push(tynenc);
     await quick(tynenc, QUICK);
+    if (QUICK.includes("bullmq")) {
+      const bullmq = bullmqSystem({ url, prefix: `${prefix}-bullmq` });
+      systems.push(bullmq);
+      await quick(bullmq, QUICK);
+    }
   } else {
     const bullmq = bullmqSystem({ url, prefix: `${prefix}-bullmq` });
     systems.push(bullmq);

@@ -38,8 +38,16 @@ export interface QueueSystem {
    * `parallelize(...).results()`); for information, where a system offers it.
    */
   independentAwaited?(concurrency: Concurrency): Promise<number>;
-  /** Wall ms of recursive fib(FIB_N) (FIB_JOBS jobs) with one worker at concurrency 1; checks FIB_VALUE. */
+  /**
+   * Wall ms of recursive fib(FIB_N) (FIB_JOBS jobs) with one worker at concurrency 1; checks FIB_VALUE.
+   * A parent starts both its children at once and waits for them together.
+   */
   fib15(): Promise<number>;
+  /**
+   * The same with each parent waiting for fib(n-1) before it starts fib(n-2) (tynenc's README fib, two
+   * pauses per parent); for information, where a system offers it.
+   */
+  fib15Sequential?(): Promise<number>;
   /** Add-to-result latency of one trivial job at a time on an idle worker in another process. */
   latency(): Promise<Latency>;
   /** Releases what the system holds in the bench process (connections); keys are deleted by the run. */

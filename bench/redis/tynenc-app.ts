@@ -19,7 +19,10 @@ export interface TynencBenchSettings {
 export interface TynencBenchApp {
   readonly app: Tynenc;
   readonly add: Task<[number, number], number>;
+  /** The README's fib: awaits fib(n-1) before it calls fib(n-2), so each parent pauses twice. */
   readonly fib: Task<[number], number>;
+  /** fib with both children started at once and awaited together (one pause), as BullMQ's step jobs do. */
+  readonly fibBoth: Task<[number], number>;
 }
 
 export function tynencBenchApp(settings: TynencBenchSettings): TynencBenchApp {
@@ -36,5 +39,10 @@ export function tynencBenchApp(settings: TynencBenchSettings): TynencBenchApp {
   const fib: Task<[number], number> = app.task("fibonacci", async (n: number): Promise<number> =>
     n <= 1 ? n : (await fib(n - 1).result) + (await fib(n - 2).result),
   );
-  return { app, add, fib };
+  const fibBoth: Task<[number], number> = app.task("fibonacciBoth", async (n: number): Promise<number> => {
+    if (n <= 1) return n;
+    const [a, b] = await Promise.all([fibBoth(n - 1).result, fibBoth(n - 2).result]);
+    return a + b;
+  });
+  return { app, add, fib, fibBoth };
 }

@@ -71,10 +71,11 @@ export interface Backend {
    * accepted, `claimNext(item.runnerId, claim.max, ...)` for the slot it frees, in the same atomic step
    * and round trip (a runner at one slot then makes one round trip per invocation, not two). Nothing is
    * claimed when the finish is refused (it rejects as `finishFinal` does: the invocation is still
-   * RUNNING and holds its slot), nor when others wait for the finished invocation (a paused waiter that
-   * resumes comes before new work): a backend may then resume, in the same step, one of `claim.resume`
-   * whose waits the finish ended, and answer it in `resumed`. Finishes of one event-loop turn may share
-   * a round trip.
+   * RUNNING and holds its slot). A backend may resume, in the same step, one of `claim.resume` whose
+   * waits the finish ended, and answer it in `resumed`; it claims nothing when a paused waiter of
+   * `item.runnerId` it did not resume has its waits over (a waiter that resumes comes before new work),
+   * else claims as for any finish (a child whose parent still waits for a sibling). Finishes of one
+   * event-loop turn may share a round trip.
    */
   finishAndClaim?(item: FinishItem, claim: FinishClaim): Promise<ClaimBatch>;
   close(): Promise<void>;

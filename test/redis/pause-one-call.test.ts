@@ -11,12 +11,12 @@ import { RedisPause } from "../../src/backends/redis/redis-pause.js";
 import { queueKeys } from "../../src/backends/redis/redis-broker.js";
 import { key, type RedisContext } from "../../src/backends/redis/context.js";
 import type { StoreKeys } from "../../src/backends/redis/redis-store-keys.js";
-import { Tynenc } from "../../src/index.js";
+import { Tynenc, type Invocation, type Task } from "../../src/index.js";
 import type { InvocationRecord } from "../../src/invocation/invocation-record.js";
 import { InvocationStatus } from "../../src/invocation/status.js";
 import type { OrchestratorStore } from "../../src/orchestrator/orchestrator-store.js";
 import type { Orchestrator } from "../../src/orchestrator/orchestrator.js";
-import { withRunner } from "../../src/testing/index.js";
+import { historyProblems, withRunner } from "../../src/testing/index.js";
 import { deleteKeys, needsRedis, tempRedisBackend, TEST_REDIS_URL } from "../redis-context.js";
 import { loadIoredis } from "../../src/backends/redis/driver.js";
 import { redisBackend } from "../../src/backends/redis/index.js";
@@ -370,66 +370,126 @@ void describe("Redis pause sent early, and claiming for the slot it frees", { ..
 
 void describe("Redis fib on one slot", { ...redis }, () => {
   void it("pauses each parent claiming its child, resumes it in the child's finish, histories in order, no read after it", async () => {
-    const Redis = loadIoredis();
-    const client = new Redis(TEST_REDIS_URL, {});
-    const keyPrefix = `tynenc-test:{${randomUUID()}}:`;
-    await client.ping(); // connected: commands queued before would be counted twice
-    const calls: string[] = [];
-    const send = client.sendCommand.bind(client);
-    client.sendCommand = (command: { name: string; args: unknown[] }, ...rest: unknown[]) => {
-      const name = command.name.toLowerCase();
-      if (name === "evalsha") {
-        const [sha, keys] = command.args as [string, string];
-        calls.push(sha === script("store-change-3").sha ? String(command.args[Number(keys) + 3]) : sha);
-      } else calls.push(name);
-      return (send as (...args: unknown[]) => unknown)(command, ...rest);
-    };
-    const backend = redisBackend({ client, appId: "fib-one-slot", keyPrefix });
-    const app = new Tynenc({ appId: "fib-one-slot", loggingLevel: "error", maxParallelSlots: 1, backend });
-    const fib = app.task("fib", async (n: number): Promise<number> =>
-      n <= 1 ? n : (await fib(n - 1).result) + (await fib(n - 2).result),
-    );
-    try {
-      await withRunner(app, async () => {
-        const top = fib(7);
-        assert.equal(await top.result, 13);
-        const history = (await top.history()).map((h) => h.status);
-        assert.deepEqual(history, [
-          S.REGISTERED,
-          S.PENDING,
-          S.RUNNING,
-          S.PAUSED,
-          S.RESUMED,
-          S.RUNNING,
-          S.PAUSED,
-          S.RESUMED,
-          S.RUNNING,
-          S.SUCCESS,
-        ]);
-      });
-      // fib(7) is 41 invocations, 20 of them calling two children: 40 pauses, each one call that also
-      // claims the child for the slot it frees, and each parent resumed by its child's finish, in the
-      // call of that finish (store-finish-5.lua): no claim, resume or status read of their own.
-      const count = (name: string) => calls.filter((c) => c === name).length;
-      assert.equal(count(script("store-pause-3").sha), 40);
-      assert.equal(count(script("store-resume-2").sha), 0, "resumes of their own");
-      // Claims of their own: the runner's first look at the queue, and the one that found the top call.
-      assert.ok(count(script("claim-next-5").sha) <= 2, "claims of their own");
-      assert.equal(count("resume"), 0);
-      assert.equal(count(script("store-register-3").sha), 41);
-      assert.equal(count(script("store-finish-5").sha), 41);
-      // Each resume answered with its children's outcomes and statuses: the parent's awaits read none.
-      assert.equal(count(script("state-get-outcomes-1").sha), 0, "outcome reads");
-      // Status reads: the caller's await of the top call only. A pause needs no check after it (its
-      // finals were listened for from before it, Orchestrator.watchFinals), nor does a resume.
-      assert.equal(count("hmget"), 1, "status reads");
-    } finally {
-      await app.close();
-      await deleteKeys(client, keyPrefix);
-      client.disconnect();
-    }
+    await countedFib("one at a time", async ({ top, count }) => {
+      assert.equal(await top.result, 13);
+      const history = (await top.history()).map((h) => h.status);
+      assert.deepEqual(history, [
+        S.REGISTERED,
+        S.PENDING,
+        S.RUNNING,
+        S.PAUSED,
+        S.RESUMED,
+        S.RUNNING,
+        S.PAUSED,
+        S.RESUMED,
+        S.RUNNING,
+        S.SUCCESS,
+      ]);
+      return () => {
+        // fib(7) is 41 invocations, 20 of them calling two children: 40 pauses, each one call that also
+        // claims the child for the slot it frees, and each parent resumed by its child's finish, in the
+        // call of that finish (store-finish-5.lua): no claim, resume or status read of their own.
+        assert.equal(count(script("store-pause-3").sha), 40);
+        assert.equal(count(script("store-resume-2").sha), 0, "resumes of their own");
+        // Claims of their own: the runner's first look at the queue, and the one that found the top call.
+        assert.ok(count(script("claim-next-5").sha) <= 2, "claims of their own");
+        assert.equal(count("resume"), 0);
+        assert.equal(count(script("store-register-3").sha), 41);
+        assert.equal(count(script("store-finish-5").sha), 41);
+        // Each resume answered with its children's outcomes and statuses: the parent's awaits read none.
+        assert.equal(count(script("state-get-outcomes-1").sha), 0, "outcome reads");
+        // Status reads: the caller's await of the top call only. A pause needs no check after it (its
+        // finals were listened for from before it, Orchestrator.watchFinals), nor does a resume.
+        assert.equal(count("hmget"), 1, "status reads");
+      };
+    });
+  });
+
+  void it("with both children awaited together, the first child's finish claims the second: two calls per invocation", async () => {
+    await countedFib("both at once", async ({ top, count, app }) => {
+      assert.equal(await top.result, 13);
+      const history = (await top.history()).map((h) => h.status);
+      assert.deepEqual(history, [
+        S.REGISTERED,
+        S.PENDING,
+        S.RUNNING,
+        S.PAUSED,
+        S.RESUMED,
+        S.RUNNING,
+        S.SUCCESS,
+      ]);
+      const all = await app.backend.orchestratorStore.countByStatus();
+      assert.deepEqual(all, { [S.SUCCESS]: 41 });
+      return () => {
+        // 20 parents: one registration of both children, one pause claiming one of them; the finish of
+        // that child claims its sibling (the parent still waits for it), the sibling's finish resumes
+        // the parent. No claim of the runner's own beyond its first looks at the queue.
+        assert.equal(count(script("store-register-3").sha), 21);
+        assert.equal(count(script("store-pause-3").sha), 20);
+        assert.equal(count(script("store-finish-5").sha), 41);
+        assert.ok(count(script("claim-next-5").sha) <= 2, "claims of their own");
+        assert.equal(count(script("store-resume-2").sha), 0, "resumes of their own");
+      };
+    });
   });
 });
+
+interface FibRun {
+  readonly app: Tynenc;
+  readonly top: Invocation<number>;
+  /** How many calls of `name` (a command, or a script's SHA) the app's client sent so far. */
+  readonly count: (name: string) => number;
+}
+
+/**
+ * fib(7) on one slot, children awaited `shape`, with every command of the app's client counted: `body`
+ * checks the run inside the runner and returns the checks of the counts, made once the runner stopped.
+ */
+async function countedFib(
+  shape: "one at a time" | "both at once",
+  body: (run: FibRun) => Promise<() => void>,
+): Promise<void> {
+  const Redis = loadIoredis();
+  const client = new Redis(TEST_REDIS_URL, {});
+  const keyPrefix = `tynenc-test:{${randomUUID()}}:`;
+  await client.ping(); // connected: commands queued before would be counted twice
+  const calls: string[] = [];
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = (command: { name: string; args: unknown[] }, ...rest: unknown[]) => {
+    const name = command.name.toLowerCase();
+    if (name === "evalsha") {
+      const [sha, keys] = command.args as [string, string];
+      calls.push(sha === script("store-change-3").sha ? String(command.args[Number(keys) + 3]) : sha);
+    } else calls.push(name);
+    return (send as (...args: unknown[]) => unknown)(command, ...rest);
+  };
+  const backend = redisBackend({ client, appId: "fib-one-slot", keyPrefix });
+  const app = new Tynenc({ appId: "fib-one-slot", loggingLevel: "error", maxParallelSlots: 1, backend });
+  const fib: Task<[number], number> = app.task("fib", async (n: number): Promise<number> => {
+    if (n <= 1) return n;
+    if (shape === "one at a time") return (await fib(n - 1).result) + (await fib(n - 2).result);
+    const [a, b] = await Promise.all([fib(n - 1).result, fib(n - 2).result]);
+    return a + b;
+  });
+  const count = (name: string) => calls.filter((c) => c === name).length;
+  try {
+    let checks!: () => void;
+    await withRunner(app, async () => {
+      checks = await body({ app, top: fib(7), count });
+    });
+    checks();
+    const ids = await app.backend.orchestratorStore.findByStatus([S.SUCCESS]);
+    assert.equal(ids.length, 41);
+    for (const id of ids) {
+      const history = await (await app.getInvocation(id)).history();
+      assert.deepEqual(historyProblems(history), [], `history of ${id}`);
+    }
+  } finally {
+    await app.close();
+    await deleteKeys(client, keyPrefix);
+    client.disconnect();
+  }
+}
 
 void describe("Redis resume with no free slot", { ...redis }, () => {
   void it(

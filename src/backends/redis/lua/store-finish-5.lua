@@ -25,7 +25,9 @@ all over (include/resume.lua: PAUSED -> RESUMED -> RUNNING, with
 what it waited for read ahead), so a recursive task's parent goes on in the round trip of its child's
 finish; a waiter under a cancel request, or whose running key is held, is left to the runner's own
 resume. Otherwise an item that asks for k claims k more, as claim-next-5.lua claims (include/claim.lua),
-unless something waits for the finished invocation (a paused waiter that resumes comes before new work).
+unless a paused waiter of the claiming runner that this call did not resume has its waits over now (it
+resumes in the runner's own resume, and a resumed invocation comes before new work). A finished child
+whose parent still waits for a sibling claims (the sibling, most likely) in the same step.
 
 KEYS[1] the store's seq     KEYS[2] the store's ready zset     KEYS[3] the store's finished zset
 KEYS[4] the broker's queue  KEYS[5] the broker's delayed zset
@@ -139,6 +141,26 @@ local function finish(i)
   return { 'OK', owner }, free, watcher
 end
 
+-- Whether a paused waiter of `runner` that this call did not resume (the last `resumedHere` entries of
+-- `resumed` are `place`'s) has its waits over now that `id` is final, or one is RESUMED already: the
+-- runner resumes it itself, and the slot the finish frees is kept for it.
+local function resumableLeft(id, runner, place, resumedHere, resumed)
+  local here = {}
+  for k = #resumed - resumedHere + 1, #resumed do
+    if resumed[k][1] == place then here[resumed[k][2]] = true end
+  end
+  for _, waiter in ipairs(redis.call('SMEMBERS', K('in', id))) do
+    if not here[waiter] then
+      local w = redis.call('HMGET', K('i', waiter), 's', 'o')
+      if w[2] == runner and w[1]
+        and (w[1] == RESUME.resumed.to or (listed(RESUME.resumed.from, w[1]) and waitsOver(waiter))) then
+        return true
+      end
+    end
+  end
+  return false
+end
+
 -- Whether a process other than the sender may wait for the final of `id` (see the header): its
 -- listener is another process or unknown, or a waiter is left that this call did not resume.
 local function heardElsewhere(id, watcher, free, resumedHere)
@@ -164,7 +186,12 @@ for i = 31 + 5 * n, #ARGV, 11 do
       anyCarried = true
     end
   end
-  if free then wanted = wanted + asked end
+  if free then
+    wanted = wanted + asked
+  elseif answer[1] == 'OK' and asked > resumedHere and ARGV[5] ~= ''
+    and not resumableLeft(ARGV[i], ARGV[5], #answers, resumedHere, resumed) then
+    wanted = wanted + asked - resumedHere
+  end
 end
 if ARGV[21] ~= '' and #final > 1 then
   if anyCarried then final[#final + 1] = { o = carried } end

@@ -40,6 +40,7 @@ elseif op == 'find' then
   end
 elseif op == 'rank' then
   local cap = tonumber(ARGV[3])
-  for i = 4, #ARGV do out[#out + 1] = waitersUpTo(ARGV[i], cap) end
+  local memo = {}
+  for i = 4, #ARGV do out[#out + 1] = waitersUpTo(ARGV[i], cap, memo) end
 end
 return out

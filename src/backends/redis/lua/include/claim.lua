@@ -110,8 +110,8 @@ local function claimNext(runner, at, max)
   local function fromReady()
     local candidates = redis.call('ZRANGE', READY, 0, CLAIM.window - 1)
     if #candidates > max then
-      local counts = {}
-      for i, id in ipairs(candidates) do counts[id] = { waitersUpTo(id, CLAIM.cap), i } end
+      local counts, memo = {}, {}
+      for i, id in ipairs(candidates) do counts[id] = { waitersUpTo(id, CLAIM.cap, memo), i } end
       table.sort(candidates, function(a, b)
         local x, y = counts[a], counts[b]
         if x[1] ~= y[1] then return x[1] > y[1] end
