@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import type { Backend } from "../../src/backends/backend.js";
 import type { RedisClient } from "../../src/backends/redis/driver.js";
+import { script } from "../../src/backends/redis/scripts.js";
 import { CancelRequestedError, StatusTransitionError } from "../../src/errors/errors.js";
 import { InvocationStatus } from "../../src/invocation/status.js";
 import { historyProblems } from "../../src/testing/index.js";
@@ -167,15 +168,62 @@ void describe("Redis finishFinal", { ...redis }, () => {
     assert.equal(await backend.broker.count(), 1, "b still queued");
   });
 
-  void it("finishAndClaim claims nothing when others wait for the finished one", async () => {
+  void it("finishAndClaim claims nothing when a paused waiter of the runner can resume now", async () => {
+    // Not named (its runner has not seen its pause answered): the runner resumes it, in this slot.
     await running(["a"]);
+    await pausedOn("w", ["a"]);
     await queued(["b"]);
-    await backend.orchestratorStore.register([{ id: "w", taskId: "t" }], null, Date.now());
-    await backend.orchestratorStore.addWaits("w", ["a"]);
     const batch = await finishAndClaim("a");
     assert.deepEqual(batch.records, []);
     assert.equal((await backend.orchestratorStore.getStatus("a"))!.status, S.SUCCESS);
+    assert.equal((await backend.orchestratorStore.getStatus("w"))!.status, S.PAUSED);
     assert.equal((await backend.orchestratorStore.getStatus("b"))!.status, S.REGISTERED);
+  });
+
+  void it("finishAndClaim claims when the waiters still wait for more, or are not paused", async () => {
+    // w waits for c too (a parent waiting for two children); v only recorded its wait (not paused).
+    await running(["a", "c"]);
+    await pausedOn("w", ["a", "c"]);
+    await backend.orchestratorStore.register([{ id: "v", taskId: "t" }], null, Date.now());
+    await backend.orchestratorStore.addWaits("v", ["a"]);
+    await queued(["b"]);
+    const batch = await finishAndClaim("a", ["w"]);
+    assert.deepEqual(batch.resumed ?? [], []);
+    assert.deepEqual(
+      batch.records.map((r) => r.id),
+      ["b"],
+    );
+    assert.equal((await backend.orchestratorStore.getStatus("w"))!.status, S.PAUSED);
+    assert.equal((await backend.orchestratorStore.getStatus("b"))!.status, S.RUNNING);
+  });
+
+  void it("finishAndClaim sent again (after a reconnect) answers its finish and claim as first made", async () => {
+    await running(["a"]);
+    await queued(["b", "c"]);
+    const sent: unknown[][] = [];
+    const callBuffer = client.callBuffer.bind(client) as (c: string, a: unknown[]) => Promise<unknown>;
+    (client as { callBuffer: unknown }).callBuffer = (command: string, args: unknown[]) => {
+      sent.push(args);
+      return callBuffer(command, args);
+    };
+    const first = await finishAndClaim("a");
+    assert.deepEqual(
+      first.records.map((r) => r.id),
+      ["b"],
+    );
+    const finish = sent.find((args) => args[0] === script("store-finish-5").sha)!;
+    const again = (await callBuffer("EVALSHA", finish)) as [Buffer[][], [Buffer[]]];
+    assert.deepEqual(
+      again[0].map((answer) => answer.map(String)),
+      [["OK", ""]],
+    );
+    assert.deepEqual(again[1][0].map(String), ["b"], "the same claim");
+    assert.equal((await backend.orchestratorStore.getStatus("c"))!.status, S.REGISTERED);
+    for (const id of ["a", "b"]) {
+      const history = await backend.orchestratorStore.getHistory(id);
+      assert.deepEqual(historyProblems(history), []);
+    }
+    assert.equal((await backend.orchestratorStore.getHistory("b")).length, 3, "b claimed once");
   });
 
   void it("finishAndClaim resumes a named waiter whose waits it ended, in the slot it frees", async () => {

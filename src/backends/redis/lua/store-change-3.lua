@@ -119,6 +119,7 @@ local function wait()
   local runnable, waiter = ARGV[3], ARGV[4]
   if #ARGV < 5 then return end -- waiting for nothing is not waiting
   local out = K('out', waiter)
+  markWaits(waiter)
   for i = 5, #ARGV do
     redis.call('SADD', out, ARGV[i])
     redis.call('SADD', K('in', ARGV[i]), waiter)

@@ -73,6 +73,8 @@ local CLAIM = {
   runnable = ARGV[9],
   pending = ruleAt(11),
   running = ARGV[10] == '1' and ruleAt(16) or nil,
+  -- Only a call sent again (an item answered as made before) can find its claim made: set by finish.
+  resent = false,
 }
 
 --#include include/claim.lua
@@ -102,6 +104,7 @@ local function resumeWaiters(id, waiters, runner, max, place, resumed, at)
     local cur = load(waiter)
     if cur and cur.q == request and cur.s == RESUME.running.to then
       -- Resumed by this very call before (sent again after a reconnect): answered again.
+      waitedRead[waiter] = nil -- read afresh
       resumed[#resumed + 1] = { place, waiter, cur.o, waitedFinal(waiter) }
       took = took + 1
     elseif
@@ -130,12 +133,15 @@ local function finish(i)
   local cur = load(id)
   if not cur then return { 'ERR', 'notfound' }, false, '' end
   local free = redis.call('EXISTS', K('in', id)) == 0
-  if cur.q == REQ then return { 'OK', cur.o }, free, '' end
+  if cur.q == REQ then
+    CLAIM.resent = true
+    return { 'OK', cur.o }, free, ''
+  end
   local why = refusal(cur, rule, runner)
   if why then return { 'ERR', why, cur.s, cur.o }, false, '' end
   local watcher = cur.w
   local owner = commit(id, cur, rule, runner, at)
-  dropOut(id)
+  if cur.p then dropOut(id) end
   -- Waited on by nobody, it is not in the ready set (which holds only waited-on ones).
   if not free then settle(id, has(rule, 'R')) end
   return { 'OK', owner }, free, watcher

@@ -67,21 +67,31 @@ local function claimForSlot()
 end
 
 local cur = load(waiter)
+-- Only a pause sent again (answered as made below) can find its claim made before.
+CLAIM.resent = cur ~= nil and cur.q == REQ
 -- The waiter's status does not change before the move to PAUSED at the end (nothing is written before
 -- it but edges and ready-set places), so it is read once, here.
 local waiterRunnable = cur ~= nil and listed(runnable, cur.s)
 
--- Every edge leaving the waiter goes (and its place in the ready set follows).
+-- Every edge leaving the waiter goes (and its place in the ready set follows; one not runnable has none).
 local function dropWaits()
-  dropOut(waiter)
-  settle(waiter, waiterRunnable)
+  if not cur or cur.p then dropOut(waiter) end
+  if waiterRunnable then settle(waiter, true) end
 end
 
 local waited = {}
 for i = 31, #ARGV do waited[#waited + 1] = ARGV[i] end
 
--- The status of each waited id (false: unknown), read once (by the early check, else with the edges).
-local statusOf = {}
+-- The status of each waited id (false: unknown), read once (by the early check, else with the edges),
+-- and whether it ever waited itself (markWaits; only then can it have "out" edges).
+local statusOf, waitsOf = {}, {}
+
+local function readWaited(id)
+  local f = redis.call('HMGET', K('i', id), 's', 'p')
+  statusOf[id] = f[1] or false
+  waitsOf[id] = f[2] and true or false
+  return f[1]
+end
 
 local function unfinished()
   local open = {}
@@ -105,28 +115,35 @@ end
 
 if early then
   for _, id in ipairs(waited) do
-    local s = redis.call('HGET', K('i', id), 's')
-    if not s then return { 'UNKNOWN', id } end
-    statusOf[id] = s
+    if not readWaited(id) then return { 'UNKNOWN', id } end
   end
 end
 
 -- The edges first, as Waits.record: they keep retention off every result of this await.
 dropWaits()
-local out = K('out', waiter)
-for _, id in ipairs(waited) do
-  redis.call('SADD', out, id)
-  redis.call('SADD', K('in', id), waiter)
+if #waited > 0 then
+  if cur and not cur.p then
+    markWaits(waiter)
+    cur.p = '1'
+  end
+  redis.call('SADD', K('out', waiter), unpack(waited))
 end
+for _, id in ipairs(waited) do redis.call('SADD', K('in', id), waiter) end
 -- Waiting for something now, it leaves the ready set (where only a runnable waiter could be).
 if waiterRunnable then redis.call('ZREM', READY, waiter) end
+local readySeq -- the score of a waited one joining the ready set (as settle gives it), read once
 for _, id in ipairs(waited) do
+  if statusOf[id] == nil then readWaited(id) end
   local s = statusOf[id]
-  if s == nil then
-    s = redis.call('HGET', K('i', id), 's') or false
-    statusOf[id] = s
+  -- As settle, knowing it is waited on now: in the ready set unless it waits for something itself.
+  if not (s and listed(runnable, s)) then
+    redis.call('ZREM', READY, id)
+  elseif waitsOf[id] and redis.call('EXISTS', K('out', id)) == 1 then
+    redis.call('ZREM', READY, id)
+  else
+    readySeq = readySeq or redis.call('GET', SEQ) or 0
+    redis.call('ZADD', READY, 'NX', readySeq, id)
   end
-  settle(id, s and listed(runnable, s))
 end
 
 local open = unfinished()
@@ -152,7 +169,9 @@ while #frontier > 0 do
   for _, from in ipairs(frontier) do
     visited = visited + 1
     if visited > limit then return { 'WALK', open } end
-    for _, to in ipairs(redis.call('SMEMBERS', K('out', from))) do
+    -- A waited one that never waited has no edge to follow (reached deeper, it is not known: read).
+    local edges = waitsOf[from] == false and {} or redis.call('SMEMBERS', K('out', from))
+    for _, to in ipairs(edges) do
       if to == waiter then
         local path, node = { waiter }, from
         while node ~= waiter do
@@ -181,5 +200,5 @@ if why then
   return { 'ERR', why, cur.s, cur.o }
 end
 commit(waiter, cur, rule, runner, at)
-settle(waiter, has(rule, 'R'))
+-- It waits for something now: out of the ready set (left above when it was runnable).
 return { 'OK', open, claimForSlot() }

@@ -44,27 +44,33 @@ local routed = {}
 
 --#include include/record-save.lua
 
+-- The new ones first (a status already stored is a resend's, skipped), so that their seqs are taken at once.
+local new, seen = {}, {}
 for i = 12, #ARGV, 5 do
+  if not seen[ARGV[i]] and redis.call('EXISTS', K('i', ARGV[i])) == 0 then new[#new + 1] = i end
+  seen[ARGV[i]] = true
+end
+local seq = #new > 0 and redis.call('INCRBY', SEQ, #new) - #new or 0
+for n, i in ipairs(new) do
   local id, task, r, parent, value = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local key = K('i', id)
-  if redis.call('EXISTS', key) == 0 then
-    local seq = redis.call('INCR', SEQ)
+  local entrySeq = seq + n
+  if r ~= '' then
+    redis.call('HSET', key, 's', initial.to, 'o', '', 'at', at, 't', task, 'w', ARGV[11], 'r', r)
+    if has('K') then redis.call('SADD', K('run', r), id) end
+    if has('P') then redis.call('SADD', K('park', r), id) end
+  else
     redis.call('HSET', key, 's', initial.to, 'o', '', 'at', at, 't', task, 'w', ARGV[11])
-    redis.call('RPUSH', K('h', id), initial.to .. '\t' .. runner .. '\t' .. at .. '\t' .. seq)
-    redis.call('SADD', K('by', initial.to), id)
-    if r ~= '' then
-      redis.call('HSET', key, 'r', r)
-      if has('K') then redis.call('SADD', K('run', r), id) end
-      if has('P') then redis.call('SADD', K('park', r), id) end
-    end
-    -- Somebody may wait for it already (an edge recorded before its registration reached the store).
-    if runnable and redis.call('EXISTS', K('in', id)) == 1 and redis.call('EXISTS', K('out', id)) == 0 then
-      redis.call('ZADD', READY, 'NX', seq, id)
-    end
-    saveRecord(A, id, parent, value)
-    routed[#routed + 1] = id
   end
+  redis.call('RPUSH', K('h', id), initial.to .. '\t' .. runner .. '\t' .. at .. '\t' .. entrySeq)
+  -- Somebody may wait for it already (an edge recorded before its registration reached the store).
+  if runnable and redis.call('EXISTS', K('in', id)) == 1 and redis.call('EXISTS', K('out', id)) == 0 then
+    redis.call('ZADD', READY, 'NX', entrySeq, id)
+  end
+  saveRecord(A, id, parent, value)
+  routed[#routed + 1] = id
 end
+if #routed > 0 then redis.call('SADD', K('by', initial.to), unpack(routed)) end
 saveChildren(A)
 -- unpack has a stack limit (about 8,000 values): the caller's chunks stay far below it.
 if #routed > 0 then

@@ -3,7 +3,8 @@ The claim of claim-next-5.lua, shared with store-finish-5.lua (which claims for 
 free), included as scripts.ts describes after store-moves.lua and wait-rank.lua. The including script
 declares before it: QUEUE and DELAYED (the broker's queue and delayed zset), `records` (the records'
 key prefix) and CLAIM = { runnable = " A B ", window = n, cap = n, pending = rule, running = rule or
-nil }. claimNext(runner, at, max) sets REQ to its own request id and returns the reply claim-next-5.lua
+nil, resent = false when the call is known not to be sent again (nil: not known) }. claimNext(runner,
+at, max) sets REQ to its own request id and returns the reply claim-next-5.lua
 describes, or {"ERR", reason, status, owner, id} when status.ts refuses a move the runnable check allowed.
 ]]
 -- Stale queue entries dropped per call at most: the script stays short, the caller calls again.
@@ -69,7 +70,7 @@ local function claimNext(runner, at, max)
   -- What this runner's last claim answered ("<request>\n<claimed ids>\n<blocked ids>", ids joined
   -- by ","), kept a minute for a resend of that very call.
   local LAST = K('last', runner)
-  local last = redis.call('GET', LAST)
+  local last = CLAIM.resent ~= false and redis.call('GET', LAST)
   if last then
     local q, c, b = string.match(last, '^([^\n]*)\n([^\n]*)\n(.*)$')
     if q == REQ then

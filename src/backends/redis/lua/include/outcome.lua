@@ -9,21 +9,33 @@ storeOutcome returns 1 when written, 0 when an outcome already stored was kept.
   onlyCancel with ifAbsent: the statuses only a cancel can end, as " A B "
   largeKey  the data store key of the text, or nil / "" when it is not a large value
 ]]
+-- A record up to this size is read whole in one GETRANGE (a larger one: its head, then what is needed).
+local SMALL_RECORD = 512
+
+-- The record at `key` read for its outcome: where the outcome begins (0-based; false when the key holds
+-- no record header) and, when the record is small, its whole text (else nil).
+local function recordHead(key)
+  local head = redis.call('GETRANGE', key, 0, SMALL_RECORD - 1)
+  local m, a, h = string.match(head, '^(%d+),(%d+):()')
+  if not m then return false, head end
+  return h - 1 + tonumber(m) + tonumber(a), #head < SMALL_RECORD and head or nil
+end
+
 local function storeOutcome(key, kind, text, ifAbsent, statusKey, onlyCancel, largeKey)
   local outcome = kind .. text
   if largeKey and largeKey ~= '' then outcome = string.upper(kind) .. #largeKey .. ':' .. largeKey .. text end
-  local m, a, h = string.match(redis.call('GETRANGE', key, 0, 40), '^(%d+),(%d+):()')
-  if not m then
+  local start, whole = recordHead(key)
+  if not start then
     redis.call('SET', key, '0,0:' .. outcome)
     return 1
   end
-  local start = h - 1 + tonumber(m) + tonumber(a) -- where the outcome begins (0-based)
-  if ifAbsent == '1' and redis.call('STRLEN', key) > start then
+  if ifAbsent == '1' and (whole and #whole or redis.call('STRLEN', key)) > start then
     local status = statusKey ~= '' and redis.call('HGET', statusKey, 's')
     if not status or not string.find(onlyCancel, ' ' .. status .. ' ', 1, true) then return 0 end
   end
   -- SET, not APPEND: an appended string keeps room to grow (up to twice its size) for as long as it lives.
-  redis.call('SET', key, redis.call('GETRANGE', key, 0, start - 1) .. outcome)
+  local kept = whole and string.sub(whole, 1, start) or redis.call('GETRANGE', key, 0, start - 1)
+  redis.call('SET', key, kept .. outcome)
   return 1
 end
 
@@ -31,15 +43,14 @@ end
 -- { flag, text, large value key? } with flag "v" (a value) or "e" (an error), upper-case when the text
 -- is a large value.
 local function readOutcome(key)
-  local m, a, h = string.match(redis.call('GETRANGE', key, 0, 40), '^(%d+),(%d+):()')
-  if not m then return false end
-  local start = h - 1 + tonumber(m) + tonumber(a)
-  local head = redis.call('GETRANGE', key, start, start + 24)
-  if head == '' then return false end
-  local flag = string.sub(head, 1, 1)
-  local bytes = string.match(head, '^[VE](%d+):')
-  if not bytes then return { flag, redis.call('GETRANGE', key, start + 1, -1) } end
-  local first = start + 2 + #bytes
+  local start, whole = recordHead(key)
+  if not start then return false end
+  local tail = whole and string.sub(whole, start + 1) or redis.call('GETRANGE', key, start, -1)
+  if tail == '' then return false end
+  local flag = string.sub(tail, 1, 1)
+  local bytes = string.match(tail, '^[VE](%d+):')
+  if not bytes then return { flag, string.sub(tail, 2) } end
+  local first = 3 + #bytes -- 1-based, in `tail`
   local last = first + tonumber(bytes) - 1
-  return { flag, redis.call('GETRANGE', key, last + 1, -1), redis.call('GETRANGE', key, first, last) }
+  return { flag, string.sub(tail, last + 1), string.sub(tail, first, last) }
 end

@@ -8,32 +8,47 @@ RESUME = { finals = " A B " (the final statuses), most = the longest outcome tex
 the records' key prefix ("" answers no outcome), resumed = rule, running = rule }.
 ]]
 
+-- What `id` waits for, each { id, status, owner, at }, as the last waitsOver read it: waitedFinal takes
+-- it from there (nothing moves them in between), so a resume reads each waited one once.
+local waitedRead = {}
+
+local function readWaitedOf(id)
+  local list = {}
+  for _, waited in ipairs(redis.call('SMEMBERS', K('out', id))) do
+    local w = redis.call('HMGET', K('i', waited), 's', 'o', 'at')
+    list[#list + 1] = { waited, w[1], w[2] or '', w[3] or '' }
+  end
+  return list
+end
+
 -- The final ones among what `id` waits for, with their small outcomes: 5 entries each (id, status,
 -- owner, at, and the outcome as state-get-outcomes-1.lua gives it when small, else false), so that the
 -- awaits the resumed task goes on with need no read.
 local function waitedFinal(id)
+  local list = waitedRead[id] or readWaitedOf(id)
+  waitedRead[id] = nil
   local out = {}
-  for _, waited in ipairs(redis.call('SMEMBERS', K('out', id))) do
-    local w = redis.call('HMGET', K('i', waited), 's', 'o', 'at')
-    if w[1] and listed(RESUME.finals, w[1]) then
+  for _, w in ipairs(list) do
+    if w[2] and listed(RESUME.finals, w[2]) then
       local outcome = false
-      if RESUME.records ~= '' then outcome = readOutcome(RESUME.records .. waited) end
+      if RESUME.records ~= '' then outcome = readOutcome(RESUME.records .. w[1]) end
       if outcome and (outcome[3] or #outcome[2] > RESUME.most) then outcome = false end
-      out[#out + 1] = waited
       out[#out + 1] = w[1]
-      out[#out + 1] = w[2] or ''
-      out[#out + 1] = w[3] or ''
+      out[#out + 1] = w[2]
+      out[#out + 1] = w[3]
+      out[#out + 1] = w[4]
       out[#out + 1] = outcome
     end
   end
   return out
 end
 
--- Whether every invocation `id` waits for is final (or gone: purged, so it had finished).
+-- Whether every invocation `id` waits for is final (or gone: purged, so it had finished); read afresh.
 local function waitsOver(id)
-  for _, waited in ipairs(redis.call('SMEMBERS', K('out', id))) do
-    local s = redis.call('HGET', K('i', waited), 's')
-    if s and not listed(RESUME.finals, s) then return false end
+  local list = readWaitedOf(id)
+  waitedRead[id] = list
+  for _, w in ipairs(list) do
+    if w[2] and not listed(RESUME.finals, w[2]) then return false end
   end
   return true
 end

@@ -20,11 +20,21 @@ local function has(rule, flag)
 end
 
 -- `w`: who listens for its final besides its waiters (store-register-3.lua, store-watch-1.lua): the
--- notifier sender of the one process, "*" for several, "" when unknown.
+-- notifier sender of the one process, "*" for several, "" when unknown. `p`: set once it has waited for
+-- something (markWaits), so one that never did skips the look at its "out" edges.
 local function load(id)
-  local f = redis.call('HMGET', K('i', id), 's', 'o', 'r', 'g', 'c', 'x', 'q', 'w')
+  local f = redis.call('HMGET', K('i', id), 's', 'o', 'r', 'g', 'c', 'x', 'q', 'w', 'p')
   if not f[1] then return nil end
-  return { s = f[1], o = f[2] or '', r = f[3] or '', g = f[4] or '', c = f[5] or '', x = f[6], q = f[7], w = f[8] or '' }
+  return {
+    s = f[1], o = f[2] or '', r = f[3] or '', g = f[4] or '', c = f[5] or '', x = f[6], q = f[7], w = f[8] or '',
+    p = f[9],
+  }
+end
+
+-- Every script that records "out" edges of `waiter` marks it first (`p`, see load): without the mark it
+-- has none. The mark stays (an invocation that waited once may wait again).
+local function markWaits(waiter)
+  redis.call('HSET', K('i', waiter), 'p', '1')
 end
 
 -- Why status.ts refuses the move (nil when allowed), checked in ownerAfter's order.
@@ -50,6 +60,8 @@ local function settle(id, runnable)
   end
 end
 
+-- Removes the "out" edges of `waiter` (one never marked by markWaits has none: call it only for a marked
+-- one, or one whose mark is unknown).
 local function dropOut(waiter)
   local out = K('out', waiter)
   for _, waited in ipairs(redis.call('SMEMBERS', out)) do
