@@ -16,7 +16,8 @@ import type { RedisClient } from "./driver.js";
  *   fires), `trig:ticks` (hash: cron trigger id -> last tick fired, epoch ms)
  * - orchestrator store, all under `os:` (redis-store-keys.ts; its scripts are lua/store-*.lua):
  *   `os:i:<id>` (hash: s status, o owner or "", at, t task, g/r/c registration, running and cache keys,
- *   x cancel requested, f finished at), `os:h:<id>` (list: history, "STATUS\trunner\tat\tseq" each),
+ *   x cancel requested, f finished at, w who listens for its final, p set once it recorded "out" edges,
+ *   q the request id of its last move), `os:h:<id>` (list: history, "STATUS\trunner\tat\tseq" each),
  *   `os:seq` (counter: every change's seq), `os:by:<status>` (set of ids), `os:owned:<runnerId>` (set:
  *   unfinished ids it owns), `os:reg:<registrationKey>` (string: the unfinished holder),
  *   `os:run:<runningKey>` / `os:park:<runningKey>` (sets: PENDING+RUNNING holders / parked ids),
