@@ -370,21 +370,7 @@ void describe("Redis pause sent early, and claiming for the slot it frees", { ..
 
 void describe("Redis fib on one slot", { ...redis }, () => {
   void it("pauses each parent claiming its child, resumes it in the child's finish, histories in order, no read after it", async () => {
-    await countedFib("one at a time", async ({ top, count }) => {
-      assert.equal(await top.result, 13);
-      const history = (await top.history()).map((h) => h.status);
-      assert.deepEqual(history, [
-        S.REGISTERED,
-        S.PENDING,
-        S.RUNNING,
-        S.PAUSED,
-        S.RESUMED,
-        S.RUNNING,
-        S.PAUSED,
-        S.RESUMED,
-        S.RUNNING,
-        S.SUCCESS,
-      ]);
+    await countedFib("one at a time", ({ count }) => {
       return () => {
         // fib(7) is 41 invocations, 20 of them calling two children: 40 pauses, each one call that also
         // claims the child for the slot it frees, and each parent resumed by its child's finish, in the
@@ -406,18 +392,7 @@ void describe("Redis fib on one slot", { ...redis }, () => {
   });
 
   void it("with both children awaited together, the first child's finish claims the second: two calls per invocation", async () => {
-    await countedFib("both at once", async ({ top, count, app }) => {
-      assert.equal(await top.result, 13);
-      const history = (await top.history()).map((h) => h.status);
-      assert.deepEqual(history, [
-        S.REGISTERED,
-        S.PENDING,
-        S.RUNNING,
-        S.PAUSED,
-        S.RESUMED,
-        S.RUNNING,
-        S.SUCCESS,
-      ]);
+    await countedFib("both at once", async ({ count, app }) => {
       const all = await app.backend.orchestratorStore.countByStatus();
       assert.deepEqual(all, { [S.SUCCESS]: 41 });
       return () => {
@@ -442,12 +417,14 @@ interface FibRun {
 }
 
 /**
- * fib(7) on one slot, children awaited `shape`, with every command of the app's client counted: `body`
- * checks the run inside the runner and returns the checks of the counts, made once the runner stopped.
+ * fib(7) on one slot, children awaited `shape`, with every command of the app's client counted. The top
+ * call's result and history are checked (each parent pauses once per await, so twice one at a time and
+ * once for both at once); `body` checks more inside the runner and returns the checks of the counts,
+ * made once the runner stopped.
  */
 async function countedFib(
   shape: "one at a time" | "both at once",
-  body: (run: FibRun) => Promise<() => void>,
+  body: (run: FibRun) => (() => void) | Promise<() => void>,
 ): Promise<void> {
   const Redis = loadIoredis();
   const client = new Redis(TEST_REDIS_URL, {});
@@ -475,7 +452,13 @@ async function countedFib(
   try {
     let checks!: () => void;
     await withRunner(app, async () => {
-      checks = await body({ app, top: fib(7), count });
+      const top = fib(7);
+      assert.equal(await top.result, 13);
+      const pause = [S.PAUSED, S.RESUMED, S.RUNNING];
+      const pauses = shape === "one at a time" ? [...pause, ...pause] : pause;
+      const history = (await top.history()).map((h) => h.status);
+      assert.deepEqual(history, [S.REGISTERED, S.PENDING, S.RUNNING, ...pauses, S.SUCCESS]);
+      checks = await body({ app, top, count });
     });
     checks();
     const ids = await app.backend.orchestratorStore.findByStatus([S.SUCCESS]);
