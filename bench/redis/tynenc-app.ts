@@ -1,7 +1,7 @@
 /**
  * The one app of tynenc's side of the Redis bench, built the same way by the client (the bench process)
- * and by the runner process (tynenc-runner.ts), so both know the same tasks: a trivial `add` and the
- * recursive `fibonacci`.
+ * and by the runner process (tynenc-runner.ts), so both know the same tasks: a trivial `add`, and the
+ * recursive `fibonacciBoth` (both children at once, the measured one) and `fibonacci` (the README's).
  */
 import { Tynenc, type Task } from "../../src/index.js";
 
