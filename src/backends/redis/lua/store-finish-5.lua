@@ -94,9 +94,11 @@ local n = tonumber(ARGV[30])
 for r = 1, n do rules[r] = ruleAt(26 + 5 * r) end
 
 -- Hands the slot the finish of `id` frees to up to `max` of `waiters` (ids joined by ",") of `runner`
--- whose waits it ended (see the header), appending them to `resumed` for item `place`.
--- Returns how many it resumed.
-local function resumeWaiters(id, waiters, runner, max, place, resumed, at)
+-- whose waits it ended (see the header), appending them to `resumed` for item `place`. `waitedBy`: who
+-- waits for `id` (its "in" set, as finish read it). Returns how many it resumed.
+local function resumeWaiters(id, waiters, runner, max, place, resumed, at, waitedBy)
+  local isWaiter = {}
+  for _, waiter in ipairs(waitedBy) do isWaiter[waiter] = true end
   local took = 0
   local request = ARGV[2] .. ':r' .. place
   for waiter in string.gmatch(waiters, '[^,]+') do
@@ -108,7 +110,7 @@ local function resumeWaiters(id, waiters, runner, max, place, resumed, at)
       resumed[#resumed + 1] = { place, waiter, cur.o, waitedFinal(waiter) }
       took = took + 1
     elseif
-      cur and cur.o == runner and not cur.x and redis.call('SISMEMBER', K('in', id), waiter) == 1
+      cur and cur.o == runner and not cur.x and isWaiter[waiter]
       and not refusal(cur, RESUME.resumed, runner)
       and (cur.r == '' or redis.call('EXISTS', K('run', cur.r)) == 0) and waitsOver(waiter)
     then
@@ -123,39 +125,41 @@ local function resumeWaiters(id, waiters, runner, max, place, resumed, at)
   return took
 end
 
--- Finishes the item at ARGV[i]; returns its answer, whether it frees its slot for new work (nobody
--- waits for it) and who listens for its final (`w`, "" when unknown or answered again).
+local NOBODY = {}
+
+-- Finishes the item at ARGV[i]; returns its answer, who waits for it (its "in" set: when nobody does, it
+-- frees its slot for new work) and who listens for its final (`w`, "" when unknown or answered again).
 local function finish(i)
   local id, runner, at, rule = ARGV[i], ARGV[i + 1], ARGV[i + 2], rules[tonumber(ARGV[i + 3])]
   local unowned = ARGV[i + 6]
   storeOutcome(records .. id, ARGV[i + 4], ARGV[i + 5], unowned, unowned == '1' and K('i', id) or '',
     onlyCancel, ARGV[i + 7])
   local cur = load(id)
-  if not cur then return { 'ERR', 'notfound' }, false, '' end
-  local free = redis.call('EXISTS', K('in', id)) == 0
+  if not cur then return { 'ERR', 'notfound' }, NOBODY, '' end
+  local waitedBy = redis.call('SMEMBERS', K('in', id))
   if cur.q == REQ then
     CLAIM.resent = true
-    return { 'OK', cur.o }, free, ''
+    return { 'OK', cur.o }, waitedBy, ''
   end
   local why = refusal(cur, rule, runner)
-  if why then return { 'ERR', why, cur.s, cur.o }, false, '' end
+  if why then return { 'ERR', why, cur.s, cur.o }, NOBODY, '' end
   local watcher = cur.w
   local owner = commit(id, cur, rule, runner, at)
   if cur.p then dropOut(id) end
   -- Waited on by nobody, it is not in the ready set (which holds only waited-on ones).
-  if not free then settle(id, has(rule, 'R')) end
-  return { 'OK', owner }, free, watcher
+  if #waitedBy > 0 then settle(id, has(rule, 'R')) end
+  return { 'OK', owner }, waitedBy, watcher
 end
 
 -- Whether a paused waiter of `runner` that this call did not resume (the last `resumedHere` entries of
 -- `resumed` are `place`'s) has its waits over now that `id` is final, or one is RESUMED already: the
 -- runner resumes it itself, and the slot the finish frees is kept for it.
-local function resumableLeft(id, runner, place, resumedHere, resumed)
+local function resumableLeft(waitedBy, runner, place, resumedHere, resumed)
   local here = {}
   for k = #resumed - resumedHere + 1, #resumed do
     if resumed[k][1] == place then here[resumed[k][2]] = true end
   end
-  for _, waiter in ipairs(redis.call('SMEMBERS', K('in', id))) do
+  for _, waiter in ipairs(waitedBy) do
     if not here[waiter] then
       local w = redis.call('HMGET', K('i', waiter), 's', 'o')
       if w[2] == runner and w[1]
@@ -169,9 +173,9 @@ end
 
 -- Whether a process other than the sender may wait for the final of `id` (see the header): its
 -- listener is another process or unknown, or a waiter is left that this call did not resume.
-local function heardElsewhere(id, watcher, free, resumedHere)
+local function heardElsewhere(watcher, waitedBy, resumedHere)
   if watcher == '' or watcher ~= ARGV[22] then return true end
-  return not free and redis.call('SCARD', K('in', id)) > resumedHere
+  return #waitedBy > resumedHere
 end
 
 -- The final message: the sender, the accepted ids, then the carried outcomes (when any).
@@ -179,13 +183,14 @@ local final, carried, anyCarried = { ARGV[22] }, {}, false
 local answers, wanted, resumed = {}, 0, {}
 for i = 31 + 5 * n, #ARGV, 11 do
   REQ = ARGV[2] .. ':' .. i
-  local answer, free, watcher = finish(i)
+  local answer, waitedBy, watcher = finish(i)
+  local free = answer[1] == 'OK' and #waitedBy == 0 -- a refused finish frees no slot
   answers[#answers + 1] = answer
   local asked, resumedHere = tonumber(ARGV[i + 8]), 0
   if answer[1] == 'OK' and not free and asked > 0 and ARGV[5] ~= '' and ARGV[i + 10] ~= '' then
-    resumedHere = resumeWaiters(ARGV[i], ARGV[i + 10], ARGV[5], asked, #answers, resumed, ARGV[6])
+    resumedHere = resumeWaiters(ARGV[i], ARGV[i + 10], ARGV[5], asked, #answers, resumed, ARGV[6], waitedBy)
   end
-  if answer[1] == 'OK' and heardElsewhere(ARGV[i], watcher, free, resumedHere) then
+  if answer[1] == 'OK' and heardElsewhere(watcher, waitedBy, resumedHere) then
     final[#final + 1] = ARGV[i]
     if ARGV[i + 9] == '1' then
       carried[ARGV[i]] = { ARGV[i + 4] == 'v' and 1 or 0, ARGV[i + 5] }
@@ -195,7 +200,7 @@ for i = 31 + 5 * n, #ARGV, 11 do
   if free then
     wanted = wanted + asked
   elseif answer[1] == 'OK' and asked > resumedHere and ARGV[5] ~= ''
-    and not resumableLeft(ARGV[i], ARGV[5], #answers, resumedHere, resumed) then
+    and not resumableLeft(waitedBy, ARGV[5], #answers, resumedHere, resumed) then
     wanted = wanted + asked - resumedHere
   end
 end
