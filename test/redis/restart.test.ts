@@ -33,8 +33,6 @@ const OUTAGE_MS = 2000;
 const ANSWER_MS = 20_000;
 /** Reconnecting (backoff up to 2 s) and looking the invocation up again fit well within this. */
 const LOST_ANSWER_MS = 8000;
-const TODO_REPLAY =
-  "hangs in about 1 run in 25: after the reconnect an invocation is claimed in Redis (PENDING under a runner) but the runner never gets it; maxPendingMs (30 s) recovers it later. Cause not found yet (a replayed claim answered to a dropped request?)";
 
 const redis = needsRedisServer();
 const processes = new Processes();
@@ -154,27 +152,26 @@ function someWork(tasks: ReturnType<typeof makeApp>, from: number, adds: number,
 }
 
 void describe("Redis restarted under runner processes and a client", { ...redis }, () => {
-  void it(
-    "with an append-only file: all of it finishes (before, during and after the outage), each once",
-    { todo: TODO_REPLAY },
-    async () => {
-      const tasks = await setup(true);
-      const { app, server, runners, close } = tasks;
-      try {
-        const before = someWork(tasks, 0, 20, 11);
-        await underWay(app);
-        await server.stop("SIGKILL");
-        const during = someWork(tasks, 100, 20, 8); // calls made while Redis is away
-        await sleepMs(OUTAGE_MS);
-        await server.restart();
-        const after = someWork(tasks, 200, 20, 9);
-        await results([before, during, after], runners);
-        await assertRanOnce(app, runners, before.invocations + during.invocations + after.invocations);
-      } finally {
-        await close();
-      }
-    },
-  );
+  // Recorded as a hang in about 1 run in 25 when the claim was several calls (an invocation claimed in
+  // Redis whose answer the runner never got); since the claim is one script call whose resend after a
+  // reconnect is answered as first made (claim-next-5.lua, store-finish-5.lua), 150 runs in a row passed.
+  void it("with an append-only file: all of it finishes (before, during and after the outage), each once", async () => {
+    const tasks = await setup(true);
+    const { app, server, runners, close } = tasks;
+    try {
+      const before = someWork(tasks, 0, 20, 11);
+      await underWay(app);
+      await server.stop("SIGKILL");
+      const during = someWork(tasks, 100, 20, 8); // calls made while Redis is away
+      await sleepMs(OUTAGE_MS);
+      await server.restart();
+      const after = someWork(tasks, 200, 20, 9);
+      await results([before, during, after], runners);
+      await assertRanOnce(app, runners, before.invocations + during.invocations + after.invocations);
+    } finally {
+      await close();
+    }
+  });
 
   void it("frozen for a few seconds (SIGSTOP, connections open): all of it finishes, each once", async () => {
     const tasks = await setup(false);
