@@ -95,8 +95,9 @@ for r = 1, n do rules[r] = ruleAt(26 + 5 * r) end
 
 -- Hands the slot the finish of `id` frees to up to `max` of `waiters` (ids joined by ",") of `runner`
 -- whose waits it ended (see the header), appending them to `resumed` for item `place`. `waitedBy`: who
--- waits for `id` (its "in" set, as finish read it). Returns how many it resumed.
-local function resumeWaiters(id, waiters, runner, max, place, resumed, at, waitedBy)
+-- waits for `id` (its "in" set, as finish read it). Returns how many it resumed, and what it found of
+-- each waiter it looked at (`seen`: "resumed", or whether its waits are over), for resumableLeft.
+local function resumeWaiters(id, waiters, runner, max, place, resumed, at, waitedBy, seen)
   local isWaiter = {}
   for _, waiter in ipairs(waitedBy) do isWaiter[waiter] = true end
   local took = 0
@@ -109,16 +110,21 @@ local function resumeWaiters(id, waiters, runner, max, place, resumed, at, waite
       waitedRead[waiter] = nil -- read afresh
       resumed[#resumed + 1] = { place, waiter, cur.o, waitedFinal(waiter) }
       took = took + 1
+      seen[waiter] = 'resumed'
     elseif
       cur and cur.o == runner and not cur.x and isWaiter[waiter]
       and not refusal(cur, RESUME.resumed, runner)
-      and (cur.r == '' or redis.call('EXISTS', K('run', cur.r)) == 0) and waitsOver(waiter)
+      and (cur.r == '' or redis.call('EXISTS', K('run', cur.r)) == 0)
     then
-      REQ = request
-      local answer = resumeFromPause(waiter, cur, runner, at)
-      if answer[1] == 'OK' then
-        resumed[#resumed + 1] = { place, waiter, answer[2], answer[3] }
-        took = took + 1
+      seen[waiter] = waitsOver(waiter)
+      if seen[waiter] then
+        REQ = request
+        local answer = resumeFromPause(waiter, cur, runner, at)
+        if answer[1] == 'OK' then
+          resumed[#resumed + 1] = { place, waiter, answer[2], answer[3] }
+          took = took + 1
+          seen[waiter] = 'resumed'
+        end
       end
     end
   end
@@ -151,20 +157,22 @@ local function finish(i)
   return { 'OK', owner }, waitedBy, watcher
 end
 
--- Whether a paused waiter of `runner` that this call did not resume (the last `resumedHere` entries of
--- `resumed` are `place`'s) has its waits over now that `id` is final, or one is RESUMED already: the
--- runner resumes it itself, and the slot the finish frees is kept for it.
-local function resumableLeft(waitedBy, runner, place, resumedHere, resumed)
-  local here = {}
-  for k = #resumed - resumedHere + 1, #resumed do
-    if resumed[k][1] == place then here[resumed[k][2]] = true end
-  end
+-- Whether a paused waiter of `runner` that this call did not resume (`seen`, as resumeWaiters left it for
+-- this item: a waiter it resumed, or one whose waits it found over or not) has its waits over now that
+-- the finished one is final, or one is RESUMED already: the runner resumes it itself, and the slot the
+-- finish frees is kept for it. A waiter that resumeWaiters looked at changed only if it resumed it (or
+-- left it RESUMED, read here), so its finding stands.
+local function resumableLeft(waitedBy, runner, seen)
   for _, waiter in ipairs(waitedBy) do
-    if not here[waiter] then
+    if seen[waiter] ~= 'resumed' then
       local w = redis.call('HMGET', K('i', waiter), 's', 'o')
-      if w[2] == runner and w[1]
-        and (w[1] == RESUME.resumed.to or (listed(RESUME.resumed.from, w[1]) and waitsOver(waiter))) then
-        return true
+      if w[2] == runner and w[1] then
+        if w[1] == RESUME.resumed.to then return true end
+        if listed(RESUME.resumed.from, w[1]) then
+          local over = seen[waiter]
+          if over == nil then over = waitsOver(waiter) end
+          if over then return true end
+        end
       end
     end
   end
@@ -186,9 +194,9 @@ for i = 31 + 5 * n, #ARGV, 11 do
   local answer, waitedBy, watcher = finish(i)
   local free = answer[1] == 'OK' and #waitedBy == 0 -- a refused finish frees no slot
   answers[#answers + 1] = answer
-  local asked, resumedHere = tonumber(ARGV[i + 8]), 0
+  local asked, resumedHere, seen = tonumber(ARGV[i + 8]), 0, {}
   if answer[1] == 'OK' and not free and asked > 0 and ARGV[5] ~= '' and ARGV[i + 10] ~= '' then
-    resumedHere = resumeWaiters(ARGV[i], ARGV[i + 10], ARGV[5], asked, #answers, resumed, ARGV[6], waitedBy)
+    resumedHere = resumeWaiters(ARGV[i], ARGV[i + 10], ARGV[5], asked, #answers, resumed, ARGV[6], waitedBy, seen)
   end
   if answer[1] == 'OK' and heardElsewhere(watcher, waitedBy, resumedHere) then
     final[#final + 1] = ARGV[i]
@@ -200,7 +208,7 @@ for i = 31 + 5 * n, #ARGV, 11 do
   if free then
     wanted = wanted + asked
   elseif answer[1] == 'OK' and asked > resumedHere and ARGV[5] ~= ''
-    and not resumableLeft(waitedBy, ARGV[5], #answers, resumedHere, resumed) then
+    and not resumableLeft(waitedBy, ARGV[5], seen) then
     wanted = wanted + asked - resumedHere
   end
 end
