@@ -27,8 +27,13 @@ const READY_TIMEOUT_MS = 30_000;
 /** A measurement with no answer after this has hung. */
 const MEASUREMENT_TIMEOUT_MS = 120_000;
 const WARM_UP_JOBS = 1_000;
-const WARM_UP_FIB_N = 10;
-const WARM_UP_FIB = { value: 55, jobs: 177 };
+/**
+ * Before the timed fib(15), the same fib(15) untimed in the same worker process (on both sides): the
+ * timed run then finds V8's compilers done. After the fib(10) used until 2026-12-02, the tynenc runner's
+ * compiler threads still took about 35% of a core during the timed run, on a machine with two.
+ */
+const WARM_UP_FIB_N = 15;
+const WARM_UP_FIB = { value: 610, jobs: 1973 };
 const LATENCY_WARM_UP = 50;
 /** Between latency samples, so each job finds the worker idle, blocked on Redis. */
 const LATENCY_GAP_MS = 2;

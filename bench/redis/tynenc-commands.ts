@@ -6,7 +6,7 @@
  * (`evalsha store-change-3`) and, for the store's two multi-operation scripts, by its operation.
  */
 import { tracingChannel } from "node:diagnostics_channel";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { script } from "../../src/backends/redis/scripts.js";
 
 export const COUNTING = process.env["TYNENC_BENCH_COUNT"] === "1";
@@ -74,5 +74,50 @@ export class CommandCount {
 
   private add(name: string): void {
     this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+  }
+}
+
+/** CPU ms of this process's threads (Linux: /proc/self/task; elsewhere the whole process as one). */
+function threadCpuMs(): Map<string, number> {
+  const ms = new Map<string, number>();
+  try {
+    for (const tid of readdirSync("/proc/self/task")) {
+      // After the command name (in parentheses, may hold spaces): utime and stime are fields 12 and 13.
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ms.set(
+        tid === String(process.pid) ? "main" : tid,
+        ((Number(fields[11]) + Number(fields[12])) * 1000) / 100,
+      );
+    }
+  } catch {
+    const { user, system } = process.cpuUsage();
+    ms.set("main", (user + system) / 1000);
+  }
+  return ms;
+}
+
+/**
+ * The CPU this process used since `reset()`: its main thread (the event loop: the runner's work) and
+ * its other threads (V8's compiler and GC helpers, libuv's pool). Under TYNENC_BENCH_COUNT=1 the runner
+ * prints it beside its commands: a measurement taken while V8 still compiles shows it in the helpers.
+ */
+export class CpuUse {
+  private base = threadCpuMs();
+
+  reset(): void {
+    this.base = threadCpuMs();
+  }
+
+  report(who: string, invocations: number): string {
+    let main = 0;
+    let others = 0;
+    for (const [thread, ms] of threadCpuMs()) {
+      const used = ms - (this.base.get(thread) ?? 0);
+      if (thread === "main") main += used;
+      else others += used;
+    }
+    const per = (ms: number) => ((ms * 1000) / invocations).toFixed(0);
+    return `  CPU, ${who}: main thread ${main.toFixed(0)} ms (${per(main)} µs per invocation), other threads ${others.toFixed(0)} ms (${per(others)} µs)`;
   }
 }

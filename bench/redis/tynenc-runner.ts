@@ -2,13 +2,15 @@
  * The tynenc runner process of the Redis bench: the bench app (tynenc-app.ts) on the measurement's key
  * prefix, one ThreadRunner with the slots it is given. Protocol: see child.ts. It says `ready` once the
  * runner is in the backend's registry and subscribed to work, says `reached` once it has finished as
- * many invocations SUCCESS as an `expect` names, and stops on `stop` (or when the bench process is gone). Under TYNENC_BENCH_COUNT=1 it counts its Redis commands between `count-reset` and
- * `count-report` (tynenc-commands.ts); under TYNENC_BENCH_CPU_PROF=<dir> it writes a CPU profile.
+ * many invocations SUCCESS as an `expect` names, and stops on `stop` (or when the bench process is
+ * gone). Under TYNENC_BENCH_COUNT=1 it counts its Redis commands between `count-reset` and
+ * `count-report` (tynenc-commands.ts), and the CPU its threads used meanwhile; under
+ * TYNENC_BENCH_CPU_PROF=<dir> it writes a CPU profile.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { Completions, type ChildMessage } from "./child.js";
 import { tynencBenchApp, type TynencBenchSettings } from "./tynenc-app.js";
-import { COUNTING, CommandCount } from "./tynenc-commands.js";
+import { COUNTING, CommandCount, CpuUse } from "./tynenc-commands.js";
 import { profileIfAsked } from "./tynenc-profile.js";
 
 /** What the bench process sends to this one. */
@@ -22,6 +24,7 @@ const READY_TIMEOUT_MS = 30_000;
 
 profileIfAsked("tynenc-runner");
 const commands = COUNTING ? CommandCount.start() : undefined;
+const cpu = COUNTING ? new CpuUse() : undefined;
 const settings = JSON.parse(process.argv[2] ?? "") as TynencBenchSettings;
 const { app } = tynencBenchApp(settings);
 
@@ -52,9 +55,13 @@ app.events.on("invocation:status", ({ status }) => {
 
 process.on("message", (message: BenchMessage) => {
   if (message.type === "expect") return completions.expect(message.completed);
-  if (message.type === "count-reset") return commands?.reset();
+  if (message.type === "count-reset") {
+    cpu?.reset();
+    return commands?.reset();
+  }
   if (message.type === "count-report") {
     if (commands) console.log(commands.report(message.who, message.invocations));
+    if (cpu) console.log(cpu.report(message.who, message.invocations));
     return;
   }
   void (async () => {

@@ -63,6 +63,31 @@ void describe("Redis claimNext", { ...redis }, () => {
     assert.equal(await client.llen(`${prefix}queue`), 0);
   });
 
+  void it("counts transitive waiters exactly along chains of single waiters and across shared ones", async () => {
+    // A chain r -> a -> b -> c (r waits for a, ...), a fan-in: y1 and y2 wait for x, z waits for both
+    // (z counts once for x), and d, waited on by c's chain head through two paths.
+    await queued(["r", "a", "b", "c", "x", "y1", "y2", "z", "d", "e"]);
+    const store = backend.orchestratorStore;
+    await store.addWaits("r", ["a"]);
+    await store.addWaits("a", ["b"]);
+    await store.addWaits("z", ["y1", "y2"]);
+    await store.addWaits("y1", ["x"]);
+    await store.addWaits("y2", ["x"]);
+    await store.addWaits("b", ["c", "d"]);
+    await store.addWaits("x", ["e"]);
+    // Counted over one ranking (shared chains) and one id at a time: the same exact counts.
+    const ids = ["c", "d", "b", "a", "x", "e", "y1", "r"];
+    const expected = [3, 3, 2, 1, 3, 4, 1, 0];
+    assert.deepEqual(await store.countWaiters!(ids, 10_000), expected);
+    for (const [i, id] of ids.entries())
+      assert.deepEqual(await store.countWaiters!([id], 10_000), [expected[i]]);
+    assert.deepEqual(await store.countWaiters!(["c"], 2), [2], "capped");
+    // The ready ones are c, d and e (waiting for nothing): e (4 waiters) first, then c and d (3 each)
+    // in ready order.
+    assert.deepEqual(await claim(1), ["e"]);
+    assert.deepEqual(await claim(2), ["c", "d"]);
+  });
+
   void it("leaves a waited-on one whose record is not stored yet (its registration routes it)", async () => {
     await backend.orchestratorStore.register([{ id: "early", taskId: "t" }], null, Date.now());
     await queued(["w"]);

@@ -111,8 +111,8 @@ local function claimNext(runner, at, max)
   local function fromReady()
     local candidates = redis.call('ZRANGE', READY, 0, CLAIM.window - 1)
     if #candidates > max then
-      local counts, memo = {}, {}
-      for i, id in ipairs(candidates) do counts[id] = { waitersUpTo(id, CLAIM.cap, memo), i } end
+      local counts, memo, counted = {}, {}, {}
+      for i, id in ipairs(candidates) do counts[id] = { waitersCounted(id, CLAIM.cap, memo, counted), i } end
       table.sort(candidates, function(a, b)
         local x, y = counts[a], counts[b]
         if x[1] ~= y[1] then return x[1] > y[1] end
