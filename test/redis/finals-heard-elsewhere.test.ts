@@ -129,6 +129,20 @@ void describe("Redis finals published only where another process may wait", { ..
     assert.deepEqual(await publishedUntilMarker(), ["child2"]);
   });
 
+  void it("keeps it when the named paused waiter still waits for a sibling, and publishes a sibling finished elsewhere", async () => {
+    await registeredBy(here, ["parent", "a", "b", "parent2", "c", "d"]);
+    const store = here.orchestratorStore;
+    assert.deepEqual((await store.recordAndPause!("parent", ["a", "b"], "r1", Date.now())).open, ["a", "b"]);
+    assert.deepEqual((await store.recordAndPause!("parent2", ["c", "d"], "r1", Date.now())).open, ["c", "d"]);
+    // Named, not resumed (b is open): the finishing process itself holds the waiter, nobody else needs it.
+    assert.equal((await finish("a", ["parent"])).resumed, undefined);
+    assert.equal((await store.getStatus("parent"))!.status, S.PAUSED);
+    assert.deepEqual((await finish("b", ["parent"])).resumed, ["parent"]);
+    // Not named: c's waiter may be another process's (here it is r1's, but the finish cannot know).
+    await finish("c");
+    assert.deepEqual(await publishedUntilMarker(), ["c"]);
+  });
+
   void it("publishes a final with no listener recorded, and leaves a watched read to its one HMGET", async () => {
     await runningOn(here, ["old"]); // store-change-3.lua's register records no listener
     const [old] = await here.orchestratorStore.watchStatuses!(["old"]);

@@ -13,7 +13,8 @@ caller ends it another way, which publishes). A call sent again after a reconnec
 made and publishes them again: a second final message is harmless (those it wakes are woken already).
 Only the finals another process may wait for go out: not one whose listener (field `w`) is the sender
 itself, the process that finishes it (which wakes its own listeners), and whose paused waiters this
-call resumed, all of them (a recursive task's child finished where its parent runs). Every process
+call resumed or the claiming runner named, all of them (a recursive task's child finished where its
+parent runs, resumed now or still waiting for a sibling). Every process
 that waits for a final is either a paused waiter (an edge in `in:<id>`) or marked itself in `w` when it
 read the status (store-watch-1.lua), so none misses a final it waits for.
 
@@ -180,10 +181,19 @@ local function resumableLeft(waitedBy, runner, seen)
 end
 
 -- Whether a process other than the sender may wait for the final of `id` (see the header): its
--- listener is another process or unknown, or a waiter is left that this call did not resume.
-local function heardElsewhere(watcher, waitedBy, resumedHere)
+-- listener is another process or unknown, or a waiter is left that this call neither resumed nor was
+-- named by the claiming runner (`named`: its paused waiters, in the sender's process, which wakes its
+-- own listeners without the message; a recursive task's parent still waiting for a sibling).
+local function heardElsewhere(watcher, waitedBy, resumedHere, named)
   if watcher == '' or watcher ~= ARGV[22] then return true end
-  return #waitedBy > resumedHere
+  if #waitedBy <= resumedHere then return false end
+  if named == '' then return true end
+  local isNamed = {}
+  for waiter in string.gmatch(named, '[^,]+') do isNamed[waiter] = true end
+  for _, waiter in ipairs(waitedBy) do
+    if not isNamed[waiter] then return true end
+  end
+  return false
 end
 
 -- The final message: the sender, the accepted ids, then the carried outcomes (when any).
@@ -198,7 +208,8 @@ for i = 31 + 5 * n, #ARGV, 11 do
   if answer[1] == 'OK' and not free and asked > 0 and ARGV[5] ~= '' and ARGV[i + 10] ~= '' then
     resumedHere = resumeWaiters(ARGV[i], ARGV[i + 10], ARGV[5], asked, #answers, resumed, ARGV[6], waitedBy, seen)
   end
-  if answer[1] == 'OK' and heardElsewhere(watcher, waitedBy, resumedHere) then
+  local named = ARGV[5] ~= '' and ARGV[i + 10] or ''
+  if answer[1] == 'OK' and heardElsewhere(watcher, waitedBy, resumedHere, named) then
     final[#final + 1] = ARGV[i]
     if ARGV[i + 9] == '1' then
       carried[ARGV[i]] = { ARGV[i + 4] == 'v' and 1 or 0, ARGV[i + 5] }
