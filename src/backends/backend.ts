@@ -92,7 +92,10 @@ export interface FinishItem {
 }
 
 export interface ClaimOptions {
-  /** How many of the ready set to rank (the first ones, longest ready first). */
+  /**
+   * How many of the ready set to look at: to rank (the first ones, longest ready first), or, where the
+   * store keeps it in claim order (Redis), to pass over when some cannot be claimed (not due yet).
+   */
   readonly window: number;
   /** Move the claimed ones on to RUNNING too (the caller starts them at once). */
   readonly running: boolean;

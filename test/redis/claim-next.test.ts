@@ -88,6 +88,26 @@ void describe("Redis claimNext", { ...redis }, () => {
     assert.deepEqual(await claim(2), ["c", "d"]);
   });
 
+  void it("orders by the counts of now: waiters added above a waiting one, and gone again", async () => {
+    await queued(["a", "b", "c", "d", "e", "f", "g", "h", "x", "y"]);
+    const store = backend.orchestratorStore;
+    await store.addWaits("c", ["d"]); // d ready first, 1 waiter
+    await queued(["later"]); // a status change: what is ready from here comes after d
+    await store.addWaits("a", ["b"]); // b ready after d, 1 waiter
+    await store.addWaits("e", ["f"]); // f too
+    await store.addWaits("x", ["a"]); // above a, which waits for b: b has 3 now
+    await store.addWaits("y", ["a"]);
+    assert.deepEqual(await store.countWaiters!(["b", "d", "f"], 10_000), [3, 1, 1]);
+    assert.deepEqual(await claim(1), ["b"]);
+    // g, waited on by h, which y waits for too: 2 waiters, ahead of d (1, ready longer).
+    await store.addWaits("h", ["g"]);
+    await store.addWaits("y", ["h"]);
+    assert.deepEqual(await store.countWaiters!(["g"], 10_000), [2]);
+    // y stops waiting (for a and h): g has 1 again, and d, ready longer, goes first; then f, then g.
+    await store.removeWaitsOf("y");
+    assert.deepEqual(await claim(3), ["d", "f", "g"]);
+  });
+
   void it("leaves a waited-on one whose record is not stored yet (its registration routes it)", async () => {
     await backend.orchestratorStore.register([{ id: "early", taskId: "t" }], null, Date.now());
     await queued(["w"]);

@@ -24,7 +24,7 @@ type Reply = [
 ];
 
 /**
- * `Backend.claimNext` on Redis: one run of claim-next-5.lua reads the ready set, ranks it, pops the
+ * `Backend.claimNext` on Redis: one run of claim-next-5.lua reads the ready set (kept in claim order), pops the
  * queue, claims, and answers with the records. The reply comes back as Buffers, as the records are
  * parsed by byte offsets (redis-state-backend.ts).
  */

@@ -29,9 +29,10 @@ local P, REQ = ARGV[1], ARGV[2]
 local SEQ, READY, FINISHED, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local records = ARGV[9]
 
+--#include include/wait-rank.lua
+
 --#include include/store-moves.lua
 
---#include include/wait-rank.lua
 
 local CLAIM = {
   request = ARGV[2],

@@ -30,6 +30,8 @@ local op = ARGV[2]
 local REQ = table.remove(ARGV, 3)
 local SEQ, READY, FINISHED = KEYS[1], KEYS[2], KEYS[3]
 
+--#include include/wait-rank.lua
+
 --#include include/store-moves.lua
 
 local function register()
@@ -125,6 +127,9 @@ local function wait()
     redis.call('SADD', K('in', ARGV[i]), waiter)
   end
   redis.call('ZREM', READY, waiter)
+  local waited = {}
+  for i = 5, #ARGV do waited[#waited + 1] = ARGV[i] end
+  recount(waited) -- one waiter more for each (and for what they wait for)
   for i = 5, #ARGV do settle(ARGV[i], runnableNow(ARGV[i], runnable)) end
 end
 
@@ -144,6 +149,7 @@ local function unwaitOn()
   end
   redis.call('DEL', into)
   redis.call('ZREM', READY, waited)
+  recount({ waited }) -- waited on by nobody now (nor is what it waits for, through it)
 end
 
 local ops = {

@@ -61,11 +61,12 @@ local P, records, onlyCancel = ARGV[1], ARGV[3], ARGV[4]
 local REQ
 local SEQ, READY, FINISHED, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 
+--#include include/wait-rank.lua
+
 --#include include/store-moves.lua
 
 --#include include/outcome.lua
 
---#include include/wait-rank.lua
 
 local CLAIM = {
   request = ARGV[2] .. ':c',

@@ -43,9 +43,10 @@ local records, wanted = ARGV[13], tonumber(ARGV[14])
 local early, waiter = ARGV[29] == '1', ARGV[30]
 local SEQ, READY, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 
+--#include include/wait-rank.lua
+
 --#include include/store-moves.lua
 
---#include include/wait-rank.lua
 
 local CLAIM = {
   request = REQ .. ':c',
@@ -131,23 +132,34 @@ end
 for _, id in ipairs(waited) do redis.call('SADD', K('in', id), waiter) end
 -- Waiting for something now, it leaves the ready set (where only a runnable waiter could be).
 if waiterRunnable then redis.call('ZREM', READY, waiter) end
-local readySeq -- the score of a waited one joining the ready set (as settle gives it), read once
 for _, id in ipairs(waited) do
   if statusOf[id] == nil then readWaited(id) end
-  local s = statusOf[id]
-  -- As settle, knowing it is waited on now: in the ready set unless it waits for something itself.
-  if not (s and listed(runnable, s)) then
-    redis.call('ZREM', READY, id)
-  elseif waitsOf[id] and redis.call('EXISTS', K('out', id)) == 1 then
-    redis.call('ZREM', READY, id)
-  else
-    readySeq = readySeq or redis.call('GET', SEQ) or 0
-    redis.call('ZADD', READY, 'NX', readySeq, id)
+end
+
+-- Once the edges stay (no cycle): the counts of the open ones and of what they wait for, then each
+-- waited one's place, as settle gives it knowing it is waited on now: in the ready set (at its count)
+-- unless it is not runnable or waits for something itself.
+local function placeWaited(open)
+  recount(open)
+  local readySeq -- the seq of a waited one joining the ready set, read once
+  for _, id in ipairs(waited) do
+    local s = statusOf[id]
+    if not (s and listed(runnable, s)) then
+      redis.call('ZREM', READY, id)
+    elseif waitsOf[id] and redis.call('EXISTS', K('out', id)) == 1 then
+      redis.call('ZREM', READY, id)
+    else
+      readySeq = readySeq or redis.call('GET', SEQ) or 0
+      redis.call('ZADD', READY, 'NX', readyScore(rankOf(id), readySeq), id)
+    end
   end
 end
 
 local open = unfinished()
-if #open == 0 then return { 'OK', open, {} } end
+if #open == 0 then
+  placeWaited(open)
+  return { 'OK', open, {} }
+end
 
 -- Breadth first along "waits for" edges from the open ones, as wait-cycle.ts.
 local cameFrom, frontier, visited = {}, {}, 0
@@ -168,7 +180,10 @@ while #frontier > 0 do
   local nextLevel = {}
   for _, from in ipairs(frontier) do
     visited = visited + 1
-    if visited > limit then return { 'WALK', open } end
+    if visited > limit then
+      placeWaited(open)
+      return { 'WALK', open }
+    end
     -- A waited one that never waited has no edge to follow (reached deeper, it is not known: read).
     local edges = waitsOf[from] == false and {} or redis.call('SMEMBERS', K('out', from))
     for _, to in ipairs(edges) do
@@ -201,4 +216,5 @@ if why then
 end
 commit(waiter, cur, rule, runner, at)
 -- It waits for something now: out of the ready set (left above when it was runnable).
+placeWaited(open)
 return { 'OK', open, claimForSlot() }

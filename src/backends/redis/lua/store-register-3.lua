@@ -31,6 +31,8 @@ local runner, at = ARGV[3], ARGV[4]
 local initial = { to = ARGV[5], flags = ARGV[9] }
 local SEQ, READY, QUEUE = KEYS[1], KEYS[2], KEYS[3]
 
+--#include include/wait-rank.lua
+
 local function K(kind, name)
   return P .. kind .. ':' .. name
 end
@@ -65,7 +67,8 @@ for n, i in ipairs(new) do
   redis.call('RPUSH', K('h', id), initial.to .. '\t' .. runner .. '\t' .. at .. '\t' .. entrySeq)
   -- Somebody may wait for it already (an edge recorded before its registration reached the store).
   if runnable and redis.call('EXISTS', K('in', id)) == 1 and redis.call('EXISTS', K('out', id)) == 0 then
-    redis.call('ZADD', READY, 'NX', entrySeq, id)
+    recount({ id }) -- its waiters recorded no count for it while it was unknown
+    redis.call('ZADD', READY, 'NX', readyScore(rankOf(id), entrySeq), id)
   end
   saveRecord(A, id, parent, value)
   routed[#routed + 1] = id

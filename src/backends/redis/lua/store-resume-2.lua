@@ -22,6 +22,8 @@ Returns {"OK", owner, waited} (RUNNING; waited: what it waits for that is final,
 local P, REQ, id, runner, at = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local SEQ, READY = KEYS[1], KEYS[2]
 
+--#include include/wait-rank.lua
+
 --#include include/store-moves.lua
 
 --#include include/outcome.lua

@@ -1,6 +1,6 @@
 --[[
 The claim of claim-next-5.lua, shared with store-finish-5.lua (which claims for the slots its finishes
-free), included as scripts.ts describes after store-moves.lua and wait-rank.lua. The including script
+free), included as scripts.ts describes after wait-rank.lua and store-moves.lua. The including script
 declares before it: QUEUE and DELAYED (the broker's queue and delayed zset), `records` (the records'
 key prefix) and CLAIM = { runnable = " A B ", window = n, cap = n, pending = rule, running = rule or
 nil, resent = false when the call is known not to be sent again (nil: not known) }. claimNext(runner,
@@ -108,17 +108,9 @@ local function claimNext(runner, at, max)
     return true
   end
 
+  -- The ready set is in claim order (include/wait-rank.lua): most waited on first, then longest ready.
   local function fromReady()
     local candidates = redis.call('ZRANGE', READY, 0, CLAIM.window - 1)
-    if #candidates > max then
-      local counts, memo, counted = {}, {}, {}
-      for i, id in ipairs(candidates) do counts[id] = { waitersCounted(id, CLAIM.cap, memo, counted), i } end
-      table.sort(candidates, function(a, b)
-        local x, y = counts[a], counts[b]
-        if x[1] ~= y[1] then return x[1] > y[1] end
-        return x[2] < y[2] -- ties: the longest ready first
-      end)
-    end
     for _, id in ipairs(candidates) do
       if #claimed >= max then return end
       if not notDue(id, at) then take(id) end

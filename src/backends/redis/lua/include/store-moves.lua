@@ -1,7 +1,8 @@
 --[[
 Shared by the store's scripts that move statuses (store-change-3.lua, claim-next-5.lua, ...), included
 where the line `--#include include/store-moves.lua` stands (scripts.ts). The including script declares
-before it: P (the store's key prefix), REQ (the call's request id), SEQ, READY and FINISHED (its keys).
+before it: P (the store's key prefix), REQ (the call's request id), SEQ, READY and FINISHED (its keys),
+and includes include/wait-rank.lua before it.
 ]]
 local function K(kind, name)
   return P .. kind .. ':' .. name
@@ -54,7 +55,7 @@ end
 -- In the ready set exactly when waited on, waiting for nothing and runnable.
 local function settle(id, runnable)
   if runnable and redis.call('EXISTS', K('in', id)) == 1 and redis.call('EXISTS', K('out', id)) == 0 then
-    redis.call('ZADD', READY, 'NX', redis.call('GET', SEQ) or 0, id)
+    redis.call('ZADD', READY, 'NX', readyScore(rankOf(id), redis.call('GET', SEQ) or 0), id)
   else
     redis.call('ZREM', READY, id)
   end
@@ -64,12 +65,14 @@ end
 -- one, or one whose mark is unknown).
 local function dropOut(waiter)
   local out = K('out', waiter)
-  for _, waited in ipairs(redis.call('SMEMBERS', out)) do
+  local waitedIds = redis.call('SMEMBERS', out)
+  for _, waited in ipairs(waitedIds) do
     local into = K('in', waited)
     redis.call('SREM', into, waiter)
     if redis.call('EXISTS', into) == 0 then redis.call('ZREM', READY, waited) end
   end
   redis.call('DEL', out)
+  recount(waitedIds) -- one waiter fewer for each
 end
 
 local function keyIndexes(id, r, rule)
