@@ -1,0 +1,195 @@
+/**
+ * What tynenc's Lua scripts cost Redis, measured apart from the runner: `npm run bench:redis:replay`
+ * (TYNENC_BENCH_QUICK picks the measurement, default `fib`). On a private redis-server (a free port, no
+ * persistence, stopped at the end) it records with MONITOR every command of one quick bench run, then
+ * replays them, in order, on a fresh private server each time (REPLAYS times): the state evolves as in
+ * the run, so each script runs on what it ran on then. It prints the Redis time per script call
+ * (INFO commandstats: no slowlog, whose logging doubles it) and the commands the scripts ran inside,
+ * per invocation. The scripts are the current ones (lua/, as compiled): after a change to a script
+ * that keeps what it answers, the replay of a trace recorded before shows the change alone. On this
+ * 2-core VM the run-to-run spread of the replay is about 5%, against 20% and more for the bench.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import { script } from "../../src/backends/redis/scripts.js";
+
+const REPLAYS = 3;
+const PIPELINE = 200;
+/** Not part of the store's state: connection set-up, pub/sub, introspection, blocking reads. */
+const SKIPPED = new Set([
+  "monitor",
+  "subscribe",
+  "unsubscribe",
+  "psubscribe",
+  "punsubscribe",
+  "publish",
+  "client",
+  "info",
+  "hello",
+  "select",
+  "auth",
+  "quit",
+  "script",
+  "ping",
+  "config",
+  "slowlog",
+  "scan",
+  "cluster",
+  "command",
+  "blpop",
+  "brpop",
+  "bzpopmin",
+]);
+
+interface Recorded {
+  /** The script's file name for EVALSHA, else undefined. */
+  readonly script: string | undefined;
+  readonly args: readonly string[];
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A redis-server of its own on a free port; `stop` kills it. */
+async function privateRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const server: ChildProcess = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: "ignore" },
+  );
+  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  const url = `redis://127.0.0.1:${port}`;
+  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
+  probe.on("error", () => {}); // refused until the server listens: tried again below
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await probe.connect();
+      break;
+    } catch (error) {
+      if (attempt > 100) throw new Error(`redis-server on port ${port} did not start: ${String(error)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  probe.disconnect();
+  return {
+    url,
+    stop: async () => {
+      server.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+function scriptNames(): Map<string, string> {
+  const dir = new URL("../../src/backends/redis/lua/", import.meta.url);
+  const names = new Map<string, string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".lua"))) {
+    const name = file.slice(0, -".lua".length);
+    names.set(script(name).sha, name);
+  }
+  return names;
+}
+
+/** Every command of one quick bench run against `url`, and the commands scripts ran inside, by name. */
+async function record(
+  url: string,
+  quick: string,
+): Promise<{ commands: Recorded[]; inside: Map<string, number> }> {
+  const names = scriptNames();
+  const commands: Recorded[] = [];
+  const inside = new Map<string, number>();
+  const watcher = new Redis(url);
+  const monitor = await watcher.monitor();
+  monitor.on("monitor", (_time: string, args: string[], source: string) => {
+    const name = (args[0] ?? "").toLowerCase();
+    if (source === "lua") {
+      inside.set(name, (inside.get(name) ?? 0) + 1);
+      return;
+    }
+    if (SKIPPED.has(name)) return;
+    if (name === "evalsha") {
+      const found = names.get(args[1] ?? "");
+      if (found !== undefined) commands.push({ script: found, args: args.slice(2) });
+      return;
+    }
+    commands.push({ script: undefined, args });
+  });
+  const bench = spawn(
+    process.execPath,
+    ["--expose-gc", fileURLToPath(new URL("./run.js", import.meta.url))],
+    {
+      env: { ...process.env, TYNENC_BENCH_REDIS_URL: url, TYNENC_BENCH_QUICK: quick, TYNENC_BENCH_COUNT: "" },
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
+  const code = await new Promise<number | null>((resolve) => bench.once("exit", resolve));
+  await new Promise((resolve) => setTimeout(resolve, 200)); // the last monitor lines
+  monitor.disconnect();
+  watcher.disconnect();
+  if (code !== 0) throw new Error(`the bench run exited with code ${code}`);
+  return { commands, inside };
+}
+
+/** Replays `commands` on a fresh private Redis; the script calls' Redis time (µs) and their count. */
+async function replay(commands: readonly Recorded[]): Promise<{ usec: number; calls: number }> {
+  const server = await privateRedis();
+  const redis = new Redis(server.url);
+  try {
+    for (const name of new Set(commands.flatMap((c) => (c.script ? [c.script] : []))))
+      await redis.script("LOAD", script(name).source);
+    await redis.config("RESETSTAT");
+    for (let from = 0; from < commands.length; from += PIPELINE) {
+      const pipeline = redis.pipeline();
+      for (const { script: name, args } of commands.slice(from, from + PIPELINE)) {
+        if (name !== undefined) pipeline.call("EVALSHA", [script(name).sha, ...args]);
+        else pipeline.call(args[0]!, args.slice(1));
+      }
+      await pipeline.exec();
+    }
+    const stats = await redis.info("commandstats");
+    const found = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(stats);
+    return { calls: Number(found?.[1] ?? 0), usec: Number(found?.[2] ?? 0) };
+  } finally {
+    redis.disconnect();
+    await server.stop();
+  }
+}
+
+const quick = process.env["TYNENC_BENCH_QUICK"] ?? "fib";
+const source = await privateRedis();
+let recorded: Awaited<ReturnType<typeof record>>;
+try {
+  recorded = await record(source.url, quick);
+} finally {
+  await source.stop();
+}
+const { commands, inside } = recorded;
+const invocations = commands.filter((c) => c.script === "store-finish-5").length;
+console.log(
+  `\nrecorded ${commands.length} commands (${invocations} finishes) of TYNENC_BENCH_QUICK=${quick}`,
+);
+for (let i = 0; i < REPLAYS; i++) {
+  const { usec, calls } = await replay(commands);
+  console.log(
+    `  replay ${i + 1}: ${calls} script calls, ${(usec / 1000).toFixed(0)} ms in Redis, ${(usec / calls).toFixed(1)} µs per call`,
+  );
+}
+const total = [...inside.values()].reduce((sum, n) => sum + n, 0);
+const per = (n: number) => (n / Math.max(invocations, 1)).toFixed(2);
+const top = [...inside]
+  .filter(([, n]) => n / Math.max(invocations, 1) >= 0.01)
+  .sort((a, b) => b[1] - a[1])
+  .map(([name, n]) => `${name} ${per(n)}`);
+console.log(`  commands inside scripts per finished invocation: ${per(total)} (${top.join(", ")})`);
