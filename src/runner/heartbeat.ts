@@ -100,8 +100,17 @@ export class Heartbeat {
     if (!(await this.beat()) || Date.now() < this.quietUntil) return;
     const { id } = this.runner;
     try {
+      const asked = Date.now();
       if (!(await this.acquireLease(settings))) return;
-      await this.host.orchestrator.recover(id, Date.now(), settings);
+      const now = Date.now();
+      // The store stopped answering between this beat and the pass (frozen, or a reconnect): the other
+      // runners' beats queued up behind it as this runner's did, so they are judged only once every
+      // runner had time to beat again (as after a late beat, see beat()).
+      if (now - asked > 2 * settings.heartbeatIntervalMs) {
+        this.quietUntil = now + settings.runnerDeadAfterMs;
+        return;
+      }
+      await this.host.orchestrator.recover(id, now, settings);
     } catch (error) {
       this.logger.warn("Recovery pass failed; it runs again on the next heartbeat", { error });
     }

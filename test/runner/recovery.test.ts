@@ -328,6 +328,53 @@ describe("recovery from dead runners", () => {
     assert.deepEqual(await runnerIds(app), ["elsewhere"]);
   });
 
+  it("takes nobody for dead after the store stalled between a beat and the pass", async () => {
+    // The store answers this runner's beat, then stalls (Redis frozen) before it answers the lease: the
+    // other runner's beats queue up behind it meanwhile. Its last one is then older than
+    // runnerDeadAfterMs, though it is alive and beats again once the store answers.
+    const { backend, calls } = observing(shared(), "runners");
+    const store = backend.orchestratorStore;
+    let stall: Promise<void> | undefined;
+    let stalled = false;
+    const stalling = new Proxy(store, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== "function") return value;
+        const method = (value as (...args: unknown[]) => unknown).bind(target);
+        if (property !== "acquireLease") return method;
+        return async (...args: unknown[]) => {
+          if (stall && !stalled) {
+            stalled = true;
+            await stall;
+          }
+          return method(...args);
+        };
+      },
+    });
+    const app = testApp({ ...FAST, backend: { ...backend, orchestratorStore: stalling } });
+    const work = app.task("work", async (n: number) => n);
+    const inv = work(1);
+    await registerRunner(app, "elsewhere", 0);
+    await takeAs(app, "elsewhere", inv, [S.RUNNING]);
+    let elsewhereBeats: NodeJS.Timeout | undefined;
+    await withRunner(app, async () => {
+      await calls.until((seen) => seen.length >= 1); // a pass ran: this runner holds the lease
+      await registerRunner(app, "elsewhere", 0);
+      stall = new Promise((resolve) => setTimeout(resolve, 2 * FAST.runnerDeadAfterMs));
+      await stall;
+      // The store answers again: the other runner's next beats get through.
+      elsewhereBeats = setInterval(() => void registerRunner(app, "elsewhere", 0), FAST.heartbeatIntervalMs);
+      const before = calls.seen.length;
+      // Passes past the quiet time that follows the stall (runnerDeadAfterMs).
+      await new Promise((resolve) => setTimeout(resolve, 2 * FAST.runnerDeadAfterMs));
+      await calls.until((seen) => seen.length >= before + 3);
+    });
+    clearInterval(elsewhereBeats);
+    assert.ok(stalled, "the stall happened between a beat and a pass");
+    assert.equal(await inv.status(), S.RUNNING);
+    assert.equal((await app.orchestrator.status(inv.id))?.owner, "elsewhere");
+  });
+
   it("lets only the holder of the recovery lease recover, once per invocation", async () => {
     const { backend, calls } = observing(shared(), "acquireLease");
     const apps = [testApp({ ...FAST, backend }), testApp({ ...FAST, backend })];
