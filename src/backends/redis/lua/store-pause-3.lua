@@ -140,7 +140,20 @@ end
 -- waited one's place, as settle gives it knowing it is waited on now: in the ready set (at its count)
 -- unless it is not runnable or waits for something itself.
 local function placeWaited(open)
-  recount(open)
+  -- One that only this waiter waits for and that waits for nothing (the usual: a child just called) is
+  -- counted here: the waiter's count plus one, and no ready place to move (if this waiter alone waited
+  -- for it before, dropWaits took it out of the ready set). The others are counted by recount.
+  local counts, others, mine = {}, {}, nil
+  for _, id in ipairs(open) do
+    if not waitsOf[id] and redis.call('SCARD', K('in', id)) == 1 then
+      mine = mine or math.min(rankOf(waiter) + 1, RANK_MOST)
+      counts[id] = mine
+      redis.call('HSET', K('i', id), 'k', mine)
+    else
+      others[#others + 1] = id
+    end
+  end
+  recount(others)
   local readySeq -- the seq of a waited one joining the ready set, read once
   for _, id in ipairs(waited) do
     local s = statusOf[id]
@@ -150,7 +163,7 @@ local function placeWaited(open)
       redis.call('ZREM', READY, id)
     else
       readySeq = readySeq or redis.call('GET', SEQ) or 0
-      redis.call('ZADD', READY, 'NX', readyScore(rankOf(id), readySeq), id)
+      redis.call('ZADD', READY, 'NX', readyScore(counts[id] or rankOf(id), readySeq), id)
     end
   end
 end
