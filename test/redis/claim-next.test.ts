@@ -108,6 +108,16 @@ void describe("Redis claimNext", { ...redis }, () => {
     assert.deepEqual(await claim(3), ["d", "f", "g"]);
   });
 
+  void it("counts again for a wait on 10,000 ids and its removal (no Lua stack limit)", async () => {
+    const ids = Array.from({ length: 10_000 }, (_, i) => `wide${i}`);
+    await queued(["w", ...ids]);
+    const store = backend.orchestratorStore;
+    await store.addWaits("w", ids);
+    assert.deepEqual(await store.countWaiters!(["wide0", "wide9999"], 10_000), [1, 1]);
+    await store.removeWaitsOf("w");
+    assert.deepEqual(await store.waitedOnRunnable(10), []);
+  });
+
   void it("leaves a waited-on one whose record is not stored yet (its registration routes it)", async () => {
     await backend.orchestratorStore.register([{ id: "early", taskId: "t" }], null, Date.now());
     await queued(["w"]);

@@ -102,16 +102,18 @@ The counts of `ids` (invocations whose waiters changed) and of everything they w
 made current: each is counted again from its waiters (countNow), and what it waits for again only when
 its count changed. One reached again after a waiter of it changed is counted again, so every count is
 exact once the edges are (several waiters are counted breadth first, from the graph itself). The walk
-stops after RECOUNT_STEPS counts: only a wait cycle, refused and removed by the caller that recorded
-it, makes it that long, and the removal counts them again. An id not registered yet gets no count (its
+stops after RECOUNT_STEPS counts beyond the ids given: only a wait cycle, refused and removed by the
+caller that recorded it, makes it that long, and the removal counts them again. An id not registered yet gets no count (its
 registration counts it), a finished one none either. A ready entry whose count changes moves to its new
 place.
 ]]
 local RECOUNT_STEPS = 10000
 
 local function recount(ids)
-  local queue, at = { unpack(ids) }, 1
-  while at <= #queue and at <= RECOUNT_STEPS do
+  local queue, at = {}, 1
+  for i, id in ipairs(ids) do queue[i] = id end -- not unpack: its stack holds about 8,000 values
+  local last = #ids + RECOUNT_STEPS
+  while at <= #queue and at <= last do
     local id = queue[at]
     at = at + 1
     local key = P .. 'i:' .. id
