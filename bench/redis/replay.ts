@@ -9,12 +9,12 @@
  * that keeps what it answers, the replay of a trace recorded before shows the change alone. On this
  * 2-core VM the run-to-run spread of the replay is about 5%, against 20% and more for the bench.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { script } from "../../src/backends/redis/scripts.js";
+import { OwnRedisServer } from "../../test/redis/fixtures/redis-server.js";
 
 const REPLAYS = 3;
 const PIPELINE = 200;
@@ -50,46 +50,10 @@ interface Recorded {
   readonly args: readonly string[];
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A redis-server of its own on a free port; `stop` kills it. */
+/** A redis-server of its own on a free port, as the restart tests start one (no persistence). */
 async function privateRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const server: ChildProcess = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { stdio: "ignore" },
-  );
-  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
-  const url = `redis://127.0.0.1:${port}`;
-  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
-  probe.on("error", () => {}); // refused until the server listens: tried again below
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await probe.connect();
-      break;
-    } catch (error) {
-      if (attempt > 100) throw new Error(`redis-server on port ${port} did not start: ${String(error)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  probe.disconnect();
-  return {
-    url,
-    stop: async () => {
-      server.kill("SIGKILL");
-      await exited;
-    },
-  };
+  const server = await OwnRedisServer.start({ persistent: false });
+  return { url: server.url, stop: () => server.close() };
 }
 
 function scriptNames(): Map<string, string> {
