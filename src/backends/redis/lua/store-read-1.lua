@@ -40,7 +40,7 @@ elseif op == 'find' then
   end
 elseif op == 'rank' then
   local cap = tonumber(ARGV[3])
-  local memo, counted = {}, {}
-  for i = 4, #ARGV do out[#out + 1] = waitersCounted(ARGV[i], cap, memo, counted) end
+  local memo = {}
+  for i = 4, #ARGV do out[#out + 1] = waitersUpTo(ARGV[i], cap, memo) end
 end
 return out

@@ -31,43 +31,6 @@ local function waitersUpTo(id, cap, memo)
 end
 
 --[[
-The same count for a ranking of several ids (one `memo` and one `counts` table for the whole ranking),
-exact as waitersUpTo but climbing a chain of single waiters once: an invocation waited on by exactly one
-waiter w is waited on by w and by whatever waits on w (w cannot wait on itself), so its count is w's
-plus one. A recursive task's pending siblings, one per level of the tree, share their chain of
-ancestors, read and counted once for all of them (waitersUpTo from each would walk it again for every
-sibling). Where a node has several waiters, the count there is waitersUpTo's breadth-first one.
-`counts` keeps what is counted (by id) for the rest of the ranking.
-]]
-local function waitersCounted(id, cap, memo, counts)
-  local chain, at, count = {}, id, nil
-  while true do
-    count = counts[at]
-    if count then break end
-    local waiters = memo[at]
-    if not waiters then
-      waiters = redis.call('SMEMBERS', P .. 'in:' .. at)
-      memo[at] = waiters
-    end
-    -- The chain is bounded by `cap` (a wait cycle, refused by the pause that would close it, cannot
-    -- make it endless while that pause runs either).
-    if #waiters == 1 and #chain < cap then
-      chain[#chain + 1] = at
-      at = waiters[1]
-    else
-      count = #waiters == 0 and 0 or waitersUpTo(at, cap, memo)
-      counts[at] = count
-      break
-    end
-  end
-  for i = #chain, 1, -1 do
-    count = math.min(count + 1, cap)
-    counts[chain[i]] = count
-  end
-  return count
-end
-
---[[
 The ready set's order (os:ready, the claim order of DESIGN section 3 after the resumed ones): each entry
 is scored by how many invocations wait for it, most first, then by the seq at which it became ready.
 That count is kept in field `k` of each waited-on invocation (os:i:<id>) and updated where edges change
@@ -88,8 +51,8 @@ local function rankOf(id)
   return tonumber(redis.call('HGET', P .. 'i:' .. id, 'k')) or 0
 end
 
--- How many wait for `id` now, from its waiters: one waiter's stored count plus one (see waitersCounted),
--- else the breadth-first count.
+-- How many wait for `id` now, from its waiters: with one waiter w, w's stored count plus one (whatever
+-- waits for `id` is w or waits for w, and w cannot wait for itself), else the breadth-first count.
 local function countNow(id)
   local waiters = redis.call('SMEMBERS', P .. 'in:' .. id)
   if #waiters == 0 then return 0 end
