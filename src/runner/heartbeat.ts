@@ -11,6 +11,12 @@ export const RECOVERY_LEASE = "recovery";
 const MIN_BEATS_BEFORE_DEAD = 3;
 
 /**
+ * More intervals than this between two beats of a runner taken by the store (beats skipped or held up)
+ * make it judge nobody for runnerDeadAfterMs: see beat().
+ */
+const MAX_BEAT_GAP_INTERVALS = 3;
+
+/**
  * A running runner's entry in the store's registry. It registers when the runner starts and leaves when
  * it stops. On a backend shared across processes it also beats every `heartbeatIntervalMs` (an unref'd
  * timer) and, while it holds the recovery lease, runs the recovery pass; in-process backends get no
@@ -29,6 +35,8 @@ export class Heartbeat {
   /** Whether the latest beat failed, and until when this runner runs no recovery pass (see beat()). */
   private beatFailed = false;
   private quietUntil = 0;
+  /** When the store last took a beat of this runner (0: not yet). */
+  private lastBeatAt = 0;
   /** Until when this runner holds the recovery lease (shared backends; 0: it does not). */
   private leaseUntil = 0;
   /** Called when this runner takes the recovery lease it did not hold (the cron clock catches up). */
@@ -50,6 +58,7 @@ export class Heartbeat {
     const settings = (this.settings ??= checkRecoverySettings(this.host.recoverySettings()));
     this.startedAt = Date.now();
     this.stopped = false;
+    this.lastBeatAt = 0;
     this.releasesLease = settings.sharedAcrossProcesses;
     // A failed registration is logged; the beats retry it.
     this.current = this.beat().then(() => {
@@ -158,11 +167,16 @@ export class Heartbeat {
       const now = Date.now();
       const settings = this.settings!;
       // The store was unreachable (a beat failed, or this one waited on a reconnect): nobody's beats got
-      // through meanwhile, so nobody is judged by them until every runner had time to beat again. A beat
+      // through meanwhile, so nobody is judged by them until every runner had time to beat again. So
+      // too after a gap since this runner's previous beat (its beats were skipped while a pass waited
+      // on a frozen store, or this process stalled): the others' may have been held up alike. A beat
       // late because this process was busy does not count: the store took it at once.
-      if (this.beatFailed || now - asked > 2 * settings.heartbeatIntervalMs)
+      const interval = settings.heartbeatIntervalMs;
+      const gap = this.lastBeatAt > 0 && now - this.lastBeatAt > MAX_BEAT_GAP_INTERVALS * interval;
+      if (this.beatFailed || gap || now - asked > 2 * interval)
         this.quietUntil = now + settings.runnerDeadAfterMs;
       this.beatFailed = false;
+      this.lastBeatAt = now;
       return true;
     } catch (error) {
       this.beatFailed = true;

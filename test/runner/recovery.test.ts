@@ -375,6 +375,55 @@ describe("recovery from dead runners", () => {
     assert.equal((await app.orchestrator.status(inv.id))?.owner, "elsewhere");
   });
 
+  it("takes nobody for dead after the store stalled during a pass (its beats skipped meanwhile)", async () => {
+    // The store stalls (Redis frozen) while it reads the registry for a pass: this runner skips its beats
+    // meanwhile (the pass is under way), and the other runner's beats queue up behind it. Once the store
+    // answers, this runner's next beat and lease are quick, but the other's last beat is older than
+    // runnerDeadAfterMs: it is alive, and beats again a moment later.
+    const { backend, calls } = observing(shared(), "runners");
+    const store = backend.orchestratorStore;
+    let stall: Promise<void> | undefined;
+    let stalled = false;
+    const stalling = new Proxy(store, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== "function") return value;
+        const method = (value as (...args: unknown[]) => unknown).bind(target);
+        if (property !== "runners") return method;
+        return async (...args: unknown[]) => {
+          if (stall && !stalled) {
+            stalled = true;
+            await stall;
+          }
+          return method(...args);
+        };
+      },
+    });
+    const app = testApp({ ...FAST, backend: { ...backend, orchestratorStore: stalling } });
+    const work = app.task("work", async (n: number) => n);
+    const inv = work(1);
+    await registerRunner(app, "elsewhere", 0);
+    await takeAs(app, "elsewhere", inv, [S.RUNNING]);
+    let elsewhereBeats: NodeJS.Timeout | undefined;
+    await withRunner(app, async () => {
+      await calls.until((seen) => seen.length >= 1); // a pass ran: this runner holds the lease
+      await registerRunner(app, "elsewhere", 0);
+      stall = new Promise((resolve) => setTimeout(resolve, 2 * FAST.runnerDeadAfterMs));
+      await stall;
+      // The other runner's beats that queued behind the stall come later than this runner's next pass.
+      await new Promise((resolve) => setTimeout(resolve, 5 * FAST.heartbeatIntervalMs));
+      elsewhereBeats = setInterval(() => void registerRunner(app, "elsewhere", 0), FAST.heartbeatIntervalMs);
+      const before = calls.seen.length;
+      // Passes past the quiet time that follows the stall (runnerDeadAfterMs).
+      await new Promise((resolve) => setTimeout(resolve, 2 * FAST.runnerDeadAfterMs));
+      await calls.until((seen) => seen.length >= before + 3);
+    });
+    clearInterval(elsewhereBeats);
+    assert.ok(stalled, "the stall happened in a pass");
+    assert.equal(await inv.status(), S.RUNNING);
+    assert.equal((await app.orchestrator.status(inv.id))?.owner, "elsewhere");
+  });
+
   it("lets only the holder of the recovery lease recover, once per invocation", async () => {
     const { backend, calls } = observing(shared(), "acquireLease");
     const apps = [testApp({ ...FAST, backend }), testApp({ ...FAST, backend })];
