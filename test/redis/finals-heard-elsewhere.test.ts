@@ -1,9 +1,10 @@
 /**
  * The finish script (store-finish-5.lua) publishes a final only where another process may wait for it:
- * not one registered by the finishing process itself whose paused waiters the same call resumed (a
- * recursive task's child finished where its parent runs). Another process that waits marks itself in
- * its status read (store-watch-1.lua); a paused waiter the call did not resume, an invocation registered
- * by another process, or one registered without a listener recorded (store-change-3.lua) is published.
+ * not one that nobody awaits, or only the finishing process itself, and whose paused waiters the same
+ * call resumed (a recursive task's child finished where its parent runs). A process that waits, the
+ * registering one included, marks itself in its status read (store-watch-1.lua); a paused waiter the
+ * call did not resume, an invocation awaited by another process, or one registered without the mark
+ * (store-change-3.lua) is published.
  *
  * Whether a final went out is read off a subscriber of its own: Redis delivers messages in order, so
  * once a later final (published whatever happens) has arrived, an earlier one would have arrived first.
@@ -108,10 +109,13 @@ void describe("Redis finals published only where another process may wait", { ..
     assert.deepEqual(await publishedUntilMarker(), ["a"]);
   });
 
-  void it("publishes it when another process registered it", async () => {
-    await registeredBy(there, ["a"]);
+  void it("keeps the final that nobody awaits, whoever registered it, and publishes it once its registering process waits", async () => {
+    await registeredBy(there, ["a", "b"]);
     await finish("a");
-    assert.deepEqual(await publishedUntilMarker(), ["a"]);
+    const [b] = await there.orchestratorStore.watchStatuses!(["b"]);
+    assert.equal(b!.status, S.RUNNING);
+    await finish("b");
+    assert.deepEqual(await publishedUntilMarker(), ["b"]);
   });
 
   void it("keeps it when the finish resumed its paused waiter, and publishes it when not", async () => {

@@ -17,12 +17,12 @@ import { deleteKeys, needsRedis, TEST_REDIS_URL } from "../redis-context.js";
 
 /**
  * Commands one trivial invocation takes today (caller + runner, one process), 7 measured. The caller:
- * registration (one script call, which also publishes the new work), the pin, one status read, the
- * unpin. The runner: one claim that also moves it to RUNNING, one finish (outcome and final move; it
+ * registration (one script call, which also publishes the new work), the pin, one status read that marks
+ * it as the listener (store-watch-1.lua), the unpin. The runner: one claim that also moves it to RUNNING, one finish (outcome and final move; it
  * publishes the final with its outcome, see final-outcomes.ts), and the claim that finds the queue empty
  * (the finish's own claim found nothing). No PUBLISH: the scripts send them.
  */
-const EXPECTED = ["store-register-3", "store-pin-2", "hmget", "store-finish-5", "store-pin-2"];
+const EXPECTED = ["store-register-3", "store-pin-2", "store-watch-1", "store-finish-5", "store-pin-2"];
 /** The claims: the first, and the one that finds the queue empty; one more for a runner pass that straddles the counting window on a busy machine. */
 const MOST_CLAIMS = 3;
 

@@ -1,4 +1,4 @@
-import { InvocationStatus, isFinal, type HistoryEntry, type StatusRecord } from "../../invocation/status.js";
+import { InvocationStatus, type HistoryEntry, type StatusRecord } from "../../invocation/status.js";
 import { parseHistory } from "../sqlite/history-text.js";
 import type { RedisClient } from "./driver.js";
 import { MAX_IDS_PER_CALL, inChunks, recordOf } from "./redis-store-changes.js";
@@ -81,21 +81,11 @@ export class RedisStatusReads {
   }
 
   /**
-   * Through store-watch-1.lua, one call per chunk. One id is one HMGET when that is enough: it is final,
-   * or its listener is this process already, several ("*") or unknown (its final goes out anyway).
+   * Through store-watch-1.lua, one call per chunk (one id too: its first listener is always to be
+   * written, the registration leaves nobody).
    */
   private async readWatched(ids: readonly string[]): Promise<Records> {
     const watcher = this.watcher();
-    if (ids.length === 1) {
-      const fields = await this.client.hmget(this.keys.invocation(ids[0]!), "s", "o", "at", "w");
-      const [status, , , listener] = fields;
-      if (!status) return [undefined];
-      if (
-        status &&
-        (isFinal(status as InvocationStatus) || !listener || listener === watcher || listener === "*")
-      )
-        return [recordOf(fields)];
-    }
     return this.inScripts(ids, (chunk) =>
       runScript(
         this.client,

@@ -11,8 +11,9 @@ final (the message `[sender, ...ids, {o: {id: [ok, text]}}]`, the outcomes carri
 that ask), so a finish needs no PUBLISH of its own after it. A refused item is not published (its
 caller ends it another way, which publishes). A call sent again after a reconnect answers its moves as
 made and publishes them again: a second final message is harmless (those it wakes are woken already).
-Only the finals another process may wait for go out: not one whose listener (field `w`) is the sender
-itself, the process that finishes it (which wakes its own listeners), and whose paused waiters this
+Only the finals another process may wait for go out: not one whose listener (field `w`) is nobody ("-":
+no process read its status to wait since its registration) or the sender itself, the process that
+finishes it (which wakes its own listeners), and whose paused waiters this
 call resumed or the claiming runner named, all of them (a recursive task's child finished where its
 parent runs, resumed now or still waiting for a sibling). Every process
 that waits for a final is either a paused waiter (an edge in `in:<id>`) or marked itself in `w` when it
@@ -182,11 +183,11 @@ local function resumableLeft(waitedBy, runner, seen)
 end
 
 -- Whether a process other than the sender may wait for the final of `id` (see the header): its
--- listener is another process or unknown, or a waiter is left that this call neither resumed nor was
+-- listener is another process or unknown (nobody, "-", is as the sender), or a waiter is left that this call neither resumed nor was
 -- named by the claiming runner (`named`: its paused waiters, in the sender's process, which wakes its
 -- own listeners without the message; a recursive task's parent still waiting for a sibling).
 local function heardElsewhere(watcher, waitedBy, resumedHere, named)
-  if watcher == '' or watcher ~= ARGV[22] then return true end
+  if watcher == '' or (watcher ~= '-' and watcher ~= ARGV[22]) then return true end
   if #waitedBy <= resumedHere then return false end
   if named == '' then return true end
   local isNamed = {}

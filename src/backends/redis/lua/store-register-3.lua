@@ -11,8 +11,10 @@ makes a call ioredis sends again after a reconnect harmless.
 When anything was routed, the work message goes out from here too (as RedisNotifier publishes it,
 `[sender]` on the work channel), so a registration needs no PUBLISH after it.
 
-Each new invocation records who listens for its final (field `w`, see store-finish-5.lua): the sender,
-the registering process, which may await it (another one that waits marks itself: store-watch-1.lua).
+Each new invocation records who listens for its final (field `w`, see store-finish-5.lua) as "-": nobody
+yet. A process that awaits it, the registering one included, marks itself when it reads its status
+(store-watch-1.lua), so a final that nobody awaits is not published (10,000 calls that nobody awaits
+cost 10,000 messages to every subscribed process otherwise).
 
 KEYS[1] seq    the store's counter of status changes (os:seq)
 KEYS[2] ready  the store's zset of waited-on runnable invocations (os:ready)
@@ -58,11 +60,11 @@ for n, i in ipairs(new) do
   local key = K('i', id)
   local entrySeq = seq + n
   if r ~= '' then
-    redis.call('HSET', key, 's', initial.to, 'o', '', 'at', at, 't', task, 'w', ARGV[11], 'r', r)
+    redis.call('HSET', key, 's', initial.to, 'o', '', 'at', at, 't', task, 'w', '-', 'r', r)
     if has('K') then redis.call('SADD', K('run', r), id) end
     if has('P') then redis.call('SADD', K('park', r), id) end
   else
-    redis.call('HSET', key, 's', initial.to, 'o', '', 'at', at, 't', task, 'w', ARGV[11])
+    redis.call('HSET', key, 's', initial.to, 'o', '', 'at', at, 't', task, 'w', '-')
   end
   redis.call('RPUSH', K('h', id), initial.to .. '\t' .. runner .. '\t' .. at .. '\t' .. entrySeq)
   -- Somebody may wait for it already (an edge recorded before its registration reached the store).

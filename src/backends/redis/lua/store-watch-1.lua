@@ -2,9 +2,10 @@
 The status read of a process about to wait for finals (whenAllFinal): statuses as store-read-1.lua's
 `statuses` answers them, and, in the same step, the process marked as a listener of each unfinished one,
 so that the finish publishes its final (store-finish-5.lua publishes only what another process than the
-finishing one may wait for). The mark is the field `w` of the invocation, set at its registration to the
-registering process (its notifier's sender): another process turns it into "*" (several); an empty or
-missing one (unknown) is left, as its final is always published. An id the store does not know is not
+finishing one may wait for). The mark is the field `w` of the invocation, "-" from its registration (nobody yet,
+store-register-3.lua): the first listener writes itself (its notifier's sender), another one turns it
+into "*" (several); an empty or missing one (unknown: registered by an older script, or through
+store-change-3.lua) is left, as its final is always published. An id the store does not know is not
 marked: a caller takes it for gone (purged, or lost with a Redis that came back empty), as an await of a
 result does.
 
@@ -22,8 +23,8 @@ for i = 4, #ARGV do
   local f = redis.call('HMGET', key, 's', 'o', 'at', 'w')
   if f[1] and f[4] and f[4] ~= '' and f[4] ~= watcher and f[4] ~= '*'
     and not string.find(finals, ' ' .. f[1] .. ' ', 1, true) then
-    -- Registered by another process (no `w`: unknown, its final is published anyway).
-    redis.call('HSET', key, 'w', '*')
+    -- The first listener, or another one (no `w`: unknown, its final is published anyway).
+    redis.call('HSET', key, 'w', f[4] == '-' and watcher or '*')
   end
   out[#out + 1] = f[1]
   out[#out + 1] = f[2]
