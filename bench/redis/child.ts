@@ -69,7 +69,7 @@ export class BenchChild {
   static start(script: URL, config: unknown, label: string): BenchChild {
     const child = fork(fileURLToPath(script), [JSON.stringify(config)], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
-      execArgv: [],
+      execArgv: process.env["TYNENC_BENCH_CHILD_FLAGS"]?.split(" ").filter(Boolean) ?? [],
     });
     const started = new BenchChild(child, label);
     live.add(started);

@@ -8,9 +8,11 @@
  * per invocation. The scripts are the current ones (lua/, as compiled): after a change to a script
  * that keeps what it answers, the replay of a trace recorded before shows the change alone. On this
  * 2-core VM the run-to-run spread of the replay is about 5%, against 20% and more for the bench.
+ * With TYNENC_REPLAY_TRACE=<file> the trace is saved there, and read from there on the next runs: the
+ * same calls replayed on the scripts as they are then (the scripts must still take those arguments).
  */
 import { spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { script } from "../../src/backends/redis/scripts.js";
@@ -106,25 +108,57 @@ async function record(
   return { commands, inside };
 }
 
-/** Replays `commands` on a fresh private Redis; the script calls' Redis time (µs) and their count. */
-async function replay(commands: readonly Recorded[]): Promise<{ usec: number; calls: number }> {
+interface Replayed {
+  readonly usec: number;
+  readonly calls: number;
+  /** By script: its calls and their Redis time (µs); only when replayed `byScript`. */
+  readonly scripts: Map<string, { calls: number; usec: number }>;
+}
+
+const EVALSHA_USEC = /cmdstat_evalsha:calls=\d+,usec=(\d+)/;
+
+/**
+ * Replays `commands` on a fresh private Redis; the script calls' Redis time (µs) and their count. With
+ * `byScript`, an INFO follows each script call in the pipeline, so each call's own time is the change
+ * of evalsha's total (INFO's time is counted under its own name); this run's total is not printed as
+ * the plain replays' (the INFOs between change what the caches hold).
+ */
+async function replay(commands: readonly Recorded[], byScript = false): Promise<Replayed> {
   const server = await privateRedis();
   const redis = new Redis(server.url);
   try {
     for (const name of new Set(commands.flatMap((c) => (c.script ? [c.script] : []))))
       await redis.script("LOAD", script(name).source);
     await redis.config("RESETSTAT");
+    const scripts = new Map<string, { calls: number; usec: number }>();
+    let before = 0;
     for (let from = 0; from < commands.length; from += PIPELINE) {
       const pipeline = redis.pipeline();
-      for (const { script: name, args } of commands.slice(from, from + PIPELINE)) {
-        if (name !== undefined) pipeline.call("EVALSHA", [script(name).sha, ...args]);
-        else pipeline.call(args[0]!, args.slice(1));
+      const slice = commands.slice(from, from + PIPELINE);
+      for (const { script: name, args } of slice) {
+        if (name !== undefined) {
+          pipeline.call("EVALSHA", [script(name).sha, ...args]);
+          if (byScript) pipeline.info("commandstats");
+        } else pipeline.call(args[0]!, args.slice(1));
       }
-      await pipeline.exec();
+      const replies = (await pipeline.exec()) ?? [];
+      if (byScript) {
+        let at = 0;
+        for (const { script: name } of slice) {
+          at += 1;
+          if (name === undefined) continue;
+          const info = replies[at]?.[1];
+          const usec = Number(EVALSHA_USEC.exec(typeof info === "string" ? info : "")?.[1] ?? 0);
+          at += 1;
+          const entry = scripts.get(name) ?? { calls: 0, usec: 0 };
+          scripts.set(name, { calls: entry.calls + 1, usec: entry.usec + usec - before });
+          before = usec;
+        }
+      }
     }
     const stats = await redis.info("commandstats");
     const found = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(stats);
-    return { calls: Number(found?.[1] ?? 0), usec: Number(found?.[2] ?? 0) };
+    return { calls: Number(found?.[1] ?? 0), usec: Number(found?.[2] ?? 0), scripts };
   } finally {
     redis.disconnect();
     await server.stop();
@@ -132,12 +166,30 @@ async function replay(commands: readonly Recorded[]): Promise<{ usec: number; ca
 }
 
 const quick = process.env["TYNENC_BENCH_QUICK"] ?? "fib";
-const source = await privateRedis();
+/** TYNENC_REPLAY_TRACE=<file>: the trace is read from there when the file exists, else saved there. */
+const traceFile = process.env["TYNENC_REPLAY_TRACE"];
+
+async function recordOnce(): Promise<Awaited<ReturnType<typeof record>>> {
+  const source = await privateRedis();
+  try {
+    return await record(source.url, quick);
+  } finally {
+    await source.stop();
+  }
+}
+
 let recorded: Awaited<ReturnType<typeof record>>;
-try {
-  recorded = await record(source.url, quick);
-} finally {
-  await source.stop();
+if (traceFile && existsSync(traceFile)) {
+  const saved = JSON.parse(readFileSync(traceFile, "utf8")) as {
+    commands: Recorded[];
+    inside: [string, number][];
+  };
+  recorded = { commands: saved.commands, inside: new Map(saved.inside) };
+  console.log(`(the trace of ${traceFile}, recorded before: the scripts' changes since are what differs)`);
+} else {
+  recorded = await recordOnce();
+  if (traceFile)
+    writeFileSync(traceFile, JSON.stringify({ commands: recorded.commands, inside: [...recorded.inside] }));
 }
 const { commands, inside } = recorded;
 const invocations = commands.filter((c) => c.script === "store-finish-5").length;
@@ -150,6 +202,13 @@ for (let i = 0; i < REPLAYS; i++) {
     `  replay ${i + 1}: ${calls} script calls, ${(usec / 1000).toFixed(0)} ms in Redis, ${(usec / calls).toFixed(1)} µs per call`,
   );
 }
+const { scripts } = await replay(commands, true);
+const byTime = [...scripts].sort((a, b) => b[1].usec - a[1].usec);
+console.log(
+  `  by script (a replay with an INFO after each call): ${byTime
+    .map(([name, { calls, usec }]) => `${name} ${calls} calls, ${(usec / calls).toFixed(1)} µs each`)
+    .join("; ")}`,
+);
 const total = [...inside.values()].reduce((sum, n) => sum + n, 0);
 const per = (n: number) => (n / Math.max(invocations, 1)).toFixed(2);
 const top = [...inside]
