@@ -40,7 +40,8 @@ function storeFor(mode: Mode, store: OrchestratorStore): OrchestratorStore {
     return Object.create(store, { recordAndPause: { value: undefined } }) as OrchestratorStore;
   const redis = store as unknown as { context: RedisContext; keys: StoreKeys };
   const claims = { records: key(redis.context, "rec:"), queueKeys: queueKeys(redis.context) };
-  const tight = new RedisPause(redis.context.client, redis.keys, "test", claims, 0);
+  const where = `prefix ${redis.context.prefix}`; // as the store names itself in its errors
+  const tight = new RedisPause(redis.context.client, redis.keys, where, claims, 0);
   return Object.create(store, {
     recordAndPause: { value: tight.recordAndPause.bind(tight) },
   }) as OrchestratorStore;

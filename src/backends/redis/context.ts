@@ -16,15 +16,17 @@ import type { RedisClient } from "./driver.js";
  *   fires), `trig:ticks` (hash: cron trigger id -> last tick fired, epoch ms)
  * - orchestrator store, all under `os:` (redis-store-keys.ts; its scripts are lua/store-*.lua):
  *   `os:i:<id>` (hash: s status, o owner or "", at, t task, g/r/c registration, running and cache keys,
- *   x cancel requested, f finished at, w who listens for its final, p set once it recorded "out" edges,
- *   k how many wait for it, directly or transitively, while it is waited on, q the request id of its
- *   last move), `os:h:<id>` (list: history, "STATUS\trunner\tat\tseq" each),
- *   `os:seq` (counter: every change's seq), `os:by:<status>` (set of ids), `os:owned:<runnerId>` (set:
- *   unfinished ids it owns), `os:reg:<registrationKey>` (string: the unfinished holder),
- *   `os:run:<runningKey>` / `os:park:<runningKey>` (sets: PENDING+RUNNING holders / parked ids),
- *   `os:cache:<cacheKey>` (string: latest success), `os:out:<id>` / `os:in:<id>` (sets: the wait
- *   graph's edges from / to it), `os:ready` (zset: waited on, waiting for nothing, runnable; in claim order: by k, most first, then
- *   by the seq it became ready at; see lua/include/wait-rank.lua),
+ *   x cancel requested, f finished at, w who listens for its final ("-" nobody yet), p set once it
+ *   recorded "out" edges, k how many wait for it, directly or transitively, while it is waited on, q the
+ *   request id of its last move, u that of the pause that wrote its `open` set), `os:h:<id>` (list:
+ *   history, "STATUS\trunner\tat\tseq" each), `os:seq` (counter: every change's seq), `os:by:<status>`
+ *   (set of ids), `os:owned:<runnerId>` (set: unfinished ids it owns), `os:reg:<registrationKey>`
+ *   (string: the unfinished holder), `os:run:<runningKey>` / `os:park:<runningKey>` (sets: PENDING+RUNNING
+ *   holders / parked ids), `os:cache:<cacheKey>` (string: latest success), `os:out:<id>` / `os:in:<id>`
+ *   (sets: the wait graph's edges from / to it), `os:open:<id>` (set: what a paused one still waits for,
+ *   kept by the finishes; trusted while its `u` is its `q`), `os:ready` (zset: waited on, waiting for
+ *   nothing, runnable; in claim order: by k, most first, then by the seq it became ready at; see
+ *   lua/include/wait-rank.lua),
  *   `os:finished` (zset: "<seq>:<id>" of finished ones not yet due, by finish time), `os:held` (set:
  *   due but unread),
  *   `os:pins` / `os:pinned-at` (hashes: pin count / last pin time by id), `os:runners` (hash: runner id

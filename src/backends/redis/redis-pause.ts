@@ -17,9 +17,9 @@ const PAUSE = "store-pause-3";
 const RESUME = "store-resume-2";
 
 /**
- * The most invocations the cycle search visits inside the script (one SMEMBERS each) before it leaves
- * the search to the caller, so a huge wait graph never holds Redis for long. A recursive tree's waiting
- * chain is as deep as the recursion, far below it.
+ * The most invocations whose edges the cycle search reads inside the script (one SMEMBERS each; a waited
+ * one that never waited costs none) before it leaves the search to the caller, so a huge wait graph
+ * never holds Redis for long. A recursive tree's waiting chain is as deep as the recursion, far below it.
  */
 export const PAUSE_WALK_LIMIT = 2000;
 

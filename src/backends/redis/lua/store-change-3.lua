@@ -145,6 +145,7 @@ local function unwaitOn()
   for _, waiter in ipairs(redis.call('SMEMBERS', into)) do
     local out = K('out', waiter)
     redis.call('SREM', out, waited)
+    redis.call('SREM', K('open', waiter), waited)
     if redis.call('EXISTS', out) == 0 then settle(waiter, runnableNow(waiter, runnable)) end
   end
   redis.call('DEL', into)

@@ -119,7 +119,7 @@ local function resumeWaiters(id, waiters, runner, max, place, resumed, at, waite
       and not refusal(cur, RESUME.resumed, runner)
       and (cur.r == '' or redis.call('EXISTS', K('run', cur.r)) == 0)
     then
-      seen[waiter] = waitsOver(waiter)
+      seen[waiter] = waitsOver(waiter, cur.u, cur.q)
       if seen[waiter] then
         REQ = request
         local answer = resumeFromPause(waiter, cur, runner, at)
@@ -153,7 +153,7 @@ local function finish(i)
   local why = refusal(cur, rule, runner)
   if why then return { 'ERR', why, cur.s, cur.o }, NOBODY, '' end
   local watcher = cur.w
-  local owner = commit(id, cur, rule, runner, at)
+  local owner = commit(id, cur, rule, runner, at, waitedBy)
   if cur.p then dropOut(id) end
   -- Waited on by nobody, it is not in the ready set (which holds only waited-on ones).
   if #waitedBy > 0 then settle(id, has(rule, 'R')) end
@@ -168,12 +168,12 @@ end
 local function resumableLeft(waitedBy, runner, seen)
   for _, waiter in ipairs(waitedBy) do
     if seen[waiter] ~= 'resumed' then
-      local w = redis.call('HMGET', K('i', waiter), 's', 'o')
+      local w = redis.call('HMGET', K('i', waiter), 's', 'o', 'u', 'q')
       if w[2] == runner and w[1] then
         if w[1] == RESUME.resumed.to then return true end
         if listed(RESUME.resumed.from, w[1]) then
           local over = seen[waiter]
-          if over == nil then over = waitsOver(waiter) end
+          if over == nil then over = waitsOver(waiter, w[3], w[4]) end
           if over then return true end
         end
       end

@@ -19,7 +19,7 @@ ARGV[2] the call's request id (a call sent again after a reconnect is answered a
         this id and ":c")
 ARGV[3] runner id, ARGV[4] at, ARGV[5] runnable statuses, ARGV[6] final statuses (" A B ")
 ARGV[7-11] rule of PAUSED
-ARGV[12] the most invocations the cycle search may visit before it gives up
+ARGV[12] the most invocations whose edges the cycle search may read before it gives up
 ARGV[13] the records' key prefix ("<app prefix>rec:")      ARGV[14] how many to claim (0: no claim)
 ARGV[15] how many of the ready set to rank    ARGV[16] the cap of each rank count
 ARGV[17] the runnable statuses, as " A B "    ARGV[18] "1" to move the claimed ones on to RUNNING
@@ -46,7 +46,6 @@ local SEQ, READY, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 --#include include/wait-rank.lua
 
 --#include include/store-moves.lua
-
 
 local CLAIM = {
   request = REQ .. ':c',
@@ -82,6 +81,8 @@ end
 
 local waited = {}
 for i = 31, #ARGV do waited[#waited + 1] = ARGV[i] end
+-- unpack puts its values on Lua's stack, which holds about 8,000: a wide await is added in slices.
+local UNPACK_MOST = 1000
 
 -- The status of each waited id (false: unknown), read once (by the early check, else with the edges),
 -- and whether it ever waited itself (markWaits; only then can it have "out" edges).
@@ -127,7 +128,9 @@ if #waited > 0 then
     markWaits(waiter)
     cur.p = '1'
   end
-  redis.call('SADD', K('out', waiter), unpack(waited))
+  for from = 1, #waited, UNPACK_MOST do
+    redis.call('SADD', K('out', waiter), unpack(waited, from, math.min(from + UNPACK_MOST - 1, #waited)))
+  end
 end
 for _, id in ipairs(waited) do redis.call('SADD', K('in', id), waiter) end
 -- Waiting for something now, it leaves the ready set (where only a runnable waiter could be).
@@ -192,13 +195,17 @@ end
 while #frontier > 0 do
   local nextLevel = {}
   for _, from in ipairs(frontier) do
-    visited = visited + 1
-    if visited > limit then
-      placeWaited(open)
-      return { 'WALK', open }
+    -- A waited one that never waited has no edge to follow, and costs no read: only reads count against
+    -- the limit (10,000 children just called are no walk). Reached deeper, it is not known: read.
+    local edges = {}
+    if waitsOf[from] ~= false then
+      visited = visited + 1
+      if visited > limit then
+        placeWaited(open)
+        return { 'WALK', open }
+      end
+      edges = redis.call('SMEMBERS', K('out', from))
     end
-    -- A waited one that never waited has no edge to follow (reached deeper, it is not known: read).
-    local edges = waitsOf[from] == false and {} or redis.call('SMEMBERS', K('out', from))
     for _, to in ipairs(edges) do
       if to == waiter then
         local path, node = { waiter }, from
@@ -228,6 +235,15 @@ if why then
   return { 'ERR', why, cur.s, cur.o }
 end
 commit(waiter, cur, rule, runner, at)
+-- What it still waits for, kept as each finishes (include/store-moves.lua's commitMoves), so a finish
+-- tells whether its waits are over in one step (include/resume.lua's waitsOver), not one read per waited
+-- one: `u`, this pause's request id, vouches for the set while the pause is its last move.
+local openKey = K('open', waiter)
+redis.call('DEL', openKey)
+for from = 1, #open, UNPACK_MOST do
+  redis.call('SADD', openKey, unpack(open, from, math.min(from + UNPACK_MOST - 1, #open)))
+end
+redis.call('HSET', K('i', waiter), 'u', REQ)
 -- It waits for something now: out of the ready set (left above when it was runnable).
 placeWaited(open)
 return { 'OK', open, claimForSlot() }

@@ -44,7 +44,12 @@ local function waitedFinal(id)
 end
 
 -- Whether every invocation `id` waits for is final (or gone: purged, so it had finished); read afresh.
-local function waitsOver(id)
+-- `u` and `q`: the fields of its status hash (see load): while the pause that wrote its "open" set is its
+-- last move, that set holds what it still waits for (a final move takes itself out of its waiters'
+-- sets), so one SCARD tells, whatever the number of waited ones; else each waited one is read (a wait
+-- recorded otherwise, or by an older script).
+local function waitsOver(id, u, q)
+  if u and u == q then return redis.call('SCARD', K('open', id)) == 0 end
   local list = readWaitedOf(id)
   waitedRead[id] = list
   for _, w in ipairs(list) do

@@ -21,14 +21,16 @@ local function has(rule, flag)
 end
 
 -- `w`: who listens for its final besides its waiters (store-register-3.lua, store-watch-1.lua): the
--- notifier sender of the one process, "*" for several, "" when unknown. `p`: set once it has waited for
--- something (markWaits), so one that never did skips the look at its "out" edges.
+-- notifier sender of the one process, "-" for none yet, "*" for several, "" when unknown. `p`: set once
+-- it has waited for something (markWaits), so one that never did skips the look at its "out" edges.
+-- `u`: the request id of the pause that wrote its "open" set (store-pause-3.lua): the set is what it
+-- still waits for while `u` is its `q`, the pause its last move (see include/resume.lua's waitsOver).
 local function load(id)
-  local f = redis.call('HMGET', K('i', id), 's', 'o', 'r', 'g', 'c', 'x', 'q', 'w', 'p')
+  local f = redis.call('HMGET', K('i', id), 's', 'o', 'r', 'g', 'c', 'x', 'q', 'w', 'p', 'u')
   if not f[1] then return nil end
   return {
     s = f[1], o = f[2] or '', r = f[3] or '', g = f[4] or '', c = f[5] or '', x = f[6], q = f[7], w = f[8] or '',
-    p = f[9],
+    p = f[9], u = f[10],
   }
 end
 
@@ -71,7 +73,7 @@ local function dropOut(waiter)
     redis.call('SREM', into, waiter)
     if redis.call('EXISTS', into) == 0 then redis.call('ZREM', READY, waited) end
   end
-  redis.call('DEL', out)
+  redis.call('DEL', out, K('open', waiter))
   recount(waitedIds) -- one waiter fewer for each
 end
 
@@ -91,7 +93,7 @@ end
 -- before leaves; only the last may be final): one history entry each, written as one change of status,
 -- owner and indexes (PENDING then RUNNING in one claim costs one hash write, one RPUSH, one index move).
 -- Returns the owner after.
-local function commitMoves(id, cur, rules, runner, at)
+local function commitMoves(id, cur, rules, runner, at, waitedBy)
   local n = #rules
   local owner = cur.o
   for i = 1, n do owner = ownerAfter(owner, rules[i], runner) end
@@ -119,14 +121,18 @@ local function commitMoves(id, cur, rules, runner, at)
     redis.call('ZADD', FINISHED, at, string.format('%016d', seq) .. ':' .. id)
     if cur.g ~= '' and redis.call('GET', K('reg', cur.g)) == id then redis.call('DEL', K('reg', cur.g)) end
     if cur.c ~= '' and has(last, 'S') then redis.call('SET', K('cache', cur.c), id) end
+    -- Final: no longer open for those that wait for it (`waitedBy`: its "in" set, when read already).
+    for _, waiter in ipairs(waitedBy or redis.call('SMEMBERS', K('in', id))) do
+      redis.call('SREM', K('open', waiter), id)
+    end
   end
   cur.s, cur.o = to, owner
   return owner
 end
 
 -- Store a validated move: status, owner, history entry and indexes. Returns the owner after.
-local function commit(id, cur, rule, runner, at)
-  return commitMoves(id, cur, { rule }, runner, at)
+local function commit(id, cur, rule, runner, at, waitedBy)
+  return commitMoves(id, cur, { rule }, runner, at, waitedBy)
 end
 
 -- Why `second` is refused right after `first` (both moves checked before either is written).
