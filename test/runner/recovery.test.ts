@@ -328,23 +328,24 @@ describe("recovery from dead runners", () => {
     assert.deepEqual(await runnerIds(app), ["elsewhere"]);
   });
 
-  it("takes nobody for dead after the store stalled between a beat and the pass", async () => {
-    // The store answers this runner's beat, then stalls (Redis frozen) before it answers the lease: the
-    // other runner's beats queue up behind it meanwhile. Its last one is then older than
-    // runnerDeadAfterMs, though it is alive and beats again once the store answers.
+  /**
+   * The store stalls once (Redis frozen) in its `stalled` method for 2 × runnerDeadAfterMs, once this
+   * runner holds the lease, while another runner's beats queue up behind it; they get through again
+   * `lateBeatsMs` after the store answers. The other runner is alive: nothing of it is recovered.
+   */
+  async function stallOnce(stalled: "acquireLease" | "runners", lateBeatsMs: number): Promise<void> {
     const { backend, calls } = observing(shared(), "runners");
-    const store = backend.orchestratorStore;
     let stall: Promise<void> | undefined;
-    let stalled = false;
-    const stalling = new Proxy(store, {
+    let happened = false;
+    const stalling = new Proxy(backend.orchestratorStore, {
       get(target, property, receiver) {
         const value: unknown = Reflect.get(target, property, receiver);
         if (typeof value !== "function") return value;
         const method = (value as (...args: unknown[]) => unknown).bind(target);
-        if (property !== "acquireLease") return method;
+        if (property !== stalled) return method;
         return async (...args: unknown[]) => {
-          if (stall && !stalled) {
-            stalled = true;
+          if (stall && !happened) {
+            happened = true;
             await stall;
           }
           return method(...args);
@@ -362,7 +363,7 @@ describe("recovery from dead runners", () => {
       await registerRunner(app, "elsewhere", 0);
       stall = new Promise((resolve) => setTimeout(resolve, 2 * FAST.runnerDeadAfterMs));
       await stall;
-      // The store answers again: the other runner's next beats get through.
+      await new Promise((resolve) => setTimeout(resolve, lateBeatsMs));
       elsewhereBeats = setInterval(() => void registerRunner(app, "elsewhere", 0), FAST.heartbeatIntervalMs);
       const before = calls.seen.length;
       // Passes past the quiet time that follows the stall (runnerDeadAfterMs).
@@ -370,58 +371,22 @@ describe("recovery from dead runners", () => {
       await calls.until((seen) => seen.length >= before + 3);
     });
     clearInterval(elsewhereBeats);
-    assert.ok(stalled, "the stall happened between a beat and a pass");
+    assert.ok(happened, `the store stalled in ${stalled}`);
     assert.equal(await inv.status(), S.RUNNING);
     assert.equal((await app.orchestrator.status(inv.id))?.owner, "elsewhere");
+  }
+
+  it("takes nobody for dead after the store stalled between a beat and the pass", async () => {
+    // The store answers this runner's beat, then stalls before it answers the lease. The other runner's
+    // last beat is then older than runnerDeadAfterMs, though it beats again once the store answers.
+    await stallOnce("acquireLease", 0);
   });
 
   it("takes nobody for dead after the store stalled during a pass (its beats skipped meanwhile)", async () => {
-    // The store stalls (Redis frozen) while it reads the registry for a pass: this runner skips its beats
-    // meanwhile (the pass is under way), and the other runner's beats queue up behind it. Once the store
-    // answers, this runner's next beat and lease are quick, but the other's last beat is older than
-    // runnerDeadAfterMs: it is alive, and beats again a moment later.
-    const { backend, calls } = observing(shared(), "runners");
-    const store = backend.orchestratorStore;
-    let stall: Promise<void> | undefined;
-    let stalled = false;
-    const stalling = new Proxy(store, {
-      get(target, property, receiver) {
-        const value: unknown = Reflect.get(target, property, receiver);
-        if (typeof value !== "function") return value;
-        const method = (value as (...args: unknown[]) => unknown).bind(target);
-        if (property !== "runners") return method;
-        return async (...args: unknown[]) => {
-          if (stall && !stalled) {
-            stalled = true;
-            await stall;
-          }
-          return method(...args);
-        };
-      },
-    });
-    const app = testApp({ ...FAST, backend: { ...backend, orchestratorStore: stalling } });
-    const work = app.task("work", async (n: number) => n);
-    const inv = work(1);
-    await registerRunner(app, "elsewhere", 0);
-    await takeAs(app, "elsewhere", inv, [S.RUNNING]);
-    let elsewhereBeats: NodeJS.Timeout | undefined;
-    await withRunner(app, async () => {
-      await calls.until((seen) => seen.length >= 1); // a pass ran: this runner holds the lease
-      await registerRunner(app, "elsewhere", 0);
-      stall = new Promise((resolve) => setTimeout(resolve, 2 * FAST.runnerDeadAfterMs));
-      await stall;
-      // The other runner's beats that queued behind the stall come later than this runner's next pass.
-      await new Promise((resolve) => setTimeout(resolve, 5 * FAST.heartbeatIntervalMs));
-      elsewhereBeats = setInterval(() => void registerRunner(app, "elsewhere", 0), FAST.heartbeatIntervalMs);
-      const before = calls.seen.length;
-      // Passes past the quiet time that follows the stall (runnerDeadAfterMs).
-      await new Promise((resolve) => setTimeout(resolve, 2 * FAST.runnerDeadAfterMs));
-      await calls.until((seen) => seen.length >= before + 3);
-    });
-    clearInterval(elsewhereBeats);
-    assert.ok(stalled, "the stall happened in a pass");
-    assert.equal(await inv.status(), S.RUNNING);
-    assert.equal((await app.orchestrator.status(inv.id))?.owner, "elsewhere");
+    // The store stalls while it reads the registry for a pass: this runner skips its beats meanwhile (the
+    // pass is under way). Once the store answers, its next beat and lease are quick, but the other's
+    // beats that queued behind the stall come later than its next pass.
+    await stallOnce("runners", 5 * FAST.heartbeatIntervalMs);
   });
 
   it("lets only the holder of the recovery lease recover, once per invocation", async () => {
