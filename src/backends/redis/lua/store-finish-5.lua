@@ -183,9 +183,10 @@ local function resumableLeft(waitedBy, runner, seen)
 end
 
 -- Whether a process other than the sender may wait for the final of `id` (see the header): its
--- listener is another process or unknown (nobody, "-", is as the sender), or a waiter is left that this call neither resumed nor was
--- named by the claiming runner (`named`: its paused waiters, in the sender's process, which wakes its
--- own listeners without the message; a recursive task's parent still waiting for a sibling).
+-- listener is another process or unknown (nobody, "-", counts as the sender), or a waiter is left that
+-- this call neither resumed nor was named by the claiming runner (`named`: its paused waiters, in the
+-- sender's process, which wakes its own listeners without the message; a recursive task's parent still
+-- waiting for a sibling).
 local function heardElsewhere(watcher, waitedBy, resumedHere, named)
   if watcher == '' or (watcher ~= '-' and watcher ~= ARGV[22]) then return true end
   if #waitedBy <= resumedHere then return false end

@@ -2,12 +2,12 @@
 The status read of a process about to wait for finals (whenAllFinal): statuses as store-read-1.lua's
 `statuses` answers them, and, in the same step, the process marked as a listener of each unfinished one,
 so that the finish publishes its final (store-finish-5.lua publishes only what another process than the
-finishing one may wait for). The mark is the field `w` of the invocation, "-" from its registration (nobody yet,
-store-register-3.lua): the first listener writes itself (its notifier's sender), another one turns it
-into "*" (several); an empty or missing one (unknown: registered by an older script, or through
-store-change-3.lua) is left, as its final is always published. An id the store does not know is not
-marked: a caller takes it for gone (purged, or lost with a Redis that came back empty), as an await of a
-result does.
+finishing one may wait for). The mark is the field `w` of the invocation, "-" from its registration
+(nobody yet, store-register-3.lua): the first listener writes itself (its notifier's sender), another
+one turns it into "*" (several); an empty or missing one (unknown: registered by an older script, or
+through store-change-3.lua) is left, as its final is always published. An id the store does not know
+is not marked: a caller takes it for gone (purged, or lost with a Redis that came back empty), as an
+await of a result does.
 
 KEYS[1] the store's seq counter: not read, it names the app's slot (see store-read-1.lua)
 ARGV[1] the store's key prefix ("<app prefix>os:")
