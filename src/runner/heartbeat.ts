@@ -169,8 +169,9 @@ export class Heartbeat {
       // The store was unreachable (a beat failed, or this one waited on a reconnect): nobody's beats got
       // through meanwhile, so nobody is judged by them until every runner had time to beat again. So
       // too after a gap since this runner's previous beat (its beats were skipped while a pass waited
-      // on a frozen store, or this process stalled): the others' may have been held up alike. A beat
-      // late because this process was busy does not count: the store took it at once.
+      // on a frozen store): the others' may have been held up alike. A gap because this process was
+      // busy (a long synchronous task) cannot be told apart from that; it only delays this runner's
+      // passes (another runner takes the lease over if it stays quiet).
       const interval = settings.heartbeatIntervalMs;
       const gap = this.lastBeatAt > 0 && now - this.lastBeatAt > MAX_BEAT_GAP_INTERVALS * interval;
       if (this.beatFailed || gap || now - asked > 2 * interval)
