@@ -81,8 +81,13 @@ end
 
 local waited = {}
 for i = 31, #ARGV do waited[#waited + 1] = ARGV[i] end
--- unpack puts its values on Lua's stack, which holds about 8,000: a wide await is added in slices.
-local UNPACK_MOST = 1000
+-- SADD of `ids` to `key` in slices: unpack puts its values on Lua's stack, which holds about 8,000 (one
+-- SADD of a 10,000-wide await failed).
+local function addSliced(key, ids)
+  for from = 1, #ids, 1000 do
+    redis.call('SADD', key, unpack(ids, from, math.min(from + 999, #ids)))
+  end
+end
 
 -- The status of each waited id (false: unknown), read once (by the early check, else with the edges),
 -- and whether it ever waited itself (markWaits; only then can it have "out" edges).
@@ -128,9 +133,7 @@ if #waited > 0 then
     markWaits(waiter)
     cur.p = '1'
   end
-  for from = 1, #waited, UNPACK_MOST do
-    redis.call('SADD', K('out', waiter), unpack(waited, from, math.min(from + UNPACK_MOST - 1, #waited)))
-  end
+  addSliced(K('out', waiter), waited)
 end
 for _, id in ipairs(waited) do redis.call('SADD', K('in', id), waiter) end
 -- Waiting for something now, it leaves the ready set (where only a runnable waiter could be).
@@ -240,9 +243,7 @@ commit(waiter, cur, rule, runner, at)
 -- one: `u`, this pause's request id, vouches for the set while the pause is its last move.
 local openKey = K('open', waiter)
 redis.call('DEL', openKey)
-for from = 1, #open, UNPACK_MOST do
-  redis.call('SADD', openKey, unpack(open, from, math.min(from + UNPACK_MOST - 1, #open)))
-end
+addSliced(openKey, open)
 redis.call('HSET', K('i', waiter), 'u', REQ)
 -- It waits for something now: out of the ready set (left above when it was runnable).
 placeWaited(open)
