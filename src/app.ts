@@ -33,6 +33,7 @@ import type { RetryDecision } from "./retry/index.js";
 import { TaskRegistry } from "./task/task-registry.js";
 import { isPromise, type Awaitable } from "./util/awaitable.js";
 import { appLogger } from "./app/app-logger.js";
+import { settlesWithin } from "./util/settles-within.js";
 import { Payloads } from "./app/payloads.js";
 import { TaskCalls } from "./app/task-calls.js";
 import { compileHost, makeAppTriggers } from "./app/triggers-host.js";
@@ -238,9 +239,20 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   /** Stop the runner (if running) and close the backend. */
   async close(): Promise<void> {
     if (this.runnerInstance?.running) await this.runnerInstance.stop();
-    await this.triggers.settled();
-    await this.registrar.settled();
-    await this.backendInstance?.close();
+    const grace = this.backendInstance?.closeGraceMs;
+    const written = Promise.all([this.triggers.settled(), this.registrar.settled()]);
+    if (grace === undefined) {
+      await written;
+      await this.backendInstance?.close();
+      return;
+    }
+    // A network store that does not answer (Redis away) would hold the registrations, and close, for ever.
+    const deadline = performance.now() + grace;
+    if (!(await settlesWithin(written, grace)))
+      this.logger.warn(
+        `close: registrations still unwritten after ${grace} ms (the backend does not answer); they are dropped and fail`,
+      );
+    await this.backendInstance?.close(deadline);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -78,7 +78,16 @@ export interface Backend {
    * event-loop turn may share a round trip.
    */
   finishAndClaim?(item: FinishItem, claim: FinishClaim): Promise<ClaimBatch>;
-  close(): Promise<void>;
+  /**
+   * Optional (network stores): how long app.close() waits, in all, for what is still being written and
+   * sent; the deadline it passes to `close` ends at this from when it began to wait.
+   */
+  readonly closeGraceMs?: number;
+  /**
+   * Releases the backend's resources. `deadline` (a `performance.now()` time, with `closeGraceMs`): past
+   * it a network store stops waiting for its sends and drops its connections (what still waits fails).
+   */
+  close(deadline?: number): Promise<void>;
 }
 
 export interface FinishItem {

@@ -70,7 +70,9 @@ export class AppInvocationClient implements InvocationClient {
     if (this.asyncStatuses || !this.host.registrar.idle) return undefined;
     const record = this.host.orchestrator.status(id);
     if (isPromise(record)) {
-      this.asyncStatuses = true; // a read whose answer nobody awaits, once
+      // A read whose answer nobody awaits, once; failing (the store away) it must not crash the process.
+      record.catch(() => {});
+      this.asyncStatuses = true;
       return undefined;
     }
     if (record?.status !== InvocationStatus.SUCCESS) return undefined;

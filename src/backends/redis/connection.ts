@@ -24,7 +24,13 @@ export interface RedisConnection {
   readonly ready: Promise<void>;
   /** A new connection with the same settings (blocking reads, subscriptions). */
   duplicate(): RedisClient;
+  /** QUITs each connection made here, after what was sent on it is answered (waits for a reconnect). */
   close(): Promise<void>;
+  /**
+   * Ends each connection made here at once, with no reconnect; commands still waiting for an answer or
+   * a reconnect, and any sent later, fail with a BackendError (`why`) or ioredis's "Connection is closed".
+   */
+  disconnect(why: string): void;
 }
 
 /** `host:port` of a URL, for messages (never the password). */
@@ -86,7 +92,13 @@ export function openRedis(options: RedisConnectionOptions): RedisConnection {
       client.status === "ready"
         ? Promise.resolve()
         : waitReady(client, "the client passed in code", timeoutMs);
-    return { client, ready, duplicate: () => client.duplicate(), close: async () => {} };
+    return {
+      client,
+      ready,
+      duplicate: () => client.duplicate(),
+      close: async () => {},
+      disconnect: () => {},
+    };
   }
   const url = options.url ?? "redis://127.0.0.1:6379";
   const where = describeUrl(url);
@@ -130,7 +142,26 @@ export function openRedis(options: RedisConnectionOptions): RedisConnection {
     close: async () => {
       await Promise.all(made.map((c) => c.quit().catch(() => c.disconnect())));
     },
+    disconnect: (why) => {
+      for (const c of made) endConnection(c, why);
+    },
   };
+}
+
+/**
+ * Ends `client` now. ioredis's disconnect() while it waits to reconnect only cancels the reconnect: the
+ * client stays "reconnecting" and its queued commands, and any sent later, would wait for ever. So it is
+ * marked ended (as its own close does: later commands fail at once) and its queues are failed with `why`
+ * (setStatus and flushQueue are ioredis's own, not in its typings).
+ */
+function endConnection(client: RedisClient, why: string): void {
+  client.disconnect();
+  const internals = client as unknown as {
+    setStatus?: (status: string) => void;
+    flushQueue?: (error: Error) => void;
+  };
+  if (client.status !== "end") internals.setStatus?.("end");
+  internals.flushQueue?.(new BackendError(`backend "redis": ${why}`));
 }
 
 function waitReady(client: RedisClient, where: string, timeoutMs: number): Promise<void> {

@@ -16,6 +16,7 @@ import { RedisRegistration } from "./redis-register.js";
 import { RedisStateBackend } from "./redis-state-backend.js";
 import { RedisTriggerStore } from "./redis-trigger-store.js";
 import { ResumedReads } from "./resumed-reads.js";
+import { settlesWithin } from "../../util/settles-within.js";
 
 export interface RedisBackendOptions {
   /** `redis://[:password@]host:port[/db]`, or `rediss://` for TLS. Default `redis://127.0.0.1:6379`. */
@@ -35,6 +36,12 @@ export interface RedisBackendOptions {
    */
   readonly keyPrefix?: string;
 }
+
+/**
+ * How long app.close() waits, in all, for the registrations still being written, what the backend is
+ * sending and the QUITs, before it drops the connections (Redis away or restarting).
+ */
+export const CLOSE_GRACE_MS = 5000;
 
 /** Whether `prefix` holds a Redis Cluster hash tag: the first `{` followed, later, by a `}` with text between. */
 function hasHashTag(prefix: string): boolean {
@@ -101,15 +108,22 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
     claimNext: (runnerId, max, at, options) => claims.claimNext(runnerId, max, at, options),
     finishFinal: (item) => finishes.finish(item),
     finishAndClaim: (item, claim) => finishes.finishAndClaim(item, claim),
-    close: async () => {
+    closeGraceMs: CLOSE_GRACE_MS,
+    close: async (deadline = performance.now() + CLOSE_GRACE_MS) => {
       // What the last turns asked for (the unpins gathered, the finishes of the turn) goes out before
       // the connection's QUIT, which Redis then answers after it.
       await new Promise<void>((resolve) => setImmediate(resolve));
       orchestratorStore.flushUnpins();
       broker.dispose();
       finishes.dispose();
-      await notifier.close();
-      await connection.close();
+      // A Redis that is away (or restarting) holds the sends and the QUITs until it is back: past the
+      // grace, the connections are dropped and what still waits fails, so close() never hangs on Redis.
+      const graceful = notifier.close().then(() => connection.close());
+      if (await settlesWithin(graceful, deadline - performance.now())) return;
+      graceful.catch(() => {}); // settles (or not) after the drop: nobody waits for it any more
+      connection.disconnect(
+        `the app closed while Redis did not answer (within ${CLOSE_GRACE_MS} ms); this was not sent`,
+      );
     },
   };
 }

@@ -197,8 +197,9 @@ export class RedisNotifier implements Notifier {
       clearImmediate(this.flushing);
       this.flush();
     }
-    await Promise.all([...this.sending]);
+    // The subscriptions go first: the sends wait for the command connection (and for a reconnect).
     await this.subscriber.close();
+    await Promise.all([...this.sending]);
   }
 
   private listen<L>(listeners: Set<L>, listener: L, channel: string): Unsubscribe {

@@ -1,0 +1,69 @@
+/**
+ * `app.close()` while Redis is away: the backend's sends and QUITs wait for a reconnect, which may never
+ * come. close() waits CLOSE_GRACE_MS for them, then drops the connections; what still waited fails with a
+ * BackendError that says it was not sent, and no reconnect timer keeps the process alive (the test file's
+ * process would not exit). Before, close() waited for ioredis's retries (about 35 s) and then failed.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { BackendError, Tynenc } from "../../src/index.js";
+import { CLOSE_GRACE_MS, redisBackend } from "../../src/backends/redis/index.js";
+import { needsRedisServer, OwnRedisServer } from "./fixtures/redis-server.js";
+
+/** Rejects if `promise` does not settle within `ms`: a hang fails the test instead of stalling it. */
+function within<T>(promise: Promise<T>, what: string, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms (a hang)`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+void describe("closing an app while its Redis is away", { ...needsRedisServer() }, () => {
+  void it("returns after the grace; a call queued for the reconnect fails, saying it was not sent", async () => {
+    const server = await OwnRedisServer.start({ persistent: false });
+    const app = new Tynenc({
+      appId: "close-away",
+      backend: redisBackend({ url: server.url, appId: "close-away" }),
+      runnerCls: "DummyRunner",
+      loggingLevel: "error",
+    });
+    const add = app.task("add", async (a: number, b: number) => a + b);
+    try {
+      const before = add(1, 2);
+      await within(before.registered, "a registration while Redis is up", 10_000);
+      const waiting = before.result.then(
+        () => "settled",
+        () => "settled",
+      );
+      await server.stop("SIGKILL");
+      const queued = add(3, 4); // its registration waits in the connection's queue for a reconnect
+      const refused = queued.registered.then(
+        () => assert.fail("a registration sent to a Redis that was gone"),
+        (error: unknown) => error,
+      );
+      const start = performance.now();
+      await within(app.close(), "app.close() with Redis away", CLOSE_GRACE_MS + 5000);
+      const took = performance.now() - start;
+      assert.ok(took >= CLOSE_GRACE_MS - 50, `close waited ${took.toFixed(0)} ms for the sends`);
+      const error = await within(refused, "the queued registration", 2000);
+      assert.ok(error instanceof BackendError, `a BackendError, not ${String(error)}`);
+      assert.match(error.message, /Redis did not answer .* this was not sent/);
+      void waiting; // whatever it became, it was not waited for here
+      // Ended, not left waiting for a reconnect that will not come: a later read fails at once, and a
+      // second close returns at once.
+      await within(
+        before.status().then(
+          () => assert.fail("a status read from a closed backend"),
+          () => {},
+        ),
+        "a status read after close",
+        2000,
+      );
+      await within(app.close(), "a second app.close()", 2000);
+    } finally {
+      await app.close();
+      await server.close();
+    }
+  });
+});
