@@ -85,10 +85,9 @@ function threadCpuMs(): Map<string, number> {
       // After the command name (in parentheses, may hold spaces): utime and stime are fields 12 and 13.
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ms.set(
-        tid === String(process.pid) ? "main" : tid,
-        ((Number(fields[11]) + Number(fields[12])) * 1000) / 100,
-      );
+      const main = tid === String(process.pid);
+      ms.set(main ? "main" : tid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+      if (main) ms.set("main:system", (Number(fields[12]) * 1000) / 100);
     }
   } catch {
     const { user, system } = process.cpuUsage();
@@ -111,13 +110,15 @@ export class CpuUse {
 
   report(who: string, invocations: number): string {
     let main = 0;
+    let system = 0;
     let others = 0;
     for (const [thread, ms] of threadCpuMs()) {
       const used = ms - (this.base.get(thread) ?? 0);
       if (thread === "main") main += used;
+      else if (thread === "main:system") system += used;
       else others += used;
     }
     const per = (ms: number) => ((ms * 1000) / invocations).toFixed(0);
-    return `  CPU, ${who}: main thread ${main.toFixed(0)} ms (${per(main)} µs per invocation), other threads ${others.toFixed(0)} ms (${per(others)} µs)`;
+    return `  CPU, ${who}: main thread ${main.toFixed(0)} ms (${per(main)} µs per invocation, ${per(system)} of it in the kernel), other threads ${others.toFixed(0)} ms (${per(others)} µs)`;
   }
 }
