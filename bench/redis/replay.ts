@@ -156,12 +156,30 @@ async function replay(commands: readonly Recorded[], byScript = false): Promise<
         }
       }
     }
+    await printMarks(redis);
     const stats = await redis.info("commandstats");
     const found = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(stats);
     return { calls: Number(found?.[1] ?? 0), usec: Number(found?.[2] ?? 0), scripts };
   } finally {
     redis.disconnect();
     await server.stop();
+  }
+}
+
+/**
+ * A script instrumented by hand for a replay (marks that add the µs since the one before to the hash
+ * `prof`, and a count to `profn`, with TIME; see docs/benchmarks-redis.md) leaves its figures there:
+ * printed per label, once per replay.
+ */
+async function printMarks(redis: Redis): Promise<void> {
+  const [total, count] = await Promise.all([redis.hgetall("prof"), redis.hgetall("profn")]);
+  const labels = Object.keys(total).sort((a, b) => Number(total[b]) - Number(total[a]));
+  for (const label of labels) {
+    const usec = Number(total[label]);
+    const n = Number(count[label] ?? 1);
+    console.log(
+      `    mark ${label}: ${n} times, ${(usec / 1000).toFixed(1)} ms, ${(usec / n).toFixed(2)} µs each`,
+    );
   }
 }
 
