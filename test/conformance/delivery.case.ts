@@ -15,13 +15,15 @@ export function deliveryCases(name: string, makeBackend: BackendFactory): void {
     it("routeAt in the future holds the ids back, then routes them and wakes runners", async () => {
       const woken = deferred();
       const unsubscribe = backend().notifier.onWork(() => woken.resolve());
-      const dueAt = Date.now() + 60;
+      const dueAt = Date.now() + 300;
       await backend().broker.routeAt(["later"], dueAt);
-      assert.deepEqual(await backend().broker.retrieve(10), []);
+      const early = await backend().broker.retrieve(10);
+      // A machine that stalled past the due time (a loaded CI) may rightly hand it out already.
+      if (Date.now() < dueAt - 5) assert.deepEqual(early, [], "handed out before it was due");
       await within(woken.promise, "the work notification of a due id");
       unsubscribe();
       assert.ok(Date.now() >= dueAt - 5, "routed before it was due");
-      assert.deepEqual(await backend().broker.retrieve(10), ["later"]);
+      assert.deepEqual([...early, ...(await backend().broker.retrieve(10))], ["later"]);
     });
 
     it("routes delayed ids in due order", async () => {
