@@ -10,6 +10,12 @@ export interface Broker {
    * through the backend's notifier. A due time in the past routes at once.
    */
   routeAt(ids: readonly string[], dueAt: number): Awaitable<void>;
+  /**
+   * Optional: drop the queued entries of `ids` (not those held back for a due time). A retry with a
+   * delay drops them before its RETRY: an entry left from an earlier route (a child a paused parent
+   * claimed through the wait graph leaves its own in the queue) would otherwise run the retry at once.
+   */
+  unroute?(ids: readonly string[]): Awaitable<void>;
   /** Pop up to `max` ids, oldest first; exclusive across consumers. */
   retrieve(max: number): Awaitable<string[]>;
   count(): Awaitable<number>;

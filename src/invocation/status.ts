@@ -146,6 +146,16 @@ export const INITIAL_STATUS = S.REGISTERED;
 export const FINAL_STATUSES: readonly InvocationStatus[] = statusesWhere((d) => d.final);
 export const RUNNABLE_STATUSES: readonly InvocationStatus[] = statusesWhere((d) => d.runnable);
 
+/**
+ * The runnable statuses the wait graph hands out: a runnable invocation that others wait for, and that
+ * waits for nothing, is claimed before the queue's order (DESIGN §3), unless it is in RETRY. A retry
+ * waits for its route, which its delay (the backoff, or RetryError's) holds back: claimed from the
+ * queue only, once due, it never runs early because a paused parent waits for it.
+ */
+export const WAIT_READY_STATUSES: readonly InvocationStatus[] = RUNNABLE_STATUSES.filter(
+  (s) => s !== S.RETRY,
+);
+
 function statusesWhere(pred: (d: StatusDefinition) => boolean): InvocationStatus[] {
   return (Object.keys(STATUS_TABLE) as InvocationStatus[]).filter((s) => pred(STATUS_TABLE[s]));
 }
@@ -156,6 +166,11 @@ export function isFinal(status: InvocationStatus): boolean {
 
 export function isRunnable(status: InvocationStatus): boolean {
   return STATUS_TABLE[status].runnable;
+}
+
+/** Whether the wait graph may hand out an invocation in `status` (see WAIT_READY_STATUSES). */
+export function isWaitReady(status: InvocationStatus): boolean {
+  return status !== S.RETRY && STATUS_TABLE[status].runnable;
 }
 
 /** The stored status of one invocation. `owner` is the id of the runner that owns it, if any. */

@@ -61,6 +61,10 @@ export class Lifecycle {
 
   /** See `Orchestrator.retry`. */
   *retryFlow(id: string, runnerId: string, delayMs: number): Flow<void> {
+    // Still RUNNING here, so no queue entry can claim it: the ones left from an earlier route go now,
+    // and only the route below brings it back, once due (see Broker.unroute).
+    const broker = this.backend.broker;
+    if (delayMs > 0 && broker.unroute) yield broker.unroute([id]);
     // The failed attempt is over: the edges of its last wait go (those pointing at it stay).
     try {
       yield this.orchestrator.transition(id, S.RETRY, runnerId, CLEAR_WAITS);

@@ -104,6 +104,31 @@ describe("retries", () => {
     assert.ok(rerunAt - retryAt >= 35, `re-queued after ${rerunAt - retryAt} ms`);
   });
 
+  it("a retry's delay holds while a paused parent waits for it, with one slot", async () => {
+    const app = testApp({ maxParallelSlots: 1 });
+    let calls = 0;
+    const child = app.task(
+      "child",
+      async () => {
+        if (++calls === 1) throw new RetryError("not yet", 150);
+        return 21;
+      },
+      { maxRetries: 1 },
+    );
+    const parent = app.task("parent", async () => {
+      const invocation = child();
+      return { id: await invocation.registered.then((i) => i.id), value: (await invocation.result) * 2 };
+    });
+    const tracked = trackInvocations(app);
+    const { id, value } = await withRunner(app, () => parent().result);
+    assert.equal(value, 42);
+    const history = await (await app.getInvocation(id)).history();
+    const retryAt = history.find((h) => h.status === S.RETRY)!.at;
+    const rerunAt = history.filter((h) => h.status === S.RUNNING)[1]!.at;
+    assert.ok(rerunAt - retryAt >= 140, `ran again ${rerunAt - retryAt} ms after its RETRY (asked: 150)`);
+    await assertValidHistories(app, tracked.ids);
+  });
+
   it("a parent waiting on a retried child gets its eventual result, with one slot", async () => {
     const app = testApp();
     let calls = 0;

@@ -71,6 +71,23 @@ export function brokerCases(name: string, makeBackend: BackendFactory): void {
       assert.deepEqual(await broker().retrieve(10), ["a", "b", "a", "a"]);
     });
 
+    it("unroute drops every queued copy of the ids, keeps the rest in order and what is held back", async () => {
+      const unroute = broker().unroute?.bind(broker());
+      assert.ok(unroute, "the backend's broker drops queued entries (a retry with a delay needs it)");
+      await broker().route(["a", "b", "a", "c", "d"]);
+      await broker().routeAt(["b"], Date.now() + 60);
+      await unroute(["a", "b", "absent"]);
+      await unroute([]);
+      assert.deepEqual(await broker().retrieve(10), ["c", "d"]);
+      // The held-back copy of b comes when due.
+      let later: string[] = [];
+      for (const until = Date.now() + 5000; later.length === 0 && Date.now() < until;)
+        later = await new Promise<string[]>((resolve) =>
+          setTimeout(() => resolve(broker().retrieve(10) as Promise<string[]>), 20),
+        );
+      assert.deepEqual(later, ["b"]);
+    });
+
     it("purge empties the queue, and routing works again afterwards", async () => {
       await broker().route(["a", "b", "c"]);
       await broker().retrieve(1);

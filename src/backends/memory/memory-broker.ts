@@ -22,6 +22,15 @@ export class MemoryBroker implements Broker {
     for (const id of ids) this.queue.push(id);
   }
 
+  unroute(ids: readonly string[]): void {
+    const dropped = new Set(ids);
+    let at = this.head;
+    while (at < this.queue.length && !dropped.has(this.queue[at]!)) at++;
+    if (at === this.queue.length) return; // none queued (the usual case): nothing is copied
+    this.queue = this.queue.slice(this.head).filter((id) => !dropped.has(id));
+    this.head = 0;
+  }
+
   retrieve(max: number): string[] {
     const end = Math.min(this.queue.length, this.head + max);
     const out = this.queue.slice(this.head, end);

@@ -4,6 +4,7 @@ import {
   InvocationStatus,
   isFinal,
   isRunnable,
+  isWaitReady,
   ownerAfter,
   ownerAfterResume,
   refuseUnderCancel,
@@ -212,7 +213,7 @@ export class MemoryOrchestratorStore implements OrchestratorStore {
     if (limit <= 0) return out;
     for (const id of this.graph.ready()) {
       const entry = this.entry(id);
-      if (entry && isRunnable(entry.status)) {
+      if (entry && isWaitReady(entry.status)) {
         out.push(id);
         if (out.length >= limit) break;
       }

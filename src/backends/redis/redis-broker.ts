@@ -55,6 +55,13 @@ export class RedisBroker implements Broker {
     this.wakeAt(dueAt);
   }
 
+  async unroute(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const pipeline = this.context.client.pipeline();
+    for (const id of ids) pipeline.lrem(this.queue, 0, id);
+    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+  }
+
   async retrieve(max: number): Promise<string[]> {
     if (max <= 0) return [];
     const [ids, moved] = await this.take(max);

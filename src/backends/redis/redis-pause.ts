@@ -8,7 +8,7 @@ import type { RedisClient } from "./driver.js";
 import { MAX_CARRIED_OUTCOME } from "./final-outcomes.js";
 import type { ResumedReads } from "./resumed-reads.js";
 import type { StoreKeys } from "./redis-store-keys.js";
-import { FINAL_WORDS, RUNNABLE_WORDS, isRefusal, moveRule, throwRefusal } from "./redis-store-rules.js";
+import { FINAL_WORDS, WAIT_READY_WORDS, isRefusal, moveRule, throwRefusal } from "./redis-store-rules.js";
 import { runScript } from "./scripts.js";
 import { RequestIds } from "./request-ids.js";
 
@@ -74,7 +74,7 @@ export class RedisPause {
         request,
         runnerId,
         at,
-        RUNNABLE_WORDS,
+        WAIT_READY_WORDS,
         FINAL_WORDS,
         ...moveRule(S.PAUSED),
         this.walkLimit,

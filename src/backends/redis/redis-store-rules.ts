@@ -12,6 +12,8 @@ import {
   Ownership,
   RUNNABLE_STATUSES,
   STATUS_TABLE,
+  WAIT_READY_STATUSES,
+  isWaitReady,
   ownerAfter,
   ownerAfterResume,
   refuseUnderCancel,
@@ -27,7 +29,8 @@ const HOLDS_RUNNING_KEY: ReadonlySet<InvocationStatus> = new Set([S.PENDING, S.R
  * ARGV of a move to one status: [to, from, ownerFrom, owner, flags]. `from` lists the statuses it may
  * come from and `ownerFrom` those of them whose owner must be the acting runner, as " A B " (a script
  * looks for " X "). `owner` is the owner after: "take" (the acting runner), "keep" or "clear". `flags`
- * holds a letter per property of the target: F final, R runnable, X refused under a cancel request,
+ * holds a letter per property of the target: F final, R in the ready set when waited on (runnable, but
+ * not RETRY: status.ts WAIT_READY_STATUSES), X refused under a cancel request,
  * K holds its running key, P parked on its running key, S success (the call's cached result).
  */
 export type MoveRule = readonly [string, string, string, string, string];
@@ -65,7 +68,7 @@ function ruleFor(to: InvocationStatus): MoveRule {
         : "clear";
   const flags = [
     target.final ? "F" : "",
-    target.runnable ? "R" : "",
+    isWaitReady(to) ? "R" : "",
     refusedUnderCancel(to) ? "X" : "",
     HOLDS_RUNNING_KEY.has(to) ? "K" : "",
     to === S.CONCURRENCY_CONTROLLED ? "P" : "",
@@ -84,6 +87,8 @@ export function moveRule(to: InvocationStatus): MoveRule {
 
 /** " REGISTERED REROUTED RETRY ": what `claim` may take. */
 export const RUNNABLE_WORDS = words(RUNNABLE_STATUSES);
+/** " REGISTERED REROUTED ": what the ready set may hold (a retry waits for its route: status.ts). */
+export const WAIT_READY_WORDS = words(WAIT_READY_STATUSES);
 /** The final statuses, for `requestCancel` (a final invocation is not marked). */
 export const FINAL_WORDS = words(FINAL_STATUSES);
 

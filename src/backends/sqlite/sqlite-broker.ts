@@ -15,6 +15,7 @@ export class SqliteBroker implements Broker {
   private readonly nextDue: SqliteStatement;
   private readonly size: SqliteStatement;
   private readonly wipe: SqliteStatement;
+  private readonly drop: SqliteStatement;
   private readonly routeAll: (ids: readonly string[], dueAt: number) => void;
   private readonly pop: (max: number, now: number) => string[];
   private timer: NodeJS.Timeout | undefined;
@@ -34,6 +35,9 @@ export class SqliteBroker implements Broker {
     this.nextDue = db.prepare("SELECT min(due_at) FROM tynenc_queue WHERE app = ? AND due_at > ?").pluck();
     this.size = db.prepare("SELECT count(*) FROM tynenc_queue WHERE app = ?").pluck();
     this.wipe = db.prepare("DELETE FROM tynenc_queue WHERE app = ?");
+    this.drop = db.prepare(
+      "DELETE FROM tynenc_queue WHERE app = ? AND due_at <= ? AND id IN (SELECT value FROM json_each(?))",
+    );
     this.routeAll = db.transaction((ids: readonly string[], dueAt: number) => {
       for (const id of ids) this.push.run(app, id, dueAt);
     });
@@ -52,6 +56,10 @@ export class SqliteBroker implements Broker {
     if (dueAt <= Date.now()) return this.route(ids);
     if (ids.length > 0) this.conn.write(this.routeAll, ids, dueAt);
     this.wakeAt(dueAt);
+  }
+
+  unroute(ids: readonly string[]): void {
+    if (ids.length > 0) this.conn.write(() => this.drop.run(this.app, Date.now(), JSON.stringify(ids)));
   }
 
   retrieve(max: number): string[] {

@@ -1,7 +1,7 @@
-import { InvocationStatus, RUNNABLE_STATUSES } from "../../invocation/status.js";
+import { InvocationStatus, RUNNABLE_STATUSES, WAIT_READY_STATUSES } from "../../invocation/status.js";
 import type { NewStatus } from "../../orchestrator/orchestrator-store.js";
 import type { SqliteDatabase, SqliteStatement } from "./driver.js";
-import { RUNNABLE_SQL } from "./sqlite-wait-graph.js";
+import { RUNNABLE_SQL, WAIT_READY_SQL } from "./sqlite-wait-graph.js";
 
 const S = InvocationStatus;
 
@@ -18,14 +18,16 @@ export interface StatusRow {
 /** Statuses only an owner holds: looked up through the small `tynenc_status_owner` index. */
 const OWNED: ReadonlySet<InvocationStatus> = new Set([S.PENDING, S.RUNNING, S.PAUSED, S.RESUMED]);
 
-if (
-  RUNNABLE_SQL !==
-  `(${[...RUNNABLE_STATUSES]
+const sqlList = (statuses: readonly InvocationStatus[]) =>
+  `(${[...statuses]
     .sort()
     .map((s) => `'${s}'`)
-    .join(", ")})`
-) {
+    .join(", ")})`;
+if (RUNNABLE_SQL !== sqlList(RUNNABLE_STATUSES)) {
   throw new Error(`RUNNABLE_SQL ${RUNNABLE_SQL} is out of date with status.ts RUNNABLE_STATUSES`);
+}
+if (WAIT_READY_SQL !== sqlList(WAIT_READY_STATUSES)) {
+  throw new Error(`WAIT_READY_SQL ${WAIT_READY_SQL} is out of date with status.ts WAIT_READY_STATUSES`);
 }
 
 const ROW = "id, status, owner, at, cancel_requested, running_key";

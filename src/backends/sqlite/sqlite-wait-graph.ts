@@ -3,6 +3,8 @@ import type { SqliteStatement } from "./driver.js";
 
 /** SQL for the statuses a runner may claim (status.ts RUNNABLE_STATUSES; checked in the store). */
 export const RUNNABLE_SQL = "('REGISTERED', 'REROUTED', 'RETRY')";
+/** SQL for the runnable statuses the wait graph hands out (status.ts WAIT_READY_STATUSES: no RETRY). */
+export const WAIT_READY_SQL = "('REGISTERED', 'REROUTED')";
 
 /**
  * The wait graph in `tynenc_waits`, with each invocation's number of waiters kept in its status row
@@ -44,7 +46,7 @@ export class SqliteWaitGraph {
     );
     this.readyIds = db
       .prepare(
-        `SELECT id FROM tynenc_status s WHERE app = ? AND waiters > 0 AND status IN ${RUNNABLE_SQL}
+        `SELECT id FROM tynenc_status s WHERE app = ? AND waiters > 0 AND status IN ${WAIT_READY_SQL}
          AND NOT EXISTS (SELECT 1 FROM tynenc_waits w WHERE w.app = s.app AND w.waiter = s.id)
          ORDER BY seq LIMIT ?`,
       )

@@ -19,9 +19,9 @@ ARGV[2] the operation; its own ARGV follow:
               -> {claimed ids, ids held back by their running key} | {"ERR", reason, status, owner, id}
   resume      3 id, 4 runner id, 5 at, 6 the RESUMED status, 7-11 rule of RUNNING
               -> {"OK", owner after} | {"HELD"} (its running key is held) | {"ERR", ...}
-  wait        3 runnable statuses, 4 waiter id, 5... waited ids
-  unwaitOf    3 runnable statuses, 4 waiter id: drops every edge leaving it
-  unwaitOn    3 runnable statuses, 4 waited id: drops every edge pointing at it
+  wait        3 the statuses the ready set holds (runnable but RETRY), 4 waiter id, 5... waited ids
+  unwaitOf    3 the statuses the ready set holds, 4 waiter id: drops every edge leaving it
+  unwaitOn    3 the statuses the ready set holds, 4 waited id: drops every edge pointing at it
 An owner is "" when there is none; reason is "notfound", "invalid" or "cancel".
 ]]
 local P = ARGV[1]

@@ -17,7 +17,8 @@ KEYS[3] the broker's queue     KEYS[4] the broker's delayed zset
 ARGV[1] the store's key prefix ("<app prefix>os:")
 ARGV[2] the call's request id (a call sent again after a reconnect is answered as made; the claim's is
         this id and ":c")
-ARGV[3] runner id, ARGV[4] at, ARGV[5] runnable statuses, ARGV[6] final statuses (" A B ")
+ARGV[3] runner id, ARGV[4] at, ARGV[5] the statuses the ready set holds (runnable but RETRY, whose
+        route holds it back), ARGV[6] final statuses (" A B ")
 ARGV[7-11] rule of PAUSED
 ARGV[12] the most invocations whose edges the cycle search may read before it gives up
 ARGV[13] the records' key prefix ("<app prefix>rec:")      ARGV[14] how many to claim (0: no claim)
