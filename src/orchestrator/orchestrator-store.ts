@@ -92,7 +92,10 @@ export interface OrchestratorStore {
   waitingFor(ids: readonly string[]): Awaitable<Map<string, string[]>>;
   /** For each id, the ids waiting for it. */
   waitersOf(ids: readonly string[]): Awaitable<Map<string, string[]>>;
-  /** Up to `limit` invocations that others wait for, that wait for nothing and are runnable. */
+  /**
+   * Up to `limit` invocations that others wait for, that wait for nothing and are runnable, but not in
+   * RETRY (status.ts WAIT_READY_STATUSES: a retry waits for its delayed route).
+   */
   waitedOnRunnable(limit: number): Awaitable<string[]>;
   /**
    * Optional: for each id, how many invocations wait for it directly or transitively (counting stops past
