@@ -8,16 +8,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { BackendError, Tynenc } from "../../src/index.js";
 import { CLOSE_GRACE_MS, redisBackend } from "../../src/backends/redis/index.js";
+import { within } from "../conformance/harness.js";
 import { needsRedisServer, OwnRedisServer } from "./fixtures/redis-server.js";
-
-/** Rejects if `promise` does not settle within `ms`: a hang fails the test instead of stalling it. */
-function within<T>(promise: Promise<T>, what: string, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms (a hang)`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
 
 void describe("closing an app while its Redis is away", { ...needsRedisServer() }, () => {
   void it("returns after the grace; a call queued for the reconnect fails, saying it was not sent", async () => {
