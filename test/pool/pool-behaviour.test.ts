@@ -210,8 +210,16 @@ for (const cls of POOL_CLASSES) {
       await withPool(cls, options, async (pool) => {
         assert.equal(await pool.mod.add(1, 2).result, 3);
         const pids = await settledWorkers(pool);
-        const shares = await cpuShares(pids);
-        t.diagnostic(shares.map(([who, share]) => `${who} ${(share * 100).toFixed(1)}%`).join(", "));
+        const show = (shares: readonly (readonly [string, number])[]) =>
+          shares.map(([who, share]) => `${who} ${(share * 100).toFixed(1)}%`).join(", ");
+        let shares = await cpuShares(pids);
+        // One window may catch V8 tidying up after the test before (a major GC of this process, in
+        // which the parent is measured with its threads): a pool that spins fails a second window too.
+        if (shares.some(([, share]) => share >= CPU_LIMIT)) {
+          t.diagnostic(`first window: ${show(shares)}; measured again`);
+          shares = await cpuShares(pids);
+        }
+        t.diagnostic(show(shares));
         for (const [who, share] of shares)
           assert.ok(share < CPU_LIMIT, `${who}: ${(share * 100).toFixed(1)}%`);
         assert.deepEqual(workerPids(), pids, "the same children all along");
