@@ -168,9 +168,11 @@ export function isRunnable(status: InvocationStatus): boolean {
   return STATUS_TABLE[status].runnable;
 }
 
+const WAIT_READY: ReadonlySet<InvocationStatus> = new Set(WAIT_READY_STATUSES);
+
 /** Whether the wait graph may hand out an invocation in `status` (see WAIT_READY_STATUSES). */
 export function isWaitReady(status: InvocationStatus): boolean {
-  return status !== S.RETRY && STATUS_TABLE[status].runnable;
+  return WAIT_READY.has(status);
 }
 
 /** The stored status of one invocation. `owner` is the id of the runner that owns it, if any. */
