@@ -120,7 +120,6 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
       // grace, the connections are dropped and what still waits fails, so close() never hangs on Redis.
       const graceful = notifier.close().then(() => connection.close());
       if (await settlesWithin(graceful, deadline - performance.now())) return;
-      graceful.catch(() => {}); // settles (or not) after the drop: nobody waits for it any more
       connection.disconnect(
         `the app closed while Redis did not answer (within ${CLOSE_GRACE_MS} ms); this was not sent`,
       );
