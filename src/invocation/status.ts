@@ -168,11 +168,14 @@ export function isRunnable(status: InvocationStatus): boolean {
   return STATUS_TABLE[status].runnable;
 }
 
-const WAIT_READY: ReadonlySet<InvocationStatus> = new Set(WAIT_READY_STATUSES);
+// A lookup table like STATUS_TABLE (a property read; the claim scans every waited-on candidate with it).
+const WAIT_READY = Object.fromEntries(
+  (Object.keys(STATUS_TABLE) as InvocationStatus[]).map((s) => [s, WAIT_READY_STATUSES.includes(s)]),
+) as Readonly<Record<InvocationStatus, boolean>>;
 
 /** Whether the wait graph may hand out an invocation in `status` (see WAIT_READY_STATUSES). */
 export function isWaitReady(status: InvocationStatus): boolean {
-  return WAIT_READY.has(status);
+  return WAIT_READY[status];
 }
 
 /** The stored status of one invocation. `owner` is the id of the runner that owns it, if any. */
