@@ -33,7 +33,7 @@ import type { RetryDecision } from "./retry/index.js";
 import { TaskRegistry } from "./task/task-registry.js";
 import { isPromise, type Awaitable } from "./util/awaitable.js";
 import { appLogger } from "./app/app-logger.js";
-import { settlesWithin } from "./util/settles-within.js";
+import { StopBudget } from "./runner/stop-budget.js";
 import { Payloads } from "./app/payloads.js";
 import { TaskCalls } from "./app/task-calls.js";
 import { compileHost, makeAppTriggers } from "./app/triggers-host.js";
@@ -70,6 +70,8 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   private backendInstance: Backend | undefined;
   private orchestratorInstance: Orchestrator | undefined;
   private runnerInstance: Runner | undefined;
+  /** While close() runs: the budget its runner's stop, its writes and the backend's close share. */
+  private closeBudget: StopBudget | undefined;
   private warnedNoRunner = false;
 
   constructor(options: TynencOptions = {}) {
@@ -238,21 +240,19 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
 
   /** Stop the runner (if running) and close the backend. */
   async close(): Promise<void> {
-    if (this.runnerInstance?.running) await this.runnerInstance.stop();
     const grace = this.backendInstance?.closeGraceMs;
-    const written = Promise.all([this.triggers.settled(), this.registrar.settled()]);
-    if (grace === undefined) {
-      await written;
-      await this.backendInstance?.close();
-      return;
+    // A network store that does not answer (Redis away) would hold the runner's stop, the registrations
+    // and the close for ever: they share one budget of closeGraceMs (the wait for running tasks aside).
+    const budget = (this.closeBudget = new StopBudget(grace, this.logger));
+    try {
+      if (this.runnerInstance?.running) await this.runnerInstance.stop();
+      const written = Promise.all([this.triggers.settled(), this.registrar.settled()]);
+      await budget.wait(written, "the registrations still unwritten (they are dropped and fail)");
+      // Past the deadline (the budget spent) the backend drops its connections at once.
+      await this.backendInstance?.close(budget.deadline);
+    } finally {
+      this.closeBudget = undefined;
     }
-    // A network store that does not answer (Redis away) would hold the registrations, and close, for ever.
-    const deadline = performance.now() + grace;
-    if (!(await settlesWithin(written, grace)))
-      this.logger.warn(
-        `close: registrations still unwritten after ${grace} ms (the backend does not answer); they are dropped and fail`,
-      );
-    await this.backendInstance?.close(deadline);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -267,6 +267,10 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
 
   stopGraceMs(): number {
     return this.conf.stopGraceMs;
+  }
+
+  stopBudget(logger: Logger): StopBudget {
+    return this.closeBudget ?? new StopBudget(this.backend.closeGraceMs, logger);
   }
 
   get runnerRegistry(): RunnerRegistry {

@@ -10,6 +10,7 @@ import type { Registrar } from "../invocation/registrar.js";
 import type { RetryDecision } from "../retry/index.js";
 import type { Awaitable } from "../util/awaitable.js";
 import type { CronClock } from "../triggers/cron-clock.js";
+import type { StopBudget } from "./stop-budget.js";
 
 /** A claimed invocation made ready to execute: its handle and the call of its task function. */
 export interface PreparedInvocation {
@@ -40,6 +41,12 @@ export interface RunnerHost {
   readonly events: SafeEmitter<TynencEvents>;
   maxParallelSlots(): number;
   stopGraceMs(): number;
+  /**
+   * How long a stop waits, in all, for the store's answers (a claim under way, reroutes, leaving the
+   * registry; see stop-budget.ts); absent: as long as they take. `logger`: whose the warning is when
+   * the store does not answer in time.
+   */
+  stopBudget?(logger: Logger): StopBudget;
   /** Resolve the task and arguments of a claimed invocation; throws UnknownTaskError and decoding errors. */
   prepare(record: InvocationRecord, localParent?: Invocation<unknown>): Awaitable<PreparedInvocation>;
   /** Turn a return value or a thrown error into a stored outcome (a failing serialization becomes a failure). */

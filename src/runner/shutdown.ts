@@ -5,6 +5,7 @@ import type { Logger } from "../logging/index.js";
 import type { Abort } from "./abort.js";
 import type { Execution } from "./execution.js";
 import type { RunnerHost } from "./runner-host.js";
+import type { StopBudget } from "./stop-budget.js";
 import { releaseKey, type RunnerState } from "./runner-state.js";
 
 const S = InvocationStatus;
@@ -57,13 +58,16 @@ export class Shutdown {
    * discarded) and move it KILLED -> REROUTED back to the queue, or CANCELLED if a cancel was asked.
    * Cancels and timeouts already under way record their own end first.
    */
-  async killRemaining(graceMs: number): Promise<string[]> {
+  async killRemaining(graceMs: number, budget: StopBudget): Promise<string[]> {
     const state = this.state;
     // Claimed ones still being prepared (their parent's handle read from the store, say) are claimed,
     // and RUNNING when the claim moved them there: each sees the stop once prepared and hands itself
     // back. The run's counts are reset only after, or a next run() could fill the slots while they are
-    // still RUNNING in the store.
-    while (state.starting.size > 0) await Promise.allSettled([...state.starting]);
+    // still RUNNING in the store (a store that does not answer: recovery hands them back).
+    while (state.starting.size > 0) {
+      if (!(await budget.wait(Promise.allSettled([...state.starting]), "claimed invocations being prepared")))
+        break;
+    }
     const killed: Execution[] = [];
     for (const execution of state.executions.values()) {
       if (execution.killed) continue; // being cancelled or timed out: that abort records its end
@@ -78,11 +82,14 @@ export class Shutdown {
       );
       killed.push(execution);
     }
-    await this.aborts.settled();
-    await this.endsRecorded();
+    await budget.wait(this.aborts.settled(), "the ends of cancelled or timed-out invocations");
+    await budget.wait(this.endsRecorded(), "the ends of finished invocations");
     const rerouted: string[] = [];
     for (const execution of killed) {
-      if ((await this.kill(execution)) === S.REROUTED) rerouted.push(execution.id);
+      const kill = this.kill(execution).then((status) => {
+        if (status === S.REROUTED) rerouted.push(execution.id);
+      });
+      await budget.wait(kill, "the reroute of killed invocations");
     }
     state.resumed.length = 0;
     state.executions.clear();
@@ -90,7 +97,7 @@ export class Shutdown {
     state.occupied = 0;
     state.inFlight = 0;
     state.resuming = 0;
-    return rerouted;
+    return [...rerouted]; // a reroute answered after the budget ran out is not reported
   }
 
   /**

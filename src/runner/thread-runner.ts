@@ -14,6 +14,7 @@ import type { PreparedInvocation, RunnerHost } from "./runner-host.js";
 import { releaseKey, RunnerState, type SlotTicket } from "./runner-state.js";
 export type { RunnerState } from "./runner-state.js";
 import { Shutdown } from "./shutdown.js";
+import { StopBudget } from "./stop-budget.js";
 import { StopSignal } from "./stop-signal.js";
 import { Suspension } from "./suspension.js";
 import { SyncGuard } from "./sync-guard.js";
@@ -159,20 +160,24 @@ export class ThreadRunner implements Runner, SuspendHost {
     if (this.state.phase !== "running") return this.stopped?.promise;
     this.state.phase = "stopping";
     this.unsubscribeWork?.();
+    // The store's answers this stop waits for, bounded for a network store that may be away.
+    const budget = this.host.stopBudget?.(this.logger) ?? new StopBudget(undefined, this.logger);
     // A claim under way on an asynchronous store: what it claims is handed back before the store closes.
-    await this.passing;
+    await budget.wait(this.passing, "a claim under way");
     const grace = this.host.stopGraceMs();
     const inFlight = this.state.inFlight;
     if (inFlight > 0)
       this.logger.info(`Stopping with ${inFlight} invocation(s) in flight; grace ${grace} ms`);
     else this.logger.debug("Stopping");
+    budget.pause();
     await this.shutdown.drain(grace);
-    const rerouted = await this.shutdown.killRemaining(grace);
+    budget.resume();
+    const rerouted = await this.shutdown.killRemaining(grace, budget);
     // Cancels reach this runner until here: one asked during the grace period is carried out.
     this.unsubscribeCancel?.();
-    await this.clock?.stop();
+    await budget.wait(this.clock?.stop(), "the trigger clock's tick under way");
     this.clock = undefined;
-    await this.heartbeat.stop();
+    await budget.wait(this.heartbeat.stop(), "this runner's removal from the registry");
     for (const release of this.releaseProcess.splice(0)) release();
     this.state.phase = "idle";
     this.logger.debug("Stopped");
@@ -253,7 +258,10 @@ export class ThreadRunner implements Runner, SuspendHost {
     };
     const failed = (error: unknown) => {
       this.pumping = false;
-      this.logger.error("Runner loop iteration failed; it will retry on the next event", { error });
+      // A claim that fails once the runner is stopping (its store closed, or away) is retried by nobody.
+      if (this.state.phase === "running")
+        this.logger.error("Runner loop iteration failed; it will retry on the next event", { error });
+      else this.logger.debug("A claim under way failed while stopping", { error });
       if (this.pumpAgain) this.kick();
     };
     try {

@@ -3,6 +3,10 @@
  * come. close() waits CLOSE_GRACE_MS for them, then drops the connections; what still waited fails with a
  * BackendError that says it was not sent, and no reconnect timer keeps the process alive (the test file's
  * process would not exit). Before, close() waited for ioredis's retries (about 35 s) and then failed.
+ * With a runner: its stop waits for running tasks (stopGraceMs), and for the store's answers (a claim
+ * under way, the reroute of what it killed, leaving the registry) within the same grace as the rest of
+ * close (see runner/stop-budget.ts). Before, an idle runner's close took about 75 s: half a minute for
+ * the claim under way, then as long again to leave the registry.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -10,6 +14,10 @@ import { BackendError, Tynenc } from "../../src/index.js";
 import { CLOSE_GRACE_MS, redisBackend } from "../../src/backends/redis/index.js";
 import { within } from "../conformance/harness.js";
 import { needsRedisServer, OwnRedisServer } from "./fixtures/redis-server.js";
+
+/** Some slack over the bound for a loaded machine (the bound itself is what the test checks). */
+const SLACK_MS = 3000;
+const STOP_GRACE_MS = 1000;
 
 void describe("closing an app while its Redis is away", { ...needsRedisServer() }, () => {
   void it("returns after the grace; a call queued for the reconnect fails, saying it was not sent", async () => {
@@ -58,4 +66,45 @@ void describe("closing an app while its Redis is away", { ...needsRedisServer() 
       await server.close();
     }
   });
+
+  for (const busy of [false, true]) {
+    const what = busy ? "a task running past stopGraceMs" : "an idle runner";
+    void it(`with ${what}: close returns within stopGraceMs + the grace, and the runner's loop ends`, async () => {
+      const server = await OwnRedisServer.start({ persistent: false });
+      const appId = `close-away-runner-${busy ? "busy" : "idle"}`;
+      const app = new Tynenc({
+        appId,
+        backend: redisBackend({ url: server.url, appId }),
+        stopGraceMs: STOP_GRACE_MS,
+        loggingLevel: "silent",
+      });
+      const add = app.task("add", async (a: number, b: number) => a + b);
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => (started = resolve));
+      const slow = app.task("slow", async () => {
+        started();
+        await new Promise((resolve) => setTimeout(resolve, 60_000).unref());
+        return 0;
+      });
+      const loop = app.runner.run();
+      try {
+        assert.equal(await within(add(1, 2).result, "a result while Redis is up", 10_000), 3);
+        if (busy) {
+          void slow().result.catch(() => {}); // it fails or never ends: the test is about close
+          await within(running, "the slow task starting", 10_000);
+        }
+        await server.stop("SIGKILL");
+        const start = performance.now();
+        const bound = (busy ? STOP_GRACE_MS : 0) + CLOSE_GRACE_MS;
+        await within(app.close(), `app.close() with ${what} and Redis away`, bound + SLACK_MS);
+        const took = performance.now() - start;
+        assert.ok(took < bound + SLACK_MS, `close took ${took.toFixed(0)} ms`);
+        await within(loop, "the runner's loop", 2000);
+        assert.equal(app.runner.running, false);
+      } finally {
+        await app.close();
+        await server.close();
+      }
+    });
+  }
 });
