@@ -181,7 +181,9 @@ export class Heartbeat {
       return true;
     } catch (error) {
       this.beatFailed = true;
-      this.logger.warn("Could not record this runner's heartbeat; retrying on the next beat", { error });
+      // A beat that fails once the runner is stopping (its store closed, or away) has no next beat.
+      if (this.stopped) this.logger.debug("A heartbeat under way failed while stopping", { error });
+      else this.logger.warn("Could not record this runner's heartbeat; retrying on the next beat", { error });
       return false;
     }
   }
