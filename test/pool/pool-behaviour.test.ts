@@ -19,11 +19,11 @@ import {
   type PoolApp,
 } from "./pool-helpers.js";
 
-/** fib(15) is 1,973 invocations; on ProcessRunner each pays for a process start, so fib(8) (67). */
+/** fib(15) is 1,973 invocations; on ProcessRunner each pays for a process start, so fib(6) (25; its chain of 4 pauses shows what fib(15) shows). */
 const FIB = {
   MultiThreadRunner: [15, 610],
   PersistentProcessRunner: [15, 610],
-  ProcessRunner: [8, 21],
+  ProcessRunner: [6, 8],
 } as const;
 const IDLE_MS = 1500;
 /**
