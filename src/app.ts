@@ -72,6 +72,8 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   private runnerInstance: Runner | undefined;
   /** While close() runs: the budget its runner's stop, its writes and the backend's close share. */
   private closeBudget: StopBudget | undefined;
+  /** When a runner's stop, outside close(), last waited out its budget (performance.now()). */
+  private storeWaitedOutAt: number | undefined;
   private warnedNoRunner = false;
 
   constructor(options: TynencOptions = {}) {
@@ -243,7 +245,15 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
     const grace = this.backendInstance?.closeGraceMs;
     // A network store that does not answer (Redis away) would hold the runner's stop, the registrations
     // and the close for ever: they share one budget of closeGraceMs (the wait for running tasks aside).
-    const budget = (this.closeBudget = new StopBudget(grace, this.logger));
+    // A stop of the runner before (SIGTERM under `tynenc runner start`) that waited it out during this
+    // same outage leaves nothing to wait for.
+    const down = this.backendInstance?.unreachableSince?.();
+    const waitedOut = down !== undefined && (this.storeWaitedOutAt ?? -Infinity) >= down;
+    if (waitedOut)
+      this.logger.warn(
+        "close: the backend has not answered since the runner's stop waited for it; closing without waiting again (what is still unsent fails)",
+      );
+    const budget = (this.closeBudget = new StopBudget(grace, this.logger, { spent: waitedOut }));
     try {
       if (this.runnerInstance?.running) await this.runnerInstance.stop();
       const written = Promise.all([this.triggers.settled(), this.registrar.settled()]);
@@ -270,7 +280,9 @@ export class Tynenc implements RunnerHost, ClientHost, AsyncDisposable {
   }
 
   stopBudget(logger: Logger): StopBudget {
-    return this.closeBudget ?? new StopBudget(this.backend.closeGraceMs, logger);
+    if (this.closeBudget) return this.closeBudget;
+    const onSpent = () => (this.storeWaitedOutAt = performance.now());
+    return new StopBudget(this.backend.closeGraceMs, logger, { onSpent });
   }
 
   get runnerRegistry(): RunnerRegistry {

@@ -84,6 +84,12 @@ export interface Backend {
    */
   readonly closeGraceMs?: number;
   /**
+   * Optional (network stores): since when (a `performance.now()` time) the store has been unreachable,
+   * undefined while it is reachable. app.close() does not wait a second grace for an outage that a
+   * runner's stop has already waited out.
+   */
+  unreachableSince?(): number | undefined;
+  /**
    * Releases the backend's resources. `deadline` (a `performance.now()` time, with `closeGraceMs`): past
    * it a network store stops waiting for its sends and drops its connections (what still waits fails).
    */

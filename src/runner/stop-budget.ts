@@ -16,13 +16,21 @@ export class StopBudget {
   private left: number | undefined;
   /** When it runs out, while it runs. */
   private runsOutAt: number | undefined;
-  private spent = false;
+  private spent: boolean;
+  private readonly onSpent: (() => void) | undefined;
 
+  /**
+   * `spent`: the store is known not to answer already (a stop just waited it out), so nothing is waited
+   * for. `onSpent`: called when the budget runs out in a wait.
+   */
   constructor(
     private readonly grace: number | undefined,
     private readonly logger: Logger,
+    options: { readonly spent?: boolean; readonly onSpent?: () => void } = {},
   ) {
     this.left = grace;
+    this.spent = options.spent === true;
+    this.onSpent = options.onSpent;
     this.resume();
   }
 
@@ -52,10 +60,12 @@ export class StopBudget {
       return true;
     }
     if (await settlesWithin(promise, this.runsOutAt - performance.now())) return true;
-    if (!this.spent)
+    if (!this.spent) {
+      this.onSpent?.();
       this.logger.warn(
         `Not waiting longer for ${what}: the backend did not answer within its close grace (${this.grace} ms); what still waits for it fails when its connections close`,
       );
+    }
     this.spent = true;
     return false;
   }

@@ -107,4 +107,29 @@ void describe("closing an app while its Redis is away", { ...needsRedisServer() 
       }
     });
   }
+
+  void it("runner.stop() then app.close() (as `tynenc runner start` on SIGTERM): close does not wait a second grace", async () => {
+    const server = await OwnRedisServer.start({ persistent: false });
+    const appId = "close-away-after-stop";
+    const app = new Tynenc({
+      appId,
+      backend: redisBackend({ url: server.url, appId }),
+      loggingLevel: "silent",
+    });
+    const add = app.task("add", async (a: number, b: number) => a + b);
+    const loop = app.runner.run();
+    try {
+      assert.equal(await within(add(1, 2).result, "a result while Redis is up", 10_000), 3);
+      await server.stop("SIGKILL");
+      await within(app.runner.stop(), "runner.stop() with Redis away", CLOSE_GRACE_MS + SLACK_MS);
+      await within(loop, "the runner's loop", 2000);
+      const start = performance.now();
+      // The stop waited a whole grace for this outage, and Redis is still away: close ends at once.
+      await within(app.close(), "app.close() after the stop", SLACK_MS);
+      assert.ok(performance.now() - start < CLOSE_GRACE_MS, "close waited a second grace");
+    } finally {
+      await app.close();
+      await server.close();
+    }
+  });
 });

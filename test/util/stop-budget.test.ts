@@ -52,4 +52,19 @@ void describe("StopBudget", () => {
     assert.equal(await budget.wait(after(100), "an answer after the tasks"), true);
     assert.ok(budget.deadline! > performance.now(), "the pause was counted against the budget");
   });
+
+  void it("starts spent when told the store is known not to answer; says when it runs out", async () => {
+    const { logger, chunks } = loggerToMemory({ name: "t", level: "debug" });
+    const known = new StopBudget(5000, logger, { spent: true });
+    const t = performance.now();
+    assert.equal(await known.wait(never(), "the registry"), false);
+    assert.ok(performance.now() - t < 1000, "a budget that starts spent waited");
+    assert.equal(await known.wait(Promise.resolve(), "an answer already in"), true);
+    assert.deepEqual(chunks, [], "the caller says why it does not wait");
+    let spent = 0;
+    const budget = new StopBudget(50, logger, { onSpent: () => spent++ });
+    await budget.wait(never(), "a claim under way");
+    await budget.wait(never(), "the registry");
+    assert.equal(spent, 1);
+  });
 });

@@ -79,6 +79,12 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
     prefix,
     duplicate: () => connection.duplicate(),
   };
+  // Since when the command connection has been down (Backend.unreachableSince); the listeners go at
+  // close (a client passed in code outlives the backend).
+  let downSince: number | undefined;
+  const wentDown = () => (downSince ??= performance.now());
+  const cameBack = () => (downSince = undefined);
+  connection.client.on("close", wentDown).on("ready", cameBack);
   const ahead = new ResumedReads();
   // A pause's claim is read with the broker, made below (it is called only once the backend is in use).
   const orchestratorStore: RedisOrchestratorStore = new RedisOrchestratorStore(
@@ -109,10 +115,12 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
     finishFinal: (item) => finishes.finish(item),
     finishAndClaim: (item, claim) => finishes.finishAndClaim(item, claim),
     closeGraceMs: CLOSE_GRACE_MS,
+    unreachableSince: () => downSince,
     close: async (deadline = performance.now() + CLOSE_GRACE_MS) => {
       // What the last turns asked for (the unpins gathered, the finishes of the turn) goes out before
       // the connection's QUIT, which Redis then answers after it.
       await new Promise<void>((resolve) => setImmediate(resolve));
+      connection.client.off("close", wentDown).off("ready", cameBack);
       orchestratorStore.flushUnpins();
       broker.dispose();
       finishes.dispose();
