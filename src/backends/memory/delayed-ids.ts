@@ -3,7 +3,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Ids due at a later time, released in due order by one timer set for the earliest. The timer exists
- * only while something is delayed: an idle process keeps none.
+ * only while something is delayed: an idle process keeps none. It does not keep the process alive (a
+ * running runner does; without one nothing here would run what comes due), as on SQLite and Redis.
  */
 export class DelayedIds {
   private entries: { ids: readonly string[]; dueAt: number }[] = [];
@@ -31,6 +32,7 @@ export class DelayedIds {
     this.timerDueAt = dueAt;
     // A delay past setTimeout's limit (about 24.8 days) would fire at once, and again, and again.
     this.timer = setTimeout(() => this.fire(), Math.min(Math.max(0, dueAt - Date.now()), MAX_TIMER_MS));
+    this.timer.unref();
   }
 
   private fire(): void {
