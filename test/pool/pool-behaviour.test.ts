@@ -5,6 +5,9 @@
  * near 0% CPU, and the start-up refusals. withPool checks every history against the status table.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it, type TestContext } from "node:test";
 import { RunnerError, type HistoryEntry } from "../../src/index.js";
 import { maxConcurrentRunning } from "../../src/testing/index.js";
@@ -201,7 +204,22 @@ for (const cls of POOL_CLASSES) {
         );
         const distinct = new Set(places.map(({ pid, threadId }) => `${pid}/${threadId}`));
         assert.equal(distinct.size, whereRunners.size, [...distinct].join(", "));
-        if (!isProcessRunner) assert.equal(whereRunners.size, 2, "where ran in both workers");
+        if (!isProcessRunner) {
+          // Which worker takes which where() depends on timing; two calls that wait for each other
+          // can only run on both workers (one slot each), each in its own thread or process.
+          const dir = mkdtempSync(join(tmpdir(), "tynenc-meet-"));
+          try {
+            const meets = [pool.mod.meet(dir, 2), pool.mod.meet(dir, 2)];
+            const met = await Promise.all(meets.map(async (call) => call.result));
+            const metHistories = await pool.histories();
+            assert.equal(runnersOf(metHistories, meets).size, 2, "the two meet() calls ran on both workers");
+            assert.equal(new Set(met.map(({ pid, threadId }) => `${pid}/${threadId}`)).size, 2);
+            const metHere = met.filter(({ pid }) => pid === process.pid).length;
+            assert.equal(metHere, cls === "MultiThreadRunner" ? 2 : 0, "in threads here, else in children");
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        }
       });
     });
 
