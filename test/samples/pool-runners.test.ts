@@ -19,7 +19,8 @@ import {
 const SAMPLE = fileURLToPath(new URL("../../samples/pool-runners/sample.ts", import.meta.url));
 /** Set in the sample's environment, which its child processes inherit: finds every process it started. */
 const MARK = "TYNENC_POOL_SAMPLE_TEST_OWNER";
-const TIMEOUT_MS = 30_000;
+/** Generous: alone a run takes 10-20 s; on two cores shared with the rest of the suite, up to twice that. */
+const TIMEOUT_MS = 60_000;
 /** Two child processes and 200 hashes: seconds of work, to interrupt in the middle. */
 const BUSY_PROCESS_POOL = { TYNENC__RUNNER_CLS: "PersistentProcessRunner", HASH_JOBS: "200" };
 /** A worker runs queued synchronous tasks back to back in microtasks (ThreadRunner.kick): see below. */

@@ -19,7 +19,8 @@ import {
 const DEMO = fileURLToPath(new URL("../../samples/sqlite-workers/demo.ts", import.meta.url));
 /** Set in the demo's environment, which it passes on to its children: finds every process it started. */
 const MARK = "TYNENC_SAMPLE_TEST_OWNER";
-const TIMEOUT_MS = 30_000;
+/** Generous: alone a run takes 10-20 s; on two cores shared with the rest of the suite, up to twice that. */
+const TIMEOUT_MS = 60_000;
 
 type Demo = SampleRun;
 
