@@ -1,6 +1,7 @@
 /**
  * Counts the Redis commands a process sends, for the round trips per invocation in
- * docs/benchmarks-redis.md (`TYNENC_BENCH_COUNT=1 npm run bench:redis`). It listens on ioredis's
+ * docs/benchmarks-redis.md (`TYNENC_BENCH_COUNT=1 npm run bench:redis`), and splits its time into
+ * waiting for answers and working between them (RoundTrips). It listens on ioredis's
  * diagnostics channel `ioredis:command` (no wrapper, nothing patched; without the variable nothing
  * subscribes and ioredis builds no trace context). A script call is named by its file
  * (`evalsha store-change-3`) and, for the store's two multi-operation scripts, by its operation.
@@ -39,9 +40,59 @@ function nameOf({ command, args }: CommandContext, scripts: Map<string, string>)
   return `${lower} ${script} ${operation}`;
 }
 
-/** The commands this process sent since `reset()`, by name. */
+/**
+ * How this process's time splits between waiting for Redis (at least one command sent and not answered)
+ * and working between answers (none outstanding): per round trip, from the first command sent after a
+ * quiet moment to the answer of the last one outstanding, and from that answer to the next command. At
+ * one slot the runner and Redis take turns, so the two sum to the wall time per round trip; the wait
+ * includes Redis's script time, both wake-ups and the kernel's share of each send and receive.
+ */
+class RoundTrips {
+  private outstanding = 0;
+  private since = performance.now();
+  private waits: number[] = [];
+  private works: number[] = [];
+
+  sent(): void {
+    if (this.outstanding++ === 0) this.works.push(this.lap());
+  }
+
+  answered(): void {
+    if (this.outstanding > 0 && --this.outstanding === 0) this.waits.push(this.lap());
+  }
+
+  reset(): void {
+    this.waits = [];
+    this.works = [];
+    this.since = performance.now();
+  }
+
+  report(invocations: number): string {
+    const µs = (values: number[], at: number) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return ((sorted[Math.floor(at * (sorted.length - 1))] ?? 0) * 1000).toFixed(0);
+    };
+    const total = (values: number[]) => values.reduce((sum, v) => sum + v, 0);
+    const share = (100 * total(this.waits)) / (total(this.waits) + total(this.works) || 1);
+    return (
+      `${this.waits.length} round trips (${(this.waits.length / invocations).toFixed(2)} per invocation): ` +
+      `waiting for Redis p50 ${µs(this.waits, 0.5)} µs, p90 ${µs(this.waits, 0.9)}; working between answers ` +
+      `p50 ${µs(this.works, 0.5)} µs, p90 ${µs(this.works, 0.9)}; ${share.toFixed(0)}% of the time waiting`
+    );
+  }
+
+  private lap(): number {
+    const now = performance.now();
+    const lapsed = now - this.since;
+    this.since = now;
+    return lapsed;
+  }
+}
+
+/** The commands this process sent since `reset()`, by name, and how its time split around them. */
 export class CommandCount {
   private counts = new Map<string, number>();
+  private readonly trips = new RoundTrips();
 
   /** Starts listening (once per process); use only when COUNTING. */
   static start(): CommandCount {
@@ -49,9 +100,13 @@ export class CommandCount {
     const scripts = scriptNames();
     const noop = () => {};
     tracingChannel<string, CommandContext>("ioredis:command").subscribe({
-      start: (context) => count.add(nameOf(context, scripts)),
+      start: (context) => {
+        count.add(nameOf(context, scripts));
+        count.trips.sent();
+      },
       end: noop,
-      asyncStart: noop,
+      // A promise's settling (answer or error): the command is answered.
+      asyncStart: () => count.trips.answered(),
       asyncEnd: noop,
       error: noop,
     });
@@ -60,6 +115,7 @@ export class CommandCount {
 
   reset(): void {
     this.counts = new Map();
+    this.trips.reset();
   }
 
   /** One line: the commands per invocation, in all and by name (most first), then resets. */
@@ -68,8 +124,9 @@ export class CommandCount {
     const total = sorted.reduce((sum, [, n]) => sum + n, 0);
     const per = (n: number) => (n / invocations).toFixed(2);
     const parts = sorted.filter(([, n]) => n / invocations >= 0.01).map(([name, n]) => `${name} ${per(n)}`);
+    const trips = this.trips.report(invocations);
     this.reset();
-    return `  commands per invocation, ${who}: ${per(total)} (${parts.join(", ")})`;
+    return `  commands per invocation, ${who}: ${per(total)} (${parts.join(", ")})\n  ${who}: ${trips}`;
   }
 
   private add(name: string): void {
