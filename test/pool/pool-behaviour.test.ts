@@ -22,11 +22,11 @@ import {
   type PoolApp,
 } from "./pool-helpers.js";
 
-/** fib(15) is 1,973 invocations; on ProcessRunner each pays for a process start, so fib(6) (25; its chain of 4 pauses shows what fib(15) shows). */
+/** fib(15) is 1,973 invocations; on ProcessRunner each pays for a process start, so fib(5) (15; its chain of 3 pauses shows what fib(15) shows). */
 const FIB = {
   MultiThreadRunner: [15, 610],
   PersistentProcessRunner: [15, 610],
-  ProcessRunner: [6, 8],
+  ProcessRunner: [5, 5],
 } as const;
 const IDLE_MS = 1500;
 /**
