@@ -719,6 +719,7 @@ describe("running concurrency across runners (two apps sharing one memory backen
     const [app1, app2] = pairApps(1);
     const leafGate = deferred();
     const holderGate = deferred();
+    const leaves: Invocation<number>[] = [];
     const define = (app: Tynenc) => {
       const leaf = app.task("leaf", async () => {
         await leafGate.promise;
@@ -728,7 +729,11 @@ describe("running concurrency across runners (two apps sharing one memory backen
         "guarded",
         async (role: string): Promise<string> => {
           if (role === "holder") await holderGate.promise;
-          else await leaf().result;
+          else {
+            const child = leaf();
+            leaves.push(child);
+            await child.result;
+          }
           return role;
         },
         { runningConcurrency: "task" },
@@ -740,7 +745,10 @@ describe("running concurrency across runners (two apps sharing one memory backen
     let loop2: Promise<void> | undefined;
     try {
       const parent = guarded1("parent");
-      await waitForStatus(app1, parent, S.PAUSED); // its leaf now fills runner 1's only slot
+      await waitForStatus(app1, parent, S.PAUSED);
+      // Its leaf fills runner 1's only slot before runner 2 starts (else runner 2 may take the leaf, and
+      // runner 1 the holder).
+      await waitForStatus(app1, leaves[0]!, S.RUNNING);
       loop2 = app2.runner.run();
       const holder = guarded2("holder");
       await waitForStatus(app2, holder, S.RUNNING);
