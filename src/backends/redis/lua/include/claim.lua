@@ -49,7 +49,7 @@ end
 
 -- The earliest delayed entry, {member, score} ({} when none).
 local function firstDelayed()
-  return redis.call('ZRANGE', DELAYED, 0, 0, 'WITHSCORES')
+  return redis.call('ZRANGE', DELAYED, '0', '0', 'WITHSCORES')
 end
 
 -- The due delayed ids join the queue first, as broker-retrieve-2.lua does (`first`: firstDelayed(),
@@ -110,7 +110,7 @@ local function claimNext(runner, at, max)
 
   -- The ready set is in claim order (include/wait-rank.lua): most waited on first, then longest ready.
   local function fromReady()
-    local candidates = redis.call('ZRANGE', READY, 0, CLAIM.window - 1)
+    local candidates = redis.call('ZRANGE', READY, '0', CLAIM.window - 1)
     for _, id in ipairs(candidates) do
       if #claimed >= max then return end
       if not notDue(id, at) then take(id) end
@@ -120,7 +120,7 @@ local function claimNext(runner, at, max)
   local function fromQueue()
     local skipped = 0
     while #claimed < max do
-      local ids = redis.call('LPOP', QUEUE, max - #claimed)
+      local ids = redis.call('LPOP', QUEUE, COUNTS[max - #claimed] or max - #claimed)
       if not ids then return 0 end
       for _, id in ipairs(ids) do
         if not take(id) then skipped = skipped + 1 end
@@ -141,7 +141,7 @@ local function claimNext(runner, at, max)
   if not ok then return more end
   if #claimed > 0 or #blocked > 0 then
     local answer = REQ .. '\n' .. table.concat(claimed, ',') .. '\n' .. table.concat(blocked, ',')
-    redis.call('SET', LAST, answer, 'PX', 60000)
+    redis.call('SET', LAST, answer, 'PX', '60000')
   end
   return { claimed, blocked, recordsOf(claimed), first[2] or '', moved, more }
 end

@@ -11,11 +11,12 @@ storeOutcome returns 1 when written, 0 when an outcome already stored was kept.
 ]]
 -- A record up to this size is read whole in one GETRANGE (a larger one: its head, then what is needed).
 local SMALL_RECORD = 512
+local SMALL_RECORD_LAST = '511' -- its last index, as a string (see COUNTS in include/store-moves.lua)
 
 -- The record at `key` read for its outcome: where the outcome begins (0-based; false when the key holds
 -- no record header) and, when the record is small, its whole text (else nil).
 local function recordHead(key)
-  local head = redis.call('GETRANGE', key, 0, SMALL_RECORD - 1)
+  local head = redis.call('GETRANGE', key, '0', SMALL_RECORD_LAST)
   local m, a, h = string.match(head, '^(%d+),(%d+):()')
   if not m then return false, head end
   return h - 1 + tonumber(m) + tonumber(a), #head < SMALL_RECORD and head or nil

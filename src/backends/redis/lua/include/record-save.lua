@@ -6,7 +6,7 @@ local childrenOf, parentsSeen = {}, {}
 
 local function saveRecord(app, id, parent, value)
   local rec = app .. 'rec:' .. id
-  local m, a, h = string.match(redis.call('GETRANGE', rec, 0, 40), '^(%d+),(%d+):()')
+  local m, a, h = string.match(redis.call('GETRANGE', rec, '0', '40'), '^(%d+),(%d+):()')
   if m then value = value .. redis.call('GETRANGE', rec, h - 1 + tonumber(m) + tonumber(a), -1) end
   redis.call('SET', rec, value)
   if parent ~= '' then
@@ -23,7 +23,7 @@ end
 -- Only a parent whose record is stored (not an outcome-only row) keeps a children list.
 local function saveChildren(app)
   for _, parent in ipairs(parentsSeen) do
-    local head = redis.call('GETRANGE', app .. 'rec:' .. parent, 0, 0)
+    local head = redis.call('GETRANGE', app .. 'rec:' .. parent, '0', '0')
     if head ~= '' and head ~= '0' then
       local key = app .. 'kids:' .. parent
       local added = table.concat(childrenOf[parent], ',')

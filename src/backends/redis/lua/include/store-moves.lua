@@ -4,6 +4,9 @@ where the line `--#include include/store-moves.lua` stands (scripts.ts). The inc
 before it: P (the store's key prefix), REQ (the call's request id), SEQ, READY and FINISHED (its keys),
 and includes include/wait-rank.lua before it.
 ]]
+-- A count passed to a command as a string: a Lua number is formatted as a double for each call.
+local COUNTS = { '1', '2', '3' }
+
 local function K(kind, name)
   return P .. kind .. ':' .. name
 end
@@ -54,9 +57,12 @@ local function runnableNow(id, runnable)
   return s and listed(runnable, s)
 end
 
--- In the ready set exactly when waited on, waiting for nothing and runnable.
+-- In the ready set exactly when waited on, waiting for nothing and runnable. One waited on by nobody is
+-- not in it already: every change that empties an "in" set takes its id out of the ready set (dropOut,
+-- store-change-3.lua's unwaitOn), and nothing adds one whose "in" set is empty.
 local function settle(id, runnable)
-  if runnable and redis.call('EXISTS', K('in', id)) == 1 and redis.call('EXISTS', K('out', id)) == 0 then
+  if redis.call('EXISTS', K('in', id)) == 0 then return end
+  if runnable and redis.call('EXISTS', K('out', id)) == 0 then
     redis.call('ZADD', READY, 'NX', readyScore(rankOf(id), redis.call('GET', SEQ) or 0), id)
   else
     redis.call('ZREM', READY, id)
@@ -99,7 +105,7 @@ local function commitMoves(id, cur, rules, runner, at, waitedBy)
   for i = 1, n do owner = ownerAfter(owner, rules[i], runner) end
   local last = rules[n]
   local to = last.to
-  local seq = redis.call('INCRBY', SEQ, n)
+  local seq = redis.call('INCRBY', SEQ, COUNTS[n] or n)
   local key = K('i', id)
   local final = has(last, 'F')
   if final then
@@ -108,7 +114,7 @@ local function commitMoves(id, cur, rules, runner, at, waitedBy)
     redis.call('HSET', key, 's', to, 'o', owner, 'at', at, 'q', REQ)
   end
   local entries = {}
-  for i = 1, n do entries[i] = rules[i].to .. '\t' .. runner .. '\t' .. at .. '\t' .. (seq - n + i) end
+  for i = 1, n do entries[i] = string.format('%s\t%s\t%s\t%d', rules[i].to, runner, at, seq - n + i) end
   redis.call('RPUSH', K('h', id), unpack(entries))
   if redis.call('SMOVE', K('by', cur.s), K('by', to), id) == 0 then redis.call('SADD', K('by', to), id) end
   if owner ~= cur.o then
