@@ -96,9 +96,12 @@ export function bullmqSystem(redis: BenchRedis): BullmqSystem {
   async function independent(concurrency: Concurrency): Promise<number> {
     return session("trivial", concurrency, false, async (s) => {
       await addAndDrain(s, WARM_UP_JOBS, WARM_UP_JOBS);
+      await redis.cpu?.begin();
       const start = performance.now();
       await addAndDrain(s, INDEPENDENT_JOBS, WARM_UP_JOBS + INDEPENDENT_JOBS);
-      return INDEPENDENT_JOBS / ((performance.now() - start) / 1000);
+      const rate = INDEPENDENT_JOBS / ((performance.now() - start) / 1000);
+      await redis.cpu?.end(INDEPENDENT_JOBS);
+      return rate;
     });
   }
 
@@ -114,9 +117,11 @@ export function bullmqSystem(redis: BenchRedis): BullmqSystem {
       const warm = await start(s, WARM_UP_FIB_N);
       if (warm !== WARM_UP_FIB.value)
         throw new Error(`BullMQ ${mode} fib(${WARM_UP_FIB_N}) returned ${warm}`);
+      await redis.cpu?.begin();
       const begin = performance.now();
       const value = await start(s, FIB_N);
       const ms = performance.now() - begin;
+      await redis.cpu?.end(FIB_JOBS);
       if (value !== FIB_VALUE)
         throw new Error(`BullMQ ${mode} fib(${FIB_N}) returned ${value}, not ${FIB_VALUE}`);
       const completed = await s.queue.getCompletedCount();

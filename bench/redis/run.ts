@@ -9,12 +9,14 @@ import { availableParallelism, loadavg } from "node:os";
 import { bullmqSystem, type BullmqSystem } from "./bullmq.js";
 import { BenchChild } from "./child.js";
 import { reportLines } from "./compare.js";
+import { RedisCpu } from "./redis-cpu.js";
 import { connect, DEFAULT_REDIS_URL, deleteKeys, redisVersion, runPrefix } from "./redis-keys.js";
 import {
   CONCURRENCIES,
   INDEPENDENT_JOBS,
   type Concurrency,
   type Figures,
+  quantile,
   type QueueSystem,
 } from "./system.js";
 import { tynencSystem } from "./tynenc.js";
@@ -33,14 +35,15 @@ const QUICK = process.env["TYNENC_BENCH_QUICK"]?.split(",").map((s) => s.trim())
 async function quick(system: QueueSystem, only: readonly string[]): Promise<void> {
   for (const c of CONCURRENCIES) {
     if (only.includes(`c${c}`))
-      line(`${system.name} c=${c}`, `${(await system.independent(c)).toFixed(0)} jobs/s`);
+      line(`${system.name} c=${c}`, `${(await system.independent(c)).toFixed(0)} jobs/s${cpuText()}`);
     if (only.includes(`a${c}`) && system.independentAwaited)
       line(
         `${system.name} c=${c}, results awaited`,
         `${(await system.independentAwaited(c)).toFixed(0)} jobs/s`,
       );
   }
-  if (only.includes("fib")) line(`${system.name} fib(15)`, `${(await system.fib15()).toFixed(0)} ms`);
+  if (only.includes("fib"))
+    line(`${system.name} fib(15)`, `${(await system.fib15()).toFixed(0)} ms${cpuText()}`);
   if (only.includes("fibseq") && system.fib15Sequential)
     line(`${system.name} fib(15), one child at a time`, `${(await system.fib15Sequential()).toFixed(0)} ms`);
   if (only.includes("latency")) {
@@ -67,14 +70,19 @@ async function bestOf(
   measure: (system: QueueSystem) => Promise<number>,
 ): Promise<number[]> {
   const runs: number[][] = systems.map(() => []);
+  const cpus: number[][] = systems.map(() => []);
   for (let i = 0; i < REPEATS; i++) {
-    for (const [at, system] of systems.entries()) runs[at]!.push(await measure(system));
+    for (const [at, system] of systems.entries()) {
+      runs[at]!.push(await measure(system));
+      cpus[at]!.push(...cpu.take());
+    }
   }
   return systems.map((system, at) => {
     const values = runs[at]!;
     const best = rate ? Math.max(...values) : Math.min(...values);
     const all = values.map((v) => v.toFixed(0)).join(", ");
-    line(`${system.name} ${label}`, `${best.toFixed(0)} ${unit} (runs ${all})`);
+    const server = cpus[at]!.length > 0 ? `; Redis CPU ${quantile(cpus[at]!, 0.5).toFixed(0)} µs/job` : "";
+    line(`${system.name} ${label}`, `${best.toFixed(0)} ${unit} (runs ${all}${server})`);
     return best;
   });
 }
@@ -115,6 +123,13 @@ async function measure(bullmq: BullmqSystem, systems: readonly QueueSystem[]): P
 }
 
 const redis = await connect(url);
+/** The server's CPU per job of each timed part (redis-cpu.ts), read off the run's own connection. */
+const cpu = new RedisCpu(redis);
+/** The Redis CPU per job of the measurement just made, for a quick line. */
+function cpuText(): string {
+  const taken = cpu.take();
+  return taken.length > 0 ? ` (Redis CPU ${taken[taken.length - 1]!.toFixed(0)} µs/job)` : "";
+}
 let cleaned: Promise<void> | undefined;
 /** Deletes the run's keys once, whichever way the run ends. */
 function cleanup(): Promise<void> {
@@ -143,18 +158,18 @@ try {
     `tynenc bench:redis — Node ${process.version}, Redis ${await redisVersion(redis)} at ${url}, ` +
       `BullMQ ${versionOf("bullmq")} (ioredis ${versionOf("ioredis")}), ${availableParallelism()} CPUs; keys under ${prefix}`,
   );
-  const tynenc = await tynencSystem({ url, prefix: `${prefix}-tynenc` });
+  const tynenc = await tynencSystem({ url, prefix: `${prefix}-tynenc`, cpu });
   if (QUICK) {
     if ("unavailable" in tynenc) throw new Error(`tynenc: ${tynenc.unavailable}`);
     systems.push(tynenc);
     await quick(tynenc, QUICK);
     if (QUICK.includes("bullmq")) {
-      const bullmq = bullmqSystem({ url, prefix: `${prefix}-bullmq` });
+      const bullmq = bullmqSystem({ url, prefix: `${prefix}-bullmq`, cpu });
       systems.push(bullmq);
       await quick(bullmq, QUICK);
     }
   } else {
-    const bullmq = bullmqSystem({ url, prefix: `${prefix}-bullmq` });
+    const bullmq = bullmqSystem({ url, prefix: `${prefix}-bullmq`, cpu });
     systems.push(bullmq);
     if (!("unavailable" in tynenc)) systems.push(tynenc);
     const figures = await measure(bullmq, systems);

@@ -1,3 +1,5 @@
+import type { RedisCpu } from "./redis-cpu.js";
+
 /**
  * What `npm run bench:redis` measures, as one interface each queue system implements (BullMQ in
  * bullmq.ts, tynenc in tynenc.ts), so the run and the report treat both alike.
@@ -67,6 +69,8 @@ export interface BenchRedis {
   readonly url: string;
   /** Every key the system writes starts with this (the run deletes them with SCAN + DEL). */
   readonly prefix: string;
+  /** Measures the server's CPU over each timed part (independent jobs and fib), when given. */
+  readonly cpu?: RedisCpu;
 }
 
 /** The value at quantile `q` (0-1) of `values`, nearest rank. */

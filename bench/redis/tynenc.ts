@@ -135,6 +135,7 @@ export async function tynencSystem(redis: BenchRedis): Promise<TynencSide> {
   async function independent(concurrency: Concurrency): Promise<number> {
     return session(`trivial-c${concurrency}`, concurrency, async (client) => {
       await callAndDrain(client, WARM_UP_CALLS);
+      await redis.cpu?.begin();
       const start = performance.now();
       const group = await client.counted(INDEPENDENT_JOBS, async () => {
         const done = client.completed(WARM_UP_CALLS + INDEPENDENT_JOBS);
@@ -145,6 +146,7 @@ export async function tynencSystem(redis: BenchRedis): Promise<TynencSide> {
         return calls;
       });
       const rate = INDEPENDENT_JOBS / ((performance.now() - start) / 1000);
+      await redis.cpu?.end(INDEPENDENT_JOBS);
       const values = await group.results();
       values.forEach((value, i) => {
         if (value !== i + 1) throw new Error(`tynenc add(${i}, 1) returned ${value}`);
@@ -175,9 +177,11 @@ export async function tynencSystem(redis: BenchRedis): Promise<TynencSide> {
       const fib = client[task];
       const warm = await fib(WARM_UP_FIB_N).result;
       if (warm !== WARM_UP_FIB.value) throw new Error(`tynenc fib(${WARM_UP_FIB_N}) returned ${warm}`);
+      await redis.cpu?.begin();
       const begin = performance.now();
       const value = await client.counted(FIB_JOBS, () => fib(FIB_N).result);
       const ms = performance.now() - begin;
+      await redis.cpu?.end(FIB_JOBS);
       if (value !== FIB_VALUE) throw new Error(`tynenc fib(${FIB_N}) returned ${value}, not ${FIB_VALUE}`);
       await checkSucceeded(client, WARM_UP_FIB.invocations + FIB_JOBS, "fib");
       return ms;
