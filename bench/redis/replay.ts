@@ -10,13 +10,20 @@
  * 2-core VM the run-to-run spread of the replay is about 5%, against 20% and more for the bench.
  * With TYNENC_REPLAY_TRACE=<file> the trace is saved there, and read from there on the next runs: the
  * same calls replayed on the scripts as they are then (the scripts must still take those arguments).
+ * With TYNENC_REPLAY_CALLGRIND=1 one more replay runs on a redis-server under valgrind's callgrind
+ * (about 50 times slower), which prints the instructions Redis executed: unlike the µs, that count
+ * barely moves from run to run (within 0.2% here, whatever else the machine does), so a change of 1-2%
+ * to the scripts shows. The profile stays in a temp directory for callgrind_annotate.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { once } from "node:events";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { script } from "../../src/backends/redis/scripts.js";
-import { OwnRedisServer } from "../../test/redis/fixtures/redis-server.js";
+import { freePort, OwnRedisServer } from "../../test/redis/fixtures/redis-server.js";
 
 const REPLAYS = 3;
 const PIPELINE = 200;
@@ -123,8 +130,12 @@ const EVALSHA_USEC = /cmdstat_evalsha:calls=\d+,usec=(\d+)/;
  * of evalsha's total (INFO's time is counted under its own name); this run's total is not printed as
  * the plain replays' (the INFOs between change what the caches hold).
  */
-async function replay(commands: readonly Recorded[], byScript = false): Promise<Replayed> {
-  const server = await privateRedis();
+async function replay(
+  commands: readonly Recorded[],
+  byScript = false,
+  start: () => Promise<{ url: string; stop: () => Promise<void> }> = privateRedis,
+): Promise<Replayed> {
+  const server = await start();
   const redis = new Redis(server.url);
   try {
     for (const name of new Set(commands.flatMap((c) => (c.script ? [c.script] : []))))
@@ -164,6 +175,63 @@ async function replay(commands: readonly Recorded[], byScript = false): Promise<
     redis.disconnect();
     await server.stop();
   }
+}
+
+/** How long valgrind may take to start redis-server. */
+const CALLGRIND_START_MS = 60_000;
+
+/**
+ * A redis-server on a free port run by `valgrind --tool=callgrind` (no persistence). `stop()` ends it
+ * with SIGTERM, so that callgrind writes its profile, and then `instructions` holds the count it printed.
+ */
+async function callgrindRedis(): Promise<{
+  url: string;
+  stop: () => Promise<void>;
+  instructions: () => number;
+  profile: string;
+}> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "tynenc-callgrind-"));
+  const profile = join(dir, "callgrind.out");
+  const server = ["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", ""];
+  const child = spawn(
+    "valgrind",
+    ["--tool=callgrind", `--callgrind-out-file=${profile}`, ...server, "--appendonly", "no", "--dir", dir],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("no answer")), CALLGRIND_START_MS);
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!output.includes("Ready to accept connections")) return;
+      clearTimeout(timer);
+      child.off("exit", exited);
+      resolve();
+    };
+    const exited = () => {
+      clearTimeout(timer);
+      reject(new Error("it exited"));
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    child.once("error", (error) => reject(new Error(`valgrind could not start (${error.message})`)));
+    child.once("exit", exited);
+  }).catch((error: unknown) => {
+    child.kill("SIGKILL");
+    throw new Error(`redis-server under callgrind did not start: ${String(error)}\n${output}`);
+  });
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    profile,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const closed = once(child, "close"); // after the exit, once its output (the count) is read
+      child.kill("SIGTERM");
+      await closed;
+    },
+    instructions: () => Number(/Collected : (\d+)/.exec(output)?.[1] ?? Number.NaN),
+  };
 }
 
 /**
@@ -227,6 +295,16 @@ console.log(
     .map(([name, { calls, usec }]) => `${name} ${calls} calls, ${(usec / calls).toFixed(1)} µs each`)
     .join("; ")}`,
 );
+if (process.env["TYNENC_REPLAY_CALLGRIND"] === "1") {
+  let server: Awaited<ReturnType<typeof callgrindRedis>> | undefined;
+  await replay(commands, false, async () => (server = await callgrindRedis()));
+  const count = server!.instructions();
+  console.log(
+    `  callgrind: ${count.toLocaleString("en-US")} instructions in Redis for the whole replay, ` +
+      `${Math.round(count / Math.max(invocations, 1)).toLocaleString("en-US")} per finished invocation ` +
+      `(profile: ${server!.profile})`,
+  );
+}
 const total = [...inside.values()].reduce((sum, n) => sum + n, 0);
 const per = (n: number) => (n / Math.max(invocations, 1)).toFixed(2);
 const top = [...inside]
