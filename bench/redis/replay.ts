@@ -12,7 +12,7 @@
  * same calls replayed on the scripts as they are then (the scripts must still take those arguments).
  * With TYNENC_REPLAY_CALLGRIND=1 one more replay runs on a redis-server under valgrind's callgrind
  * (about 50 times slower), which prints the instructions Redis executed: unlike the µs, that count
- * barely moves from run to run (within 0.2% here, whatever else the machine does), so a change of 1-2%
+ * barely moves from run to run (within 0.3% in three replays here, whatever else the machine did), so a change of 1-2%
  * to the scripts shows. The profile stays in a temp directory for callgrind_annotate.
  */
 import { spawn } from "node:child_process";
@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { script } from "../../src/backends/redis/scripts.js";
-import { freePort, OwnRedisServer } from "../../test/redis/fixtures/redis-server.js";
+import { freePort, OwnRedisServer, untilReady } from "../../test/redis/fixtures/redis-server.js";
 
 const REPLAYS = 3;
 const PIPELINE = 200;
@@ -200,24 +200,7 @@ async function callgrindRedis(): Promise<{
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("no answer")), CALLGRIND_START_MS);
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (!output.includes("Ready to accept connections")) return;
-      clearTimeout(timer);
-      child.off("exit", exited);
-      resolve();
-    };
-    const exited = () => {
-      clearTimeout(timer);
-      reject(new Error("it exited"));
-    };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
-    child.once("error", (error) => reject(new Error(`valgrind could not start (${error.message})`)));
-    child.once("exit", exited);
-  }).catch((error: unknown) => {
+  await untilReady(child, CALLGRIND_START_MS, (text) => (output += text)).catch((error: unknown) => {
     child.kill("SIGKILL");
     throw new Error(`redis-server under callgrind did not start: ${String(error)}\n${output}`);
   });
