@@ -12,8 +12,8 @@
  * same calls replayed on the scripts as they are then (the scripts must still take those arguments).
  * With TYNENC_REPLAY_CALLGRIND=1 one more replay runs on a redis-server under valgrind's callgrind
  * (about 50 times slower), which prints the instructions Redis executed: unlike the µs, that count
- * barely moves from run to run (within 0.3% in three replays here, whatever else the machine did), so a change of 1-2%
- * to the scripts shows. The profile stays in a temp directory for callgrind_annotate.
+ * barely moves from run to run (within 0.3% in three replays here, whatever else the machine did), so
+ * a change of 1-2% to the scripts shows. The profile stays in a temp directory for callgrind_annotate.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
