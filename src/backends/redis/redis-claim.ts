@@ -4,7 +4,7 @@ import { InvocationStatus } from "../../invocation/status.js";
 import { key, type RedisContext } from "./context.js";
 import type { RedisBroker } from "./redis-broker.js";
 import { StoreKeys } from "./redis-store-keys.js";
-import { RUNNABLE_WORDS, isRefusal, moveRule, throwRefusal, type Refusal } from "./redis-store-rules.js";
+import { isRefusal, throwRefusal, type Refusal } from "./redis-store-rules.js";
 import { recordOf } from "./redis-state-backend.js";
 import { runScript } from "./scripts.js";
 import { RequestIds } from "./request-ids.js";
@@ -46,24 +46,16 @@ export class RedisClaims {
 
   async claimNext(runnerId: string, max: number, at: number, options: ClaimOptions): Promise<ClaimBatch> {
     const request = this.requestIds.next();
-    const args: (string | number)[] = [this.storeBase, request, runnerId, at, max, options.window];
-    args.push(RANK_CAP, RUNNABLE_WORDS, this.records, ...moveRule(S.PENDING));
-    if (options.running) args.push(...moveRule(S.RUNNING));
+    const args = [this.storeBase, request, runnerId, at, max, options.window, RANK_CAP, this.records];
+    args.push(options.running ? "1" : "0");
     const answer = await runScript(this.context.client, "claim-next-5", this.keys, args, true);
     return claimBatchOf(answer, this.broker, runnerId, options.running, this.context.prefix);
   }
 }
 
-/** The claim's settings as store-finish-5.lua takes them (ARGV[7] to ARGV[20] there). */
+/** The claim's settings as store-finish-5.lua and store-pause-3.lua take them (window, cap, running). */
 export function claimSettings(options: ClaimOptions): (string | number)[] {
-  return [
-    options.window,
-    RANK_CAP,
-    RUNNABLE_WORDS,
-    options.running ? "1" : "0",
-    ...moveRule(S.PENDING),
-    ...moveRule(S.RUNNING),
-  ];
+  return [options.window, RANK_CAP, options.running ? "1" : "0"];
 }
 
 /** A claim's reply (include/claim.lua, read as Buffers) as a ClaimBatch; a refusal throws its error. */

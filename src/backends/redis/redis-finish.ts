@@ -1,26 +1,17 @@
 import type { ClaimBatch, FinishClaim, FinishItem } from "../backend.js";
-import { InvocationStatus } from "../../invocation/status.js";
 import { key, type RedisContext } from "./context.js";
 import { carriable, MAX_CARRIED_OUTCOME, type FinalOutcomes } from "./final-outcomes.js";
 import type { RedisBroker } from "./redis-broker.js";
 import { claimBatchOf, claimSettings } from "./redis-claim.js";
 import { MAX_IDS_PER_CALL } from "./redis-store-changes.js";
 import { StoreKeys } from "./redis-store-keys.js";
-import {
-  FINAL_WORDS,
-  ONLY_CANCEL_ENDS_WORDS,
-  isRefusal,
-  moveRule,
-  throwRefusal,
-} from "./redis-store-rules.js";
+import { isRefusal, throwRefusal } from "./redis-store-rules.js";
 import type { ResumedReads } from "./resumed-reads.js";
 import { runScript } from "./scripts.js";
 import { RequestIds } from "./request-ids.js";
 
 /** An item is 11 arguments (store-finish-5.lua). */
 const CHUNK = Math.floor(MAX_IDS_PER_CALL / 11);
-
-const S = InvocationStatus;
 
 const NO_CLAIM: ClaimBatch = { records: [], blocked: [], more: false };
 
@@ -129,20 +120,13 @@ export class RedisFinishes {
   }
 
   private async sendChunk(batch: readonly Waiting[]): Promise<void> {
-    const ruleIndex = new Map<InvocationStatus, number>();
-    const rules: string[] = [];
     const items: (string | number)[] = [];
     let claiming: Waiting | undefined;
     for (const waiting of batch) {
       const { item, at, claim } = waiting;
-      let index = ruleIndex.get(item.status);
-      if (index === undefined) {
-        ruleIndex.set(item.status, (index = ruleIndex.size + 1));
-        rules.push(...moveRule(item.status));
-      }
       const { outcome } = item;
       const [kind, text] = outcome.ok ? ["v", outcome.value] : ["e", outcome.error];
-      items.push(item.id, item.runnerId ?? "", at, index, kind, text, item.unowned ? "1" : "0");
+      items.push(item.id, item.runnerId ?? "", at, item.status, kind, text, item.unowned ? "1" : "0");
       // An unowned finish keeps an outcome its owner stored first: which one is unknown here.
       const carried = !item.unowned && carriable(outcome) ? "1" : "0";
       items.push(outcome.largeValueKey ?? "", claim ? claim.max : 0, carried, claim?.resume?.join(",") ?? "");
@@ -151,9 +135,8 @@ export class RedisFinishes {
     const request = this.requestIds.next();
     const runnerId = claiming?.item.runnerId ?? "";
     const settings = claimSettings(claiming?.claim ?? { window: 1, running: false });
-    const args = [this.storeBase, request, this.records, ONLY_CANCEL_ENDS_WORDS, runnerId, Date.now()];
+    const args = [this.storeBase, request, this.records, runnerId, Date.now()];
     const publish = [this.finals?.finalChannel ?? "", this.finals?.sender ?? ""];
-    const resume = [...moveRule(S.RESUMED), FINAL_WORDS, MAX_CARRIED_OUTCOME];
     let answers: Answer[];
     let claimed: ClaimBatch = NO_CLAIM;
     let resumed: ResumedByFinish[];
@@ -162,7 +145,7 @@ export class RedisFinishes {
         this.context.client,
         "store-finish-5",
         this.keys,
-        [...args, ...settings, ...publish, ...resume, ruleIndex.size, ...rules, ...items],
+        [...args, ...settings, ...publish, MAX_CARRIED_OUTCOME, ...items],
         true,
       )) as [Answer[], unknown[], ResumedByFinish[]];
       answers = reply[0];

@@ -8,7 +8,7 @@ import type { RedisClient } from "./driver.js";
 import { MAX_CARRIED_OUTCOME } from "./final-outcomes.js";
 import type { ResumedReads } from "./resumed-reads.js";
 import type { StoreKeys } from "./redis-store-keys.js";
-import { FINAL_WORDS, WAIT_READY_WORDS, isRefusal, moveRule, throwRefusal } from "./redis-store-rules.js";
+import { isRefusal, throwRefusal } from "./redis-store-rules.js";
 import { runScript } from "./scripts.js";
 import { RequestIds } from "./request-ids.js";
 
@@ -74,9 +74,6 @@ export class RedisPause {
         request,
         runnerId,
         at,
-        WAIT_READY_WORDS,
-        FINAL_WORDS,
-        ...moveRule(S.PAUSED),
         this.walkLimit,
         this.claims.records,
         claiming ? claiming.max : 0,
@@ -116,18 +113,7 @@ export class RedisPause {
       this.client,
       RESUME,
       [this.keys.seq, this.keys.ready],
-      [
-        this.keys.base,
-        request,
-        id,
-        runnerId,
-        at,
-        ...moveRule(S.RESUMED),
-        ...moveRule(S.RUNNING),
-        FINAL_WORDS,
-        MAX_CARRIED_OUTCOME,
-        this.ahead ? this.claims.records : "",
-      ],
+      [this.keys.base, request, id, runnerId, at, MAX_CARRIED_OUTCOME, this.ahead ? this.claims.records : ""],
     )) as unknown[];
     if (isRefusal(answer)) {
       // RESUMED was refused: nothing changed. RUNNING refused after it: left RESUMED, as a held key

@@ -1,12 +1,10 @@
 import { BackendError } from "../../errors/errors.js";
 import type { InvocationRecord } from "../../invocation/invocation-record.js";
-import { INITIAL_STATUS } from "../../invocation/status.js";
 import type { NewStatus } from "../../orchestrator/orchestrator-store.js";
 import type { RedisContext } from "./context.js";
 import { queueKeys } from "./redis-broker.js";
 import { recordValue } from "./redis-state-backend.js";
 import type { StoreKeys } from "./redis-store-keys.js";
-import { moveRule } from "./redis-store-rules.js";
 import { runScript, script } from "./scripts.js";
 
 const REGISTER = "store-register-3";
@@ -54,7 +52,7 @@ export class RedisRegistration {
     at: number,
     stored: (from: number, to: number) => void,
   ): Promise<void> {
-    const head = [this.storeKeys.base, this.context.prefix, runnerId ?? "", at, ...moveRule(INITIAL_STATUS)];
+    const head = [this.storeKeys.base, this.context.prefix, runnerId ?? "", at];
     head.push(this.work?.workChannel ?? "", this.work?.sender ?? "");
     const announce = (from: number, to: number) =>
       this.work ? this.work.workPublished(() => stored(from, to)) : stored(from, to);

@@ -6,7 +6,6 @@ import { key, type RedisContext } from "./context.js";
 import type { FinalOutcomes } from "./final-outcomes.js";
 import type { ResumedReads } from "./resumed-reads.js";
 import { StoreKeys } from "./redis-store-keys.js";
-import { ONLY_CANCEL_ENDS_WORDS } from "./redis-store-rules.js";
 import { runScript } from "./scripts.js";
 import { MAX_IDS_PER_CALL, inChunks } from "./redis-store-changes.js";
 import { isReplyError, TickBatch } from "./tick-batch.js";
@@ -90,8 +89,8 @@ export class RedisStateBackend implements StateBackend {
   async setOutcome(id: string, outcome: Outcome, ifAbsent = false): Promise<void> {
     const text = outcome.ok ? outcome.value : outcome.error;
     const args = ifAbsent
-      ? [outcome.ok ? "v" : "e", text, "1", this.storeKeys.invocation(id), ONLY_CANCEL_ENDS_WORDS]
-      : [outcome.ok ? "v" : "e", text, "0", "", ""];
+      ? [outcome.ok ? "v" : "e", text, "1", this.storeKeys.invocation(id)]
+      : [outcome.ok ? "v" : "e", text, "0", ""];
     if (outcome.largeValueKey !== undefined) args.push(outcome.largeValueKey);
     this.outcomes?.keep(id, undefined);
     const written = await runScript(this.context.client, "state-set-outcome-1", [this.recordKey(id)], args);

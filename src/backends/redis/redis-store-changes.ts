@@ -1,9 +1,9 @@
 import { BackendError } from "../../errors/errors.js";
-import { INITIAL_STATUS, InvocationStatus, type StatusRecord } from "../../invocation/status.js";
+import { InvocationStatus, type StatusRecord } from "../../invocation/status.js";
 import type { NewStatus } from "../../orchestrator/orchestrator-store.js";
 import type { RedisClient } from "./driver.js";
 import type { StoreKeys } from "./redis-store-keys.js";
-import { FINAL_WORDS, RUNNABLE_WORDS, isRefusal, moveRule, throwRefusal } from "./redis-store-rules.js";
+import { isRefusal, throwRefusal } from "./redis-store-rules.js";
 import { runScript } from "./scripts.js";
 import { RequestIds } from "./request-ids.js";
 
@@ -68,7 +68,7 @@ export class RedisStatusChanges {
     at: number,
   ): Promise<(string | undefined)[]> {
     if (items.length === 0) return [];
-    const args: (string | number)[] = [runnerId ?? "", at, ...moveRule(INITIAL_STATUS)];
+    const args: (string | number)[] = [runnerId ?? "", at];
     for (const item of items) {
       args.push(item.id, item.taskId, item.registrationKey ?? "", item.runningKey ?? "", item.cacheKey ?? "");
     }
@@ -83,19 +83,15 @@ export class RedisStatusChanges {
     at: number,
     clearWaits: boolean,
   ): Promise<StatusRecord> {
-    const args = [id, runnerId ?? "", at, clearWaits ? "1" : "", ...moveRule(to)];
+    const args = [id, runnerId ?? "", at, clearWaits ? "1" : "", to];
     const answer = await this.change("transition", args);
     if (isRefusal(answer)) throwRefusal(answer, id, to, runnerId, this.where);
     return { status: to, owner: ownerOf(answer), at };
   }
 
   async requestCancel(id: string): Promise<StatusRecord | undefined> {
-    const answer = (await runScript(
-      this.client,
-      "store-cancel-1",
-      [this.keys.invocation(id)],
-      [FINAL_WORDS],
-    )) as [string, string, string] | null;
+    const answer = (await runScript(this.client, "store-cancel-1", [this.keys.invocation(id)], [])) as
+      [string, string, string] | null;
     return answer ? recordOf(answer) : undefined;
   }
 
@@ -110,7 +106,7 @@ export class RedisStatusChanges {
     blocked?: string[],
   ): Promise<string[]> {
     if (ids.length === 0) return [];
-    const answer = await this.change("claim", [runnerId, at, RUNNABLE_WORDS, ...moveRule(S.PENDING), ...ids]);
+    const answer = await this.change("claim", [runnerId, at, ...ids]);
     if (isRefusal(answer)) {
       throwRefusal(answer, answer[4] ?? "", S.PENDING, runnerId, this.where);
     }
@@ -120,7 +116,7 @@ export class RedisStatusChanges {
   }
 
   async resume(id: string, runnerId: string, at: number): Promise<StatusRecord | undefined> {
-    const answer = await this.change("resume", [id, runnerId, at, S.RESUMED, ...moveRule(S.RUNNING)]);
+    const answer = await this.change("resume", [id, runnerId, at]);
     if (isRefusal(answer)) throwRefusal(answer, id, S.RUNNING, runnerId, this.where, true);
     if ((answer as string[])[0] === "HELD") return undefined;
     return { status: S.RUNNING, owner: ownerOf(answer), at };

@@ -3,7 +3,6 @@ import { parseHistory } from "../sqlite/history-text.js";
 import type { RedisClient } from "./driver.js";
 import { MAX_IDS_PER_CALL, inChunks, recordOf } from "./redis-store-changes.js";
 import type { StoreKeys } from "./redis-store-keys.js";
-import { FINAL_WORDS } from "./redis-store-rules.js";
 import { runScript } from "./scripts.js";
 import { isReplyError, TickBatch } from "./tick-batch.js";
 
@@ -87,12 +86,7 @@ export class RedisStatusReads {
   private async readWatched(ids: readonly string[]): Promise<Records> {
     const watcher = this.watcher();
     return this.inScripts(ids, (chunk) =>
-      runScript(
-        this.client,
-        "store-watch-1",
-        [this.keys.seq],
-        [this.keys.base, watcher, FINAL_WORDS, ...chunk],
-      ),
+      runScript(this.client, "store-watch-1", [this.keys.seq], [this.keys.base, watcher, ...chunk]),
     );
   }
 

@@ -1,13 +1,16 @@
 /**
  * status.ts as the store's Lua scripts read it. A script cannot call `ownerAfter`, so for each target
  * status this module derives, once at load time and from STATUS_TABLE alone, the few strings a script
- * needs to decide whether a move is allowed and who owns the invocation after it. When a script refuses
- * a move it answers with the stored status and owner, and `throwRefusal` runs status.ts on them: the
- * error thrown is the very one (class and message) the other stores throw.
+ * needs to decide whether a move is allowed and who owns the invocation after it, and writes them into
+ * the scripts as Lua constants (`LUA_RULES`, put where a script has the line `--#rules`, scripts.ts): a
+ * call carries no rule in its arguments, and a change to status.ts changes the scripts' SHAs. When a
+ * script refuses a move it answers with the stored status and owner, and `throwRefusal` runs status.ts
+ * on them: the error thrown is the very one (class and message) the other stores throw.
  */
 import { BackendError, InvocationNotFoundError } from "../../errors/errors.js";
 import {
   FINAL_STATUSES,
+  INITIAL_STATUS,
   InvocationStatus,
   Ownership,
   RUNNABLE_STATUSES,
@@ -26,11 +29,11 @@ const STATUSES = Object.keys(STATUS_TABLE) as InvocationStatus[];
 const HOLDS_RUNNING_KEY: ReadonlySet<InvocationStatus> = new Set([S.PENDING, S.RUNNING]);
 
 /**
- * ARGV of a move to one status: [to, from, ownerFrom, owner, flags]. `from` lists the statuses it may
- * come from and `ownerFrom` those of them whose owner must be the acting runner, as " A B " (a script
- * looks for " X "). `owner` is the owner after: "take" (the acting runner), "keep" or "clear". `flags`
- * holds a letter per property of the target: F final, R in the ready set when waited on (runnable, but
- * not RETRY: status.ts WAIT_READY_STATUSES), X refused under a cancel request,
+ * A move to one status, as a script reads it: [to, from, ownerFrom, owner, flags]. `from` lists the
+ * statuses it may come from and `ownerFrom` those of them whose owner must be the acting runner, as
+ * " A B " (a script looks for " X "). `owner` is the owner after: "take" (the acting runner), "keep" or
+ * "clear". `flags` holds a letter per property of the target: F final, R in the ready set when waited
+ * on (runnable, but not RETRY: status.ts WAIT_READY_STATUSES), X refused under a cancel request,
  * K holds its running key, P parked on its running key, S success (the call's cached result).
  */
 export type MoveRule = readonly [string, string, string, string, string];
@@ -103,6 +106,44 @@ export const ONLY_CANCEL_ENDS_WORDS = words(
     return !final && next.every((to) => to === S.CANCELLED || !STATUS_TABLE[to].final);
   }),
 );
+
+/** A Lua string literal of `text` (statuses and rule words: no quote or backslash, checked anyway). */
+function luaString(text: string): string {
+  if (!/^[A-Za-z_ ]*$/.test(text))
+    throw new BackendError(`Cannot write ${JSON.stringify(text)} into a Lua script`);
+  return `'${text}'`;
+}
+
+function luaRule(rule: MoveRule): string {
+  const [to, from, ownerFrom, owner, flags] = rule.map(luaString);
+  return `{ to = ${to}, from = ${from}, ownerFrom = ${ownerFrom}, owner = ${owner}, flags = ${flags} }`;
+}
+
+/**
+ * The Lua every script that moves statuses or reads status lists starts with (at its `--#rules` line):
+ * the status lists as constants and `rule(to)`, the move to status `to` as a table with the fields of
+ * MoveRule, built at most once per call and only for the statuses the call moves to. An unknown status
+ * raises an error that names it.
+ */
+export const LUA_RULES = [
+  "-- status.ts's rules, written into the script by redis-store-rules.ts (LUA_RULES) when it is read.",
+  `local INITIAL_STATUS = ${luaString(INITIAL_STATUS)}`,
+  `local RUNNABLE_WORDS = ${luaString(RUNNABLE_WORDS)}`,
+  `local WAIT_READY_WORDS = ${luaString(WAIT_READY_WORDS)}`,
+  `local FINAL_WORDS = ${luaString(FINAL_WORDS)}`,
+  `local ONLY_CANCEL_ENDS_WORDS = ${luaString(ONLY_CANCEL_ENDS_WORDS)}`,
+  "local rulesMade = {}",
+  "local function rule(to)",
+  "  local made = rulesMade[to]",
+  "  if made then return made end",
+  ...STATUSES.map(
+    (s, i) => `  ${i === 0 ? "if" : "elseif"} to == ${luaString(s)} then made = ${luaRule(moveRule(s))}`,
+  ),
+  "  else error('tynenc: no status ' .. tostring(to) .. ' in status.ts: the caller and the scripts disagree') end",
+  "  rulesMade[to] = made",
+  "  return made",
+  "end",
+].join("\n");
 
 /** Why a script did not apply a move: ["ERR", reason, stored status, stored owner, id (claim)]. */
 export type Refusal = readonly ["ERR", "notfound" | "invalid" | "cancel", string?, string?, string?];

@@ -2,7 +2,6 @@ import type { RedisClient } from "./driver.js";
 import { MAX_IDS_PER_CALL, inChunks, type RedisStatusChanges } from "./redis-store-changes.js";
 import type { StoreKeys } from "./redis-store-keys.js";
 import type { RedisStatusReads } from "./redis-store-reads.js";
-import { WAIT_READY_WORDS } from "./redis-store-rules.js";
 
 /**
  * The wait graph: a set of the ids each invocation waits for and one of those waiting for it, plus
@@ -19,17 +18,17 @@ export class RedisWaitGraph {
 
   async add(waiterId: string, waitedIds: readonly string[]): Promise<void> {
     await inChunks(waitedIds, MAX_IDS_PER_CALL, async (chunk) => {
-      if (chunk.length > 0) await this.changes.change("wait", [WAIT_READY_WORDS, waiterId, ...chunk]);
+      if (chunk.length > 0) await this.changes.change("wait", [waiterId, ...chunk]);
       return [];
     });
   }
 
   async removeFrom(waiterId: string): Promise<void> {
-    await this.changes.change("unwaitOf", [WAIT_READY_WORDS, waiterId]);
+    await this.changes.change("unwaitOf", [waiterId]);
   }
 
   async removeTo(waitedId: string): Promise<void> {
-    await this.changes.change("unwaitOn", [WAIT_READY_WORDS, waitedId]);
+    await this.changes.change("unwaitOn", [waitedId]);
   }
 
   waitingFor(ids: readonly string[]): Promise<Map<string, string[]>> {

@@ -3,12 +3,15 @@
  * Each is read once, sent to Redis once (SCRIPT LOAD happens implicitly through EVAL on a NOSCRIPT
  * answer) and then called by SHA with EVALSHA: one round trip per call, whatever the script's size.
  * Helpers shared by several scripts live in `lua/include/`: a line `--#include include/<file>.lua` is
- * replaced by that file when the script is read (one level deep), so a helper is written once.
+ * replaced by that file when the script is read (one level deep), so a helper is written once. Then a
+ * line `--#rules` (in a script or in what it included) is replaced by the status rules of status.ts as
+ * Lua constants (redis-store-rules.ts, LUA_RULES).
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Writable } from "node:stream";
 import type { RedisClient } from "./driver.js";
+import { LUA_RULES } from "./redis-store-rules.js";
 
 const LUA_DIR = new URL("./lua/", import.meta.url);
 
@@ -23,10 +26,9 @@ const sources = new Map<string, Script>();
 export function script(name: string): Script {
   let found = sources.get(name);
   if (!found) {
-    const source = readFileSync(new URL(`${name}.lua`, LUA_DIR), "utf8").replace(
-      /^--#include (\S+)$/gm,
-      (_line, file: string) => readFileSync(new URL(file, LUA_DIR), "utf8"),
-    );
+    const source = readFileSync(new URL(`${name}.lua`, LUA_DIR), "utf8")
+      .replace(/^--#include (\S+)$/gm, (_line, file: string) => readFileSync(new URL(file, LUA_DIR), "utf8"))
+      .replace(/^--#rules$/gm, () => LUA_RULES);
     found = { source, sha: createHash("sha1").update(source).digest("hex") };
     sources.set(name, found);
   }

@@ -16,9 +16,9 @@ ARGV[2] the call's request id: the call sent again after a reconnect is answered
 ARGV[3] runner id             ARGV[4] at (epoch ms): history time, and "now" for delayed ids
 ARGV[5] how many to claim at most
 ARGV[6] how many of the ready set to rank      ARGV[7] the cap of each rank count
-ARGV[8] the runnable statuses, as " A B "      ARGV[9] the records' key prefix ("<app prefix>rec:")
-ARGV[10-14] rule of PENDING
-ARGV[15-19] rule of RUNNING, only to move the claimed ones on to RUNNING at once
+ARGV[8] the records' key prefix ("<app prefix>rec:")
+ARGV[9] "1" to move the claimed ones on to RUNNING at once
+The status rules are status.ts's, written into the script (include/store-moves.lua).
 Returns { claimed ids, blocked ids, records of the claimed ones (false when missing), the earliest
 due time still held back in the broker ("" when none), how many delayed ids were moved to the queue,
 1 when it stopped popping stale entries before the queue was empty or the claim full, else 0 }, or
@@ -27,7 +27,7 @@ itself is include/claim.lua, which store-finish-5.lua shares.
 ]]
 local P, REQ = ARGV[1], ARGV[2]
 local SEQ, READY, FINISHED, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local records = ARGV[9]
+local records = ARGV[8]
 
 --#include include/wait-rank.lua
 
@@ -38,9 +38,9 @@ local CLAIM = {
   request = ARGV[2],
   window = tonumber(ARGV[6]),
   cap = tonumber(ARGV[7]),
-  runnable = ARGV[8],
-  pending = ruleAt(10),
-  running = ARGV[15] and ruleAt(15),
+  runnable = RUNNABLE_WORDS,
+  pending = rule('PENDING'),
+  running = ARGV[9] == '1' and rule('RUNNING') or nil,
 }
 
 --#include include/claim.lua

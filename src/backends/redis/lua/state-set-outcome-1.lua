@@ -16,11 +16,12 @@
   ARGV[3] "1" to keep an outcome already stored (ifAbsent), "0" to replace it
   ARGV[4] with ifAbsent: the orchestrator store's status hash of the invocation, <prefix>os:i:<id> (in
           the same hash-tag slot as KEYS[1], built by the caller as the store's scripts build theirs)
-  ARGV[5] with ifAbsent: the statuses only a cancel can end, as " A B " (redis-store-rules.ts)
-  ARGV[6] the data store key of the text (absent when the text is not a large value)
-  Returns 1 when written, 0 when an outcome already stored was kept.
+  ARGV[5] the data store key of the text (absent when the text is not a large value)
+  Returns 1 when written, 0 when an outcome already stored was kept. The statuses only a cancel can end
+  (ONLY_CANCEL_ENDS_WORDS) are status.ts's, written into the script (redis-store-rules.ts).
 ]]
+--#rules
 
 --#include include/outcome.lua
 
-return storeOutcome(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
+return storeOutcome(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ONLY_CANCEL_ENDS_WORDS, ARGV[5])

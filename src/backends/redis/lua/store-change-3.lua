@@ -1,8 +1,8 @@
 --[[
 Every write to the orchestrator store's statuses and wait edges, in one script so that the status
 check, the history entry, the indexes and the wait graph's ready set always change together. The
-status rules come from status.ts through ARGV (a "rule" is 5 ARGV, see redis-store-rules.ts): this
-file knows no status by name.
+status rules are status.ts's, written into the script (redis-store-rules.ts): this file names only
+the statuses whose moves it makes itself (claim: PENDING; resume: RESUMED to RUNNING).
 
 KEYS[1] seq       counter of status changes: each history entry's seq
 KEYS[2] ready     zset: invocations somebody waits for, that wait for nothing and are runnable
@@ -10,18 +10,18 @@ KEYS[3] finished  zset: finished invocations by finish time, member "<seq, 16 di
                   those finished in the same millisecond keep their change order (retention)
 ARGV[1] the store's key prefix ("<app prefix>os:"), to build each invocation's keys
 ARGV[2] the operation; its own ARGV follow:
-  register    3 runner id, 4 at, 5-9 rule of the initial status,
-              then per item: id, task id, registration key, running key, cache key ("" for none)
+  register    3 runner id, 4 at, then per item: id, task id, registration key, running key, cache key ("" for none)
               -> per item: "" (inserted, or already there) or the id holding its registration key
-  transition  3 id, 4 runner id, 5 at, 6 "1" to clear the edges leaving it, 7-11 rule of the target
+  transition  3 id, 4 runner id, 5 at, 6 "1" to clear the edges leaving it, 7 the target status
               -> {"OK", owner after} | {"ERR", reason, status, owner}
-  claim       3 runner id, 4 at, 5 runnable statuses, 6-10 rule of PENDING, 11... ids
+  claim       3 runner id, 4 at, 5... ids
               -> {claimed ids, ids held back by their running key} | {"ERR", reason, status, owner, id}
-  resume      3 id, 4 runner id, 5 at, 6 the RESUMED status, 7-11 rule of RUNNING
+  resume      3 id, 4 runner id, 5 at (RESUMED to RUNNING)
               -> {"OK", owner after} | {"HELD"} (its running key is held) | {"ERR", ...}
-  wait        3 the statuses the ready set holds (runnable but RETRY), 4 waiter id, 5... waited ids
-  unwaitOf    3 the statuses the ready set holds, 4 waiter id: drops every edge leaving it
-  unwaitOn    3 the statuses the ready set holds, 4 waited id: drops every edge pointing at it
+  wait        3 waiter id, 4... waited ids
+  unwaitOf    3 waiter id: drops every edge leaving it
+  unwaitOn    3 waited id: drops every edge pointing at it
+(the statuses the ready set holds, runnable but RETRY, are WAIT_READY_WORDS)
 An owner is "" when there is none; reason is "notfound", "invalid" or "cancel".
 ]]
 local P = ARGV[1]
@@ -35,9 +35,9 @@ local SEQ, READY, FINISHED = KEYS[1], KEYS[2], KEYS[3]
 --#include include/store-moves.lua
 
 local function register()
-  local runner, at, initial = ARGV[3], ARGV[4], ruleAt(5)
+  local runner, at, initial = ARGV[3], ARGV[4], rule(INITIAL_STATUS)
   local answer = {}
-  for i = 10, #ARGV, 5 do
+  for i = 5, #ARGV, 5 do
     local id, task, g, r, c = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
     local holder = g ~= '' and redis.call('GET', K('reg', g))
     if holder and holder ~= id then
@@ -66,35 +66,35 @@ local function register()
 end
 
 local function transition()
-  local id, runner, at, clear, rule = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ruleAt(7)
+  local id, runner, at, clear, to = ARGV[3], ARGV[4], ARGV[5], ARGV[6], rule(ARGV[7])
   local cur = load(id)
   if not cur then return { 'ERR', 'notfound' } end
   if cur.q == REQ then return { 'OK', cur.o } end
-  local why = refusal(cur, rule, runner)
+  local why = refusal(cur, to, runner)
   if why then return { 'ERR', why, cur.s, cur.o } end
-  local owner = commit(id, cur, rule, runner, at)
+  local owner = commit(id, cur, to, runner, at)
   if clear == '1' then dropOut(id) end
-  settle(id, has(rule, 'R'))
+  settle(id, has(to, 'R'))
   return { 'OK', owner }
 end
 
 local function claim()
-  local runner, at, runnable, rule = ARGV[3], ARGV[4], ARGV[5], ruleAt(6)
+  local runner, at, pending = ARGV[3], ARGV[4], rule('PENDING')
   local claimed, blocked, seen = {}, {}, {}
-  for i = 11, #ARGV do
+  for i = 5, #ARGV do
     local id = ARGV[i]
     local cur = load(id)
     if cur and cur.q == REQ and not seen[id] then
       seen[id] = true
       claimed[#claimed + 1] = id
-    elseif cur and listed(runnable, cur.s) then
+    elseif cur and listed(RUNNABLE_WORDS, cur.s) then
       if cur.r ~= '' and redis.call('EXISTS', K('run', cur.r)) == 1 then
         blocked[#blocked + 1] = id
       else
-        local why = refusal(cur, rule, runner)
+        local why = refusal(cur, pending, runner)
         if why then return { 'ERR', why, cur.s, cur.o, id } end
-        commit(id, cur, rule, runner, at)
-        settle(id, has(rule, 'R'))
+        commit(id, cur, pending, runner, at)
+        settle(id, has(pending, 'R'))
         seen[id] = true
         claimed[#claimed + 1] = id
       end
@@ -104,49 +104,49 @@ local function claim()
 end
 
 local function resume()
-  local id, runner, at, resumed, rule = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ruleAt(7)
+  local id, runner, at, running = ARGV[3], ARGV[4], ARGV[5], rule('RUNNING')
   local cur = load(id)
   if not cur then return { 'ERR', 'notfound' } end
   if cur.q == REQ then return { 'OK', cur.o } end
-  if cur.s ~= resumed then return { 'ERR', 'invalid', cur.s, cur.o } end
-  local why = refusal(cur, rule, runner)
+  if cur.s ~= 'RESUMED' then return { 'ERR', 'invalid', cur.s, cur.o } end
+  local why = refusal(cur, running, runner)
   if why then return { 'ERR', why, cur.s, cur.o } end
   if cur.r ~= '' and redis.call('EXISTS', K('run', cur.r)) == 1 then return { 'HELD' } end
-  local owner = commit(id, cur, rule, runner, at)
-  settle(id, has(rule, 'R'))
+  local owner = commit(id, cur, running, runner, at)
+  settle(id, has(running, 'R'))
   return { 'OK', owner }
 end
 
 local function wait()
-  local runnable, waiter = ARGV[3], ARGV[4]
-  if #ARGV < 5 then return end -- waiting for nothing is not waiting
+  local waiter = ARGV[3]
+  if #ARGV < 4 then return end -- waiting for nothing is not waiting
   local out = K('out', waiter)
   markWaits(waiter)
-  for i = 5, #ARGV do
+  for i = 4, #ARGV do
     redis.call('SADD', out, ARGV[i])
     redis.call('SADD', K('in', ARGV[i]), waiter)
   end
   redis.call('ZREM', READY, waiter)
   local waited = {}
-  for i = 5, #ARGV do waited[#waited + 1] = ARGV[i] end
+  for i = 4, #ARGV do waited[#waited + 1] = ARGV[i] end
   recount(waited) -- one waiter more for each (and for what they wait for)
-  for i = 5, #ARGV do settle(ARGV[i], runnableNow(ARGV[i], runnable)) end
+  for i = 4, #ARGV do settle(ARGV[i], runnableNow(ARGV[i], WAIT_READY_WORDS)) end
 end
 
 local function unwaitOf()
-  local runnable, waiter = ARGV[3], ARGV[4]
+  local waiter = ARGV[3]
   dropOut(waiter)
-  settle(waiter, runnableNow(waiter, runnable))
+  settle(waiter, runnableNow(waiter, WAIT_READY_WORDS))
 end
 
 local function unwaitOn()
-  local runnable, waited = ARGV[3], ARGV[4]
+  local waited = ARGV[3]
   local into = K('in', waited)
   for _, waiter in ipairs(redis.call('SMEMBERS', into)) do
     local out = K('out', waiter)
     redis.call('SREM', out, waited)
     redis.call('SREM', K('open', waiter), waited)
-    if redis.call('EXISTS', out) == 0 then settle(waiter, runnableNow(waiter, runnable)) end
+    if redis.call('EXISTS', out) == 0 then settle(waiter, runnableNow(waiter, WAIT_READY_WORDS)) end
   end
   redis.call('DEL', into)
   redis.call('ZREM', READY, waited)

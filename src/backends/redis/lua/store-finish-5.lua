@@ -37,26 +37,23 @@ ARGV[1] the store's key prefix ("<app prefix>os:")
 ARGV[2] the call's request id: a move it already made (the call sent again after a reconnect) is
         answered as made; each item's is this id and its place, the claim's this id and ":c"
 ARGV[3] the records' key prefix ("<app prefix>rec:")
-ARGV[4] the statuses only a cancel can end, as " A B " (redis-store-rules.ts)
-ARGV[5] the claiming runner ("" when nothing is claimed)   ARGV[6] at of the claim (epoch ms)
-ARGV[7] how many of the ready set to rank      ARGV[8] the cap of each rank count
-ARGV[9] the runnable statuses, as " A B "      ARGV[10] "1" to move the claimed ones on to RUNNING
-ARGV[11-15] rule of PENDING                    ARGV[16-20] rule of RUNNING
-ARGV[21] the final channel ("<app prefix>final"; "" publishes nothing)   ARGV[22] the final's sender
-ARGV[23-27] rule of RESUMED                    ARGV[28] the final statuses, as " A B "
-ARGV[29] the longest outcome text a resumed waiter is answered
-ARGV[30] how many rules follow (n); ARGV[31 .. 30 + 5n] the rules of the target statuses (5 ARGV each)
-then per item, 11 ARGV: id, runner id ("" none), at, index of its rule (1-based), "v" or "e", text,
+ARGV[4] the claiming runner ("" when nothing is claimed)   ARGV[5] at of the claim (epoch ms)
+ARGV[6] how many of the ready set to rank      ARGV[7] the cap of each rank count
+ARGV[8] "1" to move the claimed ones on to RUNNING
+ARGV[9] the final channel ("<app prefix>final"; "" publishes nothing)   ARGV[10] the final's sender
+ARGV[11] the longest outcome text a resumed waiter is answered
+then per item, 11 ARGV: id, runner id ("" none), at, the final status it moves to, "v" or "e", text,
         "1" when finished from outside any owner (the outcome is stored only if absent), large value
         key ("" none), how many to claim once it is finished (0 unless a claiming runner is named),
         "1" when its final message carries the text as its outcome (small, and stored by this item),
         the paused waiters the claiming runner lets this finish resume ("," between ids; "" none)
+The status rules are status.ts's, written into the script (include/store-moves.lua).
 Returns { answers, claim, resumed }: per item {"OK", owner after} or {"ERR", reason, status, owner}
 (reason as store-change-3.lua); claim is claim-next-5.lua's reply, or {} when nothing was to be claimed;
 resumed lists the waiters resumed in freed slots, each {item's place (1-based), id, owner, waited} with
 `waited` as store-resume-2.lua answers it. A call sent again after a reconnect lists them again.
 ]]
-local P, records, onlyCancel = ARGV[1], ARGV[3], ARGV[4]
+local P, records = ARGV[1], ARGV[3]
 -- Each item's own request id (the call's, and its place), as two items may move one invocation: the
 -- second is refused, not taken for a resend of the first.
 local REQ
@@ -71,11 +68,11 @@ local SEQ, READY, FINISHED, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4],
 
 local CLAIM = {
   request = ARGV[2] .. ':c',
-  window = tonumber(ARGV[7]),
-  cap = tonumber(ARGV[8]),
-  runnable = ARGV[9],
-  pending = ruleAt(11),
-  running = ARGV[10] == '1' and ruleAt(16) or nil,
+  window = tonumber(ARGV[6]),
+  cap = tonumber(ARGV[7]),
+  runnable = RUNNABLE_WORDS,
+  pending = rule('PENDING'),
+  running = ARGV[8] == '1' and rule('RUNNING') or nil,
   -- Only a call sent again (an item answered as made before) can find its claim made: set by finish.
   resent = false,
 }
@@ -83,18 +80,14 @@ local CLAIM = {
 --#include include/claim.lua
 
 local RESUME = {
-  finals = ARGV[28],
-  most = tonumber(ARGV[29]),
+  finals = FINAL_WORDS,
+  most = tonumber(ARGV[11]),
   records = records,
-  resumed = ruleAt(23),
-  running = ruleAt(16),
+  resumed = rule('RESUMED'),
+  running = rule('RUNNING'),
 }
 
 --#include include/resume.lua
-
-local rules = {}
-local n = tonumber(ARGV[30])
-for r = 1, n do rules[r] = ruleAt(26 + 5 * r) end
 
 -- Hands the slot the finish of `id` frees to up to `max` of `waiters` (ids joined by ",") of `runner`
 -- whose waits it ended (see the header), appending them to `resumed` for item `place`. `waitedBy`: who
@@ -139,10 +132,10 @@ local NOBODY = {}
 -- Finishes the item at ARGV[i]; returns its answer, who waits for it (its "in" set: when nobody does, it
 -- frees its slot for new work) and who listens for its final (`w`, "" when unknown or answered again).
 local function finish(i)
-  local id, runner, at, rule = ARGV[i], ARGV[i + 1], ARGV[i + 2], rules[tonumber(ARGV[i + 3])]
+  local id, runner, at, to = ARGV[i], ARGV[i + 1], ARGV[i + 2], rule(ARGV[i + 3])
   local unowned = ARGV[i + 6]
   storeOutcome(records .. id, ARGV[i + 4], ARGV[i + 5], unowned, unowned == '1' and K('i', id) or '',
-    onlyCancel, ARGV[i + 7])
+    ONLY_CANCEL_ENDS_WORDS, ARGV[i + 7])
   local cur = load(id)
   if not cur then return { 'ERR', 'notfound' }, NOBODY, '' end
   local waitedBy = redis.call('SMEMBERS', K('in', id))
@@ -150,13 +143,13 @@ local function finish(i)
     CLAIM.resent = true
     return { 'OK', cur.o }, waitedBy, ''
   end
-  local why = refusal(cur, rule, runner)
+  local why = refusal(cur, to, runner)
   if why then return { 'ERR', why, cur.s, cur.o }, NOBODY, '' end
   local watcher = cur.w
-  local owner = commit(id, cur, rule, runner, at, waitedBy)
+  local owner = commit(id, cur, to, runner, at, waitedBy)
   if cur.p then dropOut(id) end
   -- Waited on by nobody, it is not in the ready set (which holds only waited-on ones).
-  if #waitedBy > 0 then settle(id, has(rule, 'R')) end
+  if #waitedBy > 0 then settle(id, has(to, 'R')) end
   return { 'OK', owner }, waitedBy, watcher
 end
 
@@ -188,7 +181,7 @@ end
 -- sender's process, which wakes its own listeners without the message; a recursive task's parent still
 -- waiting for a sibling).
 local function heardElsewhere(watcher, waitedBy, resumedHere, named)
-  if watcher == '' or (watcher ~= '-' and watcher ~= ARGV[22]) then return true end
+  if watcher == '' or (watcher ~= '-' and watcher ~= ARGV[10]) then return true end
   if #waitedBy <= resumedHere then return false end
   if named == '' then return true end
   local isNamed = {}
@@ -200,18 +193,18 @@ local function heardElsewhere(watcher, waitedBy, resumedHere, named)
 end
 
 -- The final message: the sender, the accepted ids, then the carried outcomes (when any).
-local final, carried, anyCarried = { ARGV[22] }, {}, false
+local final, carried, anyCarried = { ARGV[10] }, {}, false
 local answers, wanted, resumed = {}, 0, {}
-for i = 31 + 5 * n, #ARGV, 11 do
+for i = 12, #ARGV, 11 do
   REQ = ARGV[2] .. ':' .. i
   local answer, waitedBy, watcher = finish(i)
   local free = answer[1] == 'OK' and #waitedBy == 0 -- a refused finish frees no slot
   answers[#answers + 1] = answer
   local asked, resumedHere, seen = tonumber(ARGV[i + 8]), 0, {}
-  if answer[1] == 'OK' and not free and asked > 0 and ARGV[5] ~= '' and ARGV[i + 10] ~= '' then
-    resumedHere = resumeWaiters(ARGV[i], ARGV[i + 10], ARGV[5], asked, #answers, resumed, ARGV[6], waitedBy, seen)
+  if answer[1] == 'OK' and not free and asked > 0 and ARGV[4] ~= '' and ARGV[i + 10] ~= '' then
+    resumedHere = resumeWaiters(ARGV[i], ARGV[i + 10], ARGV[4], asked, #answers, resumed, ARGV[5], waitedBy, seen)
   end
-  local named = ARGV[5] ~= '' and ARGV[i + 10] or ''
+  local named = ARGV[4] ~= '' and ARGV[i + 10] or ''
   if answer[1] == 'OK' and heardElsewhere(watcher, waitedBy, resumedHere, named) then
     final[#final + 1] = ARGV[i]
     if ARGV[i + 9] == '1' then
@@ -221,14 +214,14 @@ for i = 31 + 5 * n, #ARGV, 11 do
   end
   if free then
     wanted = wanted + asked
-  elseif answer[1] == 'OK' and asked > resumedHere and ARGV[5] ~= ''
-    and not resumableLeft(waitedBy, ARGV[5], seen) then
+  elseif answer[1] == 'OK' and asked > resumedHere and ARGV[4] ~= ''
+    and not resumableLeft(waitedBy, ARGV[4], seen) then
     wanted = wanted + asked - resumedHere
   end
 end
-if ARGV[21] ~= '' and #final > 1 then
+if ARGV[9] ~= '' and #final > 1 then
   if anyCarried then final[#final + 1] = { o = carried } end
-  redis.call('PUBLISH', ARGV[21], cjson.encode(final))
+  redis.call('PUBLISH', ARGV[9], cjson.encode(final))
 end
-if ARGV[5] == '' or wanted == 0 then return { answers, {}, resumed } end
-return { answers, claimNext(ARGV[5], ARGV[6], wanted), resumed }
+if ARGV[4] == '' or wanted == 0 then return { answers, {}, resumed } end
+return { answers, claimNext(ARGV[4], ARGV[5], wanted), resumed }

@@ -2,11 +2,11 @@
 A task's await in one step (OrchestratorStore.recordAndPause): record the wait edges (replacing the
 waiter's previous ones), find which waited invocations are unfinished, look for a cycle the edges close,
 and move the waiter to PAUSED. What orchestrator/waits.ts does with `record` and `pause` in five or more
-calls, in the same order and with the same answers. The status rules come from status.ts through ARGV
-(see redis-store-rules.ts); the edges and the move are written by the helpers every store script shares
-(include/store-moves.lua).
+calls, in the same order and with the same answers. The status rules are status.ts's, written into the
+script (redis-store-rules.ts); the edges and the move are written by the helpers every store script
+shares (include/store-moves.lua).
 
-When the runner asks (ARGV[14] > 0), a pause that frees the waiter's slot also claims new work for it in
+When the runner asks (ARGV[7] > 0), a pause that frees the waiter's slot also claims new work for it in
 the same step, as claim-next-5.lua claims (include/claim.lua): the child the waiter just called and waits
 on ranks first in the ready set, so one round trip pauses the parent and hands its slot to the child.
 Nothing is claimed when the waiter is not paused (nothing open, a cycle, a search that gave up, a refusal).
@@ -17,18 +17,15 @@ KEYS[3] the broker's queue     KEYS[4] the broker's delayed zset
 ARGV[1] the store's key prefix ("<app prefix>os:")
 ARGV[2] the call's request id (a call sent again after a reconnect is answered as made; the claim's is
         this id and ":c")
-ARGV[3] runner id, ARGV[4] at, ARGV[5] the statuses the ready set holds (runnable but RETRY, whose
-        route holds it back), ARGV[6] final statuses (" A B ")
-ARGV[7-11] rule of PAUSED
-ARGV[12] the most invocations whose edges the cycle search may read before it gives up
-ARGV[13] the records' key prefix ("<app prefix>rec:")      ARGV[14] how many to claim (0: no claim)
-ARGV[15] how many of the ready set to rank    ARGV[16] the cap of each rank count
-ARGV[17] the runnable statuses, as " A B "    ARGV[18] "1" to move the claimed ones on to RUNNING
-ARGV[19-23] rule of PENDING                   ARGV[24-28] rule of RUNNING
-ARGV[29] "1": a waited id the store does not know is one whose registration has not arrived yet (the
+ARGV[3] runner id, ARGV[4] at
+ARGV[5] the most invocations whose edges the cycle search may read before it gives up
+ARGV[6] the records' key prefix ("<app prefix>rec:")      ARGV[7] how many to claim (0: no claim)
+ARGV[8] how many of the ready set to rank     ARGV[9] the cap of each rank count
+ARGV[10] "1" to move the claimed ones on to RUNNING
+ARGV[11] "1": a waited id the store does not know is one whose registration has not arrived yet (the
         caller sent the pause without waiting for it): answer UNKNOWN and change nothing; else it is one
         retention purged, so it had finished
-ARGV[30] waiter id, ARGV[31...] waited ids
+ARGV[12] waiter id, ARGV[13...] waited ids
 Returns
   {"OK", open ids, claim}     paused on them; none: nothing to wait for (not paused, edges kept); claim:
                               claim-next-5.lua's reply, or {} when nothing was to be claimed
@@ -36,12 +33,12 @@ Returns
   {"WALK", open ids}          the search gave up: edges recorded, not paused (the caller checks and pauses)
   {"ERR", reason, status, owner}  the move to PAUSED is refused (edges removed); reason "notfound",
                                   "invalid" or "cancel"
-  {"UNKNOWN", id}             (ARGV[29] "1") a waited id is not known: nothing changed
+  {"UNKNOWN", id}             (ARGV[11] "1") a waited id is not known: nothing changed
 ]]
-local P, REQ, runner, at, runnable, finals = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local limit = tonumber(ARGV[12])
-local records, wanted = ARGV[13], tonumber(ARGV[14])
-local early, waiter = ARGV[29] == '1', ARGV[30]
+local P, REQ, runner, at = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local limit = tonumber(ARGV[5])
+local records, wanted = ARGV[6], tonumber(ARGV[7])
+local early, waiter = ARGV[11] == '1', ARGV[12]
 local SEQ, READY, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 
 --#include include/wait-rank.lua
@@ -50,16 +47,18 @@ local SEQ, READY, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 
 local CLAIM = {
   request = REQ .. ':c',
-  window = tonumber(ARGV[15]),
-  cap = tonumber(ARGV[16]),
-  runnable = ARGV[17],
-  pending = ruleAt(19),
-  running = ARGV[18] == '1' and ruleAt(24) or nil,
+  window = tonumber(ARGV[8]),
+  cap = tonumber(ARGV[9]),
+  runnable = RUNNABLE_WORDS,
+  pending = rule('PENDING'),
+  running = ARGV[10] == '1' and rule('RUNNING') or nil,
 }
 
 --#include include/claim.lua
 
-local rule = ruleAt(7)
+-- What the ready set may hold (runnable but RETRY, whose route holds it back), and the final statuses.
+local runnable, finals = WAIT_READY_WORDS, FINAL_WORDS
+local PAUSED = rule('PAUSED')
 
 -- The claim for the slot the pause frees, when asked.
 local function claimForSlot()
@@ -81,7 +80,7 @@ local function dropWaits()
 end
 
 local waited = {}
-for i = 31, #ARGV do waited[#waited + 1] = ARGV[i] end
+for i = 13, #ARGV do waited[#waited + 1] = ARGV[i] end
 -- SADD of `ids` to `key` in slices: unpack puts its values on Lua's stack, which holds about 8,000 (one
 -- SADD of a 10,000-wide await failed).
 local function addSliced(key, ids)
@@ -232,13 +231,13 @@ if not cur then
   dropWaits()
   return { 'ERR', 'notfound' }
 end
-local why = refusal(cur, rule, runner)
+local why = refusal(cur, PAUSED, runner)
 if why then
   -- Ended meanwhile (a cancel or timeout landed while the wait was set up): no edge of it may stay.
   dropWaits()
   return { 'ERR', why, cur.s, cur.o }
 end
-commit(waiter, cur, rule, runner, at)
+commit(waiter, cur, PAUSED, runner, at)
 -- What it still waits for, kept as each finishes (include/store-moves.lua's commitMoves), so a finish
 -- tells whether its waits are over in one step (include/resume.lua's waitsOver), not one read per waited
 -- one: `u`, this pause's request id, vouches for the set while the pause is its last move.

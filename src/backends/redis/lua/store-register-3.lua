@@ -22,15 +22,16 @@ KEYS[3] queue  the broker's list
 ARGV[1] the store's key prefix ("<app prefix>os:")
 ARGV[2] the app's key prefix (records: "<app prefix>rec:<id>", children: "<app prefix>kids:<id>")
 ARGV[3] runner id ("" for none), ARGV[4] at
-ARGV[5-9] rule of the initial status (5 ARGV, see redis-store-rules.ts)
-ARGV[10] the work channel ("<app prefix>work"; "" publishes nothing)   ARGV[11] the message's sender
+ARGV[5] the work channel ("<app prefix>work"; "" publishes nothing)   ARGV[6] the message's sender
 then per item, 5 ARGV: id, task id, running key ("" for none), parent id ("" for none), the record's
 string without an outcome (layout in state-save-1.lua)
-Returns the number of invocations inserted.
+Returns the number of invocations inserted. The initial status and its rule are status.ts's, written
+into the script (redis-store-rules.ts).
 ]]
+--#rules
 local P, A = ARGV[1], ARGV[2]
 local runner, at = ARGV[3], ARGV[4]
-local initial = { to = ARGV[5], flags = ARGV[9] }
+local initial = rule(INITIAL_STATUS)
 local SEQ, READY, QUEUE = KEYS[1], KEYS[2], KEYS[3]
 
 --#include include/wait-rank.lua
@@ -50,7 +51,7 @@ local routed = {}
 
 -- The new ones first (a status already stored is a resend's, skipped), so that their seqs are taken at once.
 local new, seen = {}, {}
-for i = 12, #ARGV, 5 do
+for i = 7, #ARGV, 5 do
   if not seen[ARGV[i]] and redis.call('EXISTS', K('i', ARGV[i])) == 0 then new[#new + 1] = i end
   seen[ARGV[i]] = true
 end
@@ -80,6 +81,6 @@ saveChildren(A)
 -- unpack has a stack limit (about 8,000 values): the caller's chunks stay far below it.
 if #routed > 0 then
   redis.call('RPUSH', QUEUE, unpack(routed))
-  if ARGV[10] ~= '' then redis.call('PUBLISH', ARGV[10], cjson.encode({ ARGV[11] })) end
+  if ARGV[5] ~= '' then redis.call('PUBLISH', ARGV[5], cjson.encode({ ARGV[6] })) end
 end
 return #routed

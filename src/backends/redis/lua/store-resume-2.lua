@@ -1,18 +1,17 @@
 --[[
 A paused invocation whose waits are over, taken up at once by its runner, which has a free slot for it
 (OrchestratorStore.resumeFromPause): PAUSED -> RESUMED, then RESUMED -> RUNNING unless its running key is
-held (store-change-3.lua's resume), in one step, with both history entries. The status rules come from
-status.ts through ARGV (see redis-store-rules.ts); the moves are written by the helpers every store script
-shares (include/store-moves.lua).
+held (store-change-3.lua's resume), in one step, with both history entries. The status rules are
+status.ts's, written into the script (redis-store-rules.ts); the moves are written by the helpers every
+store script shares (include/store-moves.lua).
 
 KEYS[1] seq    counter of status changes (each history entry's seq)
 KEYS[2] ready  zset: invocations somebody waits for, that wait for nothing and are runnable
 ARGV[1] the store's key prefix ("<app prefix>os:")
 ARGV[2] the call's request id (a call sent again after a reconnect is answered as made)
 ARGV[3] id, ARGV[4] runner id, ARGV[5] at
-ARGV[6-10] rule of RESUMED, ARGV[11-15] rule of RUNNING
-ARGV[16] the final statuses, as " A B "     ARGV[17] the longest outcome text answered
-ARGV[18] the records' key prefix ("<app prefix>rec:")
+ARGV[6] the longest outcome text answered
+ARGV[7] the records' key prefix ("<app prefix>rec:")
 Returns {"OK", owner, waited} (RUNNING; waited: what it waits for that is final, 5 entries each: id,
         status, owner, at, and its outcome as state-get-outcomes-1.lua gives it when small, else false,
         so that the awaits it goes on with need no outcome read) | {"HELD"} (RESUMED: its running key is held) |
@@ -29,11 +28,11 @@ local SEQ, READY = KEYS[1], KEYS[2]
 --#include include/outcome.lua
 
 local RESUME = {
-  finals = ARGV[16],
-  most = tonumber(ARGV[17]),
-  records = ARGV[18],
-  resumed = ruleAt(6),
-  running = ruleAt(11),
+  finals = FINAL_WORDS,
+  most = tonumber(ARGV[6]),
+  records = ARGV[7],
+  resumed = rule('RESUMED'),
+  running = rule('RUNNING'),
 }
 
 --#include include/resume.lua

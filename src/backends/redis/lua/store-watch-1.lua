@@ -12,13 +12,14 @@ await of a result does.
 KEYS[1] the store's seq counter: not read, it names the app's slot (see store-read-1.lua)
 ARGV[1] the store's key prefix ("<app prefix>os:")
 ARGV[2] the listener (its notifier's sender)
-ARGV[3] the final statuses, as " A B " (redis-store-rules.ts)
-ARGV[4...] ids
+ARGV[3...] ids
 -> status, owner, at per id, flat (nil for an unknown id)
+The final statuses (FINAL_WORDS) are status.ts's, written into the script (redis-store-rules.ts).
 ]]
-local P, watcher, finals = ARGV[1], ARGV[2], ARGV[3]
+--#rules
+local P, watcher, finals = ARGV[1], ARGV[2], FINAL_WORDS
 local out = {}
-for i = 4, #ARGV do
+for i = 3, #ARGV do
   local key = P .. 'i:' .. ARGV[i]
   local f = redis.call('HMGET', key, 's', 'o', 'at', 'w')
   if f[1] and f[4] and f[4] ~= '' and f[4] ~= watcher and f[4] ~= '*'

@@ -2,8 +2,11 @@
 Shared by the store's scripts that move statuses (store-change-3.lua, claim-next-5.lua, ...), included
 where the line `--#include include/store-moves.lua` stands (scripts.ts). The including script declares
 before it: P (the store's key prefix), REQ (the call's request id), SEQ, READY and FINISHED (its keys),
-and includes include/wait-rank.lua before it.
+and includes include/wait-rank.lua before it. The status rules (`rule(to)`, the status lists) are
+status.ts's, written in below by redis-store-rules.ts.
 ]]
+--#rules
+
 -- A count passed to a command as a string: a Lua number is formatted as a double for each call.
 local COUNTS = { '1', '2', '3' }
 
@@ -13,10 +16,6 @@ end
 
 local function listed(words, status)
   return string.find(words, ' ' .. status .. ' ', 1, true) ~= nil
-end
-
-local function ruleAt(i)
-  return { to = ARGV[i], from = ARGV[i + 1], ownerFrom = ARGV[i + 2], owner = ARGV[i + 3], flags = ARGV[i + 4] }
 end
 
 local function has(rule, flag)
