@@ -10,7 +10,7 @@ import type { RedisClient } from "./driver.js";
  *   score the due time, member `<seq>:<id>`), `delayed-seq` (counter for those members)
  * - notifier: pub/sub channels `work`, `final`, `cancel` (messages: JSON `[sender, ...ids]`); no keys
  * - state backend: `rec:<id>` (string: the record, then the outcome; layout in lua/state-save-1.lua),
- *   `kids:<id>` (string: children ids joined by ",", registration order)
+ *   `kids:<id>` (string: children ids in registration order, each after a ",")
  * - data store: `data:<contentKey>` (hash: text, refs), `data-stats` (hash: count, bytes)
  * - trigger store: `trig:parts:<triggerId>` (hash: part index -> latest context, until the composite
  *   fires), `trig:ticks` (hash: cron trigger id -> last tick fired, epoch ms)

@@ -78,7 +78,8 @@ export class RedisStateBackend implements StateBackend {
 
   async getChildren(parentId: string): Promise<string[]> {
     const joined = await this.context.client.get(key(this.context, `kids:${parentId}`));
-    return joined ? joined.split(",") : [];
+    // Each id follows a "," (include/record-save.lua); a list an older script wrote starts with an id.
+    return joined ? joined.split(",").filter((id) => id !== "") : [];
   }
 
   /**

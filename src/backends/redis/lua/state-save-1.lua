@@ -9,8 +9,9 @@
   redis-state-backend.ts, never parsed here); args: the serialized arguments as given; outcome: empty
   until state-set-outcome-1.lua writes it. A row holding only an outcome starts "0,0:". Lengths are in
   bytes.
-  The children of a parent are the string `<prefix>kids:<parentId>`, their ids joined by "," in
-  registration order (about 100 bytes less than a list for the usual one or two children). A child is
+  The children of a parent are the string `<prefix>kids:<parentId>`, their ids in registration order,
+  each after a "," (about 100 bytes less than a list for the usual one or two children; one written
+  before 2026-12-03 has no "," before its first id). A child is
   added only while its parent's record is stored: a parent retention already forgot gets no string back.
 
   KEYS[1] the key prefix

@@ -72,9 +72,10 @@ local function transition()
   if cur.q == REQ then return { 'OK', cur.o } end
   local why = refusal(cur, to, runner)
   if why then return { 'ERR', why, cur.s, cur.o } end
+  local from = cur.s
   local owner = commit(id, cur, to, runner, at)
   if clear == '1' then dropOut(id) end
-  settle(id, has(to, 'R'))
+  settleMove(id, from, to)
   return { 'OK', owner }
 end
 
@@ -113,7 +114,7 @@ local function resume()
   if why then return { 'ERR', why, cur.s, cur.o } end
   if cur.r ~= '' and redis.call('EXISTS', K('run', cur.r)) == 1 then return { 'HELD' } end
   local owner = commit(id, cur, running, runner, at)
-  settle(id, has(running, 'R'))
+  settleMove(id, 'RESUMED', running)
   return { 'OK', owner }
 end
 

@@ -92,8 +92,9 @@ local RESUME = {
 -- Hands the slot the finish of `id` frees to up to `max` of `waiters` (ids joined by ",") of `runner`
 -- whose waits it ended (see the header), appending them to `resumed` for item `place`. `waitedBy`: who
 -- waits for `id` (its "in" set, as finish read it). Returns how many it resumed, and what it found of
--- each waiter it looked at (`seen`: "resumed", or whether its waits are over), for resumableLeft.
-local function resumeWaiters(id, waiters, runner, max, place, resumed, at, waitedBy, seen)
+-- each waiter it looked at (`seen`: "resumed", or whether its waits are over; `read`: its status hash as
+-- load read it, and as a refused or held resume changed it), for resumableLeft.
+local function resumeWaiters(id, waiters, runner, max, place, resumed, at, waitedBy, seen, read)
   local isWaiter = {}
   for _, waiter in ipairs(waitedBy) do isWaiter[waiter] = true end
   local took = 0
@@ -101,6 +102,7 @@ local function resumeWaiters(id, waiters, runner, max, place, resumed, at, waite
   for waiter in string.gmatch(waiters, '[^,]+') do
     if took >= max then break end
     local cur = load(waiter)
+    read[waiter] = cur
     if cur and cur.q == request and cur.s == RESUME.running.to then
       -- Resumed by this very call before (sent again after a reconnect): answered again.
       waitedRead[waiter] = nil -- read afresh
@@ -145,11 +147,11 @@ local function finish(i)
   end
   local why = refusal(cur, to, runner)
   if why then return { 'ERR', why, cur.s, cur.o }, NOBODY, '' end
-  local watcher = cur.w
+  local watcher, from = cur.w, cur.s
   local owner = commit(id, cur, to, runner, at, waitedBy)
   if cur.p then dropOut(id) end
   -- Waited on by nobody, it is not in the ready set (which holds only waited-on ones).
-  if #waitedBy > 0 then settle(id, has(to, 'R')) end
+  if #waitedBy > 0 then settleMove(id, from, to) end
   return { 'OK', owner }, waitedBy, watcher
 end
 
@@ -157,16 +159,18 @@ end
 -- this item: a waiter it resumed, or one whose waits it found over or not) has its waits over now that
 -- the finished one is final, or one is RESUMED already: the runner resumes it itself, and the slot the
 -- finish frees is kept for it. A waiter that resumeWaiters looked at changed only if it resumed it (or
--- left it RESUMED, read here), so its finding stands.
-local function resumableLeft(waitedBy, runner, seen)
+-- left it RESUMED: commit wrote that into what it read, `read`), so its finding stands, and its status
+-- hash is not read again.
+local function resumableLeft(waitedBy, runner, seen, read)
   for _, waiter in ipairs(waitedBy) do
     if seen[waiter] ~= 'resumed' then
-      local w = redis.call('HMGET', K('i', waiter), 's', 'o', 'u', 'q')
-      if w[2] == runner and w[1] then
-        if w[1] == RESUME.resumed.to then return true end
-        if listed(RESUME.resumed.from, w[1]) then
+      local w = read[waiter]
+      if w == nil then w = load(waiter) end
+      if w and w.o == runner then
+        if w.s == RESUME.resumed.to then return true end
+        if listed(RESUME.resumed.from, w.s) then
           local over = seen[waiter]
-          if over == nil then over = waitsOver(waiter, w[3], w[4]) end
+          if over == nil then over = waitsOver(waiter, w.u, w.q) end
           if over then return true end
         end
       end
@@ -200,9 +204,10 @@ for i = 12, #ARGV, 11 do
   local answer, waitedBy, watcher = finish(i)
   local free = answer[1] == 'OK' and #waitedBy == 0 -- a refused finish frees no slot
   answers[#answers + 1] = answer
-  local asked, resumedHere, seen = tonumber(ARGV[i + 8]), 0, {}
+  local asked, resumedHere, seen, read = tonumber(ARGV[i + 8]), 0, {}, {}
   if answer[1] == 'OK' and not free and asked > 0 and ARGV[4] ~= '' and ARGV[i + 10] ~= '' then
-    resumedHere = resumeWaiters(ARGV[i], ARGV[i + 10], ARGV[4], asked, #answers, resumed, ARGV[5], waitedBy, seen)
+    resumedHere = resumeWaiters(ARGV[i], ARGV[i + 10], ARGV[4], asked, #answers, resumed, ARGV[5], waitedBy, seen,
+      read)
   end
   local named = ARGV[4] ~= '' and ARGV[i + 10] or ''
   if answer[1] == 'OK' and heardElsewhere(watcher, waitedBy, resumedHere, named) then
@@ -215,7 +220,7 @@ for i = 12, #ARGV, 11 do
   if free then
     wanted = wanted + asked
   elseif answer[1] == 'OK' and asked > resumedHere and ARGV[4] ~= ''
-    and not resumableLeft(waitedBy, ARGV[4], seen) then
+    and not resumableLeft(waitedBy, ARGV[4], seen, read) then
     wanted = wanted + asked - resumedHere
   end
 end

@@ -126,14 +126,22 @@ if early then
   end
 end
 
--- The edges first, as Waits.record: they keep retention off every result of this await.
+-- The edges first, as Waits.record: they keep retention off every result of this await. A waiter that
+-- never waited before gets its mark (markWaits) with its move to PAUSED, in the same hash write, or on
+-- its own where the edges stay and it does not pause (`marking`, see keepMark).
 dropWaits()
+local marking = false
 if #waited > 0 then
   if cur and not cur.p then
-    markWaits(waiter)
+    marking = true
     cur.p = '1'
   end
   addSliced(K('out', waiter), waited)
+end
+
+-- The edges stay and the waiter is not paused: the mark owed is written now.
+local function keepMark()
+  if marking then markWaits(waiter) end
 end
 for _, id in ipairs(waited) do redis.call('SADD', K('in', id), waiter) end
 -- Waiting for something now, it leaves the ready set (where only a runnable waiter could be).
@@ -145,7 +153,7 @@ end
 -- Once the edges stay (no cycle): the counts of the open ones and of what they wait for, then each
 -- waited one's place, as settle gives it knowing it is waited on now: in the ready set (at its count)
 -- unless it is not runnable or waits for something itself.
-local function placeWaited(open)
+local function placeWaited(open, seqNow)
   -- One that only this waiter waits for and that waits for nothing (the usual: a child just called) is
   -- counted here: the waiter's count plus one, and no ready place to move (if this waiter alone waited
   -- for it before, dropWaits took it out of the ready set). The others are counted by recount.
@@ -168,7 +176,7 @@ local function placeWaited(open)
     elseif waitsOf[id] and redis.call('EXISTS', K('out', id)) == 1 then
       redis.call('ZREM', READY, id)
     else
-      readySeq = readySeq or redis.call('GET', SEQ) or 0
+      readySeq = readySeq or seqNow or redis.call('GET', SEQ) or 0
       redis.call('ZADD', READY, 'NX', readyScore(counts[id] or rankOf(id), readySeq), id)
     end
   end
@@ -176,6 +184,7 @@ end
 
 local open = unfinished()
 if #open == 0 then
+  keepMark()
   placeWaited(open)
   return { 'OK', open, {} }
 end
@@ -204,6 +213,7 @@ while #frontier > 0 do
     if waitsOf[from] ~= false then
       visited = visited + 1
       if visited > limit then
+        keepMark()
         placeWaited(open)
         return { 'WALK', open }
       end
@@ -237,14 +247,15 @@ if why then
   dropWaits()
   return { 'ERR', why, cur.s, cur.o }
 end
-commit(waiter, cur, PAUSED, runner, at)
 -- What it still waits for, kept as each finishes (include/store-moves.lua's commitMoves), so a finish
 -- tells whether its waits are over in one step (include/resume.lua's waitsOver), not one read per waited
--- one: `u`, this pause's request id, vouches for the set while the pause is its last move.
+-- one: `u`, this pause's request id, written with the move, vouches for the set while the pause is its
+-- last move. A waiter marked only now never had the set (only a pause writes it, after the mark).
+local _, seq = commit(waiter, cur, PAUSED, runner, at, nil, marking and { 'p', '1', 'u', REQ } or { 'u', REQ })
 local openKey = K('open', waiter)
-redis.call('DEL', openKey)
+if not marking then redis.call('DEL', openKey) end
 addSliced(openKey, open)
-redis.call('HSET', K('i', waiter), 'u', REQ)
--- It waits for something now: out of the ready set (left above when it was runnable).
-placeWaited(open)
+-- It waits for something now: out of the ready set (left above when it was runnable). The seq the move
+-- took is the counter's value now (a waited one joining the ready set is placed by it).
+placeWaited(open, seq)
 return { 'OK', open, claimForSlot() }

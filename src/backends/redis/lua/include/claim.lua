@@ -96,6 +96,7 @@ local function claimNext(runner, at, max)
     end
     local why = refusal(cur, pending, runner)
     if why then error({ 'ERR', why, cur.s, cur.o, id }) end
+    local from = cur.s
     if running then
       why = refusalAfter(cur, pending, running, runner)
       if why then error({ 'ERR', why, pending.to, ownerAfter(cur.o, pending, runner), id }) end
@@ -103,7 +104,7 @@ local function claimNext(runner, at, max)
     else
       commit(id, cur, pending, runner, at)
     end
-    settle(id, has(running or pending, 'R'))
+    settleMove(id, from, running or pending)
     claimed[#claimed + 1] = id
     return true
   end

@@ -20,15 +20,14 @@ local function saveRecord(app, id, parent, value)
   end
 end
 
--- Only a parent whose record is stored (not an outcome-only row) keeps a children list.
+-- Only a parent whose record is stored (not an outcome-only row) keeps a children list. Each id is
+-- appended with a "," before it (one APPEND, no read): a list starts with one, or, written by an older
+-- script, does not; readers drop the empty first part.
 local function saveChildren(app)
   for _, parent in ipairs(parentsSeen) do
     local head = redis.call('GETRANGE', app .. 'rec:' .. parent, '0', '0')
     if head ~= '' and head ~= '0' then
-      local key = app .. 'kids:' .. parent
-      local added = table.concat(childrenOf[parent], ',')
-      local before = redis.call('GET', key)
-      redis.call('SET', key, before and (before .. ',' .. added) or added)
+      redis.call('APPEND', app .. 'kids:' .. parent, ',' .. table.concat(childrenOf[parent], ','))
     end
   end
 end

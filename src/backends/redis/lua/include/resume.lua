@@ -68,12 +68,14 @@ local function resumeFromPause(id, cur, runner, at)
   -- Both moves are checked first; when both are made they are written as one (commitMoves).
   why = refusalAfter(cur, resumed, running, runner)
   if why or (cur.r ~= '' and redis.call('EXISTS', K('run', cur.r)) == 1) then
+    local from = cur.s
     commit(id, cur, resumed, runner, at)
-    settle(id, has(resumed, 'R'))
+    settleMove(id, from, resumed)
     if why then return { 'ERR', why, cur.s, cur.o, running.to } end
     return { 'HELD' }
   end
+  local from = cur.s
   commitMoves(id, cur, { resumed, running }, runner, at)
-  settle(id, has(running, 'R'))
+  settleMove(id, from, running)
   return { 'OK', cur.o, waitedFinal(id) }
 end

@@ -68,6 +68,14 @@ local function settle(id, runnable)
   end
 end
 
+-- settle after a move from status `from` by `rule`: a move between two statuses the ready set cannot
+-- hold (WAIT_READY_WORDS) has nothing to change there, as only settle and the ready-set adds (which all
+-- check the status) put an id in it: it was not in it, and may not be.
+local function settleMove(id, from, rule)
+  local ready = has(rule, 'R')
+  if ready or listed(WAIT_READY_WORDS, from) then settle(id, ready) end
+end
+
 -- Removes the "out" edges of `waiter` (one never marked by markWaits has none: call it only for a marked
 -- one, or one whose mark is unknown).
 local function dropOut(waiter)
@@ -97,8 +105,9 @@ end
 -- Store validated moves made in a row (`rules`, each checked by the caller against the status the one
 -- before leaves; only the last may be final): one history entry each, written as one change of status,
 -- owner and indexes (PENDING then RUNNING in one claim costs one hash write, one RPUSH, one index move).
--- Returns the owner after.
-local function commitMoves(id, cur, rules, runner, at, waitedBy)
+-- `extra`: more fields of its status hash to write with the move (field, value, ...), for a non-final
+-- move. Returns the owner after, and the seq of the last history entry written.
+local function commitMoves(id, cur, rules, runner, at, waitedBy, extra)
   local n = #rules
   local owner = cur.o
   for i = 1, n do owner = ownerAfter(owner, rules[i], runner) end
@@ -109,6 +118,8 @@ local function commitMoves(id, cur, rules, runner, at, waitedBy)
   local final = has(last, 'F')
   if final then
     redis.call('HSET', key, 's', to, 'o', owner, 'at', at, 'q', REQ, 'f', at)
+  elseif extra then
+    redis.call('HSET', key, 's', to, 'o', owner, 'at', at, 'q', REQ, unpack(extra))
   else
     redis.call('HSET', key, 's', to, 'o', owner, 'at', at, 'q', REQ)
   end
@@ -132,12 +143,13 @@ local function commitMoves(id, cur, rules, runner, at, waitedBy)
     end
   end
   cur.s, cur.o = to, owner
-  return owner
+  return owner, seq
 end
 
--- Store a validated move: status, owner, history entry and indexes. Returns the owner after.
-local function commit(id, cur, rule, runner, at, waitedBy)
-  return commitMoves(id, cur, { rule }, runner, at, waitedBy)
+-- Store a validated move: status, owner, history entry and indexes (`extra` as commitMoves). Returns
+-- the owner after, and the seq of its history entry.
+local function commit(id, cur, rule, runner, at, waitedBy, extra)
+  return commitMoves(id, cur, { rule }, runner, at, waitedBy, extra)
 end
 
 -- Why `second` is refused right after `first` (both moves checked before either is written).
