@@ -171,6 +171,24 @@ describe("Redis state backend and data store", await needsRedis(), () => {
       assert.deepEqual(await state.getChildren(early.id), []);
     });
 
+    it("reads a children list an older script wrote (no ',' before its first id) and appends to it", async () => {
+      const state = new RedisStateBackend(context);
+      const parent = sampleRecord(null);
+      await state.saveInvocations([parent]);
+      // Written before children lists put a "," before each id.
+      await context.client.set(`${context.prefix}kids:${parent.id}`, "old1,old2");
+      assert.deepEqual(await state.getChildren(parent.id), ["old1", "old2"]);
+      const child = sampleRecord(parent.id);
+      await state.saveInvocations([child]);
+      assert.deepEqual(await state.getChildren(parent.id), ["old1", "old2", child.id]);
+      const fresh = sampleRecord(null);
+      await state.saveInvocations([fresh, sampleRecord(fresh.id)]);
+      const stored = await context.client.get(`${context.prefix}kids:${fresh.id}`);
+      assert.ok(stored?.startsWith(","), String(stored));
+      assert.equal((await state.getChildren(fresh.id)).length, 1);
+      await state.deleteInvocations([parent.id, child.id, fresh.id]);
+    });
+
     it("counts references exactly under concurrent puts, retains and releases from two connections", async () => {
       const other: RedisContext = { ...context, client: context.duplicate() };
       const stores = [new RedisDataStore(context), new RedisDataStore(other)];
