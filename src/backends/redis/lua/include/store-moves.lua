@@ -58,13 +58,17 @@ end
 
 -- In the ready set exactly when waited on, waiting for nothing and runnable. One waited on by nobody is
 -- not in it already: every change that empties an "in" set takes its id out of the ready set (dropOut,
--- store-change-3.lua's unwaitOn), and nothing adds one whose "in" set is empty.
+-- store-change-3.lua's unwaitOn), and nothing adds one whose "in" set is empty. One not runnable leaves
+-- it (a ZREM of a non-member costs what the EXISTS that would tell costs).
 local function settle(id, runnable)
-  if redis.call('EXISTS', K('in', id)) == 0 then return end
-  if runnable and redis.call('EXISTS', K('out', id)) == 0 then
-    redis.call('ZADD', READY, 'NX', readyScore(rankOf(id), redis.call('GET', SEQ) or 0), id)
-  else
+  if not runnable then
     redis.call('ZREM', READY, id)
+  elseif redis.call('EXISTS', K('in', id)) == 1 then
+    if redis.call('EXISTS', K('out', id)) == 0 then
+      redis.call('ZADD', READY, 'NX', readyScore(rankOf(id), redis.call('GET', SEQ) or 0), id)
+    else
+      redis.call('ZREM', READY, id)
+    end
   end
 end
 
