@@ -10,8 +10,6 @@ import { runScript } from "./scripts.js";
 import { RequestIds } from "./request-ids.js";
 
 const S = InvocationStatus;
-/** As priority.ts counts: enough to order, cheap on huge graphs. */
-const RANK_CAP = 10_000;
 
 /** The reply of include/claim.lua (claim-next-5.lua, store-finish-5.lua), with Buffers for strings. */
 type Reply = [
@@ -46,16 +44,16 @@ export class RedisClaims {
 
   async claimNext(runnerId: string, max: number, at: number, options: ClaimOptions): Promise<ClaimBatch> {
     const request = this.requestIds.next();
-    const args = [this.storeBase, request, runnerId, at, max, options.window, RANK_CAP, this.records];
+    const args = [this.storeBase, request, runnerId, at, max, options.window, this.records];
     args.push(options.running ? "1" : "0");
     const answer = await runScript(this.context.client, "claim-next-5", this.keys, args, true);
     return claimBatchOf(answer, this.broker, runnerId, options.running, this.context.prefix);
   }
 }
 
-/** The claim's settings as store-finish-5.lua and store-pause-3.lua take them (window, cap, running). */
+/** The claim's settings as store-finish-5.lua and store-pause-3.lua take them (window, running). */
 export function claimSettings(options: ClaimOptions): (string | number)[] {
-  return [options.window, RANK_CAP, options.running ? "1" : "0"];
+  return [options.window, options.running ? "1" : "0"];
 }
 
 /** A claim's reply (include/claim.lua, read as Buffers) as a ClaimBatch; a refusal throws its error. */

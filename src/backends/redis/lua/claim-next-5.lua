@@ -15,9 +15,8 @@ ARGV[1] the store's key prefix ("<app prefix>os:")
 ARGV[2] the call's request id: the call sent again after a reconnect is answered as first made
 ARGV[3] runner id             ARGV[4] at (epoch ms): history time, and "now" for delayed ids
 ARGV[5] how many to claim at most
-ARGV[6] how many of the ready set to rank      ARGV[7] the cap of each rank count
-ARGV[8] the records' key prefix ("<app prefix>rec:")
-ARGV[9] "1" to move the claimed ones on to RUNNING at once
+ARGV[6] how many of the ready set to rank      ARGV[7] the records' key prefix ("<app prefix>rec:")
+ARGV[8] "1" to move the claimed ones on to RUNNING at once
 The status rules are status.ts's, written into the script (include/store-moves.lua).
 Returns { claimed ids, blocked ids, records of the claimed ones (false when missing), the earliest
 due time still held back in the broker ("" when none), how many delayed ids were moved to the queue,
@@ -27,7 +26,7 @@ itself is include/claim.lua, which store-finish-5.lua shares.
 ]]
 local P, REQ = ARGV[1], ARGV[2]
 local SEQ, READY, FINISHED, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local records = ARGV[8]
+local records = ARGV[7]
 
 --#include include/wait-rank.lua
 
@@ -37,10 +36,9 @@ local records = ARGV[8]
 local CLAIM = {
   request = ARGV[2],
   window = tonumber(ARGV[6]),
-  cap = tonumber(ARGV[7]),
   runnable = RUNNABLE_WORDS,
   pending = rule('PENDING'),
-  running = ARGV[9] == '1' and rule('RUNNING') or nil,
+  running = ARGV[8] == '1' and rule('RUNNING') or nil,
 }
 
 --#include include/claim.lua

@@ -38,10 +38,9 @@ ARGV[2] the call's request id: a move it already made (the call sent again after
         answered as made; each item's is this id and its place, the claim's this id and ":c"
 ARGV[3] the records' key prefix ("<app prefix>rec:")
 ARGV[4] the claiming runner ("" when nothing is claimed)   ARGV[5] at of the claim (epoch ms)
-ARGV[6] how many of the ready set to rank      ARGV[7] the cap of each rank count
-ARGV[8] "1" to move the claimed ones on to RUNNING
-ARGV[9] the final channel ("<app prefix>final"; "" publishes nothing)   ARGV[10] the final's sender
-ARGV[11] the longest outcome text a resumed waiter is answered
+ARGV[6] how many of the ready set to rank      ARGV[7] "1" to move the claimed ones on to RUNNING
+ARGV[8] the final channel ("<app prefix>final"; "" publishes nothing)   ARGV[9] the final's sender
+ARGV[10] the longest outcome text a resumed waiter is answered
 then per item, 11 ARGV: id, runner id ("" none), at, the final status it moves to, "v" or "e", text,
         "1" when finished from outside any owner (the outcome is stored only if absent), large value
         key ("" none), how many to claim once it is finished (0 unless a claiming runner is named),
@@ -69,10 +68,9 @@ local SEQ, READY, FINISHED, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4],
 local CLAIM = {
   request = ARGV[2] .. ':c',
   window = tonumber(ARGV[6]),
-  cap = tonumber(ARGV[7]),
   runnable = RUNNABLE_WORDS,
   pending = rule('PENDING'),
-  running = ARGV[8] == '1' and rule('RUNNING') or nil,
+  running = ARGV[7] == '1' and rule('RUNNING') or nil,
   -- Only a call sent again (an item answered as made before) can find its claim made: set by finish.
   resent = false,
 }
@@ -81,7 +79,7 @@ local CLAIM = {
 
 local RESUME = {
   finals = FINAL_WORDS,
-  most = tonumber(ARGV[11]),
+  most = tonumber(ARGV[10]),
   records = records,
   resumed = rule('RESUMED'),
   running = rule('RUNNING'),
@@ -185,7 +183,7 @@ end
 -- sender's process, which wakes its own listeners without the message; a recursive task's parent still
 -- waiting for a sibling).
 local function heardElsewhere(watcher, waitedBy, resumedHere, named)
-  if watcher == '' or (watcher ~= '-' and watcher ~= ARGV[10]) then return true end
+  if watcher == '' or (watcher ~= '-' and watcher ~= ARGV[9]) then return true end
   if #waitedBy <= resumedHere then return false end
   if named == '' then return true end
   local isNamed = {}
@@ -197,9 +195,9 @@ local function heardElsewhere(watcher, waitedBy, resumedHere, named)
 end
 
 -- The final message: the sender, the accepted ids, then the carried outcomes (when any).
-local final, carried, anyCarried = { ARGV[10] }, {}, false
+local final, carried, anyCarried = { ARGV[9] }, {}, false
 local answers, wanted, resumed = {}, 0, {}
-for i = 12, #ARGV, 11 do
+for i = 11, #ARGV, 11 do
   REQ = ARGV[2] .. ':' .. i
   local answer, waitedBy, watcher = finish(i)
   local free = answer[1] == 'OK' and #waitedBy == 0 -- a refused finish frees no slot
@@ -224,9 +222,9 @@ for i = 12, #ARGV, 11 do
     wanted = wanted + asked - resumedHere
   end
 end
-if ARGV[9] ~= '' and #final > 1 then
+if ARGV[8] ~= '' and #final > 1 then
   if anyCarried then final[#final + 1] = { o = carried } end
-  redis.call('PUBLISH', ARGV[9], cjson.encode(final))
+  redis.call('PUBLISH', ARGV[8], cjson.encode(final))
 end
 if ARGV[4] == '' or wanted == 0 then return { answers, {}, resumed } end
 return { answers, claimNext(ARGV[4], ARGV[5], wanted), resumed }

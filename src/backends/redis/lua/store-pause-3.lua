@@ -20,12 +20,11 @@ ARGV[2] the call's request id (a call sent again after a reconnect is answered a
 ARGV[3] runner id, ARGV[4] at
 ARGV[5] the most invocations whose edges the cycle search may read before it gives up
 ARGV[6] the records' key prefix ("<app prefix>rec:")      ARGV[7] how many to claim (0: no claim)
-ARGV[8] how many of the ready set to rank     ARGV[9] the cap of each rank count
-ARGV[10] "1" to move the claimed ones on to RUNNING
-ARGV[11] "1": a waited id the store does not know is one whose registration has not arrived yet (the
+ARGV[8] how many of the ready set to rank     ARGV[9] "1" to move the claimed ones on to RUNNING
+ARGV[10] "1": a waited id the store does not know is one whose registration has not arrived yet (the
         caller sent the pause without waiting for it): answer UNKNOWN and change nothing; else it is one
         retention purged, so it had finished
-ARGV[12] waiter id, ARGV[13...] waited ids
+ARGV[11] waiter id, ARGV[12...] waited ids
 Returns
   {"OK", open ids, claim}     paused on them; none: nothing to wait for (not paused, edges kept); claim:
                               claim-next-5.lua's reply, or {} when nothing was to be claimed
@@ -33,12 +32,12 @@ Returns
   {"WALK", open ids}          the search gave up: edges recorded, not paused (the caller checks and pauses)
   {"ERR", reason, status, owner}  the move to PAUSED is refused (edges removed); reason "notfound",
                                   "invalid" or "cancel"
-  {"UNKNOWN", id}             (ARGV[11] "1") a waited id is not known: nothing changed
+  {"UNKNOWN", id}             (ARGV[10] "1") a waited id is not known: nothing changed
 ]]
 local P, REQ, runner, at = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local limit = tonumber(ARGV[5])
 local records, wanted = ARGV[6], tonumber(ARGV[7])
-local early, waiter = ARGV[11] == '1', ARGV[12]
+local early, waiter = ARGV[10] == '1', ARGV[11]
 local SEQ, READY, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 
 --#include include/wait-rank.lua
@@ -48,10 +47,9 @@ local SEQ, READY, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local CLAIM = {
   request = REQ .. ':c',
   window = tonumber(ARGV[8]),
-  cap = tonumber(ARGV[9]),
   runnable = RUNNABLE_WORDS,
   pending = rule('PENDING'),
-  running = ARGV[10] == '1' and rule('RUNNING') or nil,
+  running = ARGV[9] == '1' and rule('RUNNING') or nil,
 }
 
 --#include include/claim.lua
@@ -80,7 +78,7 @@ local function dropWaits()
 end
 
 local waited = {}
-for i = 13, #ARGV do waited[#waited + 1] = ARGV[i] end
+for i = 12, #ARGV do waited[#waited + 1] = ARGV[i] end
 -- SADD of `ids` to `key` in slices: unpack puts its values on Lua's stack, which holds about 8,000 (one
 -- SADD of a 10,000-wide await failed).
 local function addSliced(key, ids)
