@@ -4,7 +4,7 @@
  * the scripts do not know refused with an error that names it instead of a move made on a guess.
  */
 import assert from "node:assert/strict";
-import { afterEach, beforeEach, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import type { Backend } from "../../src/backends/backend.js";
 import type { RedisClient } from "../../src/backends/redis/driver.js";
 import { LUA_RULES, moveRule } from "../../src/backends/redis/redis-store-rules.js";
@@ -17,15 +17,12 @@ const STATUSES = Object.keys(STATUS_TABLE) as InvocationStatus[];
 const redis = await needsRedis();
 
 void describe("Redis scripts' status rules", { ...redis }, () => {
-  let client: RedisClient;
-  let backend: Backend;
-  let close: () => Promise<void>;
-
-  beforeEach(async () => {
-    ({ client, backend, close } = await ownRedisBackend());
+  // One backend for the three checks: none of them leaves anything another reads.
+  let own: { client: RedisClient; backend: Backend; close: () => Promise<void> };
+  before(async () => {
+    own = await ownRedisBackend();
   });
-
-  afterEach(() => close());
+  after(() => own.close());
 
   void it("gives every status the rule status.ts derives, read back from Lua", async () => {
     const read = `${LUA_RULES}
@@ -35,7 +32,7 @@ for _, to in ipairs(ARGV) do
   out[#out + 1] = { r.to, r.from, r.ownerFrom, r.owner, r.flags }
 end
 return out`;
-    const answer = (await client.call("EVAL", [read, 0, ...STATUSES])) as string[][];
+    const answer = (await own.client.call("EVAL", [read, 0, ...STATUSES])) as string[][];
     assert.deepEqual(
       answer,
       STATUSES.map((status) => [...moveRule(status)]),
@@ -58,13 +55,13 @@ return out`;
   });
 
   void it("refuses a status the scripts do not know, naming it", async () => {
-    await backend.orchestratorStore.register([{ id: "a", taskId: "t" }], null, Date.now());
+    await own.backend.orchestratorStore.register([{ id: "a", taskId: "t" }], null, Date.now());
     // A caller out of step with the scripts: the move is refused, the invocation left as it was.
     await assert.rejects(
       async () =>
-        backend.orchestratorStore.transition("a", "NOT_A_STATUS" as InvocationStatus, "r1", Date.now()),
+        own.backend.orchestratorStore.transition("a", "NOT_A_STATUS" as InvocationStatus, "r1", Date.now()),
       /no status NOT_A_STATUS in status\.ts/,
     );
-    assert.equal((await backend.orchestratorStore.getStatus("a"))?.status, S.REGISTERED);
+    assert.equal((await own.backend.orchestratorStore.getStatus("a"))?.status, S.REGISTERED);
   });
 });
