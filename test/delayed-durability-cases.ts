@@ -42,7 +42,11 @@ function firstAt(history: readonly HistoryEntry[], status: S): number {
 async function assertRanOnceNotBefore(invocation: Invocation<unknown>, dueAt: number): Promise<void> {
   const history = await invocation.history();
   assert.equal(history.filter((h) => h.status === S.RUNNING).length, 1, "ran exactly once");
-  assert.ok(firstAt(history, S.PENDING) >= dueAt, "claimed before its due time");
+  const claimedAt = firstAt(history, S.PENDING);
+  assert.ok(
+    claimedAt >= dueAt,
+    `${(await invocation.registered).id} claimed ${dueAt - claimedAt} ms before its due time ${dueAt}: ${JSON.stringify(history)}`,
+  );
 }
 
 export function delayedDurabilityCases(store: () => Promise<SharedStore>, skip: { skip?: string }): void {

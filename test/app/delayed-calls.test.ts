@@ -24,7 +24,11 @@ function firstAt(history: readonly HistoryEntry[], status: S): number {
 
 async function assertNotBefore(invocation: Invocation<unknown>, dueAt: number): Promise<void> {
   const history = await invocation.history();
-  assert.ok(firstAt(history, S.PENDING) >= dueAt, "claimed before its due time");
+  const claimedAt = firstAt(history, S.PENDING);
+  assert.ok(
+    claimedAt >= dueAt,
+    `${(await invocation.registered).id} claimed ${dueAt - claimedAt} ms before its due time ${dueAt}: ${JSON.stringify(history)}`,
+  );
   assert.ok(firstAt(history, S.RUNNING) >= dueAt, "ran before its due time");
 }
 
