@@ -97,6 +97,9 @@ async function record(
       if (found !== undefined) commands.push({ script: found, args: args.slice(2) });
       return;
     }
+    // tynenc sends EVAL only after a NOSCRIPT answer to the EVALSHA recorded just before (scripts.ts);
+    // the replay loads every script first, so that EVALSHA does the work and the EVAL is left out.
+    if (name === "eval") return;
     commands.push({ script: undefined, args });
   });
   const bench = spawn(
@@ -118,6 +121,10 @@ async function record(
 interface Replayed {
   readonly usec: number;
   readonly calls: number;
+  /** Replies that were errors (a replay that is not the session it recorded: its figures mean little). */
+  readonly failed: number;
+  /** The first of them, to say why. */
+  readonly firstError?: string;
   /** By script: its calls and their Redis time (µs); only when replayed `byScript`. */
   readonly scripts: Map<string, { calls: number; usec: number }>;
 }
@@ -143,6 +150,8 @@ async function replay(
     await redis.config("RESETSTAT");
     const scripts = new Map<string, { calls: number; usec: number }>();
     let before = 0;
+    let failed = 0;
+    let firstError: string | undefined;
     for (let from = 0; from < commands.length; from += PIPELINE) {
       const pipeline = redis.pipeline();
       const slice = commands.slice(from, from + PIPELINE);
@@ -153,6 +162,11 @@ async function replay(
         } else pipeline.call(args[0]!, args.slice(1));
       }
       const replies = (await pipeline.exec()) ?? [];
+      for (const [error] of replies) {
+        if (!error) continue;
+        failed += 1;
+        firstError ??= error.message;
+      }
       if (byScript) {
         let at = 0;
         for (const { script: name } of slice) {
@@ -170,7 +184,8 @@ async function replay(
     await printMarks(redis);
     const stats = await redis.info("commandstats");
     const found = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(stats);
-    return { calls: Number(found?.[1] ?? 0), usec: Number(found?.[2] ?? 0), scripts };
+    const calls = Number(found?.[1] ?? 0);
+    return { calls, usec: Number(found?.[2] ?? 0), scripts, failed, ...(firstError ? { firstError } : {}) };
   } finally {
     redis.disconnect();
     await server.stop();
@@ -266,9 +281,10 @@ console.log(
   `\nrecorded ${commands.length} commands (${invocations} finishes) of TYNENC_BENCH_QUICK=${quick}`,
 );
 for (let i = 0; i < REPLAYS; i++) {
-  const { usec, calls } = await replay(commands);
+  const { usec, calls, failed, firstError } = await replay(commands);
+  const errors = failed > 0 ? `; ${failed} replies were errors (first: ${firstError})` : "";
   console.log(
-    `  replay ${i + 1}: ${calls} script calls, ${(usec / 1000).toFixed(0)} ms in Redis, ${(usec / calls).toFixed(1)} µs per call`,
+    `  replay ${i + 1}: ${calls} script calls, ${(usec / 1000).toFixed(0)} ms in Redis, ${(usec / calls).toFixed(1)} µs per call${errors}`,
   );
 }
 const { scripts } = await replay(commands, true);
@@ -280,13 +296,18 @@ console.log(
 );
 if (process.env["TYNENC_REPLAY_CALLGRIND"] === "1") {
   let server: Awaited<ReturnType<typeof callgrindRedis>> | undefined;
-  await replay(commands, false, async () => (server = await callgrindRedis()));
+  const run = await replay(commands, false, async () => (server = await callgrindRedis()));
   const count = server!.instructions();
   console.log(
     `  callgrind: ${count.toLocaleString("en-US")} instructions in Redis for the whole replay, ` +
       `${Math.round(count / Math.max(invocations, 1)).toLocaleString("en-US")} per finished invocation ` +
-      `(profile: ${server!.profile})`,
+      `(${run.calls} script calls; profile: ${server!.profile})`,
   );
+  if (run.failed > 0) {
+    console.log(
+      `  callgrind replay NOT the recorded session: ${run.failed} replies were errors (first: ${run.firstError}); its count means little`,
+    );
+  }
 }
 const total = [...inside.values()].reduce((sum, n) => sum + n, 0);
 const per = (n: number) => (n / Math.max(invocations, 1)).toFixed(2);
