@@ -99,7 +99,7 @@ local function resumeWaiters(id, waiters, runner, max, place, resumed, at, waite
   local request = ARGV[2] .. ':r' .. place
   for waiter in string.gmatch(waiters, '[^,]+') do
     if took >= max then break end
-    local cur = load(waiter)
+    local cur = loadFor(waiter, 'q', 'u')
     read[waiter] = cur
     if cur and cur.q == request and cur.s == RESUME.running.to then
       -- Resumed by this very call before (sent again after a reconnect): answered again.

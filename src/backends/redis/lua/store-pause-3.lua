@@ -64,7 +64,7 @@ local function claimForSlot()
   return claimNext(runner, at, wanted)
 end
 
-local cur = load(waiter)
+local cur = loadFor(waiter, 'q', 'p')
 -- Only a pause sent again (answered as made below) can find its claim made before.
 CLAIM.resent = cur ~= nil and cur.q == REQ
 -- The waiter's status does not change before the move to PAUSED at the end (nothing is written before

@@ -86,7 +86,7 @@ local function claimNext(runner, at, max)
   local function take(id)
     if seen[id] then return false end
     seen[id] = true
-    local cur = loadForClaim(id)
+    local cur = loadFor(id)
     if not cur or not listed(CLAIM.runnable, cur.s) then return false end
     -- Waited on before its registration stored its record: its routing, once stored, brings it back.
     if not recordOf(id) then return false end

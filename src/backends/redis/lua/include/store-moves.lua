@@ -36,12 +36,15 @@ local function load(id)
   }
 end
 
--- What a claim reads of a runnable invocation: status, owner, running key and cancel mark, enough to
--- check and commit a non-final move (an HMGET costs by the fields it answers: 4 instead of load's 10).
-local function loadForClaim(id)
-  local f = redis.call('HMGET', K('i', id), 's', 'o', 'r', 'x')
+-- What a move that is not final needs of an invocation's hash: status, owner, running key and cancel
+-- mark, then the fields named in `...` ('q', 'p', 'u'), as load reads them. An HMGET costs by the fields
+-- it answers: a claim reads 4, a pause and a finish's resume of a waiter 6, not load's 10.
+local function loadFor(id, ...)
+  local f = redis.call('HMGET', K('i', id), 's', 'o', 'r', 'x', ...)
   if not f[1] then return nil end
-  return { s = f[1], o = f[2] or '', r = f[3] or '', g = '', c = '', x = f[4] }
+  local cur = { s = f[1], o = f[2] or '', r = f[3] or '', g = '', c = '', x = f[4] }
+  for i = 1, select('#', ...) do cur[(select(i, ...))] = f[4 + i] end
+  return cur
 end
 
 -- Every script that records "out" edges of `waiter` marks it first (`p`, see load): without the mark it
