@@ -44,8 +44,8 @@ export class RedisClaims {
 
   async claimNext(runnerId: string, max: number, at: number, options: ClaimOptions): Promise<ClaimBatch> {
     const request = this.requestIds.next();
-    const args = [this.storeBase, request, runnerId, at, max, options.window, this.records];
-    args.push(options.running ? "1" : "0");
+    const running = options.running ? "1" : "0";
+    const args = [this.storeBase, request, runnerId, at, max, options.window, this.records, running];
     const answer = await runScript(this.context.client, "claim-next-5", this.keys, args, true);
     return claimBatchOf(answer, this.broker, runnerId, options.running, this.context.prefix);
   }

@@ -89,18 +89,18 @@ export function moveRule(to: InvocationStatus): MoveRule {
 }
 
 /** " REGISTERED REROUTED RETRY ": what `claim` may take. */
-export const RUNNABLE_WORDS = words(RUNNABLE_STATUSES);
+const RUNNABLE_WORDS = words(RUNNABLE_STATUSES);
 /** " REGISTERED REROUTED ": what the ready set may hold (a retry waits for its route: status.ts). */
-export const WAIT_READY_WORDS = words(WAIT_READY_STATUSES);
+const WAIT_READY_WORDS = words(WAIT_READY_STATUSES);
 /** The final statuses, for `requestCancel` (a final invocation is not marked). */
-export const FINAL_WORDS = words(FINAL_STATUSES);
+const FINAL_WORDS = words(FINAL_STATUSES);
 
 /**
  * The unfinished statuses whose only final successor is CANCELLED (KILLED, REROUTED, the recoveries,
  * ...): nobody but a canceller can end such an invocation, so an outcome stored while it is in one is
  * what an attempt wrote before its final move was refused (state-set-outcome-1.lua replaces it).
  */
-export const ONLY_CANCEL_ENDS_WORDS = words(
+const ONLY_CANCEL_ENDS_WORDS = words(
   STATUSES.filter((s) => {
     const { final, next } = STATUS_TABLE[s];
     return !final && next.every((to) => to === S.CANCELLED || !STATUS_TABLE[to].final);

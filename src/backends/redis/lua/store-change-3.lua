@@ -94,8 +94,9 @@ local function claim()
       else
         local why = refusal(cur, pending, runner)
         if why then return { 'ERR', why, cur.s, cur.o, id } end
+        local from = cur.s
         commit(id, cur, pending, runner, at)
-        settle(id, has(pending, 'R'))
+        settleMove(id, from, pending)
         seen[id] = true
         claimed[#claimed + 1] = id
       end

@@ -67,14 +67,13 @@ local function resumeFromPause(id, cur, runner, at)
   if why then return { 'ERR', why, cur.s, cur.o, resumed.to } end
   -- Both moves are checked first; when both are made they are written as one (commitMoves).
   why = refusalAfter(cur, resumed, running, runner)
+  local from = cur.s
   if why or (cur.r ~= '' and redis.call('EXISTS', K('run', cur.r)) == 1) then
-    local from = cur.s
     commit(id, cur, resumed, runner, at)
     settleMove(id, from, resumed)
     if why then return { 'ERR', why, cur.s, cur.o, running.to } end
     return { 'HELD' }
   end
-  local from = cur.s
   commitMoves(id, cur, { resumed, running }, runner, at)
   settleMove(id, from, running)
   return { 'OK', cur.o, waitedFinal(id) }
