@@ -14,6 +14,9 @@
  * (about 50 times slower), which prints the instructions Redis executed: unlike the µs, that count
  * barely moves from run to run (within 0.3% in three replays here, whatever else the machine did), so
  * a change of 1-2% to the scripts shows. The profile stays in a temp directory for callgrind_annotate.
+ * The scripts are replayed as Redis Functions (FCALL), as tynenc runs them, or with
+ * TYNENC_REDIS_SCRIPTS=eval as scripts (EVALSHA): a trace recorded in either form replays in both
+ * (their arguments are the same), so the two forms compare on the very same calls.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -22,7 +25,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
-import { script } from "../../src/backends/redis/scripts.js";
+import { calledScript, script } from "../../src/backends/redis/scripts.js";
 import { freePort, OwnRedisServer, untilReady } from "../../test/redis/fixtures/redis-server.js";
 
 const REPLAYS = 3;
@@ -42,6 +45,7 @@ const SKIPPED = new Set([
   "auth",
   "quit",
   "script",
+  "function",
   "ping",
   "config",
   "slowlog",
@@ -54,7 +58,7 @@ const SKIPPED = new Set([
 ]);
 
 interface Recorded {
-  /** The script's file name for EVALSHA, else undefined. */
+  /** The script's file name for FCALL or EVALSHA, else undefined. */
   readonly script: string | undefined;
   readonly args: readonly string[];
 }
@@ -65,22 +69,22 @@ async function privateRedis(): Promise<{ url: string; stop: () => Promise<void> 
   return { url: server.url, stop: () => server.close() };
 }
 
-function scriptNames(): Map<string, string> {
+/** Every script read, so that calledScript knows them all. */
+function readScripts(): void {
   const dir = new URL("../../src/backends/redis/lua/", import.meta.url);
-  const names = new Map<string, string>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".lua"))) {
-    const name = file.slice(0, -".lua".length);
-    names.set(script(name).sha, name);
-  }
-  return names;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".lua")))
+    script(file.slice(0, -".lua".length));
 }
+
+/** Scripts run as functions (FCALL), as tynenc does unless TYNENC_REDIS_SCRIPTS=eval. */
+const AS_FUNCTIONS = process.env["TYNENC_REDIS_SCRIPTS"] !== "eval";
 
 /** Every command of one quick bench run against `url`, and the commands scripts ran inside, by name. */
 async function record(
   url: string,
   quick: string,
 ): Promise<{ commands: Recorded[]; inside: Map<string, number> }> {
-  const names = scriptNames();
+  readScripts();
   const commands: Recorded[] = [];
   const inside = new Map<string, number>();
   const watcher = new Redis(url);
@@ -92,13 +96,14 @@ async function record(
       return;
     }
     if (SKIPPED.has(name)) return;
-    if (name === "evalsha") {
-      const found = names.get(args[1] ?? "");
+    if (name === "evalsha" || name === "fcall") {
+      const found = calledScript(name, args[1]);
       if (found !== undefined) commands.push({ script: found, args: args.slice(2) });
       return;
     }
-    // tynenc sends EVAL only after a NOSCRIPT answer to the EVALSHA recorded just before (scripts.ts);
-    // the replay loads every script first, so that EVALSHA does the work and the EVAL is left out.
+    // tynenc sends EVAL only after a NOSCRIPT answer to the EVALSHA recorded just before (scripts.ts),
+    // as it loads a function after a "Function not found" answer to the FCALL before; the replay loads
+    // every script first, so that the recorded call does the work and the EVAL (or FUNCTION) is left out.
     if (name === "eval") return;
     commands.push({ script: undefined, args });
   });
@@ -129,12 +134,12 @@ interface Replayed {
   readonly scripts: Map<string, { calls: number; usec: number }>;
 }
 
-const EVALSHA_USEC = /cmdstat_evalsha:calls=\d+,usec=(\d+)/;
+const SCRIPT_USEC = /cmdstat_(?:evalsha|fcall):calls=\d+,usec=(\d+)/;
 
 /**
  * Replays `commands` on a fresh private Redis; the script calls' Redis time (µs) and their count. With
  * `byScript`, an INFO follows each script call in the pipeline, so each call's own time is the change
- * of evalsha's total (INFO's time is counted under its own name); this run's total is not printed as
+ * of the script calls' total (INFO's time is counted under its own name); this run's total is not printed as
  * the plain replays' (the INFOs between change what the caches hold).
  */
 async function replay(
@@ -145,8 +150,10 @@ async function replay(
   const server = await start();
   const redis = new Redis(server.url);
   try {
-    for (const name of new Set(commands.flatMap((c) => (c.script ? [c.script] : []))))
-      await redis.script("LOAD", script(name).source);
+    for (const name of new Set(commands.flatMap((c) => (c.script ? [c.script] : [])))) {
+      if (AS_FUNCTIONS) await redis.call("FUNCTION", ["LOAD", script(name).library]);
+      else await redis.script("LOAD", script(name).source);
+    }
     await redis.config("RESETSTAT");
     const scripts = new Map<string, { calls: number; usec: number }>();
     let before = 0;
@@ -157,7 +164,8 @@ async function replay(
       const slice = commands.slice(from, from + PIPELINE);
       for (const { script: name, args } of slice) {
         if (name !== undefined) {
-          pipeline.call("EVALSHA", [script(name).sha, ...args]);
+          if (AS_FUNCTIONS) pipeline.call("FCALL", [script(name).fn, ...args]);
+          else pipeline.call("EVALSHA", [script(name).sha, ...args]);
           if (byScript) pipeline.info("commandstats");
         } else pipeline.call(args[0]!, args.slice(1));
       }
@@ -173,7 +181,7 @@ async function replay(
           at += 1;
           if (name === undefined) continue;
           const info = replies[at]?.[1];
-          const usec = Number(EVALSHA_USEC.exec(typeof info === "string" ? info : "")?.[1] ?? 0);
+          const usec = Number(SCRIPT_USEC.exec(typeof info === "string" ? info : "")?.[1] ?? 0);
           at += 1;
           const entry = scripts.get(name) ?? { calls: 0, usec: 0 };
           scripts.set(name, { calls: entry.calls + 1, usec: entry.usec + usec - before });
@@ -183,7 +191,7 @@ async function replay(
     }
     await printMarks(redis);
     const stats = await redis.info("commandstats");
-    const found = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(stats);
+    const found = /cmdstat_(?:evalsha|fcall):calls=(\d+),usec=(\d+)/.exec(stats);
     const calls = Number(found?.[1] ?? 0);
     return { calls, usec: Number(found?.[2] ?? 0), scripts, failed, ...(firstError ? { firstError } : {}) };
   } finally {

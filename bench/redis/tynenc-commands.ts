@@ -4,11 +4,11 @@
  * waiting for answers and working between them (RoundTrips). It listens on ioredis's
  * diagnostics channel `ioredis:command` (no wrapper, nothing patched; without the variable nothing
  * subscribes and ioredis builds no trace context). A script call is named by its file
- * (`evalsha store-change-3`) and, for the store's two multi-operation scripts, by its operation.
+ * (`fcall store-change-3`, or `evalsha store-change-3` with TYNENC_REDIS_SCRIPTS=eval) and, for the store's two multi-operation scripts, by its operation.
  */
 import { tracingChannel } from "node:diagnostics_channel";
 import { readdirSync, readFileSync } from "node:fs";
-import { script } from "../../src/backends/redis/scripts.js";
+import { calledScript, script } from "../../src/backends/redis/scripts.js";
 
 export const COUNTING = process.env["TYNENC_BENCH_COUNT"] === "1";
 
@@ -21,20 +21,16 @@ interface CommandContext {
   readonly args: readonly string[];
 }
 
-/** Script file names (without .lua) by SHA-1 of their source (includes resolved), as scripts.ts calls them. */
-function scriptNames(): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const file of readdirSync(LUA_DIR).filter((f) => f.endsWith(".lua"))) {
-    const name = file.slice(0, -".lua".length);
-    names.set(script(name).sha, name);
-  }
-  return names;
+/** Every script read, so that calledScript knows them all (by function name and by SHA). */
+function readScripts(): void {
+  for (const file of readdirSync(LUA_DIR).filter((f) => f.endsWith(".lua")))
+    script(file.slice(0, -".lua".length));
 }
 
-function nameOf({ command, args }: CommandContext, scripts: Map<string, string>): string {
+function nameOf({ command, args }: CommandContext): string {
   const lower = command.toLowerCase();
-  if (lower !== "evalsha" && lower !== "eval") return lower;
-  const script = lower === "evalsha" ? (scripts.get(args[0] ?? "") ?? "unknown") : "(source)";
+  if (lower !== "evalsha" && lower !== "eval" && lower !== "fcall") return lower;
+  const script = lower === "eval" ? "(source)" : (calledScript(lower, args[0]) ?? "unknown");
   if (!WITH_OPERATION.has(script)) return `${lower} ${script}`;
   const operation = args[3 + Number(args[1])]; // after the SHA, the key count, the keys and the prefix
   return `${lower} ${script} ${operation}`;
@@ -97,11 +93,11 @@ export class CommandCount {
   /** Starts listening (once per process); use only when COUNTING. */
   static start(): CommandCount {
     const count = new CommandCount();
-    const scripts = scriptNames();
+    readScripts();
     const noop = () => {};
     tracingChannel<string, CommandContext>("ioredis:command").subscribe({
       start: (context) => {
-        count.add(nameOf(context, scripts));
+        count.add(nameOf(context));
         count.trips.sent();
       },
       end: noop,

@@ -187,7 +187,7 @@ void describe("Redis claimNext", { ...redis }, () => {
     await queued(["k1", "k2"], "key");
     await queued(["a", "b", "c"]);
     await backend.orchestratorStore.transition("k1", S.PENDING, "other", Date.now());
-    const sent: (string | number | Buffer)[][] = [];
+    const sent: [string, (string | number | Buffer)[]][] = [];
     const callBuffer = client.callBuffer.bind(client) as (
       c: string,
       a: (string | number | Buffer)[],
@@ -196,7 +196,7 @@ void describe("Redis claimNext", { ...redis }, () => {
       command: string,
       args: (string | number | Buffer)[],
     ) => {
-      sent.push(args);
+      sent.push([command, args]);
       return callBuffer(command, args);
     };
     const first = await backend.claimNext!("r1", 2, Date.now(), PENDING_ONLY);
@@ -205,7 +205,7 @@ void describe("Redis claimNext", { ...redis }, () => {
       ["a", "b"],
     );
     assert.deepEqual(first.blocked, ["k2"]);
-    const again = (await callBuffer("EVALSHA", sent[0]!)) as [Buffer[], Buffer[], (Buffer | null)[]];
+    const again = (await callBuffer(...sent[0]!)) as [Buffer[], Buffer[], (Buffer | null)[]];
     assert.deepEqual(again[0].map(String), ["a", "b"]);
     assert.deepEqual(again[1].map(String), ["k2"]);
     assert.deepEqual(

@@ -9,13 +9,12 @@ import { describe, it } from "node:test";
 import { Tynenc } from "../../src/index.js";
 import { redisBackend } from "../../src/backends/redis/index.js";
 import { loadIoredis, type RedisClient } from "../../src/backends/redis/driver.js";
-import { script } from "../../src/backends/redis/scripts.js";
+import { calledScript } from "../../src/backends/redis/scripts.js";
 import type { StatusRecord } from "../../src/invocation/status.js";
 import { deleteKeys, needsRedis, TEST_REDIS_URL } from "../redis-context.js";
 
 const redis = await needsRedis();
 /** The status read of an awaited result: store-watch-1.lua, which marks the caller as its listener. */
-const WATCH_SHA = script("store-watch-1").sha;
 
 /** A promise and its resolver. */
 function signal(): { promise: Promise<void>; open: () => void } {
@@ -89,7 +88,7 @@ void describe("Redis final delivered between the status read and its answer", { 
       const send = callerClient.sendCommand.bind(callerClient);
       callerClient.sendCommand = (command: { name: string; args: unknown[] }, ...rest: unknown[]) => {
         const name = command.name.toLowerCase();
-        const read = name === "hmget" || (name === "evalsha" && command.args[0] === WATCH_SHA);
+        const read = name === "hmget" || calledScript(name, command.args[0]) === "store-watch-1";
         if (read && command.args.some((arg) => String(arg).endsWith(target.id))) reads++;
         return (send as (...args: unknown[]) => unknown)(command, ...rest);
       };

@@ -10,7 +10,7 @@ import { Tynenc } from "../../src/index.js";
 import { redisBackend } from "../../src/backends/redis/index.js";
 import { MAX_CARRIED_OUTCOME } from "../../src/backends/redis/final-outcomes.js";
 import { loadIoredis } from "../../src/backends/redis/driver.js";
-import { script } from "../../src/backends/redis/scripts.js";
+import { calledScript } from "../../src/backends/redis/scripts.js";
 import { deleteKeys, needsRedis, TEST_REDIS_URL } from "../redis-context.js";
 
 const redis = await needsRedis();
@@ -21,10 +21,10 @@ void describe("Redis outcomes carried by final messages", { ...redis }, () => {
     const keyPrefix = `tynenc-test:{${randomUUID()}}:`;
     const callerClient = new Redis(TEST_REDIS_URL, {});
     const reads: string[] = [];
-    const outcomeSha = script("state-get-outcomes-1").sha;
     const send = callerClient.sendCommand.bind(callerClient);
     callerClient.sendCommand = (command: { name: string; args: unknown[] }, ...rest: unknown[]) => {
-      if (command.args[0] === outcomeSha) reads.push(String(command.args.slice(3)));
+      if (calledScript(command.name, command.args[0]) === "state-get-outcomes-1")
+        reads.push(String(command.args.slice(3)));
       return (send as (...args: unknown[]) => unknown)(command, ...rest);
     };
     const options = { appId: "final-outcomes", loggingLevel: "error" as const, maxParallelSlots: 4 };

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import type { Backend } from "../../src/backends/backend.js";
 import type { RedisClient } from "../../src/backends/redis/driver.js";
-import { script } from "../../src/backends/redis/scripts.js";
+import { calledScript } from "../../src/backends/redis/scripts.js";
 import { CancelRequestedError, StatusTransitionError } from "../../src/errors/errors.js";
 import { InvocationStatus } from "../../src/invocation/status.js";
 import { historyProblems } from "../../src/testing/index.js";
@@ -75,7 +75,7 @@ void describe("Redis finishFinal", { ...redis }, () => {
     for (const name of ["call", "callBuffer"] as const) {
       const call = client[name].bind(client) as (command: string, args: unknown[]) => unknown;
       (client as unknown as Record<string, unknown>)[name] = (command: string, args: unknown[]) => {
-        scripts.push(command);
+        scripts.push(calledScript(command, args[0]) ?? command);
         return call(command, args);
       };
     }
@@ -88,7 +88,7 @@ void describe("Redis finishFinal", { ...redis }, () => {
         unowned: false,
       });
     const answers = await Promise.allSettled([finish("a", "r1"), finish("b", "r1"), finish("c", "other")]);
-    assert.deepEqual(scripts, ["EVALSHA"]);
+    assert.deepEqual(scripts, ["store-finish-5"]);
     assert.equal(answers[0].status, "fulfilled");
     assert.ok(answers[1].status === "rejected" && answers[1].reason instanceof CancelRequestedError);
     assert.ok(answers[2].status === "rejected" && answers[2].reason instanceof StatusTransitionError);
@@ -200,10 +200,10 @@ void describe("Redis finishFinal", { ...redis }, () => {
   void it("finishAndClaim sent again (after a reconnect) answers its finish and claim as first made", async () => {
     await running(["a"]);
     await queued(["b", "c"]);
-    const sent: unknown[][] = [];
+    const sent: [string, unknown[]][] = [];
     const callBuffer = client.callBuffer.bind(client) as (c: string, a: unknown[]) => Promise<unknown>;
     (client as { callBuffer: unknown }).callBuffer = (command: string, args: unknown[]) => {
-      sent.push(args);
+      sent.push([command, args]);
       return callBuffer(command, args);
     };
     const first = await finishAndClaim("a");
@@ -211,8 +211,8 @@ void describe("Redis finishFinal", { ...redis }, () => {
       first.records.map((r) => r.id),
       ["b"],
     );
-    const finish = sent.find((args) => args[0] === script("store-finish-5").sha)!;
-    const again = (await callBuffer("EVALSHA", finish)) as [Buffer[][], [Buffer[]]];
+    const finish = sent.find(([command, args]) => calledScript(command, args[0]) === "store-finish-5")!;
+    const again = (await callBuffer(...finish)) as [Buffer[][], [Buffer[]]];
     assert.deepEqual(
       again[0].map((answer) => answer.map(String)),
       [["OK", ""]],

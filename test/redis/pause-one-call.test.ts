@@ -20,7 +20,7 @@ import { historyProblems, withRunner } from "../../src/testing/index.js";
 import { deleteKeys, needsRedis, tempRedisBackend, TEST_REDIS_URL } from "../redis-context.js";
 import { loadIoredis } from "../../src/backends/redis/driver.js";
 import { redisBackend } from "../../src/backends/redis/index.js";
-import { script } from "../../src/backends/redis/scripts.js";
+import { calledScript } from "../../src/backends/redis/scripts.js";
 import { randomUUID } from "node:crypto";
 
 const S = InvocationStatus;
@@ -376,18 +376,18 @@ void describe("Redis fib on one slot", { ...redis }, () => {
         // fib(7) is 41 invocations, 20 of them calling two children: 40 pauses, each one call that also
         // claims the child for the slot it frees, and each parent resumed by its child's finish, in the
         // call of that finish (store-finish-5.lua): no claim, resume or status read of their own.
-        assert.equal(count(script("store-pause-3").sha), 40);
-        assert.equal(count(script("store-resume-2").sha), 0, "resumes of their own");
+        assert.equal(count("store-pause-3"), 40);
+        assert.equal(count("store-resume-2"), 0, "resumes of their own");
         // Claims of their own: the runner's first look at the queue, and the one that found the top call.
-        assert.ok(count(script("claim-next-5").sha) <= 2, "claims of their own");
+        assert.ok(count("claim-next-5") <= 2, "claims of their own");
         assert.equal(count("resume"), 0);
-        assert.equal(count(script("store-register-3").sha), 41);
-        assert.equal(count(script("store-finish-5").sha), 41);
+        assert.equal(count("store-register-3"), 41);
+        assert.equal(count("store-finish-5"), 41);
         // Each resume answered with its children's outcomes and statuses: the parent's awaits read none.
-        assert.equal(count(script("state-get-outcomes-1").sha), 0, "outcome reads");
+        assert.equal(count("state-get-outcomes-1"), 0, "outcome reads");
         // Status reads: the caller's await of the top call only. A pause needs no check after it (its
         // finals were listened for from before it, Orchestrator.watchFinals), nor does a resume.
-        assert.equal(count(script("store-watch-1").sha) + count("hmget"), 1, "status reads");
+        assert.equal(count("store-watch-1") + count("hmget"), 1, "status reads");
       };
     });
   });
@@ -400,11 +400,11 @@ void describe("Redis fib on one slot", { ...redis }, () => {
         // 20 parents: one registration of both children, one pause claiming one of them; the finish of
         // that child claims its sibling (the parent still waits for it), the sibling's finish resumes
         // the parent. No claim of the runner's own beyond its first looks at the queue.
-        assert.equal(count(script("store-register-3").sha), 21);
-        assert.equal(count(script("store-pause-3").sha), 20);
-        assert.equal(count(script("store-finish-5").sha), 41);
-        assert.ok(count(script("claim-next-5").sha) <= 2, "claims of their own");
-        assert.equal(count(script("store-resume-2").sha), 0, "resumes of their own");
+        assert.equal(count("store-register-3"), 21);
+        assert.equal(count("store-pause-3"), 20);
+        assert.equal(count("store-finish-5"), 41);
+        assert.ok(count("claim-next-5") <= 2, "claims of their own");
+        assert.equal(count("store-resume-2"), 0, "resumes of their own");
       };
     });
   });
@@ -413,7 +413,7 @@ void describe("Redis fib on one slot", { ...redis }, () => {
 interface FibRun {
   readonly app: Tynenc;
   readonly top: Invocation<number>;
-  /** How many calls of `name` (a command, or a script's SHA) the app's client sent so far. */
+  /** How many calls of `name` (a command, or a script by its file's name) the app's client sent so far. */
   readonly count: (name: string) => number;
 }
 
@@ -435,10 +435,9 @@ async function countedFib(
   const send = client.sendCommand.bind(client);
   client.sendCommand = (command: { name: string; args: unknown[] }, ...rest: unknown[]) => {
     const name = command.name.toLowerCase();
-    if (name === "evalsha") {
-      const [sha, keys] = command.args as [string, string];
-      calls.push(sha === script("store-change-3").sha ? String(command.args[Number(keys) + 3]) : sha);
-    } else calls.push(name);
+    const called = calledScript(name, command.args[0]);
+    if (called === "store-change-3") calls.push(String(command.args[Number(command.args[1]) + 3]));
+    else calls.push(called ?? name);
     return (send as (...args: unknown[]) => unknown)(command, ...rest);
   };
   const backend = redisBackend({ client, appId: "fib-one-slot", keyPrefix });

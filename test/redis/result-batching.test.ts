@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 import { Tynenc } from "../../src/index.js";
 import { redisBackend } from "../../src/backends/redis/index.js";
 import { loadIoredis, type RedisClient } from "../../src/backends/redis/driver.js";
-import { script } from "../../src/backends/redis/scripts.js";
+import { calledScript } from "../../src/backends/redis/scripts.js";
 import { UNPIN_GATHER_MS } from "../../src/backends/redis/redis-store-retention.js";
 import { InvocationPurgedError } from "../../src/errors/errors.js";
 import { withRunner } from "../../src/testing/index.js";
@@ -20,17 +20,10 @@ const N = 60;
 
 /** The commands `client` sends, a script named by its file ("store-pin-2"), others by command. */
 function recordCommands(client: RedisClient): string[] {
-  const names = new Map(
-    ["store-pin-2", "state-get-outcomes-1", "store-read-1", "store-watch-1"].map((name) => [
-      script(name).sha,
-      name,
-    ]),
-  );
   const sent: string[] = [];
   const send = client.sendCommand.bind(client);
   client.sendCommand = (command: { name: string; args: unknown[] }, ...rest: unknown[]) => {
-    const sha = String(command.args[0]);
-    sent.push(command.name.toLowerCase() === "evalsha" ? (names.get(sha) ?? "other script") : command.name);
+    sent.push(calledScript(command.name, command.args[0]) ?? command.name);
     return (send as (...args: unknown[]) => unknown)(command, ...rest);
   };
   return sent;

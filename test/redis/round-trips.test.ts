@@ -11,7 +11,7 @@ import { Tynenc } from "../../src/index.js";
 import { redisBackend, type RedisBackendOptions } from "../../src/backends/redis/index.js";
 import { loadIoredis } from "../../src/backends/redis/driver.js";
 import { readdirSync } from "node:fs";
-import { script } from "../../src/backends/redis/scripts.js";
+import { calledScript, script } from "../../src/backends/redis/scripts.js";
 import { withRunner } from "../../src/testing/index.js";
 import { deleteKeys, needsRedis, TEST_REDIS_URL } from "../redis-context.js";
 
@@ -35,19 +35,14 @@ async function settled(sent: readonly string[]): Promise<void> {
   }
 }
 
-/** The backend's scripts by SHA. */
-const SCRIPTS = new Map(
-  readdirSync(new URL("../../src/backends/redis/lua/", import.meta.url))
-    .filter((file) => file.endsWith(".lua"))
-    .map((file) => {
-      const name = file.slice(0, -".lua".length);
-      return [script(name).sha, name];
-    }),
-);
+// Every script read, so that calledScript knows them all.
+for (const file of readdirSync(new URL("../../src/backends/redis/lua/", import.meta.url))) {
+  if (file.endsWith(".lua")) script(file.slice(0, -".lua".length));
+}
 
-/** The script an EVALSHA runs, by name. */
+/** The script a command runs (FCALL or EVALSHA), by name. */
 function scriptName(command: { name: string; args: unknown[] }): string | undefined {
-  return command.name.toLowerCase() === "evalsha" ? SCRIPTS.get(String(command.args[0])) : undefined;
+  return calledScript(command.name, command.args[0]);
 }
 
 const redis = await needsRedis();
@@ -103,16 +98,11 @@ void describe("Redis round trips", { ...redis }, () => {
     const Redis = loadIoredis();
     const client = new Redis(TEST_REDIS_URL, {});
     const keyPrefix = `tynenc-test:{${randomUUID()}}:`;
-    const scripts = new Map([
-      [script("claim-next-5").sha, "claim-next-5"],
-      [script("store-finish-5").sha, "store-finish-5"],
-    ]);
     const calls = { "claim-next-5": 0, "store-finish-5": 0 };
     const send = client.sendCommand.bind(client);
     client.sendCommand = (command: { name: string; args: unknown[] }, ...rest: unknown[]) => {
-      const name =
-        command.name.toLowerCase() === "evalsha" ? scripts.get(String(command.args[0])) : undefined;
-      if (name) calls[name as keyof typeof calls]++;
+      const name = calledScript(command.name, command.args[0]);
+      if (name === "claim-next-5" || name === "store-finish-5") calls[name]++;
       return (send as (...args: unknown[]) => unknown)(command, ...rest);
     };
     const app = oneSlotApp(client, keyPrefix);

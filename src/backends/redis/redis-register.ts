@@ -5,7 +5,7 @@ import type { RedisContext } from "./context.js";
 import { queueKeys } from "./redis-broker.js";
 import { recordValue } from "./redis-state-backend.js";
 import type { StoreKeys } from "./redis-store-keys.js";
-import { runScript, script } from "./scripts.js";
+import { isMissing, runScript, scriptCommand } from "./scripts.js";
 
 const REGISTER = "store-register-3";
 
@@ -77,11 +77,11 @@ export class RedisRegistration {
     announce(0, first);
     if (first === total) return;
     // Sent before any answer is read; each settles to its error, so none is left unhandled.
-    const sha = script(REGISTER).sha;
+    const [command, called] = scriptCommand(client, REGISTER);
     const sent: { from: number; to: number; answer: Promise<unknown> }[] = [];
     for (let from = first; from < total; from += REGISTER_CHUNK) {
       const to = Math.min(from + REGISTER_CHUNK, total);
-      const answer = client.call("EVALSHA", [sha, this.keys.length, ...this.keys, ...argsOf(from, to)]);
+      const answer = client.call(command, [called, this.keys.length, ...this.keys, ...argsOf(from, to)]);
       sent.push({
         from,
         to,
@@ -94,8 +94,8 @@ export class RedisRegistration {
     let failure: Error | undefined;
     for (const { from, to, answer } of sent) {
       let error = await answer;
-      if (isNoScript(error)) {
-        // Redis forgot the script meanwhile (a restart, SCRIPT FLUSH): sent again once loaded, in order.
+      if (isMissing(error)) {
+        // Redis forgot the script meanwhile (a restart, FUNCTION FLUSH, SCRIPT FLUSH): sent again once loaded, in order.
         error = await runScript(client, REGISTER, this.keys, argsOf(from, to)).then(
           () => undefined,
           (e: unknown) => e,
@@ -108,8 +108,4 @@ export class RedisRegistration {
     }
     if (failure !== undefined) throw failure;
   }
-}
-
-function isNoScript(error: unknown): boolean {
-  return error instanceof Error && error.message.startsWith("NOSCRIPT");
 }

@@ -24,23 +24,24 @@ due time still held back in the broker ("" when none), how many delayed ids were
 {"ERR", reason, status, owner, id} when status.ts refuses a move the runnable check allowed. The claim
 itself is include/claim.lua, which store-finish-5.lua shares.
 ]]
-local P, REQ = ARGV[1], ARGV[2]
-local SEQ, READY, FINISHED, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local records = ARGV[7]
+-- The call's keys and arguments that the helpers below read: set on each call (see --#call).
+local P, REQ, records
+local SEQ, READY, FINISHED, QUEUE, DELAYED
 
 --#include include/wait-rank.lua
 
 --#include include/store-moves.lua
 
-
-local CLAIM = {
-  request = ARGV[2],
-  window = tonumber(ARGV[6]),
-  runnable = RUNNABLE_WORDS,
-  pending = rule('PENDING'),
-  running = ARGV[8] == '1' and rule('RUNNING') or nil,
-}
+-- request, window and running are the call's (see --#call).
+local CLAIM = { runnable = RUNNABLE_WORDS, pending = rule('PENDING') }
+local RUNNING = rule('RUNNING')
 
 --#include include/claim.lua
 
+-- What runs on each call (the lines above are made once, when the script is a Redis Function: scripts.ts).
+--#call
+P, REQ, records = ARGV[1], ARGV[2], ARGV[7]
+SEQ, READY, FINISHED, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+CLAIM.request, CLAIM.window = ARGV[2], tonumber(ARGV[6])
+CLAIM.running = ARGV[8] == '1' and RUNNING or nil
 return claimNext(ARGV[3], ARGV[4], tonumber(ARGV[5]))

@@ -52,11 +52,12 @@ Returns { answers, claim, resumed }: per item {"OK", owner after} or {"ERR", rea
 resumed lists the waiters resumed in freed slots, each {item's place (1-based), id, owner, waited} with
 `waited` as store-resume-2.lua answers it. A call sent again after a reconnect lists them again.
 ]]
-local P, records = ARGV[1], ARGV[3]
+-- The call's keys and arguments that the helpers below read: set on each call (see --#call).
+local P, records
 -- Each item's own request id (the call's, and its place), as two items may move one invocation: the
 -- second is refused, not taken for a resend of the first.
 local REQ
-local SEQ, READY, FINISHED, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local SEQ, READY, FINISHED, QUEUE, DELAYED
 
 --#include include/wait-rank.lua
 
@@ -65,25 +66,13 @@ local SEQ, READY, FINISHED, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4],
 --#include include/outcome.lua
 
 
-local CLAIM = {
-  request = ARGV[2] .. ':c',
-  window = tonumber(ARGV[6]),
-  runnable = RUNNABLE_WORDS,
-  pending = rule('PENDING'),
-  running = ARGV[7] == '1' and rule('RUNNING') or nil,
-  -- Only a call sent again (an item answered as made before) can find its claim made: set by finish.
-  resent = false,
-}
+-- request, window, running and resent are the call's (see --#call).
+local CLAIM = { runnable = RUNNABLE_WORDS, pending = rule('PENDING') }
 
 --#include include/claim.lua
 
-local RESUME = {
-  finals = FINAL_WORDS,
-  most = tonumber(ARGV[10]),
-  records = records,
-  resumed = rule('RESUMED'),
-  running = rule('RUNNING'),
-}
+-- most and records are the call's (see --#call).
+local RESUME = { finals = FINAL_WORDS, resumed = rule('RESUMED'), running = rule('RUNNING') }
 
 --#include include/resume.lua
 
@@ -193,6 +182,16 @@ local function heardElsewhere(watcher, waitedBy, resumedHere, named)
   end
   return false
 end
+
+-- What runs on each call (the lines above are made once, when the script is a Redis Function: scripts.ts).
+--#call
+P, records, REQ = ARGV[1], ARGV[3], nil
+SEQ, READY, FINISHED, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+CLAIM.request, CLAIM.window = ARGV[2] .. ':c', tonumber(ARGV[6])
+CLAIM.running = ARGV[7] == '1' and RESUME.running or nil
+-- Only a call sent again (an item answered as made before) can find its claim made: set by finish.
+CLAIM.resent = false
+RESUME.most, RESUME.records = tonumber(ARGV[10]), records
 
 -- The final message: the sender, the accepted ids, then the carried outcomes (when any).
 local final, carried, anyCarried = { ARGV[9] }, {}, false

@@ -34,23 +34,21 @@ Returns
                                   "invalid" or "cancel"
   {"UNKNOWN", id}             (ARGV[10] "1") a waited id is not known: nothing changed
 ]]
-local P, REQ, runner, at = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local limit = tonumber(ARGV[5])
-local records, wanted = ARGV[6], tonumber(ARGV[7])
-local early, waiter = ARGV[10] == '1', ARGV[11]
-local SEQ, READY, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+-- The call's keys and arguments, and what the helpers below keep for one call: set on each call (see
+-- --#call).
+local P, REQ, runner, at, limit, records, wanted, early, waiter
+local SEQ, READY, QUEUE, DELAYED
+-- The waiter's status hash (loadFor), whether it is runnable, the waited ids, the status of each
+-- (readWaited), whether it is marked (keepMark), and the cycle search's way back (reach).
+local cur, waiterRunnable, waited, statusOf, waitsOf, marking, cameFrom
 
 --#include include/wait-rank.lua
 
 --#include include/store-moves.lua
 
-local CLAIM = {
-  request = REQ .. ':c',
-  window = tonumber(ARGV[8]),
-  runnable = RUNNABLE_WORDS,
-  pending = rule('PENDING'),
-  running = ARGV[9] == '1' and rule('RUNNING') or nil,
-}
+-- request, window, running and resent are the call's (see --#call).
+local CLAIM = { runnable = RUNNABLE_WORDS, pending = rule('PENDING') }
+local RUNNING = rule('RUNNING')
 
 --#include include/claim.lua
 
@@ -64,21 +62,12 @@ local function claimForSlot()
   return claimNext(runner, at, wanted)
 end
 
-local cur = loadFor(waiter, 'q', 'p')
--- Only a pause sent again (answered as made below) can find its claim made before.
-CLAIM.resent = cur ~= nil and cur.q == REQ
--- The waiter's status does not change before the move to PAUSED at the end (nothing is written before
--- it but edges and ready-set places), so it is read once, here.
-local waiterRunnable = cur ~= nil and listed(runnable, cur.s)
-
 -- Every edge leaving the waiter goes (and its place in the ready set follows; one not runnable has none).
 local function dropWaits()
   if not cur or cur.p then dropOut(waiter) end
   if waiterRunnable then settle(waiter, true) end
 end
 
-local waited = {}
-for i = 12, #ARGV do waited[#waited + 1] = ARGV[i] end
 -- SADD of `ids` to `key` in slices: unpack puts its values on Lua's stack, which holds about 8,000 (one
 -- SADD of a 10,000-wide await failed).
 local function addSliced(key, ids)
@@ -88,9 +77,7 @@ local function addSliced(key, ids)
 end
 
 -- The status of each waited id (false: unknown), read once (by the early check, else with the edges),
--- and whether it ever waited itself (markWaits; only then can it have "out" edges).
-local statusOf, waitsOf = {}, {}
-
+-- and whether it ever waited itself (markWaits; only then can it have "out" edges): statusOf, waitsOf.
 local function readWaited(id)
   local f = redis.call('HMGET', K('i', id), 's', 'p')
   statusOf[id] = f[1] or false
@@ -108,44 +95,9 @@ local function unfinished()
   return open
 end
 
-if cur and cur.q == REQ then
-  -- Paused by this very call before: wait on every waited one still known (a final one wakes at once).
-  local known = {}
-  for _, id in ipairs(waited) do
-    if redis.call('EXISTS', K('i', id)) == 1 then known[#known + 1] = id end
-  end
-  -- The claim answers as it did then (claim.lua keeps its last answer for a resend).
-  return { 'OK', known, #known > 0 and claimForSlot() or {} }
-end
-
-if early then
-  for _, id in ipairs(waited) do
-    if not readWaited(id) then return { 'UNKNOWN', id } end
-  end
-end
-
--- The edges first, as Waits.record: they keep retention off every result of this await. A waiter that
--- never waited before gets its mark (markWaits) with its move to PAUSED, in the same hash write, or on
--- its own where the edges stay and it does not pause (`marking`, see keepMark).
-dropWaits()
-local marking = false
-if #waited > 0 then
-  if cur and not cur.p then
-    marking = true
-    cur.p = '1'
-  end
-  addSliced(K('out', waiter), waited)
-end
-
 -- The edges stay and the waiter is not paused: the mark owed is written now.
 local function keepMark()
   if marking then markWaits(waiter) end
-end
-for _, id in ipairs(waited) do redis.call('SADD', K('in', id), waiter) end
--- Waiting for something now, it leaves the ready set (where only a runnable waiter could be).
-if waiterRunnable then redis.call('ZREM', READY, waiter) end
-for _, id in ipairs(waited) do
-  if statusOf[id] == nil then readWaited(id) end
 end
 
 -- Once the edges stay (no cycle): the counts of the open ones and of what they wait for, then each
@@ -180,6 +132,66 @@ local function placeWaited(open, seqNow)
   end
 end
 
+-- `id`, reached from `from`, joins `level` unless reached before (the cycle search, below).
+local function reach(id, from, level)
+  if cameFrom[id] then return end
+  cameFrom[id] = from
+  level[#level + 1] = id
+end
+
+-- What runs on each call (the lines above are made once, when the script is a Redis Function: scripts.ts).
+--#call
+P, REQ, runner, at, limit = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+records, wanted, early, waiter = ARGV[6], tonumber(ARGV[7]), ARGV[10] == '1', ARGV[11]
+SEQ, READY, QUEUE, DELAYED = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+CLAIM.request, CLAIM.window = REQ .. ':c', tonumber(ARGV[8])
+CLAIM.running = ARGV[9] == '1' and RUNNING or nil
+statusOf, waitsOf, marking, cameFrom = {}, {}, false, {}
+waited = {}
+for i = 12, #ARGV do waited[#waited + 1] = ARGV[i] end
+
+cur = loadFor(waiter, 'q', 'p')
+-- Only a pause sent again (answered as made below) can find its claim made before.
+CLAIM.resent = cur ~= nil and cur.q == REQ
+-- The waiter's status does not change before the move to PAUSED at the end (nothing is written before
+-- it but edges and ready-set places), so it is read once, here.
+waiterRunnable = cur ~= nil and listed(runnable, cur.s)
+
+if cur and cur.q == REQ then
+  -- Paused by this very call before: wait on every waited one still known (a final one wakes at once).
+  local known = {}
+  for _, id in ipairs(waited) do
+    if redis.call('EXISTS', K('i', id)) == 1 then known[#known + 1] = id end
+  end
+  -- The claim answers as it did then (claim.lua keeps its last answer for a resend).
+  return { 'OK', known, #known > 0 and claimForSlot() or {} }
+end
+
+if early then
+  for _, id in ipairs(waited) do
+    if not readWaited(id) then return { 'UNKNOWN', id } end
+  end
+end
+
+-- The edges first, as Waits.record: they keep retention off every result of this await. A waiter that
+-- never waited before gets its mark (markWaits) with its move to PAUSED, in the same hash write, or on
+-- its own where the edges stay and it does not pause (`marking`, see keepMark).
+dropWaits()
+if #waited > 0 then
+  if cur and not cur.p then
+    marking = true
+    cur.p = '1'
+  end
+  addSliced(K('out', waiter), waited)
+end
+
+for _, id in ipairs(waited) do redis.call('SADD', K('in', id), waiter) end
+-- Waiting for something now, it leaves the ready set (where only a runnable waiter could be).
+if waiterRunnable then redis.call('ZREM', READY, waiter) end
+for _, id in ipairs(waited) do
+  if statusOf[id] == nil then readWaited(id) end
+end
+
 local open = unfinished()
 if #open == 0 then
   keepMark()
@@ -187,14 +199,8 @@ if #open == 0 then
   return { 'OK', open, {} }
 end
 
--- Breadth first along "waits for" edges from the open ones, as wait-cycle.ts.
-local cameFrom, frontier, visited = {}, {}, 0
--- `id`, reached from `from`, joins `level` unless reached before.
-local function reach(id, from, level)
-  if cameFrom[id] then return end
-  cameFrom[id] = from
-  level[#level + 1] = id
-end
+-- Breadth first along "waits for" edges from the open ones, as wait-cycle.ts (reach, cameFrom).
+local frontier, visited = {}, 0
 for _, id in ipairs(open) do
   if id == waiter then
     dropWaits()

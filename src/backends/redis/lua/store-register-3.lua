@@ -29,10 +29,10 @@ Returns the number of invocations inserted. The initial status and its rule are 
 into the script (redis-store-rules.ts).
 ]]
 --#rules
-local P, A = ARGV[1], ARGV[2]
-local runner, at = ARGV[3], ARGV[4]
+-- The call's keys and arguments that the helpers below read: set on each call (see --#call).
+local P, A, runner, at
+local SEQ, READY, QUEUE
 local initial = rule(INITIAL_STATUS)
-local SEQ, READY, QUEUE = KEYS[1], KEYS[2], KEYS[3]
 
 --#include include/wait-rank.lua
 
@@ -44,10 +44,17 @@ local function has(flag)
   return string.find(initial.flags, flag, 1, true) ~= nil
 end
 
-local runnable = has('R')
-local routed = {}
+-- Whether the initial status is runnable: set on the first call (a library's load has no `string`).
+local runnable
 
 --#include include/record-save.lua
+
+-- What runs on each call (the lines above are made once, when the script is a Redis Function: scripts.ts).
+--#call
+P, A, runner, at = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+SEQ, READY, QUEUE = KEYS[1], KEYS[2], KEYS[3]
+if runnable == nil then runnable = has('R') end
+local routed = {}
 
 -- The new ones first (a status already stored is a resend's, skipped), so that their seqs are taken at once.
 local new, seen = {}, {}

@@ -18,8 +18,9 @@ Returns {"OK", owner, waited} (RUNNING; waited: what it waits for that is final,
         {"ERR", reason, status, owner, target} (nothing changed when target is RESUMED; left RESUMED
         when it is RUNNING)
 ]]
-local P, REQ, id, runner, at = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local SEQ, READY = KEYS[1], KEYS[2]
+-- The call's keys and arguments that the helpers below read: set on each call (see --#call).
+local P, REQ
+local SEQ, READY
 
 --#include include/wait-rank.lua
 
@@ -27,16 +28,17 @@ local SEQ, READY = KEYS[1], KEYS[2]
 
 --#include include/outcome.lua
 
-local RESUME = {
-  finals = FINAL_WORDS,
-  most = tonumber(ARGV[6]),
-  records = ARGV[7],
-  resumed = rule('RESUMED'),
-  running = rule('RUNNING'),
-}
+-- most and records are the call's (see --#call).
+local RESUME = { finals = FINAL_WORDS, resumed = rule('RESUMED'), running = rule('RUNNING') }
 
 --#include include/resume.lua
 
+-- What runs on each call (the lines above are made once, when the script is a Redis Function: scripts.ts).
+--#call
+P, REQ = ARGV[1], ARGV[2]
+SEQ, READY = KEYS[1], KEYS[2]
+RESUME.most, RESUME.records = tonumber(ARGV[6]), ARGV[7]
+local id, runner, at = ARGV[3], ARGV[4], ARGV[5]
 local f = redis.call('HMGET', K('i', id), 's', 'o', 'r', 'x', 'q')
 if not f[1] then return { 'ERR', 'notfound', '', '', RESUME.resumed.to } end
 local cur = { s = f[1], o = f[2] or '', r = f[3] or '', x = f[4] }

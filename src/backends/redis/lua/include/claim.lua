@@ -17,7 +17,10 @@ local function split(joined)
 end
 
 -- The records this call read (false: none), each read once.
-local recordCache = {}
+local recordCache
+--#each
+recordCache = {}
+--#end
 
 local function recordOf(id)
   local value = recordCache[id]

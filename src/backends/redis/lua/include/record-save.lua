@@ -2,7 +2,10 @@
 -- string `<meta bytes>,<args bytes>:<meta><args>` under `<app prefix>rec:<id>`; an outcome stored before
 -- its record (it follows the record's bytes) is kept. Each parent known here gets its new children
 -- appended to `<app prefix>kids:<parent>`, once per call (saveChildren).
-local childrenOf, parentsSeen = {}, {}
+local childrenOf, parentsSeen
+--#each
+childrenOf, parentsSeen = {}, {}
+--#end
 
 local function saveRecord(app, id, parent, value)
   local rec = app .. 'rec:' .. id

@@ -10,7 +10,10 @@ the records' key prefix ("" answers no outcome), resumed = rule, running = rule 
 
 -- What `id` waits for, each { id, status, owner, at }, as the last waitsOver read it: waitedFinal takes
 -- it from there (nothing moves them in between), so a resume reads each waited one once.
-local waitedRead = {}
+local waitedRead
+--#each
+waitedRead = {}
+--#end
 
 local function readWaitedOf(id)
   local list = {}
