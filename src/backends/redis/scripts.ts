@@ -160,9 +160,12 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** An answer saying this server or user cannot run functions: the scripts go as EVALSHA instead. */
+/**
+ * An answer saying this server (before Redis 7) or this user (an ACL) cannot run FCALL or FUNCTION: the
+ * scripts go as EVALSHA instead. A refusal of a key is not one: EVALSHA would meet it too.
+ */
 function noFunctions(error: unknown): boolean {
-  return /^ERR unknown command|^NOPERM/i.test(messageOf(error));
+  return /^ERR unknown command|^NOPERM.*'(?:fcall|function)/i.test(messageOf(error));
 }
 
 /** The answer to an FCALL of a function this server does not hold (never loaded, or lost in a restart). */
