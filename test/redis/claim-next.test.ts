@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import type { Backend, ClaimOptions } from "../../src/backends/backend.js";
 import type { RedisClient } from "../../src/backends/redis/driver.js";
+import { runScript } from "../../src/backends/redis/scripts.js";
 import type { InvocationRecord } from "../../src/invocation/invocation-record.js";
 import { InvocationStatus } from "../../src/invocation/status.js";
 import { historyProblems } from "../../src/testing/index.js";
@@ -181,6 +182,40 @@ void describe("Redis claimNext", { ...redis }, () => {
       batch.records.map((r) => r.id),
       ["a"],
     );
+  });
+
+  void it("dates the claim of an id another process moved when due no earlier than that move", async () => {
+    // The race the many-runners test met: one process's timer moves a due id to the queue by its clock;
+    // another's claim, whose time was read just before, pops it. Its history must not show a claim (or
+    // a start) before the due time: the claim is dated by the later of the two clocks.
+    await queued(["a"]);
+    await client.lpop(`${prefix}queue`);
+    const due = Date.now() + 60_000;
+    await backend.broker.routeAt(["a"], due);
+    // The mover's clock: past the due time (broker-retrieve-2.lua, as a broker's timer runs it).
+    await runScript(client, "broker-retrieve-2", [`${prefix}queue`, `${prefix}delayed`], [0, due + 5]);
+    assert.equal(await client.llen(`${prefix}queue`), 1, "moved");
+    const batch = await backend.claimNext!("r1", 1, due - 3, { window: 64, running: true });
+    assert.deepEqual(
+      batch.records.map((r) => r.id),
+      ["a"],
+    );
+    const history = await backend.orchestratorStore.getHistory("a");
+    const dated = history.filter((h) => h.status === S.PENDING || h.status === S.RUNNING).map((h) => h.at);
+    assert.deepEqual(dated, [due + 5, due + 5]);
+    assert.deepEqual(historyProblems(history), []);
+    // A claim dated later than that move keeps its own time; ids moved by the claim itself too.
+    await queued(["b"]);
+    const later = await backend.claimNext!("r1", 1, due + 50, PENDING_ONLY);
+    assert.deepEqual(
+      later.records.map((r) => r.id),
+      ["b"],
+    );
+    const pending = (await backend.orchestratorStore.getHistory("b")).find((h) => h.status === S.PENDING);
+    assert.equal(pending?.at, due + 50);
+    // Purged with the broker's keys.
+    await backend.broker.purge();
+    assert.equal(await client.exists(`${prefix}delayed-moved`), 0);
   });
 
   void it("answers a call sent again (after a reconnect) as first made, claiming nothing more", async () => {

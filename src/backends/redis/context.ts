@@ -7,7 +7,8 @@ import type { RedisClient } from "./driver.js";
  *
  * Key names, by component (each component owns its names; add yours here):
  * - broker: `queue` (list of routed ids, oldest at the head), `delayed` (sorted set of ids held back:
- *   score the due time, member `<seq>:<id>`), `delayed-seq` (counter for those members)
+ *   score the due time, member `<seq>:<id>`), `delayed-seq` (counter for those members), `delayed-moved`
+ *   (the latest clock, epoch ms, by which due ids were moved to the queue: lua/include/moved-at.lua)
  * - notifier: pub/sub channels `work`, `final`, `cancel` (messages: JSON `[sender, ...ids]`); no keys
  * - state backend: `rec:<id>` (string: the record, then the outcome; layout in lua/state-save-1.lua),
  *   `kids:<id>` (string: children ids in registration order, each after a ",")

@@ -89,7 +89,7 @@ export class RedisBroker implements Broker {
   }
 
   async purge(): Promise<void> {
-    await this.context.client.del(this.queue, this.delayed, this.delayedSeq);
+    await this.context.client.del(this.queue, this.delayed, this.delayedSeq, `${this.delayed}-moved`);
     this.clearTimer();
   }
 

@@ -17,7 +17,8 @@
  *   every call.
  *
  * Helpers shared by several scripts live in `lua/include/`: a line `--#include include/<file>.lua` is
- * replaced by that file when the script is read (one level deep), so a helper is written once. Then a
+ * replaced by that file when the script is read (an include may include others; each file comes in once,
+ * where it is first named), so a helper is written once. Then a
  * line `--#rules` (in a script or in what it included) is replaced by the status rules of status.ts as
  * Lua constants (redis-store-rules.ts, LUA_RULES).
  */
@@ -49,9 +50,10 @@ const called = new Map<string, string>();
 export function script(name: string): Script {
   let found = sources.get(name);
   if (!found) {
-    const source = readFileSync(new URL(`${name}.lua`, LUA_DIR), "utf8")
-      .replace(/^--#include (\S+)$/gm, (_line, file: string) => readFileSync(new URL(file, LUA_DIR), "utf8"))
-      .replace(/^--#rules$/gm, () => LUA_RULES);
+    const source = withIncludes(readFileSync(new URL(`${name}.lua`, LUA_DIR), "utf8"), new Set()).replace(
+      /^--#rules$/gm,
+      () => LUA_RULES,
+    );
     const sha = createHash("sha1").update(source).digest("hex");
     const fn = `tynenc_${name.replace(/\W/g, "_")}_${sha.slice(0, 16)}`;
     found = { source, sha, fn, library: libraryOf(name, source, fn) };
@@ -59,6 +61,15 @@ export function script(name: string): Script {
     called.set(fn, name).set(sha, name);
   }
   return found;
+}
+
+/** `text` with each `--#include <file>` line replaced by that file (itself expanded), each file once. */
+function withIncludes(text: string, included: Set<string>): string {
+  return text.replace(/^--#include (\S+)$/gm, (_line, file: string) => {
+    if (included.has(file)) return `-- ${file}: included above`;
+    included.add(file);
+    return withIncludes(readFileSync(new URL(file, LUA_DIR), "utf8"), included);
+  });
 }
 
 /**

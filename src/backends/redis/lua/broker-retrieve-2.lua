@@ -8,7 +8,10 @@
   ARGV[1] how many ids to pop at most (0: none)
   ARGV[2] now (epoch ms)
   Returns { the popped ids, the earliest due time still held back ("" when none), how many ids moved }.
+  The clock that moved them is noted for the claims of what they pop (include/moved-at.lua).
 ]]
+--#include include/moved-at.lua
+
 local moved = 0
 -- At most 1,000 per call keeps the script short; the rest are still due, so the caller's timer fires at once.
 local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[2], 'LIMIT', 0, 1000)
@@ -17,6 +20,7 @@ if #due > 0 then
   for i, member in ipairs(due) do ids[i] = string.sub(member, 17) end
   redis.call('RPUSH', KEYS[1], unpack(ids))
   redis.call('ZREM', KEYS[2], unpack(due))
+  noteMoved(KEYS[2], ARGV[2])
   moved = #due
 end
 local popped = {}

@@ -7,6 +7,8 @@ nil, resent = false when the call is known not to be sent again (nil: not known)
 at, max) sets REQ to its own request id and returns the reply claim-next-5.lua
 describes, or {"ERR", reason, status, owner, id} when status.ts refuses a move the runnable check allowed.
 ]]
+--#include include/moved-at.lua
+
 -- Stale queue entries dropped per call at most: the script stays short, the caller calls again.
 local MOST_SKIPPED = 1000
 
@@ -65,6 +67,7 @@ local function moveDue(at, first)
   for i, member in ipairs(due) do ids[i] = string.sub(member, 17) end
   redis.call('RPUSH', QUEUE, unpack(ids))
   redis.call('ZREM', DELAYED, unpack(due))
+  noteMoved(DELAYED, at)
   return #due
 end
 
@@ -85,8 +88,9 @@ local function claimNext(runner, at, max)
   local claimed, blocked, seen = {}, {}, {}
   local pending, running = CLAIM.pending, CLAIM.running
 
-  -- Claims `id` if runnable now; true when it took a place (claimed), false otherwise; a refusal errs.
-  local function take(id)
+  -- Claims `id` if runnable now, dated `when`; true when it took a place (claimed), false otherwise; a
+  -- refusal errs.
+  local function take(id, when)
     if seen[id] then return false end
     seen[id] = true
     local cur = loadFor(id)
@@ -103,9 +107,9 @@ local function claimNext(runner, at, max)
     if running then
       why = refusalAfter(cur, pending, running, runner)
       if why then error({ 'ERR', why, pending.to, ownerAfter(cur.o, pending, runner), id }) end
-      commitMoves(id, cur, { pending, running }, runner, at)
+      commitMoves(id, cur, { pending, running }, runner, when)
     else
-      commit(id, cur, pending, runner, at)
+      commit(id, cur, pending, runner, when)
     end
     settleMove(id, from, running or pending)
     claimed[#claimed + 1] = id
@@ -117,17 +121,18 @@ local function claimNext(runner, at, max)
     local candidates = redis.call('ZRANGE', READY, '0', CLAIM.window - 1)
     for _, id in ipairs(candidates) do
       if #claimed >= max then return end
-      if not notDue(id, at) then take(id) end
+      if not notDue(id, at) then take(id, at) end
     end
   end
 
   local function fromQueue()
-    local skipped = 0
+    local skipped, when = 0, nil
     while #claimed < max do
       local ids = redis.call('LPOP', QUEUE, COUNTS[max - #claimed] or max - #claimed)
       if not ids then return 0 end
+      when = when or poppedAt(DELAYED, at)
       for _, id in ipairs(ids) do
-        if not take(id) then skipped = skipped + 1 end
+        if not take(id, when) then skipped = skipped + 1 end
       end
       if skipped >= MOST_SKIPPED and #claimed < max then return 1 end
     end
