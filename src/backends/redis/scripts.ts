@@ -125,7 +125,7 @@ const GLOBALS =
   "redis, string, table, math, cjson, tonumber, tostring, type, ipairs, select, unpack, next, error, pcall";
 
 /**
- * The scripts calls (and any other command) sent in one turn of the event loop go out in one socket write:
+ * The script calls (and any other command) sent in one turn of the event loop go out in one socket write:
  * the first corks the connection's socket and the end of the turn (process.nextTick, after the
  * microtasks) uncorks it. A runner's registration of the children a task awaits and the pause that
  * follows it (made in the same turn) then cost one write instead of two; on a VM a write to a loopback
@@ -155,11 +155,6 @@ function modeOf(client: RedisClient): Mode | undefined {
     return "eval";
   }
   return undefined;
-}
-
-/** Runs the scripts of `client` as EVALSHA from now on (tests of that form; see the header for when). */
-export function useEvalScripts(client: RedisClient): void {
-  modes.set(client, "eval");
 }
 
 /** Whether `client` runs the scripts as functions (FCALL), once its first script call has told. */
