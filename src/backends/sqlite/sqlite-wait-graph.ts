@@ -44,9 +44,13 @@ export class SqliteWaitGraph {
     this.into = db.prepare(
       "SELECT waited AS k, waiter AS v FROM tynenc_waits WHERE app = ? AND waited IN (SELECT value FROM json_each(?))",
     );
+    // `status IN RUNNABLE_SQL` repeats the WHERE of the partial index tynenc_status_ready word for word:
+    // SQLite uses a partial index only when the query names its terms, and without it this lookup walks
+    // every row of the app in seq order (a claim slowed down with the table: 10x at 30,000 rows).
     this.readyIds = db
       .prepare(
-        `SELECT id FROM tynenc_status s WHERE app = ? AND waiters > 0 AND status IN ${WAIT_READY_SQL}
+        `SELECT id FROM tynenc_status s WHERE app = ? AND waiters > 0 AND status IN ${RUNNABLE_SQL}
+         AND status IN ${WAIT_READY_SQL}
          AND NOT EXISTS (SELECT 1 FROM tynenc_waits w WHERE w.app = s.app AND w.waiter = s.id)
          ORDER BY seq LIMIT ?`,
       )
