@@ -20,7 +20,7 @@
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -69,13 +69,6 @@ async function privateRedis(): Promise<{ url: string; stop: () => Promise<void> 
   return { url: server.url, stop: () => server.close() };
 }
 
-/** Every script read, so that calledScript knows them all. */
-function readScripts(): void {
-  const dir = new URL("../../src/backends/redis/lua/", import.meta.url);
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".lua")))
-    script(file.slice(0, -".lua".length));
-}
-
 /** Scripts run as functions (FCALL), as tynenc does unless TYNENC_REDIS_SCRIPTS=eval. */
 const AS_FUNCTIONS = process.env["TYNENC_REDIS_SCRIPTS"] !== "eval";
 
@@ -84,7 +77,6 @@ async function record(
   url: string,
   quick: string,
 ): Promise<{ commands: Recorded[]; inside: Map<string, number> }> {
-  readScripts();
   const commands: Recorded[] = [];
   const inside = new Map<string, number>();
   const watcher = new Redis(url);

@@ -5,18 +5,15 @@
  * functions and sets ACL users there.
  */
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
 import { describe, it } from "node:test";
 import { loadIoredis, type RedisClient } from "../../src/backends/redis/driver.js";
 import { redisBackend } from "../../src/backends/redis/index.js";
-import { calledScript, runsFunctions, script } from "../../src/backends/redis/scripts.js";
+import { calledScript, runsFunctions, script, scriptNames } from "../../src/backends/redis/scripts.js";
 import { InvocationStatus, Tynenc, type Task } from "../../src/index.js";
 import { assertValidHistories, withRunner } from "../../src/testing/index.js";
 import { needsRedisServer, OwnRedisServer } from "./fixtures/redis-server.js";
 
-const SCRIPTS = readdirSync(new URL("../../src/backends/redis/lua/", import.meta.url))
-  .filter((file) => file.endsWith(".lua"))
-  .map((file) => file.slice(0, -".lua".length));
+const SCRIPTS = scriptNames();
 /** The scripts whose helpers are made once (a `--#call` line): the ones a task's life runs. */
 const SPLIT = ["store-finish-5", "store-pause-3", "store-register-3", "claim-next-5", "store-resume-2"];
 

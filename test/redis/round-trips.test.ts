@@ -10,8 +10,7 @@ import { describe, it } from "node:test";
 import { Tynenc } from "../../src/index.js";
 import { redisBackend, type RedisBackendOptions } from "../../src/backends/redis/index.js";
 import { loadIoredis } from "../../src/backends/redis/driver.js";
-import { readdirSync } from "node:fs";
-import { calledScript, script } from "../../src/backends/redis/scripts.js";
+import { calledScript } from "../../src/backends/redis/scripts.js";
 import { withRunner } from "../../src/testing/index.js";
 import { deleteKeys, needsRedis, TEST_REDIS_URL } from "../redis-context.js";
 
@@ -33,11 +32,6 @@ async function settled(sent: readonly string[]): Promise<void> {
     seen = sent.length;
     await new Promise((resolve) => setTimeout(resolve, 30));
   }
-}
-
-// Every script read, so that calledScript knows them all.
-for (const file of readdirSync(new URL("../../src/backends/redis/lua/", import.meta.url))) {
-  if (file.endsWith(".lua")) script(file.slice(0, -".lua".length));
 }
 
 /** The script a command runs (FCALL or EVALSHA), by name. */

@@ -23,7 +23,7 @@
  * Lua constants (redis-store-rules.ts, LUA_RULES).
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import type { Writable } from "node:stream";
 import type { RedisClient } from "./driver.js";
 import { LUA_RULES } from "./redis-store-rules.js";
@@ -72,14 +72,27 @@ function withIncludes(text: string, included: Set<string>): string {
   });
 }
 
+/** Every script's name (its file in lua/, without ".lua"). */
+export function scriptNames(): string[] {
+  return readdirSync(LUA_DIR)
+    .filter((file) => file.endsWith(".lua"))
+    .map((file) => file.slice(0, -".lua".length));
+}
+
+let allRead = false;
+
 /**
  * The script (its file's name) that the command `command` with first argument `first` runs (FCALL by
- * function name, EVALSHA by SHA), among those this process has read; undefined for any other command.
- * For the tests and benches that count calls.
+ * function name, EVALSHA by SHA); undefined for any other command. For the tests and benches that count
+ * calls (the first one not found reads every script).
  */
 export function calledScript(command: string, first: unknown): string | undefined {
   const lower = command.toLowerCase();
   if (lower !== "fcall" && lower !== "evalsha") return undefined;
+  const found = called.get(String(first));
+  if (found !== undefined || allRead) return found;
+  allRead = true;
+  for (const name of scriptNames()) script(name);
   return called.get(String(first));
 }
 
