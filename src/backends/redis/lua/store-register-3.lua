@@ -44,16 +44,14 @@ local function has(flag)
   return string.find(initial.flags, flag, 1, true) ~= nil
 end
 
--- Whether the initial status is runnable: set on the first call (a library's load has no `string`).
-local runnable
-
 --#include include/record-save.lua
 
 -- What runs on each call (the lines above are made once, when the script is a Redis Function: scripts.ts).
 --#call
 P, A, runner, at = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 SEQ, READY, QUEUE = KEYS[1], KEYS[2], KEYS[3]
-if runnable == nil then runnable = has('R') end
+-- Whether the initial status is runnable (per call: a library's load has no `string`).
+local runnable = has('R')
 local routed = {}
 
 -- The new ones first (a status already stored is a resend's, skipped), so that their seqs are taken at once.
