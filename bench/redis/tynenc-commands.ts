@@ -3,16 +3,17 @@
  * docs/benchmarks-redis.md (`TYNENC_BENCH_COUNT=1 npm run bench:redis`), and splits its time into
  * waiting for answers and working between them (RoundTrips). It listens on ioredis's
  * diagnostics channel `ioredis:command` (no wrapper, nothing patched; without the variable nothing
- * subscribes and ioredis builds no trace context). A script call is named by its file
- * (`fcall store-change-3`, or `evalsha store-change-3` with TYNENC_REDIS_SCRIPTS=eval) and, for the store's two multi-operation scripts, by its operation.
+ * subscribes and ioredis builds no trace context). A script call by EVALSHA is named by its file
+ * (`evalsha store-change-3`) and, for the store's two multi-operation scripts, by its operation. ioredis
+ * redacts every argument of an FCALL in its trace, so a call as a function is only `fcall`: with
+ * TYNENC_REDIS_SCRIPTS=eval the same calls go by EVALSHA and are named.
  */
 import { tracingChannel } from "node:diagnostics_channel";
 import { readdirSync, readFileSync } from "node:fs";
-import { calledScript, script } from "../../src/backends/redis/scripts.js";
+import { calledScript } from "../../src/backends/redis/scripts.js";
 
 export const COUNTING = process.env["TYNENC_BENCH_COUNT"] === "1";
 
-const LUA_DIR = new URL("../../src/backends/redis/lua/", import.meta.url);
 /** Scripts that take an operation after the key prefix: their calls are counted per operation. */
 const WITH_OPERATION = new Set(["store-change-3", "store-read-1"]);
 
@@ -21,15 +22,10 @@ interface CommandContext {
   readonly args: readonly string[];
 }
 
-/** Every script read, so that calledScript knows them all (by function name and by SHA). */
-function readScripts(): void {
-  for (const file of readdirSync(LUA_DIR).filter((f) => f.endsWith(".lua")))
-    script(file.slice(0, -".lua".length));
-}
-
 function nameOf({ command, args }: CommandContext): string {
   const lower = command.toLowerCase();
-  if (lower !== "evalsha" && lower !== "eval" && lower !== "fcall") return lower;
+  if (lower === "fcall") return "fcall (a script; TYNENC_REDIS_SCRIPTS=eval names it)";
+  if (lower !== "evalsha" && lower !== "eval") return lower;
   const script = lower === "eval" ? "(source)" : (calledScript(lower, args[0]) ?? "unknown");
   if (!WITH_OPERATION.has(script)) return `${lower} ${script}`;
   const operation = args[3 + Number(args[1])]; // after the SHA, the key count, the keys and the prefix
@@ -93,7 +89,6 @@ export class CommandCount {
   /** Starts listening (once per process); use only when COUNTING. */
   static start(): CommandCount {
     const count = new CommandCount();
-    readScripts();
     const noop = () => {};
     tracingChannel<string, CommandContext>("ioredis:command").subscribe({
       start: (context) => {
