@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { loadIoredis, type RedisClient } from "../src/backends/redis/driver.js";
 import type { RedisContext } from "../src/backends/redis/context.js";
 import { redisBackend } from "../src/backends/redis/index.js";
+import { literalPattern, scanKeys } from "../src/backends/redis/scan.js";
 import type { Backend } from "../src/backends/backend.js";
 
 export const TEST_REDIS_URL = process.env["TYNENC_TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379";
@@ -45,15 +46,16 @@ export async function needsRedis(): Promise<{ skip?: string }> {
   return { skip: `${reason}: start redis-server, or set TYNENC_TEST_REDIS_URL` };
 }
 
+/** Every key under `prefix`, by SCAN to the end (one SCAN reply is only part of a busy server's keys). */
+export async function keysUnder(client: RedisClient, prefix: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const keys of scanKeys(client, `${literalPattern(prefix)}*`)) found.push(...keys);
+  return found;
+}
+
 /** Deletes every key under `prefix` (SCAN + DEL in batches). */
 export async function deleteKeys(client: RedisClient, prefix: string): Promise<void> {
-  const pattern = `${prefix.replace(/[*?[\]\\]/g, "\\$&")}*`;
-  let cursor = "0";
-  do {
-    const [next, keys] = await client.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-    cursor = next;
-    if (keys.length > 0) await client.del(...keys);
-  } while (cursor !== "0");
+  for await (const keys of scanKeys(client, `${literalPattern(prefix)}*`)) await client.del(...keys);
 }
 
 /** A context on the test Redis with a fresh prefix; `close()` deletes its keys and closes every connection. */

@@ -15,7 +15,7 @@ import { RedisStateBackend } from "../../src/backends/redis/redis-state-backend.
 import { loadScripts } from "../../src/backends/redis/scripts.js";
 import type { DataStore } from "../../src/data-store/data-store.js";
 import type { InvocationRecord } from "../../src/invocation/invocation-record.js";
-import { deleteKeys, needsRedis, tempRedisContext } from "../redis-context.js";
+import { deleteKeys, keysUnder, needsRedis, tempRedisContext } from "../redis-context.js";
 import { dataStoreCases } from "./data-store.case.js";
 import { retentionCases, stateBackendCases } from "./index.js";
 
@@ -240,8 +240,7 @@ describe("Redis state backend and data store", await needsRedis(), () => {
       for (const name of foreign) await context.client.set(name, "1");
       await state.purge();
       await store.purge();
-      const [, left] = await context.client.scan("0", "MATCH", `${context.prefix}*`, "COUNT", 10_000);
-      assert.deepEqual(left.sort(), foreign.sort());
+      assert.deepEqual((await keysUnder(context.client, context.prefix)).sort(), foreign.sort());
       await context.client.del(...foreign);
     });
   });
