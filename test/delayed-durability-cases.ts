@@ -6,15 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import {
-  InvocationStatus as S,
-  Tynenc,
-  type Backend,
-  type HistoryEntry,
-  type Invocation,
-} from "../src/index.js";
+import { InvocationStatus as S, Tynenc, type Backend, type Invocation } from "../src/index.js";
 import { assertValidHistories, waitForStatus } from "../src/testing/index.js";
-import { captureLogger } from "./helpers.js";
+import { captureLogger, firstAt } from "./helpers.js";
 
 /** Opens the store again (a new backend, a new connection) each time; `close()` removes it. */
 export interface SharedStore {
@@ -31,12 +25,6 @@ function appOn(backend: Backend, slots = 1): Tynenc {
     maxParallelSlots: slots,
     stopGraceMs: 200,
   });
-}
-
-function firstAt(history: readonly HistoryEntry[], status: S): number {
-  const entry = history.find((h) => h.status === status);
-  assert.ok(entry, `no ${status} in ${history.map((h) => h.status).join(", ")}`);
-  return entry.at;
 }
 
 async function assertRanOnceNotBefore(invocation: Invocation<unknown>, dueAt: number): Promise<void> {

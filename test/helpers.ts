@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { after } from "node:test";
-import { memoryBackend, Tynenc, type Backend, type TynencOptions } from "../src/index.js";
+import {
+  memoryBackend,
+  Tynenc,
+  type Backend,
+  type HistoryEntry,
+  type InvocationStatus,
+  type TynencOptions,
+} from "../src/index.js";
 import type { LoggerLike } from "../src/logging/index.js";
 import { asyncBackend } from "./async-backend.js";
 import { tempSqliteBackend } from "./sqlite-files.js";
@@ -134,4 +141,11 @@ export function thrown(fn: () => unknown): Error {
     return error;
   }
   assert.fail("expected a synchronous throw");
+}
+
+/** When an invocation first entered `status`, by its history (fails the test if it never did). */
+export function firstAt(history: readonly HistoryEntry[], status: InvocationStatus): number {
+  const entry = history.find((h) => h.status === status);
+  assert.ok(entry, `no ${status} in ${history.map((h) => h.status).join(", ")}`);
+  return entry.at;
 }

@@ -5,22 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  CallOptionsError,
-  CancelledError,
-  InvocationStatus as S,
-  type HistoryEntry,
-  type Invocation,
-} from "../../src/index.js";
+import { CallOptionsError, CancelledError, InvocationStatus as S, type Invocation } from "../../src/index.js";
 import { assertValidHistories, trackInvocations, waitForStatus } from "../../src/testing/index.js";
-import { needsImmediateBackend, testApp, thrown, withRunner } from "../helpers.js";
-
-/** When the invocation first entered `status` (fails the test if it never did). */
-function firstAt(history: readonly HistoryEntry[], status: S): number {
-  const entry = history.find((h) => h.status === status);
-  assert.ok(entry, `no ${status} in ${history.map((h) => h.status).join(", ")}`);
-  return entry.at;
-}
+import { firstAt, needsImmediateBackend, testApp, thrown, withRunner } from "../helpers.js";
 
 async function assertNotBefore(invocation: Invocation<unknown>, dueAt: number): Promise<void> {
   const history = await invocation.history();
