@@ -149,3 +149,19 @@ export function firstAt(history: readonly HistoryEntry[], status: InvocationStat
   assert.ok(entry, `no ${status} in ${history.map((h) => h.status).join(", ")}`);
   return entry.at;
 }
+
+/**
+ * Resolves once `check` holds, looking every `everyMs`: for a state another process, or Redis, changes
+ * (no event of this process tells of it). Fails with what it waited for after `timeoutMs`.
+ */
+export async function pollUntil(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  { timeoutMs = 15_000, everyMs = 20 }: { timeoutMs?: number; everyMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}

@@ -12,6 +12,7 @@ import type { InvocationReport } from "../../src/cli/invocation.js";
 import type { StatusReport } from "../../src/cli/status.js";
 import type { InvocationStatus } from "../../src/invocation/status.js";
 import { appModule, type AppModule } from "./harness.js";
+import { pollUntil } from "../helpers.js";
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 const TSX = import.meta.resolve("tsx");
@@ -76,19 +77,6 @@ async function tynenc(dir: string, db: string, args: string[]) {
   }
 }
 
-/** Polls a state another process changes (no in-process event tells us), until it holds or time is up. */
-async function until(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 async function statusOf(mod: AppModule, id: string): Promise<InvocationStatus | undefined> {
   return (await mod.app.backend.orchestratorStore.getStatus(id))?.status;
 }
@@ -137,7 +125,7 @@ void describe("tynenc runner start on SQLite", () => {
 
       // Graceful: an invocation running when the signal comes still finishes.
       const slow = mod.sleep(300);
-      await until("the sleep to run", async () => (await statusOf(mod, slow.id)) === "RUNNING");
+      await pollUntil("the sleep to run", async () => (await statusOf(mod, slow.id)) === "RUNNING");
       runner.child.kill("SIGTERM");
       assert.equal(await runner.exited, 0, runner.stderr());
       assert.equal(await statusOf(mod, slow.id), "SUCCESS");
@@ -156,10 +144,12 @@ void describe("tynenc runner start on SQLite", () => {
     const runner = run(mod.dir, mod.db, ["--stop-grace-ms", "60000"]);
     try {
       const slow = mod.sleep(120_000);
-      await until("the sleep to run", async () => (await statusOf(mod, slow.id)) === "RUNNING");
+      await pollUntil("the sleep to run", async () => (await statusOf(mod, slow.id)) === "RUNNING");
       const started = Date.now();
       runner.child.kill("SIGTERM");
-      await until("the first signal to be handled", () => runner.stderr().includes("stopping gracefully"));
+      await pollUntil("the first signal to be handled", () =>
+        runner.stderr().includes("stopping gracefully"),
+      );
       runner.child.kill("SIGTERM");
       assert.equal(await runner.exited, 143, runner.stderr());
       assert.ok(Date.now() - started < 30_000, "well before the 60 s grace period");
@@ -212,11 +202,11 @@ void describe("tynenc runner start on SQLite", () => {
       }
     };
     try {
-      await until(
+      await pollUntil(
         "the runner to stop",
         async () => (await mod.app.backend.orchestratorStore.runners()).length === 0,
       );
-      await until("the runner process to exit", () => !alive(), 5000);
+      await pollUntil("the runner process to exit", () => !alive(), { timeoutMs: 5000 });
     } finally {
       if (alive()) process.kill(runner.pid, "SIGKILL");
     }

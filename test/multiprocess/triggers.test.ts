@@ -10,6 +10,7 @@ import { FINAL_STATUSES, STATUS_TABLE, type InvocationStatus } from "../../src/i
 import { tempDir } from "../sqlite-files.js";
 import { makeTriggersApp, type TriggeredRun } from "./fixtures/triggers-app.js";
 import { Processes, type Worker } from "./harness.js";
+import { pollUntil } from "../helpers.js";
 
 const ALL_STATUSES = Object.keys(STATUS_TABLE) as InvocationStatus[];
 const RUNNERS = 3;
@@ -28,15 +29,6 @@ async function startRunners(env: Record<string, string | number>): Promise<Worke
 async function stopAndCollect(runners: readonly Worker[]): Promise<TriggeredRun[]> {
   await Promise.all(runners.map((r) => r.stop()));
   return runners.flatMap((r) => r.messages.find((m) => m.type === "stopped")!["runs"] as TriggeredRun[]);
-}
-
-/** Resolves once `check` holds: the store of another process's work offers no event, so it polls. */
-async function pollUntil(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 void describe("triggers across processes (SQLite)", () => {
@@ -86,7 +78,13 @@ void describe("triggers across processes (SQLite)", () => {
       };
       const runners = await startRunners(env);
       const store = client.app.backend.orchestratorStore;
-      await pollUntil(async () => (await store.findByStatus(FINAL_STATUSES)).length >= 4, "4 finished ticks");
+      await pollUntil(
+        "4 finished ticks",
+        async () => (await store.findByStatus(FINAL_STATUSES)).length >= 4,
+        {
+          timeoutMs: 30_000,
+        },
+      );
       const runs = await stopAndCollect(runners);
       const ticks = runs.filter((r) => r.task === "ticked").map((r) => r.arg);
       assert.ok(ticks.length >= 4, `ticks ran: ${ticks.length}`);

@@ -12,15 +12,7 @@ import { BackendError } from "../../src/errors/errors.js";
 import { Tynenc } from "../../src/index.js";
 import { assertValidHistories } from "../../src/testing/index.js";
 import { needsRedisServer, OwnRedisServer } from "./fixtures/redis-server.js";
-
-/** Polls `check` (a cluster forming is not an event we can subscribe to) until true or `ms` passed. */
-async function until(check: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { pollUntil } from "../helpers.js";
 
 void describe(
   "redis backend on a Redis Cluster (an ioredis Cluster passed in code)",
@@ -41,7 +33,13 @@ void describe(
       assert.equal(formed.status, 0, `redis-cli --cluster create: ${formed.stdout}${formed.stderr}`);
       for (const node of nodes) admins.push(new Redis(node.url));
       for (const admin of admins) {
-        await until(async () => (await admin.cluster("INFO")).includes("cluster_state:ok"), "cluster ok");
+        await pollUntil(
+          "cluster ok",
+          async () => (await admin.cluster("INFO")).includes("cluster_state:ok"),
+          {
+            timeoutMs: 10_000,
+          },
+        );
       }
     });
     after(async () => {
