@@ -28,6 +28,13 @@ const S = InvocationStatus;
 /** The longest a runner keeps making passes in one event-loop turn before it lets the loop run. */
 const YIELD_AFTER_MS = 10;
 
+/**
+ * After a pass that failed (its store away, or refusing), the runner makes another this much later, if
+ * no event has made one before: on Redis a runner whose claim failed is not listed as waiting for work,
+ * so a new registration may send it no message.
+ */
+const RETRY_FAILED_PASS_MS = 1000;
+
 /** How a pool worker runs its ThreadRunner (see pool/): its identity, and the parent process's say. */
 export interface ThreadRunnerOptions {
   /** The runner id (a pool worker gets one from its pool). */
@@ -88,6 +95,9 @@ export class ThreadRunner implements Runner, SuspendHost {
   private turnStarted = -1;
   /** The pass under way, when the store answers through promises. */
   private passing: Promise<void> | undefined;
+  /** Passes failed in a row (the first is logged as an error, the rest at debug), and the retry's timer. */
+  private failedPasses = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
   private unsubscribeWork: (() => void) | undefined;
   private unsubscribeCancel: (() => void) | undefined;
   private stopped: StopSignal | undefined;
@@ -160,6 +170,8 @@ export class ThreadRunner implements Runner, SuspendHost {
     if (this.state.phase !== "running") return this.stopped?.promise;
     this.state.phase = "stopping";
     this.unsubscribeWork?.();
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     // The store's answers this stop waits for, bounded for a network store that may be away.
     const budget = this.host.stopBudget?.(this.logger) ?? new StopBudget(undefined, this.logger);
     // A claim under way on an asynchronous store: what it claims is handed back before the store closes.
@@ -246,6 +258,11 @@ export class ThreadRunner implements Runner, SuspendHost {
     this.turnStarted = -1;
   };
 
+  private readonly retryPass = (): void => {
+    this.retryTimer = undefined;
+    if (this.state.phase === "running") this.kick();
+  };
+
   /** Fill free slots: resumed invocations first (oldest pause first), then what the orchestrator hands out. */
   private pump(): void {
     this.pumping = true;
@@ -253,15 +270,19 @@ export class ThreadRunner implements Runner, SuspendHost {
     // is carried out now, or a resumed invocation could wait for a slot that is free.
     const done = () => {
       this.pumping = false;
+      this.failedPasses = 0;
       this.lender?.passed(this.state);
       if (this.pumpAgain) this.kick();
     };
     const failed = (error: unknown) => {
       this.pumping = false;
       // A claim that fails once the runner is stopping (its store closed, or away) is retried by nobody.
-      if (this.state.phase === "running")
-        this.logger.error("Runner loop iteration failed; it will retry on the next event", { error });
-      else this.logger.debug("A claim under way failed while stopping", { error });
+      if (this.state.phase === "running") {
+        const msg = `Runner loop iteration failed; it will retry on the next event, or in ${RETRY_FAILED_PASS_MS} ms`;
+        if (this.failedPasses++ === 0) this.logger.error(msg, { error });
+        else this.logger.debug(`${msg} (${this.failedPasses} in a row)`, { error });
+        this.retryTimer ??= setTimeout(this.retryPass, RETRY_FAILED_PASS_MS);
+      } else this.logger.debug("A claim under way failed while stopping", { error });
       if (this.pumpAgain) this.kick();
     };
     try {
