@@ -58,6 +58,19 @@ function fibCount(n: number): number {
   return n <= 1 ? 1 : 1 + fibCount(n - 1) + fibCount(n - 2);
 }
 
+/** Runs `body` with TYNENC_REDIS_SCRIPTS set to `value` (deleted for undefined), then as it was. */
+async function withScriptsEnv(value: string | undefined, body: () => Promise<void>): Promise<void> {
+  const before = process.env["TYNENC_REDIS_SCRIPTS"];
+  if (value === undefined) delete process.env["TYNENC_REDIS_SCRIPTS"];
+  else process.env["TYNENC_REDIS_SCRIPTS"] = value;
+  try {
+    await body();
+  } finally {
+    if (before === undefined) delete process.env["TYNENC_REDIS_SCRIPTS"];
+    else process.env["TYNENC_REDIS_SCRIPTS"] = before;
+  }
+}
+
 function scriptCalls(sent: readonly string[], command: "fcall" | "evalsha"): string[] {
   return sent.filter((s) => s.startsWith(`${command} `));
 }
@@ -98,31 +111,34 @@ void describe("Redis scripts as functions", { ...server }, () => {
     }
   });
 
-  void it("runs a task tree by FCALL alone, and loads the libraries again after the server lost them", async () => {
-    const own = await OwnRedisServer.start({ persistent: false });
-    const client = new (loadIoredis())(own.url, {});
-    const admin = new (loadIoredis())(own.url, {});
-    try {
-      const sent = recordCommands(client);
-      await fibOn(client, 7, 13);
-      assert.ok(runsFunctions(client));
-      assert.deepEqual(scriptCalls(sent, "evalsha"), []);
-      assert.ok(scriptCalls(sent, "fcall").length > 40, sent.join(" "));
-      // A restart that kept the data but not the functions (or FUNCTION FLUSH): each call that finds its
-      // function gone loads its library and is sent again.
-      await admin.call("FUNCTION", ["FLUSH"]);
-      sent.length = 0;
-      await fibOn(client, 8, 21);
-      assert.ok(sent.includes("function"), "loaded again");
-      assert.deepEqual(scriptCalls(sent, "evalsha"), []);
-      const loaded = (await admin.call("FUNCTION", ["LIST"])) as unknown[];
-      assert.ok(loaded.length > 0);
-    } finally {
-      client.disconnect();
-      admin.disconnect();
-      await own.close();
-    }
-  });
+  // Functions are what this test is about: a run of the suite with TYNENC_REDIS_SCRIPTS=eval (the
+  // EVALSHA form) leaves them on here.
+  void it("runs a task tree by FCALL alone, and loads the libraries again after the server lost them", () =>
+    withScriptsEnv(undefined, async () => {
+      const own = await OwnRedisServer.start({ persistent: false });
+      const client = new (loadIoredis())(own.url, {});
+      const admin = new (loadIoredis())(own.url, {});
+      try {
+        const sent = recordCommands(client);
+        await fibOn(client, 7, 13);
+        assert.ok(runsFunctions(client));
+        assert.deepEqual(scriptCalls(sent, "evalsha"), []);
+        assert.ok(scriptCalls(sent, "fcall").length > 40, sent.join(" "));
+        // A restart that kept the data but not the functions (or FUNCTION FLUSH): each call that finds its
+        // function gone loads its library and is sent again.
+        await admin.call("FUNCTION", ["FLUSH"]);
+        sent.length = 0;
+        await fibOn(client, 8, 21);
+        assert.ok(sent.includes("function"), "loaded again");
+        assert.deepEqual(scriptCalls(sent, "evalsha"), []);
+        const loaded = (await admin.call("FUNCTION", ["LIST"])) as unknown[];
+        assert.ok(loaded.length > 0);
+      } finally {
+        client.disconnect();
+        admin.disconnect();
+        await own.close();
+      }
+    }));
 
   void it("a user that may not run functions (ACL): every script goes as EVALSHA, and works", async () => {
     const own = await OwnRedisServer.start({ persistent: false });
@@ -158,21 +174,18 @@ void describe("Redis scripts as functions", { ...server }, () => {
     }
   });
 
-  void it("TYNENC_REDIS_SCRIPTS=eval runs them as EVALSHA on a server that has functions", async () => {
-    const own = await OwnRedisServer.start({ persistent: false });
-    const before = process.env["TYNENC_REDIS_SCRIPTS"];
-    process.env["TYNENC_REDIS_SCRIPTS"] = "eval";
-    const client = new (loadIoredis())(own.url, {});
-    try {
-      const sent = recordCommands(client);
-      await fibOn(client, 7, 13);
-      assert.deepEqual(scriptCalls(sent, "fcall"), []);
-      assert.ok(scriptCalls(sent, "evalsha").length > 40);
-    } finally {
-      if (before === undefined) delete process.env["TYNENC_REDIS_SCRIPTS"];
-      else process.env["TYNENC_REDIS_SCRIPTS"] = before;
-      client.disconnect();
-      await own.close();
-    }
-  });
+  void it("TYNENC_REDIS_SCRIPTS=eval runs them as EVALSHA on a server that has functions", () =>
+    withScriptsEnv("eval", async () => {
+      const own = await OwnRedisServer.start({ persistent: false });
+      const client = new (loadIoredis())(own.url, {});
+      try {
+        const sent = recordCommands(client);
+        await fibOn(client, 7, 13);
+        assert.deepEqual(scriptCalls(sent, "fcall"), []);
+        assert.ok(scriptCalls(sent, "evalsha").length > 40);
+      } finally {
+        client.disconnect();
+        await own.close();
+      }
+    }));
 });
