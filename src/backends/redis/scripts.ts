@@ -211,6 +211,20 @@ async function loadLibrary(client: RedisClient, name: string): Promise<boolean> 
   return true;
 }
 
+/** FCALL of function `fn`; its first answer tells that `client` runs the scripts as functions. */
+async function fcall(
+  client: RedisClient,
+  call: RedisClient["call"],
+  fn: string,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<unknown> {
+  // One array argument: spread into the call, a long list of ids would overflow the stack.
+  const answer = await call("FCALL", [fn, keys.length, ...keys, ...args]);
+  if (!modes.has(client)) modes.set(client, "function");
+  return answer;
+}
+
 /**
  * Run script `name` with `keys` and `args` (see the header for its form): a Redis that does not know it
  * yet (first call, a restart, FUNCTION FLUSH or SCRIPT FLUSH) gets it once and the call is made again.
@@ -228,16 +242,10 @@ export async function runScript(
   const call = buffers ? client.callBuffer.bind(client) : client.call.bind(client);
   if (modeOf(client) !== "eval") {
     try {
-      // One array argument: spread into the call, a long list of ids would overflow the stack.
-      const answer = await call("FCALL", [found.fn, keys.length, ...keys, ...args]);
-      if (!modes.has(client)) modes.set(client, "function");
-      return answer;
+      return await fcall(client, call, found.fn, keys, args);
     } catch (error) {
-      if (functionNotFound(error) && (await loadLibrary(client, name))) {
-        const answer = await call("FCALL", [found.fn, keys.length, ...keys, ...args]);
-        if (!modes.has(client)) modes.set(client, "function");
-        return answer;
-      }
+      if (functionNotFound(error) && (await loadLibrary(client, name)))
+        return fcall(client, call, found.fn, keys, args);
       if (!functionNotFound(error) && !noFunctions(error)) throw error;
       modes.set(client, "eval");
     }
