@@ -33,9 +33,7 @@ import type { RedisClient } from "./driver.js";
  *   `os:pins` / `os:pinned-at` (hashes: pin count / last pin time by id), `os:runners` (hash: runner id
  *   -> JSON {cls, hostname, pid, startedAt}), `os:beats` (hash: runner id -> heartbeatAt),
  *   `os:lease:<name>` (hash: holder, until), `os:last:<runnerId>` (string: the runner's last claim's
- *   request id and answer, for a resend of it; expires after a minute), `os:idle` (set: runners whose
- *   last claim got less than it asked for; a registration publishes the work message only while it is
- *   not empty, and empties it: lua/store-register-3.lua)
+ *   request id and answer, for a resend of it; expires after a minute)
  */
 export interface RedisContext {
   /** Commands and scripts (never blocked: blocking reads and subscriptions use `duplicate()`). */

@@ -152,8 +152,5 @@ local function claimNext(runner, at, max)
     local answer = REQ .. '\n' .. table.concat(claimed, ',') .. '\n' .. table.concat(blocked, ',')
     redis.call('SET', LAST, answer, 'PX', '60000')
   end
-  -- Short of what it asked, the runner waits for new work: listed in `idle`, it makes the next
-  -- registration publish the work message (store-register-3.lua), which a busy runner does not need.
-  if #claimed < max then redis.call('SADD', P .. 'idle', runner) end
   return { claimed, blocked, recordsOf(claimed), first[2] or '', moved, more }
 end
