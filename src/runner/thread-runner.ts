@@ -30,8 +30,7 @@ const YIELD_AFTER_MS = 10;
 
 /**
  * After a pass that failed (its store away, or refusing), the runner makes another this much later, if
- * no event has made one before: on Redis a runner whose claim failed is not listed as waiting for work,
- * so a new registration may send it no message.
+ * no event has made one before: work queued before the failure sends it no new event.
  */
 const RETRY_FAILED_PASS_MS = 1000;
 
