@@ -253,4 +253,51 @@ void describe("Redis claimNext", { ...redis }, () => {
       assert.equal((await backend.orchestratorStore.getHistory(id)).length, 2, `${id} claimed once`);
     }
   });
+
+  void it("answers each of two calls sent again as first made, when both were applied before the reconnect", async () => {
+    // Two claims of one runner in flight together (a finish's and a pause's, say), both applied, both
+    // answers lost: ioredis sends both again in order. Each must get its own first answer; were only the
+    // runner's latest answer kept, the first would claim anew and leave what it took RUNNING unrun.
+    await queued(["a", "b", "c", "d", "e"]);
+    const sent: [string, (string | number | Buffer)[]][] = [];
+    const callBuffer = client.callBuffer.bind(client) as (
+      c: string,
+      a: (string | number | Buffer)[],
+    ) => unknown;
+    (client as { callBuffer: unknown }).callBuffer = (
+      command: string,
+      args: (string | number | Buffer)[],
+    ) => {
+      sent.push([command, args]);
+      return callBuffer(command, args);
+    };
+    // Both sent before either answer is back, as when they are under way together.
+    const [first, second] = await Promise.all([
+      backend.claimNext!("r1", 2, Date.now(), PENDING_ONLY),
+      backend.claimNext!("r1", 1, Date.now(), PENDING_ONLY),
+    ]);
+    assert.deepEqual([first.records.map((r) => r.id), second.records.map((r) => r.id)], [["a", "b"], ["c"]]);
+    const again = [
+      (await callBuffer(...sent[0]!)) as Buffer[][],
+      (await callBuffer(...sent[1]!)) as Buffer[][],
+    ];
+    assert.deepEqual(
+      again.map((reply) => reply[0]!.map(String)),
+      [["a", "b"], ["c"]],
+    );
+    assert.deepEqual(await client.lrange(`${prefix}queue`, 0, -1), ["d", "e"]);
+    for (const id of ["d", "e"])
+      assert.equal((await backend.orchestratorStore.getStatus(id))!.status, S.REGISTERED);
+    // A call sent once both answers are back forgets them: only its own answer is kept.
+    const third = await backend.claimNext!("r1", 1, Date.now(), PENDING_ONLY);
+    assert.deepEqual(
+      third.records.map((r) => r.id),
+      ["d"],
+    );
+    const kept = (await client.get(`${prefix}os:last:r1`))!.split("\r");
+    assert.deepEqual(
+      kept.map((entry) => entry.split("\n").slice(1)),
+      [["d", ""]],
+    );
+  });
 });

@@ -226,6 +226,39 @@ void describe("Redis finishFinal", { ...redis }, () => {
     assert.equal((await backend.orchestratorStore.getHistory("b")).length, 3, "b claimed once");
   });
 
+  void it("finishAndClaim and a claimNext of one runner, under way together and sent again, answer as first made", async () => {
+    await running(["a"]);
+    await queued(["b", "c", "d"]);
+    const sent: [string, unknown[]][] = [];
+    const callBuffer = client.callBuffer.bind(client) as (c: string, a: unknown[]) => Promise<unknown>;
+    (client as { callBuffer: unknown }).callBuffer = (command: string, args: unknown[]) => {
+      sent.push([command, args]);
+      return callBuffer(command, args);
+    };
+    const [finished, claimed] = await Promise.all([
+      finishAndClaim("a"),
+      backend.claimNext!("r1", 1, Date.now(), { window: 64, running: true }),
+    ]);
+    const firstIds = [finished, claimed].map((batch) => batch.records.map((r) => r.id));
+    assert.deepEqual(firstIds.flat().sort(), ["b", "c"]);
+    const callOf = (name: string) => sent.find(([command, args]) => calledScript(command, args[0]) === name)!;
+    // Both answers lost: each call sent again, in the order first sent.
+    const resent = new Map<string, unknown>();
+    for (const [command, args] of sent)
+      resent.set(calledScript(command, args[0])!, await callBuffer(command, args));
+    assert.ok(callOf("store-finish-5") && callOf("claim-next-5"));
+    const finishAgain = resent.get("store-finish-5") as [Buffer[][], [Buffer[]]];
+    const claimAgain = resent.get("claim-next-5") as [Buffer[]];
+    assert.deepEqual(
+      [finishAgain[1][0].map(String), claimAgain[0].map(String)],
+      firstIds,
+      "each answered with its own first claim",
+    );
+    assert.equal((await backend.orchestratorStore.getStatus("d"))!.status, S.REGISTERED);
+    for (const id of ["b", "c"])
+      assert.equal((await backend.orchestratorStore.getHistory(id)).length, 3, `${id} claimed once`);
+  });
+
   void it("finishAndClaim resumes a named waiter whose waits it ended, in the slot it frees", async () => {
     await running(["a"]);
     await pausedOn("w", ["a"]);

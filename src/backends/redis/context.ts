@@ -32,8 +32,9 @@ import type { RedisClient } from "./driver.js";
  *   due but unread),
  *   `os:pins` / `os:pinned-at` (hashes: pin count / last pin time by id), `os:runners` (hash: runner id
  *   -> JSON {cls, hostname, pid, startedAt}), `os:beats` (hash: runner id -> heartbeatAt),
- *   `os:lease:<name>` (hash: holder, until), `os:last:<runnerId>` (string: the runner's last claim's
- *   request id and answer, for a resend of it; expires after a minute)
+ *   `os:lease:<name>` (hash: holder, until), `os:last:<runnerId>` (string: the request ids and answers of
+ *   the runner's claims whose answer may not have come back yet, for a resend of them; expires after a
+ *   minute; lua/include/claim.lua)
  */
 export interface RedisContext {
   /** Commands and scripts (never blocked: blocking reads and subscriptions use `duplicate()`). */

@@ -7,7 +7,7 @@ import { StoreKeys } from "./redis-store-keys.js";
 import { isRefusal, throwRefusal, type Refusal } from "./redis-store-rules.js";
 import { recordOf } from "./redis-state-backend.js";
 import { runScript } from "./scripts.js";
-import { RequestIds } from "./request-ids.js";
+import { claimRequestIds, type RequestIds } from "./request-ids.js";
 
 const S = InvocationStatus;
 
@@ -30,7 +30,7 @@ export class RedisClaims {
   private readonly keys: readonly string[];
   private readonly storeBase: string;
   private readonly records: string;
-  private readonly requestIds = new RequestIds();
+  private readonly requestIds: RequestIds;
 
   constructor(
     private readonly context: RedisContext,
@@ -40,13 +40,15 @@ export class RedisClaims {
     this.storeBase = store.base;
     this.records = key(context, "rec:");
     this.keys = [store.seq, store.ready, store.finished, ...broker.keys];
+    this.requestIds = claimRequestIds(context.client);
   }
 
   async claimNext(runnerId: string, max: number, at: number, options: ClaimOptions): Promise<ClaimBatch> {
-    const request = this.requestIds.next();
     const running = options.running ? "1" : "0";
-    const args = [this.storeBase, request, runnerId, at, max, options.window, this.records, running];
-    const answer = await runScript(this.context.client, "claim-next-5", this.keys, args, true);
+    const answer = await this.requestIds.send((request) => {
+      const args = [this.storeBase, request, runnerId, at, max, options.window, this.records, running];
+      return runScript(this.context.client, "claim-next-5", this.keys, args, true);
+    });
     return claimBatchOf(answer, this.broker, runnerId, options.running, this.context.prefix);
   }
 }

@@ -8,7 +8,7 @@ import { StoreKeys } from "./redis-store-keys.js";
 import { isRefusal, throwRefusal } from "./redis-store-rules.js";
 import type { ResumedReads } from "./resumed-reads.js";
 import { runScript } from "./scripts.js";
-import { RequestIds } from "./request-ids.js";
+import { claimRequestIds, type RequestIds } from "./request-ids.js";
 
 /** An item is 11 arguments (store-finish-5.lua). */
 const CHUNK = Math.floor(MAX_IDS_PER_CALL / 11);
@@ -54,7 +54,7 @@ export class RedisFinishes {
   private readonly storeBase: string;
   private readonly records: string;
   private readonly where: string;
-  private readonly requestIds = new RequestIds();
+  private readonly requestIds: RequestIds;
   private waiting: Waiting[] = [];
   private scheduled: NodeJS.Immediate | undefined;
 
@@ -75,6 +75,7 @@ export class RedisFinishes {
     this.records = key(context, "rec:");
     this.keys = [store.seq, store.ready, store.finished, ...broker.keys];
     this.where = `prefix ${context.prefix}`;
+    this.requestIds = claimRequestIds(context.client);
   }
 
   finish(item: FinishItem): Promise<void> {
@@ -132,22 +133,19 @@ export class RedisFinishes {
       items.push(outcome.largeValueKey ?? "", claim ? claim.max : 0, carried, claim?.resume?.join(",") ?? "");
       if (claim) claiming ??= waiting;
     }
-    const request = this.requestIds.next();
     const runnerId = claiming?.item.runnerId ?? "";
     const settings = claimSettings(claiming?.claim ?? { window: 1, running: false });
-    const args = [this.storeBase, request, this.records, runnerId, Date.now()];
     const publish = [this.finals?.finalChannel ?? "", this.finals?.sender ?? ""];
+    const at = Date.now();
     let answers: Answer[];
     let claimed: ClaimBatch = NO_CLAIM;
     let resumed: ResumedByFinish[];
     try {
-      const reply = (await runScript(
-        this.context.client,
-        "store-finish-5",
-        this.keys,
-        [...args, ...settings, ...publish, MAX_CARRIED_OUTCOME, ...items],
-        true,
-      )) as [Answer[], unknown[], ResumedByFinish[]];
+      const reply = (await this.requestIds.send((request) => {
+        const args = [this.storeBase, request, this.records, runnerId, at];
+        const all = [...args, ...settings, ...publish, MAX_CARRIED_OUTCOME, ...items];
+        return runScript(this.context.client, "store-finish-5", this.keys, all, true);
+      })) as [Answer[], unknown[], ResumedByFinish[]];
       answers = reply[0];
       if (claiming && reply[1].length > 0) claimed = this.claimedOf(reply[1], runnerId, claiming.claim!);
       resumed = reply[2];

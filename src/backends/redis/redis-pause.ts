@@ -10,7 +10,7 @@ import type { ResumedReads } from "./resumed-reads.js";
 import type { StoreKeys } from "./redis-store-keys.js";
 import { isRefusal, throwRefusal } from "./redis-store-rules.js";
 import { runScript } from "./scripts.js";
-import { RequestIds } from "./request-ids.js";
+import { claimRequestIds, type RequestIds } from "./request-ids.js";
 
 const S = InvocationStatus;
 const PAUSE = "store-pause-3";
@@ -39,7 +39,7 @@ export interface PauseClaims {
  * of store-resume-2.lua.
  */
 export class RedisPause {
-  private readonly requestIds = new RequestIds();
+  private readonly requestIds: RequestIds;
 
   constructor(
     private readonly client: RedisClient,
@@ -51,7 +51,9 @@ export class RedisPause {
     private readonly walkLimit = PAUSE_WALK_LIMIT,
     /** Where a resume leaves what it read of the waited ones. */
     private readonly ahead?: ResumedReads,
-  ) {}
+  ) {
+    this.requestIds = claimRequestIds(client);
+  }
 
   async recordAndPause(
     waiterId: string,
@@ -60,29 +62,31 @@ export class RedisPause {
     at: number,
     options: PauseOptions = {},
   ): Promise<StorePause> {
-    const request = this.requestIds.next();
     const { claim, early = false } = options;
     const batchOf = this.claims.batchOf;
     const claiming = claim && claim.max > 0 && batchOf ? claim : undefined;
     // The reply comes back as Buffers, as claimed records are parsed by byte offsets.
-    const answer = (await runScript(
-      this.client,
-      PAUSE,
-      [this.keys.seq, this.keys.ready, ...this.claims.queueKeys],
-      [
-        this.keys.base,
-        request,
-        runnerId,
-        at,
-        this.walkLimit,
-        this.claims.records,
-        claiming ? claiming.max : 0,
-        ...claimSettings(claiming ?? { window: 1, running: false }),
-        early ? "1" : "0",
-        waiterId,
-        ...waitedIds,
-      ],
-      true,
+    const keys = [this.keys.seq, this.keys.ready, ...this.claims.queueKeys];
+    const answer = (await this.requestIds.send((request) =>
+      runScript(
+        this.client,
+        PAUSE,
+        keys,
+        [
+          this.keys.base,
+          request,
+          runnerId,
+          at,
+          this.walkLimit,
+          this.claims.records,
+          claiming ? claiming.max : 0,
+          ...claimSettings(claiming ?? { window: 1, running: false }),
+          early ? "1" : "0",
+          waiterId,
+          ...waitedIds,
+        ],
+        true,
+      ),
     )) as unknown[];
     const word = String(answer[0]);
     const ids = (at: number) => (answer[at] as Buffer[]).map(String);

@@ -12,7 +12,8 @@ delayed call not due yet is not claimed from the ready set (its route brings it 
 KEYS[1] the store's seq     KEYS[2] the store's ready zset     KEYS[3] the store's finished zset
 KEYS[4] the broker's queue  KEYS[5] the broker's delayed zset (see broker-retrieve-2.lua)
 ARGV[1] the store's key prefix ("<app prefix>os:")
-ARGV[2] the call's request id: the call sent again after a reconnect is answered as first made
+ARGV[2] the call's request id (request-ids.ts): the call sent again after a reconnect is answered as
+        first made
 ARGV[3] runner id             ARGV[4] at (epoch ms): history time, and "now" for delayed ids
 ARGV[5] how many to claim at most
 ARGV[6] how many of the ready set to rank      ARGV[7] the records' key prefix ("<app prefix>rec:")

@@ -71,17 +71,40 @@ local function moveDue(at, first)
   return #due
 end
 
+-- What this runner's claims answered, each "<request>\n<claimed ids>\n<blocked ids>" (ids joined by ","),
+-- joined by "\r" (ids hold neither), kept a minute for a resend of those very calls: all of them whose
+-- answer may not have come back yet, as several calls of one runner can be under way when its connection
+-- drops, and ioredis sends each again. A request id is "<uuid>:<n>:<answered>" (request-ids.ts): a call
+-- forgets the kept answers of its connection's calls numbered up to `answered` (theirs came back, and they
+-- are never sent again) and those of another connection.
+local function keptAnswers(kept, request)
+  local uuid, answered = string.match(request, '^([^:]*):%d+:(%d+)')
+  answered = tonumber(answered)
+  local left = {}
+  if not kept then return left end
+  for entry in string.gmatch(kept, '[^\r]+') do
+    local u, n = string.match(entry, '^([^:]*):(%d+):')
+    if u == uuid and answered and tonumber(n) > answered then left[#left + 1] = entry end
+  end
+  return left
+end
+
 local function claimNext(runner, at, max)
   REQ = CLAIM.request
-  -- What this runner's last claim answered ("<request>\n<claimed ids>\n<blocked ids>", ids joined
-  -- by ","), kept a minute for a resend of that very call.
   local LAST = K('last', runner)
-  local last = CLAIM.resent ~= false and redis.call('GET', LAST)
-  if last then
-    local q, c, b = string.match(last, '^([^\n]*)\n([^\n]*)\n(.*)$')
-    if q == REQ then
-      local claimed = split(c)
-      return { claimed, split(b), recordsOf(claimed), '', 0, 0 }
+  -- Read when this call may be one sent again (then its first answer is found here), else only to add
+  -- this call's answer.
+  local last = nil
+  if CLAIM.resent ~= false then
+    last = redis.call('GET', LAST)
+    if last then
+      for entry in string.gmatch(last, '[^\r]+') do
+        local q, c, b = string.match(entry, '^([^\n]*)\n([^\n]*)\n(.*)$')
+        if q == REQ then
+          local claimed = split(c)
+          return { claimed, split(b), recordsOf(claimed), '', 0, 0 }
+        end
+      end
     end
   end
 
@@ -149,8 +172,10 @@ local function claimNext(runner, at, max)
   ok, more = pcall(fromQueue)
   if not ok then return more end
   if #claimed > 0 or #blocked > 0 then
-    local answer = REQ .. '\n' .. table.concat(claimed, ',') .. '\n' .. table.concat(blocked, ',')
-    redis.call('SET', LAST, answer, 'PX', '60000')
+    if last == nil then last = redis.call('GET', LAST) end
+    local kept = keptAnswers(last, REQ)
+    kept[#kept + 1] = REQ .. '\n' .. table.concat(claimed, ',') .. '\n' .. table.concat(blocked, ',')
+    redis.call('SET', LAST, table.concat(kept, '\r'), 'PX', '60000')
   end
   return { claimed, blocked, recordsOf(claimed), first[2] or '', moved, more }
 end
