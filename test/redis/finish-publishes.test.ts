@@ -2,7 +2,8 @@
  * The finish script (store-finish-5.lua) publishes the final message of the finishes it accepts, in the
  * notifier's format: another backend on the same prefix is woken with the outcome, and the finishing
  * backend sends no PUBLISH of its own. Finals that do not go through that script are still published by
- * the notifier. The registration script (store-register-3.lua) publishes the work message the same way.
+ * the notifier. The registration script (store-register-3.lua) publishes the work message the same way
+ * (while a runner waits for work: test/redis/idle-runners.test.ts).
  */
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
@@ -135,6 +136,9 @@ void describe("Redis finals published by the finish script", { ...redis }, () =>
     let woken = 0;
     there.notifier.onWork(() => woken++);
     await there.notifier.subscribed!();
+    // A runner there found nothing to claim: it waits for work, so the registration publishes.
+    const found = await there.claimNext!("r2", 1, Date.now(), { window: 64, running: true });
+    assert.equal(found.records.length, 0);
     let wokenHere = 0;
     here.notifier.onWork(() => wokenHere++);
     const sent = countCommands(client);

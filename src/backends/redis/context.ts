@@ -34,7 +34,9 @@ import type { RedisClient } from "./driver.js";
  *   -> JSON {cls, hostname, pid, startedAt}), `os:beats` (hash: runner id -> heartbeatAt),
  *   `os:lease:<name>` (hash: holder, until), `os:last:<runnerId>` (string: the request ids and answers of
  *   the runner's claims whose answer may not have come back yet, for a resend of them; expires after a
- *   minute; lua/include/claim.lua)
+ *   minute; lua/include/claim.lua), `os:idle` (set: runners whose last claim got less than it asked
+ *   for; a registration publishes the work message only while it is not empty, and empties it:
+ *   lua/store-register-3.lua)
  */
 export interface RedisContext {
   /** Commands and scripts (never blocked: blocking reads and subscriptions use `duplicate()`). */

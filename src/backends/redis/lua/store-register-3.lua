@@ -9,7 +9,13 @@ An id whose status exists already is skipped entirely (not saved again, not rout
 makes a call ioredis sends again after a reconnect harmless.
 
 When anything was routed, the work message goes out from here too (as RedisNotifier publishes it,
-`[sender]` on the work channel), so a registration needs no PUBLISH after it.
+`[sender]` on the work channel), so a registration needs no PUBLISH after it; but only when a runner
+waits for work: one whose last claim got less than it asked for is listed in `os:idle` by that claim
+(include/claim.lua), in the same step, so a registration after it finds it listed. The message wakes
+every runner, so the list is emptied with it; a woken runner that again claims short lists itself again.
+A runner that claimed all it asked for claims again when a slot frees (its finish claims the next), so
+while every runner is busy (a recursive task registering its children), no message goes out. A listed
+runner that died or stopped costs one message more.
 
 Each new invocation records who listens for its final (field `w`, see store-finish-5.lua) as "-": nobody
 yet. A process that awaits it, the registering one included, marks itself when it reads its status
@@ -86,6 +92,8 @@ saveChildren(A)
 -- unpack has a stack limit (about 8,000 values): the caller's chunks stay far below it.
 if #routed > 0 then
   redis.call('RPUSH', QUEUE, unpack(routed))
-  if ARGV[5] ~= '' then redis.call('PUBLISH', ARGV[5], cjson.encode({ ARGV[6] })) end
+  if ARGV[5] ~= '' and redis.call('DEL', P .. 'idle') == 1 then
+    redis.call('PUBLISH', ARGV[5], cjson.encode({ ARGV[6] }))
+  end
 end
 return #routed

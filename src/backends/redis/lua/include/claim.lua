@@ -177,5 +177,8 @@ local function claimNext(runner, at, max)
     kept[#kept + 1] = REQ .. '\n' .. table.concat(claimed, ',') .. '\n' .. table.concat(blocked, ',')
     redis.call('SET', LAST, table.concat(kept, '\r'), 'PX', '60000')
   end
+  -- Short of what it asked, the runner waits for new work: listed in `idle`, it makes the next
+  -- registration publish the work message (store-register-3.lua), which a busy runner does not need.
+  if #claimed < max then redis.call('SADD', P .. 'idle', runner) end
   return { claimed, blocked, recordsOf(claimed), first[2] or '', moved, more }
 end
