@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, it } from "node:test";
 import type { Backend } from "../../src/backends/backend.js";
 import { loadIoredis, type RedisClient } from "../../src/backends/redis/driver.js";
 import { redisBackend } from "../../src/backends/redis/index.js";
-import { calledScript } from "../../src/backends/redis/scripts.js";
+import { calledScript, loadScripts, scriptNames } from "../../src/backends/redis/scripts.js";
 import { CancelRequestedError } from "../../src/errors/errors.js";
 import type { Outcome } from "../../src/invocation/invocation-record.js";
 import type { Awaitable } from "../../src/util/awaitable.js";
@@ -53,6 +53,8 @@ void describe("Redis finals published by the finish script", { ...redis }, () =>
     thereClient = new (loadIoredis())(TEST_REDIS_URL, {});
     there = redisBackend({ client: thereClient, keyPrefix: prefix });
     await there.ready;
+    // Loaded before the commands are counted: a first call on a server without them loads them too.
+    await loadScripts(client, scriptNames());
   });
 
   afterEach(async () => {

@@ -20,7 +20,7 @@ import { historyProblems, withRunner } from "../../src/testing/index.js";
 import { deleteKeys, needsRedis, tempRedisBackend, TEST_REDIS_URL } from "../redis-context.js";
 import { loadIoredis } from "../../src/backends/redis/driver.js";
 import { redisBackend } from "../../src/backends/redis/index.js";
-import { calledScript } from "../../src/backends/redis/scripts.js";
+import { calledScript, loadScripts, scriptNames } from "../../src/backends/redis/scripts.js";
 import { randomUUID } from "node:crypto";
 
 const S = InvocationStatus;
@@ -431,6 +431,8 @@ async function countedFib(
   const client = new Redis(TEST_REDIS_URL, {});
   const keyPrefix = `tynenc-test:{${randomUUID()}}:`;
   await client.ping(); // connected: commands queued before would be counted twice
+  // Loaded before the commands are counted: a first call on a server without them loads them too.
+  await loadScripts(client, scriptNames());
   const calls: string[] = [];
   const send = client.sendCommand.bind(client);
   client.sendCommand = (command: { name: string; args: unknown[] }, ...rest: unknown[]) => {
