@@ -3,6 +3,7 @@
  * (SCAN + DEL; the server is shared, so never FLUSHALL or FLUSHDB).
  */
 import { Redis } from "ioredis";
+import { literalPattern, scanKeys } from "../../src/backends/redis/scan.js";
 
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
@@ -48,15 +49,9 @@ export async function redisVersion(redis: Redis): Promise<string> {
   return /^redis_version:(\S+)/m.exec(info)?.[1] ?? "unknown";
 }
 
-/** Deletes every key that starts with `prefix`; returns how many. Glob characters must not occur in it. */
+/** Deletes every key that starts with `prefix` (the backend's SCAN, to the end); returns how many. */
 export async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
-  if (/[*?[\]\\]/.test(prefix)) throw new Error(`Refusing to SCAN for "${prefix}": it holds glob characters`);
-  let cursor = "0";
   let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-    if (keys.length > 0) deleted += await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
+  for await (const keys of scanKeys(redis, `${literalPattern(prefix)}*`)) deleted += await redis.del(...keys);
   return deleted;
 }
