@@ -299,5 +299,11 @@ void describe("Redis claimNext", { ...redis }, () => {
       kept.map((entry) => entry.split("\n").slice(1)),
       [["d", ""]],
     );
+    assert.ok(
+      (await client.pttl(`${prefix}os:last:r1`)) > 3_600_000,
+      "kept for a day, however long the outage",
+    );
+    await backend.orchestratorStore.removeRunner("r1");
+    assert.equal(await client.exists(`${prefix}os:last:r1`), 0, "gone with the runner");
   });
 });

@@ -12,9 +12,11 @@ import type { RedisClient } from "./driver.js";
  * - notifier: pub/sub channels `work`, `final`, `cancel` (messages: JSON `[sender, ...ids]`); no keys
  * - state backend: `rec:<id>` (string: the record, then the outcome; layout in lua/state-save-1.lua),
  *   `kids:<id>` (string: children ids in registration order, each after a ",")
- * - data store: `data:<contentKey>` (hash: text, refs), `data-stats` (hash: count, bytes)
+ * - data store: `data:<contentKey>` (hash: text, refs), `data-stats` (hash: count, bytes),
+ *   `data-sent:<uuid>` (string: a connection's answers kept for a resend, lua/include/once.lua)
  * - trigger store: `trig:parts:<triggerId>` (hash: part index -> latest context, until the composite
- *   fires), `trig:ticks` (hash: cron trigger id -> last tick fired, epoch ms)
+ *   fires), `trig:ticks` (hash: cron trigger id -> last tick fired, epoch ms), `trig:sent:<uuid>` (as
+ *   `data-sent:`)
  * - orchestrator store, all under `os:` (redis-store-keys.ts; its scripts are lua/store-*.lua):
  *   `os:i:<id>` (hash: s status, o owner or "", at, t task, g/r/c registration, running and cache keys,
  *   x cancel requested, f finished at, w who listens for its final ("-" nobody yet), p set once it
@@ -34,7 +36,7 @@ import type { RedisClient } from "./driver.js";
  *   -> JSON {cls, hostname, pid, startedAt}), `os:beats` (hash: runner id -> heartbeatAt),
  *   `os:lease:<name>` (hash: holder, until), `os:last:<runnerId>` (string: the request ids and answers of
  *   the runner's claims whose answer may not have come back yet, for a resend of them; expires after a
- *   minute; lua/include/claim.lua), `os:idle` (set: runners whose last claim got less than it asked
+ *   day, deleted when the runner leaves the registry; lua/include/claim.lua), `os:idle` (set: runners whose last claim got less than it asked
  *   for; a registration publishes the work message only while it is not empty, and empties it:
  *   lua/store-register-3.lua)
  */

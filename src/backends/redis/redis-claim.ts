@@ -7,7 +7,7 @@ import { StoreKeys } from "./redis-store-keys.js";
 import { isRefusal, throwRefusal, type Refusal } from "./redis-store-rules.js";
 import { recordOf } from "./redis-state-backend.js";
 import { runScript } from "./scripts.js";
-import { claimRequestIds, type RequestIds } from "./request-ids.js";
+import { requestIdsOf, type RequestIds } from "./request-ids.js";
 
 const S = InvocationStatus;
 
@@ -40,7 +40,7 @@ export class RedisClaims {
     this.storeBase = store.base;
     this.records = key(context, "rec:");
     this.keys = [store.seq, store.ready, store.finished, ...broker.keys];
-    this.requestIds = claimRequestIds(context.client);
+    this.requestIds = requestIdsOf(context.client);
   }
 
   async claimNext(runnerId: string, max: number, at: number, options: ClaimOptions): Promise<ClaimBatch> {

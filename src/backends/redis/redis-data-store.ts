@@ -1,6 +1,7 @@
 import { literalPattern, scanKeys } from "./scan.js";
 import type { DataStore } from "../../data-store/data-store.js";
 import { key, type RedisContext } from "./context.js";
+import { runOnce } from "./request-ids.js";
 import { runScript } from "./scripts.js";
 
 /** Keys deleted per UNLINK while purging. */
@@ -10,22 +11,28 @@ const PURGE_BATCH = 500;
  * Large values by content key: the hash `<prefix>data:<key>` { text, refs }, and the totals in
  * `<prefix>data-stats` { count, bytes }. Every reference change is one Lua script (lua/data-*.lua), so
  * concurrent puts and releases from any number of processes never lose a count or drop a text that
- * somebody still references.
+ * somebody still references; and the reference changes are answered once (lua/include/once.lua), so a
+ * call that ioredis sends again after a reconnect never counts twice.
  */
 export class RedisDataStore implements DataStore {
-  constructor(private readonly context: RedisContext) {}
+  /** Where the reference changes keep their answers for a resend (`<prefix>data-sent:<uuid>`). */
+  private readonly base: string;
+
+  constructor(private readonly context: RedisContext) {
+    this.base = key(context, "data-");
+  }
 
   async put(contentKey: string, text: string): Promise<void> {
-    await runScript(this.context.client, "data-put-2", [this.dataKey(contentKey), this.statsKey()], [text]);
+    await runOnce(this.context, this.base, "data-put-2", [this.dataKey(contentKey), this.statsKey()], [text]);
   }
 
   async retain(contentKey: string): Promise<boolean> {
-    return (await runScript(this.context.client, "data-retain-1", [this.dataKey(contentKey)], [])) === 1;
+    return (await runOnce(this.context, this.base, "data-retain-1", [this.dataKey(contentKey)], [])) === 1;
   }
 
   async release(contentKeys: readonly string[]): Promise<void> {
     if (contentKeys.length > 0)
-      await runScript(this.context.client, "data-release-1", [this.context.prefix], contentKeys);
+      await runOnce(this.context, this.base, "data-release-1", [this.context.prefix], contentKeys);
   }
 
   async get(contentKey: string): Promise<string | undefined> {
@@ -41,14 +48,15 @@ export class RedisDataStore implements DataStore {
       await runScript(this.context.client, "data-delete-1", [this.context.prefix], contentKeys);
   }
 
-  /** Removes every text of this app and its totals (SCAN + UNLINK: other keys stay). */
+  /** Removes every text of this app, the kept answers and the totals (SCAN + UNLINK: other keys stay). */
   async purge(): Promise<void> {
     const { client, prefix } = this.context;
     const batch: string[] = [];
-    for await (const keys of scanKeys(client, `${literalPattern(prefix)}data:*`)) {
-      batch.push(...keys);
-      if (batch.length >= PURGE_BATCH) await client.unlink(...batch.splice(0));
-    }
+    for (const names of ["data:*", "data-sent:*"])
+      for await (const keys of scanKeys(client, `${literalPattern(prefix)}${names}`)) {
+        batch.push(...keys);
+        if (batch.length >= PURGE_BATCH) await client.unlink(...batch.splice(0));
+      }
     await client.unlink(...batch, this.statsKey()); // the totals go last, after the texts they count
   }
 

@@ -8,7 +8,7 @@ import { StoreKeys } from "./redis-store-keys.js";
 import { isRefusal, throwRefusal } from "./redis-store-rules.js";
 import type { ResumedReads } from "./resumed-reads.js";
 import { runScript } from "./scripts.js";
-import { claimRequestIds, type RequestIds } from "./request-ids.js";
+import { requestIdsOf, type RequestIds } from "./request-ids.js";
 
 /** An item is 11 arguments (store-finish-5.lua). */
 const CHUNK = Math.floor(MAX_IDS_PER_CALL / 11);
@@ -75,7 +75,7 @@ export class RedisFinishes {
     this.records = key(context, "rec:");
     this.keys = [store.seq, store.ready, store.finished, ...broker.keys];
     this.where = `prefix ${context.prefix}`;
-    this.requestIds = claimRequestIds(context.client);
+    this.requestIds = requestIdsOf(context.client);
   }
 
   finish(item: FinishItem): Promise<void> {

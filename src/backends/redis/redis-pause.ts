@@ -10,7 +10,7 @@ import type { ResumedReads } from "./resumed-reads.js";
 import type { StoreKeys } from "./redis-store-keys.js";
 import { isRefusal, throwRefusal } from "./redis-store-rules.js";
 import { runScript } from "./scripts.js";
-import { claimRequestIds, type RequestIds } from "./request-ids.js";
+import { requestIdsOf, type RequestIds } from "./request-ids.js";
 
 const S = InvocationStatus;
 const PAUSE = "store-pause-3";
@@ -52,7 +52,7 @@ export class RedisPause {
     /** Where a resume leaves what it read of the waited ones. */
     private readonly ahead?: ResumedReads,
   ) {
-    this.requestIds = claimRequestIds(client);
+    this.requestIds = requestIdsOf(client);
   }
 
   async recordAndPause(

@@ -82,6 +82,11 @@ export class StoreKeys {
     return `${this.base}in:${id}`;
   }
 
+  /** String: the answers of the runner's claims a resend may ask for (lua/include/claim.lua). */
+  lastClaims(runnerId: string): string {
+    return `${this.base}last:${runnerId}`;
+  }
+
   lease(name: string): string {
     return `${this.base}lease:${name}`;
   }

@@ -32,8 +32,11 @@ export class RedisRunners {
     valuesOf(answers);
   }
 
+  /** Its entries, and its claims' kept answers: it claims no more (left, or recovered as dead). */
   async remove(runnerId: string): Promise<void> {
-    await this.client.multi().hdel(this.keys.runners, runnerId).hdel(this.keys.beats, runnerId).exec();
+    const { runners, beats } = this.keys;
+    const lastClaims = this.keys.lastClaims(runnerId);
+    await this.client.multi().hdel(runners, runnerId).hdel(beats, runnerId).del(lastClaims).exec();
   }
 
   async list(): Promise<RunnerInfo[]> {

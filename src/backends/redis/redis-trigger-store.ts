@@ -1,7 +1,7 @@
 import type { TriggerStore } from "../../triggers/trigger-store.js";
 import { key, type RedisContext } from "./context.js";
 import { literalPattern, scanKeys } from "./scan.js";
-import { runScript } from "./scripts.js";
+import { runOnce } from "./request-ids.js";
 
 /** Keys deleted per UNLINK while purging. */
 const PURGE_BATCH = 500;
@@ -10,13 +10,17 @@ const PURGE_BATCH = 500;
  * Composite-trigger parts in the hash `<prefix>trig:parts:<triggerId>` (part index -> latest context)
  * and cron ticks in the hash `<prefix>trig:ticks` (trigger id -> last tick). Every change is one Lua
  * script (lua/trigger-*.lua) that decides and writes in one step, so any number of processes racing
- * on a trigger see it fire once per completed set of parts and once per tick.
+ * on a trigger see it fire once per completed set of parts and once per tick; both are answered once
+ * (lua/include/once.lua), so the taker's call sent again after a reconnect still gets what it took.
  */
 export class RedisTriggerStore implements TriggerStore {
   private readonly ticks: string;
+  /** Where its scripts keep their answers for a resend (`<prefix>trig:sent:<uuid>`). */
+  private readonly base: string;
 
   constructor(private readonly context: RedisContext) {
-    this.ticks = key(context, "trig:ticks");
+    this.base = key(context, "trig:");
+    this.ticks = this.base + "ticks";
   }
 
   async satisfyPart(
@@ -26,19 +30,14 @@ export class RedisTriggerStore implements TriggerStore {
     context: string,
   ): Promise<string[] | null> {
     const partsKey = key(this.context, `trig:parts:${triggerId}`);
-    const fired = await runScript(
-      this.context.client,
-      "trigger-satisfy-1",
-      [partsKey],
-      [part, parts, context],
-    );
+    const args = [part, parts, context];
+    const fired = await runOnce(this.context, this.base, "trigger-satisfy-1", [partsKey], args);
     return (fired as string[] | null) ?? null;
   }
 
   async claimCronTick(triggerId: string, tick: number): Promise<boolean> {
-    return (
-      (await runScript(this.context.client, "trigger-claim-tick-1", [this.ticks], [triggerId, tick])) === 1
-    );
+    const args = [triggerId, tick];
+    return (await runOnce(this.context, this.base, "trigger-claim-tick-1", [this.ticks], args)) === 1;
   }
 
   async lastCronTick(triggerId: string): Promise<number | null> {

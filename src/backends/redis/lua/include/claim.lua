@@ -72,9 +72,10 @@ local function moveDue(at, first)
 end
 
 -- What this runner's claims answered, each "<request>\n<claimed ids>\n<blocked ids>" (ids joined by ","),
--- joined by "\r" (ids hold neither), kept a minute for a resend of those very calls: all of them whose
--- answer may not have come back yet, as several calls of one runner can be under way when its connection
--- drops, and ioredis sends each again. A request id is "<uuid>:<n>:<answered>" (request-ids.ts): a call
+-- joined by "\r" (ids hold neither), kept for a resend of those very calls (a day, or until the runner
+-- leaves the registry): all of them whose answer may not have come back yet, as several calls of one
+-- runner can be under way when its connection drops, and ioredis sends each again, however long the
+-- outage. A request id is "<uuid>:<n>:<answered>" (request-ids.ts): a call
 -- forgets the kept answers of its connection's calls numbered up to `answered` (theirs came back, and they
 -- are never sent again) and those of another connection.
 local function keptAnswers(kept, request)
@@ -175,7 +176,7 @@ local function claimNext(runner, at, max)
     if last == nil then last = redis.call('GET', LAST) end
     local kept = keptAnswers(last, REQ)
     kept[#kept + 1] = REQ .. '\n' .. table.concat(claimed, ',') .. '\n' .. table.concat(blocked, ',')
-    redis.call('SET', LAST, table.concat(kept, '\r'), 'PX', '60000')
+    redis.call('SET', LAST, table.concat(kept, '\r'), 'PX', '86400000')
   end
   -- Short of what it asked, the runner waits for new work: listed in `idle`, it makes the next
   -- registration publish the work message (store-register-3.lua), which a busy runner does not need.

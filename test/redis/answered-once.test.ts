@@ -1,0 +1,91 @@
+/**
+ * The Redis scripts that change reference counts or take a turn are answered once
+ * (src/backends/redis/lua/include/once.lua): a call that ioredis sends again after a reconnect, when
+ * Redis applied it but its answer was lost, gets its first answer and changes nothing more. Each case
+ * makes a call, sends the very same command again (as ioredis does), and checks the answer and the store.
+ * Without it a release sent again took a second reference away (a text another invocation references
+ * went), and a cron tick or a composite firing taken by the first send was refused to its taker.
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { afterEach, beforeEach, describe, it } from "node:test";
+import type { RedisContext } from "../../src/backends/redis/context.js";
+import { RedisDataStore } from "../../src/backends/redis/redis-data-store.js";
+import { RedisTriggerStore } from "../../src/backends/redis/redis-trigger-store.js";
+import { calledScript } from "../../src/backends/redis/scripts.js";
+import { keysUnder, needsRedis, tempRedisContext } from "../redis-context.js";
+
+const keyOf = (text: string): string => createHash("sha256").update(text).digest("hex");
+type Call = (command: string, args: unknown[]) => Promise<unknown>;
+
+const redis = await needsRedis();
+
+void describe("Redis scripts answered once", { ...redis }, () => {
+  let context: RedisContext & { close(): Promise<void> };
+  let sent: [string, unknown[]][];
+  let call: Call;
+
+  beforeEach(async () => {
+    context = await tempRedisContext();
+    sent = [];
+    call = context.client.call.bind(context.client) as Call;
+    (context.client as { call: unknown }).call = (command: string, args: unknown[]) => {
+      sent.push([command, args]);
+      return call(command, args);
+    };
+  });
+
+  afterEach(() => context.close());
+
+  /** The last call of script `name`, sent again as it was. */
+  function again(name: string): Promise<unknown> {
+    const last = sent.filter(([command, args]) => calledScript(command, args[0]) === name).at(-1);
+    assert.ok(last, `${name} was called`);
+    return call(...last);
+  }
+
+  void it("data: a put, a retain and a release sent again count once", async () => {
+    const store = new RedisDataStore(context);
+    const key = keyOf("shared");
+    await store.put(key, "shared");
+    assert.equal(await again("data-put-2"), 1, "the first put's answer: stored");
+    assert.equal(await store.references(key), 1);
+    assert.equal(await store.retain(key), true);
+    assert.equal(await again("data-retain-1"), 1);
+    assert.equal(await store.references(key), 2);
+    // Two invocations reference it; one releases, and its release is sent again.
+    await store.release([key]);
+    assert.equal(await again("data-release-1"), 0, "the first release's answer: nothing removed");
+    assert.equal(await store.references(key), 1);
+    assert.equal(await store.get(key), "shared", "the other invocation's reference keeps the text");
+    assert.deepEqual([await store.size(), await store.bytes()], [1, 6]);
+  });
+
+  void it("triggers: a cron tick taken and a composite firing, sent again, answer their taker as first", async () => {
+    const triggers = new RedisTriggerStore(context);
+    assert.equal(await triggers.claimCronTick("nightly", 1000), true);
+    assert.equal(await again("trigger-claim-tick-1"), 1, "the tick stays its taker's");
+    assert.equal(await triggers.claimCronTick("nightly", 1000), false, "a new call for the same tick");
+    assert.equal(await triggers.satisfyPart("both", 0, 2, "a"), null);
+    assert.equal(await again("trigger-satisfy-1"), null);
+    assert.deepEqual(await triggers.satisfyPart("both", 1, 2, "b"), ["a", "b"]);
+    assert.deepEqual(await again("trigger-satisfy-1"), ["a", "b"], "the firing answered again");
+    assert.equal(await context.client.exists(`${context.prefix}trig:parts:both`), 0);
+  });
+
+  void it("keeps only the answers that may not have come back, and purges them with the rest", async () => {
+    const store = new RedisDataStore(context);
+    const keys = ["a", "b", "c"].map(keyOf);
+    // Three under way together: none of their answers is back when each is sent.
+    await Promise.all(keys.map((key, i) => store.put(key, "abc"[i]!)));
+    const [kept] = await keysUnder(context.client, `${context.prefix}data-sent:`);
+    assert.ok(kept, "a kept-answers key");
+    assert.equal((await context.client.get(kept))!.split("\r").length, 3);
+    // Sent once all three answers are back: it forgets them.
+    await store.release([keys[0]!]);
+    assert.equal((await context.client.get(kept))!.split("\r").length, 1);
+    assert.ok((await context.client.pttl(kept)) > 3_600_000, "kept for a day");
+    await store.purge();
+    assert.deepEqual(await keysUnder(context.client, context.prefix), []);
+  });
+});
