@@ -303,7 +303,11 @@ void describe("Redis claimNext", { ...redis }, () => {
       (await client.pttl(`${prefix}os:last:r1`)) > 3_600_000,
       "kept for a day, however long the outage",
     );
+    // A claim that gets less than it asked for lists the runner as waiting for work.
+    await backend.claimNext!("r1", 2, Date.now(), PENDING_ONLY);
+    assert.deepEqual(await client.smembers(`${prefix}os:idle`), ["r1"]);
     await backend.orchestratorStore.removeRunner("r1");
     assert.equal(await client.exists(`${prefix}os:last:r1`), 0, "gone with the runner");
+    assert.equal(await client.exists(`${prefix}os:idle`), 0, "no longer listed idle");
   });
 });

@@ -25,6 +25,8 @@ export class StoreKeys {
   /** Hashes: each runner's fixed description (JSON) and its latest heartbeat. */
   readonly runners: string;
   readonly beats: string;
+  /** Set: runners whose last claim got less than it asked for (include/claim.lua, store-register-3.lua). */
+  readonly idle: string;
 
   constructor(context: RedisContext) {
     this.base = key(context, "os:");
@@ -36,6 +38,7 @@ export class StoreKeys {
     this.pinnedAt = this.base + "pinned-at";
     this.runners = this.base + "runners";
     this.beats = this.base + "beats";
+    this.idle = this.base + "idle";
   }
 
   /** Hash of one invocation: s status, o owner ("" none), at, t task, g/r/c its keys, x cancel, f finished at. */

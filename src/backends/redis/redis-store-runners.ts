@@ -32,11 +32,15 @@ export class RedisRunners {
     valuesOf(answers);
   }
 
-  /** Its entries, and its claims' kept answers: it claims no more (left, or recovered as dead). */
+  /**
+   * Its entries, its claims' kept answers and its place among the idle runners: it claims no more (left,
+   * or recovered as dead), and a registration sends it no work message.
+   */
   async remove(runnerId: string): Promise<void> {
-    const { runners, beats } = this.keys;
+    const { runners, beats, idle } = this.keys;
     const lastClaims = this.keys.lastClaims(runnerId);
-    await this.client.multi().hdel(runners, runnerId).hdel(beats, runnerId).del(lastClaims).exec();
+    const multi = this.client.multi().hdel(runners, runnerId).hdel(beats, runnerId);
+    await multi.del(lastClaims).srem(idle, runnerId).exec();
   }
 
   async list(): Promise<RunnerInfo[]> {

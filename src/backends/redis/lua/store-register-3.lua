@@ -14,8 +14,9 @@ waits for work: one whose last claim got less than it asked for is listed in `os
 (include/claim.lua), in the same step, so a registration after it finds it listed. The message wakes
 every runner, so the list is emptied with it; a woken runner that again claims short lists itself again.
 A runner that claimed all it asked for claims again when a slot frees (its finish claims the next), so
-while every runner is busy (a recursive task registering its children), no message goes out. A listed
-runner that died or stopped costs one message more.
+while every runner is busy (a recursive task registering its children), no message goes out. A runner
+that leaves the registry (stopped, or recovered as dead) is taken off the list (redis-store-runners.ts);
+one that died unnoticed yet costs one message more.
 
 Each new invocation records who listens for its final (field `w`, see store-finish-5.lua) as "-": nobody
 yet. A process that awaits it, the registering one included, marks itself when it reads its status
