@@ -259,6 +259,30 @@ void describe("Redis finishFinal", { ...redis }, () => {
       assert.equal((await backend.orchestratorStore.getHistory(id)).length, 3, `${id} claimed once`);
   });
 
+  void it("finishAndClaim sent again answers its claim, though a waiter's waits ended meanwhile", async () => {
+    // w waits for a and b; a's finish claims c for its slot. Its answer lost, b ends before the resend:
+    // the resend must not turn the claim into a resume of w (c would be left RUNNING, unrun).
+    await running(["a", "b"]);
+    await pausedOn("w", ["a", "b"]);
+    await queued(["c"]);
+    const sent: [string, unknown[]][] = [];
+    const callBuffer = client.callBuffer.bind(client) as (c: string, a: unknown[]) => Promise<unknown>;
+    (client as { callBuffer: unknown }).callBuffer = (command: string, args: unknown[]) => {
+      sent.push([command, args]);
+      return callBuffer(command, args);
+    };
+    const first = await finishAndClaim("a", ["w"]);
+    assert.deepEqual([first.records.map((r) => r.id), first.resumed ?? []], [["c"], []]);
+    const outcome = { ok: true as const, value: "1" };
+    await backend.finishFinal!({ id: "b", outcome, runnerId: "r1", status: S.SUCCESS, unowned: false });
+    const finish = sent.find(([command, args]) => calledScript(command, args[0]) === "store-finish-5")!;
+    const again = (await callBuffer(...finish)) as [Buffer[][], [Buffer[]], unknown[]];
+    assert.deepEqual(again[1][0].map(String), ["c"], "the claim it made then");
+    assert.deepEqual(again[2], [], "no waiter resumed in the same slot");
+    assert.equal((await backend.orchestratorStore.getStatus("w"))!.status, S.PAUSED, "left to its runner");
+    assert.equal((await backend.orchestratorStore.getHistory("c")).length, 3, "c claimed once");
+  });
+
   void it("finishAndClaim resumes a named waiter whose waits it ended, in the slot it frees", async () => {
     await running(["a"]);
     await pausedOn("w", ["a"]);

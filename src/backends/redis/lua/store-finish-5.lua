@@ -50,7 +50,9 @@ The status rules are status.ts's, written into the script (include/store-moves.l
 Returns { answers, claim, resumed }: per item {"OK", owner after} or {"ERR", reason, status, owner}
 (reason as store-change-3.lua); claim is claim-next-5.lua's reply, or {} when nothing was to be claimed;
 resumed lists the waiters resumed in freed slots, each {item's place (1-based), id, owner, waited} with
-`waited` as store-resume-2.lua answers it. A call sent again after a reconnect lists them again.
+`waited` as store-resume-2.lua answers it. A call sent again after a reconnect lists them again, resumes
+no other, and answers the claim it made then (what changed meanwhile, a waiter whose waits ended, does not
+turn its claim into a resume: the first claim would be left RUNNING, unrun).
 ]]
 -- The call's keys and arguments that the helpers below read: set on each call (see --#call).
 local P, records
@@ -97,7 +99,9 @@ local function resumeWaiters(id, waiters, runner, max, place, resumed, at, waite
       took = took + 1
       seen[waiter] = 'resumed'
     elseif
-      cur and cur.o == runner and not cur.x and isWaiter[waiter]
+      -- A call sent again resumes none it did not resume then: its claim is answered as first made
+      -- (claim.lua keeps it), and a waiter resumed now as well would be a second one in the same slot.
+      not CLAIM.resent and cur and cur.o == runner and not cur.x and isWaiter[waiter]
       and not refusal(cur, RESUME.resumed, runner)
       and (cur.r == '' or redis.call('EXISTS', K('run', cur.r)) == 0)
     then
@@ -225,5 +229,7 @@ if ARGV[8] ~= '' and #final > 1 then
   if anyCarried then final[#final + 1] = { o = carried } end
   redis.call('PUBLISH', ARGV[8], cjson.encode(final))
 end
-if ARGV[4] == '' or wanted == 0 then return { answers, {}, resumed } end
+-- A call sent again answers the claim it made then (kept by claim.lua), even if what it finds now
+-- (a waiter whose waits ended meanwhile) would claim nothing.
+if ARGV[4] == '' or (wanted == 0 and not CLAIM.resent) then return { answers, {}, resumed } end
 return { answers, claimNext(ARGV[4], ARGV[5], wanted), resumed }
