@@ -22,6 +22,7 @@ import { assertValidHistories, histories, maxConcurrentRunning } from "../../src
 import { countsOtherThan, finishedOnceProblems } from "../multiprocess/checks.js";
 import { fibCalls, fibValue, makeApp, type CodeRun } from "../multiprocess/fixtures/app.js";
 import { Processes, until, type Worker } from "../multiprocess/harness.js";
+import { within } from "../conformance/harness.js";
 import { needsRedisServer, OwnRedisServer } from "./fixtures/redis-server.js";
 
 const ALL_STATUSES = Object.keys(STATUS_TABLE) as InvocationStatus[];
@@ -37,15 +38,6 @@ const LOST_ANSWER_MS = 8000;
 const redis = needsRedisServer();
 const processes = new Processes();
 afterEach(() => processes.cleanup());
-
-/** Rejects if `promise` does not settle within `ms`: a hang fails the test instead of stalling it. */
-function within<T>(promise: Promise<T>, what: string, ms = ANSWER_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms (a hang)`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
 
 /** Its own server, this process's app on it, 2 runner processes with SLOTS slots each (`overrides`: their settings). */
 async function setup(persistent: boolean, overrides: Record<string, number> = {}) {
@@ -63,7 +55,7 @@ async function setup(persistent: boolean, overrides: Record<string, number> = {}
   const runners: Worker[] = [];
   const close = async () => {
     try {
-      await within(tasks.app.close(), "closing the test's app");
+      await within(tasks.app.close(), "closing the test's app", ANSWER_MS);
     } finally {
       await server.close();
     }
@@ -100,7 +92,7 @@ async function underWay(app: Tynenc): Promise<void> {
 
 /** Stops the runners gracefully; returns every task code run they made. */
 async function stopRunners(runners: readonly Worker[]): Promise<CodeRun[]> {
-  await within(Promise.all(runners.map((r) => r.stop())), "stopping the runners");
+  await within(Promise.all(runners.map((r) => r.stop())), "stopping the runners", ANSWER_MS);
   return runners.flatMap((r) => r.messages.find((m) => m.type === "stopped")!["codeRuns"] as CodeRun[]);
 }
 
@@ -132,7 +124,7 @@ async function assertRanOnce(app: Tynenc, runners: readonly Worker[], expected: 
 /** Awaits the checks of `batches`; past the bound, fails with what the runners warned of. */
 async function results(batches: readonly { checked: Promise<unknown> }[], runners: readonly Worker[]) {
   try {
-    await within(Promise.all(batches.map((b) => b.checked)), "the results");
+    await within(Promise.all(batches.map((b) => b.checked)), "the results", ANSWER_MS);
   } catch (error) {
     const warned = runners.flatMap((r) => r.stderr.split("\n").filter((l) => /WARN|ERROR/.test(l)));
     throw new Error(`${(error as Error).message}; the runners said:\n${warned.join("\n").slice(0, 3000)}`);
@@ -209,7 +201,7 @@ void describe("Redis restarted under runner processes and a client", { ...redis 
       server.pause();
       await sleepMs(OUTAGE_MS); // each runner missed beats for over 600 ms: so did every other one
       server.resume();
-      await within(Promise.all(sleeps.map((s) => s.result)), "the sleeps");
+      await within(Promise.all(sleeps.map((s) => s.result)), "the sleeps", ANSWER_MS);
       await assertRanOnce(app, runners, sleeps.length);
     } finally {
       await close();
@@ -259,7 +251,7 @@ void describe("Redis restarted under runner processes and a client", { ...redis 
     try {
       await lostInEmptyRestart(tasks, false);
       const after = someWork(tasks, 0, 10, 8);
-      await within(after.checked, "work registered after the restart");
+      await within(after.checked, "work registered after the restart", ANSWER_MS);
       // What the runners held when the server emptied is gone with it: what is left ran to its end.
       const ids = await until(() => allFinal(tasks.app), "every invocation to be final");
       await assertValidHistories(tasks.app, ids);
