@@ -1,6 +1,6 @@
 /**
  * Connections cut under load: two runners and a client, each on a Redis connection of its own, while a
- * chaos loop destroys one of those command connections every few milliseconds. ioredis reconnects and
+ * chaos loop destroys one of their connections (commands, subscriptions, blocking reads) every few milliseconds. ioredis reconnects and
  * sends again every call whose answer it did not get, whether Redis applied it or not: this is the
  * lost-answer case of an outage, many times over in one run. Every script must answer a call sent again
  * as it answered it first (claims, finishes, pauses, reference counts, trigger turns), so: every result
@@ -102,6 +102,17 @@ void describe("Redis connections cut under load", { ...redis }, () => {
       const Redis = loadIoredis();
       const clients = [0, 1, 2].map(() => new Redis(TEST_REDIS_URL, {}));
       const runs = new Map<string, number>();
+      // Every connection can be cut: the command ones and those each backend opens for its subscriptions
+      // and blocking reads (a message missed while one is down must not be a wake-up lost).
+      const victims: RedisClient[] = [...clients];
+      for (const c of clients) {
+        const duplicate = c.duplicate.bind(c);
+        (c as { duplicate: unknown }).duplicate = (...args: unknown[]) => {
+          const copy = (duplicate as (...a: unknown[]) => RedisClient)(...args);
+          victims.push(copy);
+          return copy;
+        };
+      }
       const [client, ...runnerApps] = clients.map((c) => makeApp(c, keyPrefix, runs));
       const { app } = client!;
       const loops = runnerApps.map((r) => r.app.runner.run());
@@ -111,7 +122,7 @@ void describe("Redis connections cut under load", { ...redis }, () => {
       const cutConnections = async () => {
         while (chaos) {
           await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 10));
-          const victim = clients[Math.floor(Math.random() * clients.length)]!;
+          const victim = victims[Math.floor(Math.random() * victims.length)]!;
           if (!chaos || victim.status !== "ready") continue;
           (victim as unknown as { stream: Socket }).stream.destroy();
           cuts++;

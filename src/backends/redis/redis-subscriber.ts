@@ -117,6 +117,10 @@ export class RedisSubscriber {
     const connection = this.context.duplicate();
     // The name shows in CLIENT LIST (ioredis sends it on every connect).
     connection.options.connectionName = this.name.replace(/\s/g, "_");
+    // restore() subscribes again after a reconnect. ioredis's own resubscribe is off: its SUBSCRIBE has no
+    // handler, so a close before Redis answers it (the app closing just after an outage) was an
+    // unhandled rejection, which ends a Node process.
+    connection.options.autoResubscribe = false;
     connection.on("error", () => {}); // it reconnects on its own; the command connection reports failures
     connection.on("message", (channel: string, message: string) => this.deliver(channel, message));
     connection.on("close", () => this.down());
@@ -195,8 +199,8 @@ export class RedisSubscriber {
   }
 
   /**
-   * Connected again: subscribe once more to what is wanted (ioredis resubscribes too; a second SUBSCRIBE
-   * is harmless), and report each channel live when Redis confirms, as resumed.
+   * Connected again: subscribe once more to what is wanted (ioredis's own resubscribe is off, see
+   * connect()), and report each channel live when Redis confirms, as resumed.
    */
   private restore(): void {
     if (!this.resuming || this.closed) return;
