@@ -9,6 +9,7 @@ import { loadIoredis, type RedisClient } from "../src/backends/redis/driver.js";
 import type { RedisContext } from "../src/backends/redis/context.js";
 import { redisBackend } from "../src/backends/redis/index.js";
 import { literalPattern, scanKeys } from "../src/backends/redis/scan.js";
+import { calledScript } from "../src/backends/redis/scripts.js";
 import type { Backend } from "../src/backends/backend.js";
 
 export const TEST_REDIS_URL = process.env["TYNENC_TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379";
@@ -145,4 +146,27 @@ export async function queueOn(backend: Backend, ids: readonly string[]): Promise
 export async function runningOn(backend: Backend, ids: readonly string[]): Promise<void> {
   await queueOn(backend, ids);
   await backend.claimNext!("r1", ids.length, Date.now(), { window: 64, running: true });
+}
+
+/** A command as `recordCalls` saw it: its name and arguments, to send again as sent. */
+export type SentCall = [command: string, args: unknown[]];
+
+/**
+ * Records every command `client` sends through `method` ("call" for string replies, "callBuffer" for
+ * Buffers, as runScript picks); `again` sends one of them once more, as ioredis does after a reconnect
+ * when the answer was lost. `last(script)` is the latest call of that script (lua/<script>.lua).
+ */
+export function recordCalls(client: RedisClient, method: "call" | "callBuffer" = "callBuffer") {
+  const sent: SentCall[] = [];
+  const original = (client[method] as (command: string, args: unknown[]) => Promise<unknown>).bind(client);
+  (client as unknown as Record<string, unknown>)[method] = (command: string, args: unknown[]) => {
+    sent.push([command, args]);
+    return original(command, args);
+  };
+  const last = (script: string): SentCall => {
+    const found = sent.filter(([command, args]) => calledScript(command, args[0]) === script).at(-1);
+    if (!found) throw new Error(`${script} was not called`);
+    return found;
+  };
+  return { sent, again: (call: SentCall) => original(...call), last };
 }

@@ -12,37 +12,25 @@ import { afterEach, beforeEach, describe, it } from "node:test";
 import type { RedisContext } from "../../src/backends/redis/context.js";
 import { RedisDataStore } from "../../src/backends/redis/redis-data-store.js";
 import { RedisTriggerStore } from "../../src/backends/redis/redis-trigger-store.js";
-import { calledScript } from "../../src/backends/redis/scripts.js";
-import { keysUnder, needsRedis, tempRedisContext } from "../redis-context.js";
+import { keysUnder, needsRedis, recordCalls, tempRedisContext } from "../redis-context.js";
 
 const keyOf = (text: string): string => createHash("sha256").update(text).digest("hex");
-type Call = (command: string, args: unknown[]) => Promise<unknown>;
 
 const redis = await needsRedis();
 
 void describe("Redis scripts answered once", { ...redis }, () => {
   let context: RedisContext & { close(): Promise<void> };
-  let sent: [string, unknown[]][];
-  let call: Call;
+  let calls: ReturnType<typeof recordCalls>;
 
   beforeEach(async () => {
     context = await tempRedisContext();
-    sent = [];
-    call = context.client.call.bind(context.client) as Call;
-    (context.client as { call: unknown }).call = (command: string, args: unknown[]) => {
-      sent.push([command, args]);
-      return call(command, args);
-    };
+    calls = recordCalls(context.client, "call");
   });
 
   afterEach(() => context.close());
 
   /** The last call of script `name`, sent again as it was. */
-  function again(name: string): Promise<unknown> {
-    const last = sent.filter(([command, args]) => calledScript(command, args[0]) === name).at(-1);
-    assert.ok(last, `${name} was called`);
-    return call(...last);
-  }
+  const again = (name: string): Promise<unknown> => calls.again(calls.last(name));
 
   void it("data: a put, a retain and a release sent again count once", async () => {
     const store = new RedisDataStore(context);

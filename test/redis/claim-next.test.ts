@@ -11,7 +11,7 @@ import { runScript } from "../../src/backends/redis/scripts.js";
 import type { InvocationRecord } from "../../src/invocation/invocation-record.js";
 import { InvocationStatus } from "../../src/invocation/status.js";
 import { historyProblems } from "../../src/testing/index.js";
-import { needsRedis, ownRedisBackend } from "../redis-context.js";
+import { needsRedis, ownRedisBackend, recordCalls } from "../redis-context.js";
 
 const S = InvocationStatus;
 const PENDING_ONLY: ClaimOptions = { window: 64, running: false };
@@ -222,25 +222,14 @@ void describe("Redis claimNext", { ...redis }, () => {
     await queued(["k1", "k2"], "key");
     await queued(["a", "b", "c"]);
     await backend.orchestratorStore.transition("k1", S.PENDING, "other", Date.now());
-    const sent: [string, (string | number | Buffer)[]][] = [];
-    const callBuffer = client.callBuffer.bind(client) as (
-      c: string,
-      a: (string | number | Buffer)[],
-    ) => unknown;
-    (client as { callBuffer: unknown }).callBuffer = (
-      command: string,
-      args: (string | number | Buffer)[],
-    ) => {
-      sent.push([command, args]);
-      return callBuffer(command, args);
-    };
+    const { sent, again: callAgain } = recordCalls(client);
     const first = await backend.claimNext!("r1", 2, Date.now(), PENDING_ONLY);
     assert.deepEqual(
       first.records.map((r) => r.id),
       ["a", "b"],
     );
     assert.deepEqual(first.blocked, ["k2"]);
-    const again = (await callBuffer(...sent[0]!)) as [Buffer[], Buffer[], (Buffer | null)[]];
+    const again = (await callAgain(sent[0]!)) as [Buffer[], Buffer[], (Buffer | null)[]];
     assert.deepEqual(again[0].map(String), ["a", "b"]);
     assert.deepEqual(again[1].map(String), ["k2"]);
     assert.deepEqual(
@@ -259,28 +248,14 @@ void describe("Redis claimNext", { ...redis }, () => {
     // answers lost: ioredis sends both again in order. Each must get its own first answer; were only the
     // runner's latest answer kept, the first would claim anew and leave what it took RUNNING unrun.
     await queued(["a", "b", "c", "d", "e"]);
-    const sent: [string, (string | number | Buffer)[]][] = [];
-    const callBuffer = client.callBuffer.bind(client) as (
-      c: string,
-      a: (string | number | Buffer)[],
-    ) => unknown;
-    (client as { callBuffer: unknown }).callBuffer = (
-      command: string,
-      args: (string | number | Buffer)[],
-    ) => {
-      sent.push([command, args]);
-      return callBuffer(command, args);
-    };
+    const { sent, again: callAgain } = recordCalls(client);
     // Both sent before either answer is back, as when they are under way together.
     const [first, second] = await Promise.all([
       backend.claimNext!("r1", 2, Date.now(), PENDING_ONLY),
       backend.claimNext!("r1", 1, Date.now(), PENDING_ONLY),
     ]);
     assert.deepEqual([first.records.map((r) => r.id), second.records.map((r) => r.id)], [["a", "b"], ["c"]]);
-    const again = [
-      (await callBuffer(...sent[0]!)) as Buffer[][],
-      (await callBuffer(...sent[1]!)) as Buffer[][],
-    ];
+    const again = [(await callAgain(sent[0]!)) as Buffer[][], (await callAgain(sent[1]!)) as Buffer[][]];
     assert.deepEqual(
       again.map((reply) => reply[0]!.map(String)),
       [["a", "b"], ["c"]],

@@ -11,7 +11,7 @@ import { calledScript } from "../../src/backends/redis/scripts.js";
 import { CancelRequestedError, StatusTransitionError } from "../../src/errors/errors.js";
 import { InvocationStatus } from "../../src/invocation/status.js";
 import { historyProblems } from "../../src/testing/index.js";
-import { needsRedis, ownRedisBackend, queueOn, runningOn } from "../redis-context.js";
+import { needsRedis, ownRedisBackend, queueOn, recordCalls, runningOn } from "../redis-context.js";
 
 const S = InvocationStatus;
 const redis = await needsRedis();
@@ -200,24 +200,18 @@ void describe("Redis finishFinal", { ...redis }, () => {
   void it("finishAndClaim sent again (after a reconnect) answers its finish and claim as first made", async () => {
     await running(["a"]);
     await queued(["b", "c"]);
-    const sent: [string, unknown[]][] = [];
-    const callBuffer = client.callBuffer.bind(client) as (c: string, a: unknown[]) => Promise<unknown>;
-    (client as { callBuffer: unknown }).callBuffer = (command: string, args: unknown[]) => {
-      sent.push([command, args]);
-      return callBuffer(command, args);
-    };
+    const { again, last } = recordCalls(client);
     const first = await finishAndClaim("a");
     assert.deepEqual(
       first.records.map((r) => r.id),
       ["b"],
     );
-    const finish = sent.find(([command, args]) => calledScript(command, args[0]) === "store-finish-5")!;
-    const again = (await callBuffer(...finish)) as [Buffer[][], [Buffer[]]];
+    const resent = (await again(last("store-finish-5"))) as [Buffer[][], [Buffer[]]];
     assert.deepEqual(
-      again[0].map((answer) => answer.map(String)),
+      resent[0].map((answer) => answer.map(String)),
       [["OK", ""]],
     );
-    assert.deepEqual(again[1][0].map(String), ["b"], "the same claim");
+    assert.deepEqual(resent[1][0].map(String), ["b"], "the same claim");
     assert.equal((await backend.orchestratorStore.getStatus("c"))!.status, S.REGISTERED);
     for (const id of ["a", "b"]) {
       const history = await backend.orchestratorStore.getHistory(id);
@@ -229,24 +223,17 @@ void describe("Redis finishFinal", { ...redis }, () => {
   void it("finishAndClaim and a claimNext of one runner, under way together and sent again, answer as first made", async () => {
     await running(["a"]);
     await queued(["b", "c", "d"]);
-    const sent: [string, unknown[]][] = [];
-    const callBuffer = client.callBuffer.bind(client) as (c: string, a: unknown[]) => Promise<unknown>;
-    (client as { callBuffer: unknown }).callBuffer = (command: string, args: unknown[]) => {
-      sent.push([command, args]);
-      return callBuffer(command, args);
-    };
+    const { sent, again } = recordCalls(client);
     const [finished, claimed] = await Promise.all([
       finishAndClaim("a"),
       backend.claimNext!("r1", 1, Date.now(), { window: 64, running: true }),
     ]);
     const firstIds = [finished, claimed].map((batch) => batch.records.map((r) => r.id));
     assert.deepEqual(firstIds.flat().sort(), ["b", "c"]);
-    const callOf = (name: string) => sent.find(([command, args]) => calledScript(command, args[0]) === name)!;
     // Both answers lost: each call sent again, in the order first sent.
     const resent = new Map<string, unknown>();
     for (const [command, args] of sent)
-      resent.set(calledScript(command, args[0])!, await callBuffer(command, args));
-    assert.ok(callOf("store-finish-5") && callOf("claim-next-5"));
+      resent.set(calledScript(command, args[0])!, await again([command, args]));
     const finishAgain = resent.get("store-finish-5") as [Buffer[][], [Buffer[]]];
     const claimAgain = resent.get("claim-next-5") as [Buffer[]];
     assert.deepEqual(
@@ -265,20 +252,15 @@ void describe("Redis finishFinal", { ...redis }, () => {
     await running(["a", "b"]);
     await pausedOn("w", ["a", "b"]);
     await queued(["c"]);
-    const sent: [string, unknown[]][] = [];
-    const callBuffer = client.callBuffer.bind(client) as (c: string, a: unknown[]) => Promise<unknown>;
-    (client as { callBuffer: unknown }).callBuffer = (command: string, args: unknown[]) => {
-      sent.push([command, args]);
-      return callBuffer(command, args);
-    };
+    const { again, last } = recordCalls(client);
     const first = await finishAndClaim("a", ["w"]);
     assert.deepEqual([first.records.map((r) => r.id), first.resumed ?? []], [["c"], []]);
+    const finishOfA = last("store-finish-5");
     const outcome = { ok: true as const, value: "1" };
     await backend.finishFinal!({ id: "b", outcome, runnerId: "r1", status: S.SUCCESS, unowned: false });
-    const finish = sent.find(([command, args]) => calledScript(command, args[0]) === "store-finish-5")!;
-    const again = (await callBuffer(...finish)) as [Buffer[][], [Buffer[]], unknown[]];
-    assert.deepEqual(again[1][0].map(String), ["c"], "the claim it made then");
-    assert.deepEqual(again[2], [], "no waiter resumed in the same slot");
+    const resent = (await again(finishOfA)) as [Buffer[][], [Buffer[]], unknown[]];
+    assert.deepEqual(resent[1][0].map(String), ["c"], "the claim it made then");
+    assert.deepEqual(resent[2], [], "no waiter resumed in the same slot");
     assert.equal((await backend.orchestratorStore.getStatus("w"))!.status, S.PAUSED, "left to its runner");
     assert.equal((await backend.orchestratorStore.getHistory("c")).length, 3, "c claimed once");
   });
