@@ -9,6 +9,8 @@ describes, or {"ERR", reason, status, owner, id} when status.ts refuses a move t
 ]]
 --#include include/moved-at.lua
 
+--#include include/kept.lua
+
 -- Stale queue entries dropped per call at most: the script stays short, the caller calls again.
 local MOST_SKIPPED = 1000
 
@@ -71,25 +73,11 @@ local function moveDue(at, first)
   return #due
 end
 
--- What this runner's claims answered, each "<request>\n<claimed ids>\n<blocked ids>" (ids joined by ","),
--- joined by "\r" (ids hold neither), kept for a resend of those very calls (a day, or until the runner
--- leaves the registry): all of them whose answer may not have come back yet, as several calls of one
--- runner can be under way when its connection drops, and ioredis sends each again, however long the
--- outage. A request id is "<uuid>:<n>:<answered>" (request-ids.ts): a call
--- forgets the kept answers of its connection's calls numbered up to `answered` (theirs came back, and they
--- are never sent again) and those of another connection.
-local function keptAnswers(kept, request)
-  local uuid, answered = string.match(request, '^([^:]*):%d+:(%d+)')
-  answered = tonumber(answered)
-  local left = {}
-  if not kept then return left end
-  for entry in string.gmatch(kept, '[^\r]+') do
-    local u, n = string.match(entry, '^([^:]*):(%d+):')
-    if u == uuid and answered and tonumber(n) > answered then left[#left + 1] = entry end
-  end
-  return left
-end
-
+-- What this runner's claims answered, kept for a resend of those very calls (include/kept.lua's form,
+-- each answer "<claimed ids>\n<blocked ids>", ids joined by ","): all of them whose answer may not have
+-- come back yet, as several calls of one runner can be under way when its connection drops and ioredis
+-- sends each again, however long the outage. The key lives a day, or until the runner leaves the
+-- registry.
 local function claimNext(runner, at, max)
   REQ = CLAIM.request
   local LAST = K('last', runner)
@@ -98,14 +86,11 @@ local function claimNext(runner, at, max)
   local last = nil
   if CLAIM.resent ~= false then
     last = redis.call('GET', LAST)
-    if last then
-      for entry in string.gmatch(last, '[^\r]+') do
-        local q, c, b = string.match(entry, '^([^\n]*)\n([^\n]*)\n(.*)$')
-        if q == REQ then
-          local claimed = split(c)
-          return { claimed, split(b), recordsOf(claimed), '', 0, 0 }
-        end
-      end
+    local answer = keptEntry(last, REQ)
+    if answer then
+      local c, b = string.match(answer, '^([^\n]*)\n(.*)$')
+      local claimed = split(c)
+      return { claimed, split(b), recordsOf(claimed), '', 0, 0 }
     end
   end
 
@@ -174,9 +159,9 @@ local function claimNext(runner, at, max)
   if not ok then return more end
   if #claimed > 0 or #blocked > 0 then
     if last == nil then last = redis.call('GET', LAST) end
-    local kept = keptAnswers(last, REQ)
+    local kept = unanswered(last, REQ)
     kept[#kept + 1] = REQ .. '\n' .. table.concat(claimed, ',') .. '\n' .. table.concat(blocked, ',')
-    redis.call('SET', LAST, table.concat(kept, '\r'), 'PX', '86400000')
+    redis.call('SET', LAST, table.concat(kept, '\r'), 'PX', KEEP_MS)
   end
   -- Short of what it asked, the runner waits for new work: listed in `idle`, it makes the next
   -- registration publish the work message (store-register-3.lua), which a busy runner does not need.
