@@ -28,7 +28,7 @@ export function deliveryCases(name: string, makeBackend: BackendFactory): void {
 
     it("routes delayed ids in due order", async () => {
       const now = Date.now();
-      await backend().broker.routeAt(["second"], now + 80);
+      await backend().broker.routeAt(["second"], now + 300);
       await backend().broker.routeAt(["first"], now + 40);
       const woken = deferred();
       let count = 0;

@@ -215,16 +215,18 @@ describe("Redis broker round trips and timers", { skip: redis.skip }, () => {
     // The timer is unref'd, so process.getActiveResourcesInfo() does not show it: look inside.
     const inside = broker as unknown as { timer: NodeJS.Timeout | undefined; timerAt: number };
     try {
+      // Due times far enough apart that a loaded machine (CI runs two test files at once on two cores)
+      // does not reach the second before the first is taken.
       const now = Date.now();
-      await broker.routeAt(["a"], now + 150);
+      await broker.routeAt(["a"], now + 800);
       const first = inside.timer;
       await broker.routeAt(["b"], now + 50);
-      await broker.routeAt(["c"], now + 300);
+      await broker.routeAt(["c"], now + 3000);
       assert.equal(inside.timerAt, now + 50, "the timer is for the earliest due time");
       assert.notEqual(inside.timer, first, "an earlier due time replaced the timer");
       await within(due.promise, "the first due id");
       assert.deepEqual(await broker.retrieve(10), ["b"]);
-      assert.equal(inside.timerAt, now + 150, "then one for the next");
+      assert.equal(inside.timerAt, now + 800, "then one for the next");
       due = deferred();
       await within(due.promise, "the second due id");
       assert.deepEqual(await broker.retrieve(10), ["a"]);
