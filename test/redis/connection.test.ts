@@ -4,13 +4,11 @@
  * free port (never the shared one).
  */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { after, before, describe, it } from "node:test";
 import { BackendError } from "../../src/errors/errors.js";
 import { openRedis, type RedisConnectionOptions } from "../../src/backends/redis/connection.js";
 import { needsRedis, TEST_REDIS_URL } from "../redis-context.js";
-import { freePort } from "./fixtures/redis-server.js";
+import { freePort, OwnRedisServer } from "./fixtures/redis-server.js";
 
 /** The start-up error of `options`, and how long it took. */
 async function startupFailure(options: RedisConnectionOptions): Promise<{ error: BackendError; ms: number }> {
@@ -53,20 +51,14 @@ void describe("redis connection at start-up", () => {
   });
 
   void describe("a Redis with a password (its own redis-server)", { ...redis }, () => {
-    let server: ChildProcess | undefined;
+    let server: OwnRedisServer | undefined;
     let url = "";
     before(async () => {
-      const port = await freePort();
-      url = `redis://127.0.0.1:${port}`;
-      server = spawn("redis-server", ["--port", String(port), "--requirepass", "s3cret", "--save", ""], {
-        stdio: ["ignore", "pipe", "ignore"],
-      });
-      let out = "";
-      server.stdout!.on("data", (chunk: Buffer) => void (out += chunk.toString()));
-      while (!out.includes("Ready to accept connections")) await once(server.stdout!, "data");
+      server = await OwnRedisServer.start({ persistent: false, password: "s3cret" });
+      url = server.url;
     });
-    after(() => {
-      server?.kill("SIGKILL");
+    after(async () => {
+      await server?.close();
     });
 
     void it("a wrong password: the credentials were refused, without the password in the message", async () => {

@@ -1,0 +1,56 @@
+/**
+ * The tests' own redis-server (fixtures/redis-server.ts) does not outlive the test process that started
+ * it, however that process ends: a test killed by a signal or a timeout must not leave servers behind.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { until } from "../multiprocess/harness.js";
+import { needsRedisServer } from "./fixtures/redis-server.js";
+
+/** Whether `pid` is a live process (a zombie, dead but not yet reaped, is not). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+describe("the tests' own redis-server", { ...needsRedisServer() }, () => {
+  it("is gone once the test process that started it is killed (SIGKILL, no hook runs)", async () => {
+    const root = fileURLToPath(new URL("../../", import.meta.url));
+    // Starts two (one frozen, as a test of an unreachable Redis leaves it), says their pids, then waits.
+    const program = `
+      import { OwnRedisServer } from "./test/redis/fixtures/redis-server.ts";
+      const running = await OwnRedisServer.start({ persistent: false });
+      const frozen = await OwnRedisServer.start({ persistent: true });
+      frozen.pause();
+      const pids = [running, frozen].map((s) => s.pid);
+      console.log(JSON.stringify(pids));
+      setInterval(() => {}, 1000);
+    `;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", program], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let pids: number[] = [];
+    try {
+      const [line] = (await once(child.stdout, "data")) as [Buffer];
+      pids = JSON.parse(line.toString()) as number[];
+      assert.equal(pids.length, 2);
+      assert.ok(pids.every(alive), "both servers run while the test process lives");
+      const exited = once(child, "exit");
+      child.kill("SIGKILL");
+      await exited;
+      await until(() => pids.every((pid) => !alive(pid)), "the servers to be gone", 10_000);
+    } finally {
+      child.kill("SIGKILL");
+      for (const pid of pids.filter(alive)) process.kill(pid, "SIGKILL");
+    }
+  });
+});
