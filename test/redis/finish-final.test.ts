@@ -18,11 +18,12 @@ const redis = await needsRedis();
 
 void describe("Redis finishFinal", { ...redis }, () => {
   let client: RedisClient;
+  let prefix: string;
   let backend: Backend;
   let close: () => Promise<void>;
 
   beforeEach(async () => {
-    ({ client, backend, close } = await ownRedisBackend());
+    ({ client, prefix, backend, close } = await ownRedisBackend());
   });
 
   afterEach(() => close());
@@ -201,11 +202,14 @@ void describe("Redis finishFinal", { ...redis }, () => {
     await running(["a"]);
     await queued(["b", "c"]);
     const { again, last } = recordCalls(client);
+    const kept = await client.get(`${prefix}os:last:r1`);
     const first = await finishAndClaim("a");
     assert.deepEqual(
       first.records.map((r) => r.id),
       ["b"],
     );
+    // Nothing kept for a resend: b records the claim's request (q), which finds it again.
+    assert.equal(await client.get(`${prefix}os:last:r1`), kept, "the claim's answer is not kept apart");
     const resent = (await again(last("store-finish-5"))) as [Buffer[][], [Buffer[]]];
     assert.deepEqual(
       resent[0].map((answer) => answer.map(String)),
@@ -263,6 +267,30 @@ void describe("Redis finishFinal", { ...redis }, () => {
     assert.deepEqual(resent[2], [], "no waiter resumed in the same slot");
     assert.equal((await backend.orchestratorStore.getStatus("w"))!.status, S.PAUSED, "left to its runner");
     assert.equal((await backend.orchestratorStore.getHistory("c")).length, 3, "c claimed once");
+  });
+
+  void it("a pause that claims, sent again, answers the claim it made then, found by the claimed one's request", async () => {
+    await running(["w"]);
+    await queued(["x", "c"]);
+    const { again, last } = recordCalls(client);
+    const kept = await client.get(`${prefix}os:last:r1`);
+    const claim = { max: 1, window: 64, running: true };
+    const paused = await backend.orchestratorStore.recordAndPause!("w", ["x"], "r1", Date.now(), { claim });
+    assert.deepEqual(
+      paused.claimed?.records.map((r) => r.id),
+      ["x"],
+      "the waited one first",
+    );
+    assert.equal(await client.get(`${prefix}os:last:r1`), kept, "the claim's answer is not kept apart");
+    const resent = await again(last("store-pause-3"));
+    const texts = (function flat(value: unknown): string[] {
+      if (Array.isArray(value)) return value.flatMap(flat);
+      return Buffer.isBuffer(value) || typeof value === "string" ? [String(value)] : [];
+    })(resent);
+    assert.ok(texts.includes("x") && !texts.includes("c"), `answered with x again: ${texts.join(" ")}`);
+    assert.equal((await backend.orchestratorStore.getHistory("x")).length, 3, "x claimed once");
+    assert.equal((await backend.orchestratorStore.getStatus("c"))!.status, S.REGISTERED);
+    assert.equal((await backend.orchestratorStore.getStatus("w"))!.status, S.PAUSED);
   });
 
   void it("finishAndClaim resumes a named waiter whose waits it ended, in the slot it frees", async () => {

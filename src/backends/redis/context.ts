@@ -35,8 +35,10 @@ import type { RedisClient } from "./driver.js";
  *   `os:pins` / `os:pinned-at` (hashes: pin count / last pin time by id), `os:runners` (hash: runner id
  *   -> JSON {cls, hostname, pid, startedAt}), `os:beats` (hash: runner id -> heartbeatAt),
  *   `os:lease:<name>` (hash: holder, until), `os:last:<runnerId>` (string: the request ids and answers of
- *   the runner's claims whose answer may not have come back yet, for a resend of them; expires after a
- *   day, deleted when the runner leaves the registry; lua/include/claim.lua), `os:idle` (set: runners whose last claim got less than it asked
+ *   the runner's claim-next claims, and of any claim with ids held back, whose answer may not have come
+ *   back yet, for a resend of them; a finish's or a pause's claim finds its own by the claimed
+ *   invocations' `q`; expires after a day, deleted when the runner leaves the registry;
+ *   lua/include/claim.lua), `os:idle` (set: runners whose last claim got less than it asked
  *   for; a registration publishes the work message only while it is not empty, and empties it:
  *   lua/store-register-3.lua)
  */

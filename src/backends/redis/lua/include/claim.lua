@@ -3,7 +3,7 @@ The claim of claim-next-5.lua, shared with store-finish-5.lua (which claims for 
 free), included as scripts.ts describes after wait-rank.lua and store-moves.lua. The including script
 declares before it: QUEUE and DELAYED (the broker's queue and delayed zset), `records` (the records'
 key prefix) and CLAIM = { runnable = " A B ", window = n, pending = rule, running = rule or
-nil, resent = false when the call is known not to be sent again (nil: not known) }. claimNext(runner,
+nil, resent = false when the call is known not to be sent again, true when known to be (nil: not known) }. claimNext(runner,
 at, max) sets REQ to its own request id and returns the reply claim-next-5.lua
 describes, or {"ERR", reason, status, owner, id} when status.ts refuses a move the runnable check allowed.
 ]]
@@ -73,16 +73,30 @@ local function moveDue(at, first)
   return #due
 end
 
--- What this runner's claims answered, kept for a resend of those very calls (include/kept.lua's form,
--- each answer "<claimed ids>\n<blocked ids>", ids joined by ","): all of them whose answer may not have
--- come back yet, as several calls of one runner can be under way when its connection drops and ioredis
--- sends each again, however long the outage. The key lives a day, or until the runner leaves the
--- registry.
+-- What this runner's claims answered, for a resend of those very calls: several calls of one runner can
+-- be under way when its connection drops, and ioredis sends each again, however long the outage. A call
+-- that knows whether it is sent again (CLAIM.resent true or false: a finish or a pause, whose own moves
+-- say so) finds its first claims where they are: each claimed invocation records the claim's request in
+-- its field q, and nobody but its owner moves it (the owner, this runner, never heard of it; a cancel
+-- that ended it meanwhile or a recovery that took it changes q, and then it is not this runner's to
+-- start any more). So such a call keeps nothing, unless some ids were held back (`blocked`: popped from
+-- the queue, and found nowhere else). A call that cannot tell (claim-next-5.lua) keeps its answer in
+-- `last:<runner>` (include/kept.lua's form, each answer "<claimed ids>\n<blocked ids>", ids joined by
+-- ","), with every other answer that may not have come back yet; the key lives a day, or until the
+-- runner leaves the registry.
+local function claimedBy(runner, request)
+  local found = {}
+  for _, id in ipairs(redis.call('SMEMBERS', K('owned', runner))) do
+    if redis.call('HGET', K('i', id), 'q') == request then found[#found + 1] = id end
+  end
+  return found
+end
+
 local function claimNext(runner, at, max)
   REQ = CLAIM.request
   local LAST = K('last', runner)
-  -- Read when this call may be one sent again (then its first answer is found here), else only to add
-  -- this call's answer.
+  -- Read when this call may be one sent again (then its first answer is found here, or, for a call that
+  -- knows it is sent again, by what it claimed), else only to add this call's answer.
   local last = nil
   if CLAIM.resent ~= false then
     last = redis.call('GET', LAST)
@@ -91,6 +105,10 @@ local function claimNext(runner, at, max)
       local c, b = string.match(answer, '^([^\n]*)\n(.*)$')
       local claimed = split(c)
       return { claimed, split(b), recordsOf(claimed), '', 0, 0 }
+    end
+    if CLAIM.resent then
+      local claimed = claimedBy(runner, REQ)
+      if #claimed > 0 then return { claimed, {}, recordsOf(claimed), '', 0, 0 } end
     end
   end
 
@@ -157,7 +175,7 @@ local function claimNext(runner, at, max)
   local more
   ok, more = pcall(fromQueue)
   if not ok then return more end
-  if #claimed > 0 or #blocked > 0 then
+  if #blocked > 0 or (#claimed > 0 and CLAIM.resent == nil) then
     if last == nil then last = redis.call('GET', LAST) end
     local kept = unanswered(last, REQ)
     kept[#kept + 1] = REQ .. '\n' .. table.concat(claimed, ',') .. '\n' .. table.concat(blocked, ',')

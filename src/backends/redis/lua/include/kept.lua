@@ -5,8 +5,8 @@ applied twice. A request id is "<uuid>:<n>:<answered>" (request-ids.ts: one sequ
 `answered` the count up to which every answer of that connection came back), and a kept answer is an
 entry "<request id>\n<answer>"; entries are joined by "\r" in one string (neither ids nor answers hold
 it). keptEntry finds a request's answer; unanswered drops the entries no call can ask for any more.
-claim.lua keeps a runner's claims this way, once.lua the answers of the calls that change counts or
-take a turn. Kept a day after the latest call that writes them.
+claim.lua keeps the claims of claim-next (and any claim with ids held back) this way, once.lua the
+answers of the calls that change counts or take a turn. Kept a day after the latest call that writes them.
 ]]
 local KEEP_MS = '86400000'
 
