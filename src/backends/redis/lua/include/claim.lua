@@ -2,9 +2,9 @@
 The claim of claim-next-5.lua, shared with store-finish-5.lua (which claims for the slots its finishes
 free), included as scripts.ts describes after wait-rank.lua and store-moves.lua. The including script
 declares before it: QUEUE and DELAYED (the broker's queue and delayed zset), `records` (the records'
-key prefix) and CLAIM = { runnable = " A B ", window = n, pending = rule, running = rule or
-nil, resent = false when the call is known not to be sent again, true when known to be (nil: not known) }. claimNext(runner,
-at, max) sets REQ to its own request id and returns the reply claim-next-5.lua
+key prefix) and CLAIM = { runnable = " A B ", window = n, pending = rule, running = rule or nil,
+resent = false when the call is known not to be sent again, true when known to be (nil: not known) }.
+claimNext(runner, at, max) sets REQ to its own request id and returns the reply claim-next-5.lua
 describes, or {"ERR", reason, status, owner, id} when status.ts refuses a move the runnable check allowed.
 ]]
 --#include include/moved-at.lua
