@@ -100,7 +100,7 @@ local function resumeWaiters(id, waiters, runner, max, place, resumed, at, waite
       seen[waiter] = 'resumed'
     elseif
       -- A call sent again resumes none it did not resume then: its claim is answered as first made
-      -- (claim.lua keeps it), and a waiter resumed now as well would be a second one in the same slot.
+      -- (claim.lua finds it), and a waiter resumed now as well would be a second one in the same slot.
       not CLAIM.resent and cur and cur.o == runner and not cur.x and isWaiter[waiter]
       and not refusal(cur, RESUME.resumed, runner)
       and (cur.r == '' or redis.call('EXISTS', K('run', cur.r)) == 0)
@@ -229,7 +229,7 @@ if ARGV[8] ~= '' and #final > 1 then
   if anyCarried then final[#final + 1] = { o = carried } end
   redis.call('PUBLISH', ARGV[8], cjson.encode(final))
 end
--- A call sent again answers the claim it made then (kept by claim.lua), even if what it finds now
+-- A call sent again answers the claim it made then (found by claim.lua), even if what it finds now
 -- (a waiter whose waits ended meanwhile) would claim nothing.
 if ARGV[4] == '' or (wanted == 0 and not CLAIM.resent) then return { answers, {}, resumed } end
 return { answers, claimNext(ARGV[4], ARGV[5], wanted), resumed }

@@ -163,7 +163,7 @@ if cur and cur.q == REQ then
   for _, id in ipairs(waited) do
     if redis.call('EXISTS', K('i', id)) == 1 then known[#known + 1] = id end
   end
-  -- The claim answers as it did then (claim.lua keeps the answers a resend may ask for).
+  -- The claim answers as it did then (claim.lua finds what a resend claimed before).
   return { 'OK', known, #known > 0 and claimForSlot() or {} }
 end
 
