@@ -163,6 +163,12 @@ function startedHere(): number[] {
   return pids;
 }
 
+/** Not exited yet (a zombie its new parent has not reaped yet has exited), as /proc tells. */
+export function alive(pid: number): boolean {
+  const state = procStat(pid)?.[0];
+  return state !== undefined && state !== "Z";
+}
+
 /** The fields of /proc/<pid>/stat after the command name: [state, ppid, ...]; undefined once gone. */
 function procStat(pid: number): string[] | undefined {
   try {

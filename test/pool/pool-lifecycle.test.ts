@@ -6,13 +6,13 @@
  * imported and serve as its workers' app too; and `tynenc runner start` runs the pools.
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, describe, it } from "node:test";
 import { InvocationStatus as S, RunnerError, Tynenc, type Invocation } from "../../src/index.js";
 import { assertValidHistories, withRunner } from "../../src/testing/index.js";
-import { Processes, type Worker } from "../multiprocess/harness.js";
+import { alive, Processes, type Worker } from "../multiprocess/harness.js";
 import { tempDir } from "../sqlite-files.js";
 import {
   POOL_CLASSES,
@@ -48,16 +48,6 @@ const workersAtWork = (cls: PoolCls) => (cls === "ProcessRunner" ? 4 : 2);
 
 /** Live OS threads of this process (worker_threads each add some). */
 const threadCount = () => readdirSync("/proc/self/task").length;
-
-/** Not exited yet (a zombie its new parent has not reaped yet has exited). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return !stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
-  } catch {
-    return false;
-  }
-}
 
 async function allRunning(calls: readonly Invocation<unknown>[]): Promise<void> {
   const running = async () => (await Promise.all(calls.map((c) => c.status()))).every((s) => s === S.RUNNING);

@@ -5,21 +5,11 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { until } from "../multiprocess/harness.js";
+import { alive, until } from "../multiprocess/harness.js";
 import { needsRedisServer } from "./fixtures/redis-server.js";
-
-/** Whether `pid` is a live process (a zombie, dead but not yet reaped, is not). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 describe("the tests' own redis-server", { ...needsRedisServer() }, () => {
   it("is gone once the test process that started it is killed (SIGKILL, no hook runs)", async () => {
