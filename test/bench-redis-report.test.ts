@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { comparisonLines, rateRatio, reportLines, tableLines, timeRatio } from "../bench/redis/compare.js";
+import {
+  comparisonLines,
+  rateRatio,
+  reportLines,
+  tableLines,
+  timeRatio,
+  warmUpText,
+} from "../bench/redis/compare.js";
 import { quantile, type Figures } from "../bench/redis/system.js";
 
 const bullmq: Figures = {
@@ -58,6 +65,12 @@ void describe("bench:redis report", () => {
     assert.ok(lines.some((line) => /c=50\s+-\s+10000 jobs\/s/.test(line)));
     assert.ok(lines.some((line) => line.includes("BullMQ  p50 0.71 ms, p99 3.20 ms")));
     assert.ok(!lines.some((line) => line.includes("tynenc  p50")));
+  });
+
+  void it("prints a measurement's warm-up: jobs/s of the jobs, or each fib run's ms", () => {
+    assert.equal(warmUpText([2493.4]), "; warm-up 2493 jobs/s");
+    assert.equal(warmUpText([1937.2, 1052, 710.6, 617]), "; warm-up runs 1937, 1052, 711, 617 ms");
+    assert.equal(warmUpText([]), "");
   });
 
   void it("takes quantiles by nearest rank", () => {

@@ -15,6 +15,8 @@ import {
   FIB_VALUE,
   INDEPENDENT_JOBS,
   LATENCY_SAMPLES,
+  WARM_UP_FIB_RUNS,
+  WARM_UP_JOBS,
   quantile,
   type BenchRedis,
   type Concurrency,
@@ -26,14 +28,6 @@ const WORKER = new URL("./bullmq-worker.js", import.meta.url);
 const READY_TIMEOUT_MS = 30_000;
 /** A measurement with no answer after this has hung. */
 const MEASUREMENT_TIMEOUT_MS = 120_000;
-const WARM_UP_JOBS = 1_000;
-/**
- * Before the timed fib(15), the same fib(15) untimed in the same worker process (on both sides): the
- * timed run then finds V8's compilers done. After the fib(10) used until 2026-12-02, the tynenc runner's
- * compiler threads still took about 35% of a core during the timed run, on a machine with two.
- */
-const WARM_UP_FIB_N = 15;
-const WARM_UP_FIB = { value: 610, jobs: 1973 };
 const LATENCY_WARM_UP = 50;
 /** Between latency samples, so each job finds the worker idle, blocked on Redis. */
 const LATENCY_GAP_MS = 2;
@@ -95,7 +89,9 @@ export function bullmqSystem(redis: BenchRedis): BullmqSystem {
 
   async function independent(concurrency: Concurrency): Promise<number> {
     return session("trivial", concurrency, false, async (s) => {
+      const warmUp = performance.now();
       await addAndDrain(s, WARM_UP_JOBS, WARM_UP_JOBS);
+      redis.warmUp?.([WARM_UP_JOBS / ((performance.now() - warmUp) / 1000)]);
       await redis.cpu?.begin();
       const start = performance.now();
       await addAndDrain(s, INDEPENDENT_JOBS, WARM_UP_JOBS + INDEPENDENT_JOBS);
@@ -106,17 +102,23 @@ export function bullmqSystem(redis: BenchRedis): BullmqSystem {
   }
 
   /**
-   * Wall ms of fib(FIB_N) after a fib(WARM_UP_FIB_N), both checked, with the count of completed jobs.
-   * `start(session, n)` adds fib(n) and resolves to its root job's result.
+   * Wall ms of fib(FIB_N) after WARM_UP_FIB_RUNS of it (their ms told to `redis.warmUp`), every value
+   * checked, with the count of completed jobs. `start(session, n)` adds fib(n) and resolves to its root
+   * job's result.
    */
   async function fibMeasure(
     mode: "fib" | "flow",
     start: (s: Session, n: number) => Promise<number>,
   ): Promise<number> {
     return session(mode, 1, true, async (s) => {
-      const warm = await start(s, WARM_UP_FIB_N);
-      if (warm !== WARM_UP_FIB.value)
-        throw new Error(`BullMQ ${mode} fib(${WARM_UP_FIB_N}) returned ${warm}`);
+      const warmUps: number[] = [];
+      for (let run = 0; run < WARM_UP_FIB_RUNS; run++) {
+        const begin = performance.now();
+        const warm = await start(s, FIB_N);
+        warmUps.push(performance.now() - begin);
+        if (warm !== FIB_VALUE) throw new Error(`BullMQ ${mode} fib(${FIB_N}) returned ${warm} in a warm-up`);
+      }
+      redis.warmUp?.(warmUps);
       await redis.cpu?.begin();
       const begin = performance.now();
       const value = await start(s, FIB_N);
@@ -125,8 +127,10 @@ export function bullmqSystem(redis: BenchRedis): BullmqSystem {
       if (value !== FIB_VALUE)
         throw new Error(`BullMQ ${mode} fib(${FIB_N}) returned ${value}, not ${FIB_VALUE}`);
       const completed = await s.queue.getCompletedCount();
-      if (completed !== WARM_UP_FIB.jobs + FIB_JOBS) {
-        throw new Error(`BullMQ ${mode} completed ${completed} jobs, not ${WARM_UP_FIB.jobs} + ${FIB_JOBS}`);
+      if (completed !== (WARM_UP_FIB_RUNS + 1) * FIB_JOBS) {
+        throw new Error(
+          `BullMQ ${mode} completed ${completed} jobs, not ${WARM_UP_FIB_RUNS + 1} × ${FIB_JOBS}`,
+        );
       }
       return ms;
     });

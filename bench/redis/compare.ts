@@ -98,3 +98,13 @@ export function reportLines(report: Report): string[] {
   else lines.push(...comparisonLines(report.tynenc, report.bullmq));
   return lines;
 }
+
+/**
+ * `; warm-up …` for a measurement's line (system.ts, BenchRedis.warmUp): one figure is the warm-up's
+ * jobs/s, several are the ms of its fib runs; none gives "".
+ */
+export function warmUpText(figures: readonly number[]): string {
+  if (figures.length === 0) return "";
+  if (figures.length === 1) return `; warm-up ${figures[0]!.toFixed(0)} jobs/s`;
+  return `; warm-up runs ${figures.map((ms) => ms.toFixed(0)).join(", ")} ms`;
+}

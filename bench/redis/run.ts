@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { availableParallelism, loadavg } from "node:os";
 import { bullmqSystem, type BullmqSystem } from "./bullmq.js";
 import { BenchChild } from "./child.js";
-import { reportLines } from "./compare.js";
+import { reportLines, warmUpText } from "./compare.js";
 import { RedisCpu } from "./redis-cpu.js";
 import { connect, DEFAULT_REDIS_URL, deleteKeys, redisVersion, runPrefix } from "./redis-keys.js";
 import {
@@ -71,10 +71,12 @@ async function bestOf(
 ): Promise<number[]> {
   const runs: number[][] = systems.map(() => []);
   const cpus: number[][] = systems.map(() => []);
+  const warmUps: (readonly number[])[][] = systems.map(() => []);
   for (let i = 0; i < REPEATS; i++) {
     for (const [at, system] of systems.entries()) {
       runs[at]!.push(await measure(system));
       cpus[at]!.push(...cpu.take());
+      warmUps[at]!.push(takeWarmUp());
     }
   }
   return systems.map((system, at) => {
@@ -82,7 +84,8 @@ async function bestOf(
     const best = rate ? Math.max(...values) : Math.min(...values);
     const all = values.map((v) => v.toFixed(0)).join(", ");
     const server = cpus[at]!.length > 0 ? `; Redis CPU ${quantile(cpus[at]!, 0.5).toFixed(0)} µs/job` : "";
-    line(`${system.name} ${label}`, `${best.toFixed(0)} ${unit} (runs ${all}${server})`);
+    const warm = warmUpText(warmUps[at]![values.indexOf(best)]!);
+    line(`${system.name} ${label}`, `${best.toFixed(0)} ${unit} (runs ${all}${server}${warm})`);
     return best;
   });
 }
@@ -125,10 +128,19 @@ async function measure(bullmq: BullmqSystem, systems: readonly QueueSystem[]): P
 const redis = await connect(url);
 /** The server's CPU per job of each timed part (redis-cpu.ts), read off the run's own connection. */
 const cpu = new RedisCpu(redis);
-/** The Redis CPU per job of the measurement just made, for a quick line. */
+/** The warm-up figures of the measurement just made (system.ts, WARM_UP_JOBS). */
+let warmUp: readonly number[] = [];
+function takeWarmUp(): readonly number[] {
+  const taken = warmUp;
+  warmUp = [];
+  return taken;
+}
+/** The Redis CPU per job and the warm-up of the measurement just made, for a quick line. */
 function cpuText(): string {
   const taken = cpu.take();
-  return taken.length > 0 ? ` (Redis CPU ${taken[taken.length - 1]!.toFixed(0)} µs/job)` : "";
+  const warm = warmUpText(takeWarmUp());
+  if (taken.length === 0) return warm === "" ? "" : ` (${warm.slice(2)})`;
+  return ` (Redis CPU ${taken[taken.length - 1]!.toFixed(0)} µs/job${warm})`;
 }
 let cleaned: Promise<void> | undefined;
 /** Deletes the run's keys once, whichever way the run ends. */
@@ -158,18 +170,19 @@ try {
     `tynenc bench:redis — Node ${process.version}, Redis ${await redisVersion(redis)} at ${url}, ` +
       `BullMQ ${versionOf("bullmq")} (ioredis ${versionOf("ioredis")}), ${availableParallelism()} CPUs; keys under ${prefix}`,
   );
-  const tynenc = await tynencSystem({ url, prefix: `${prefix}-tynenc`, cpu });
+  const tellWarmUp = (figures: readonly number[]) => void (warmUp = figures);
+  const tynenc = await tynencSystem({ url, prefix: `${prefix}-tynenc`, cpu, warmUp: tellWarmUp });
   if (QUICK) {
     if ("unavailable" in tynenc) throw new Error(`tynenc: ${tynenc.unavailable}`);
     systems.push(tynenc);
     await quick(tynenc, QUICK);
     if (QUICK.includes("bullmq")) {
-      const bullmq = bullmqSystem({ url, prefix: `${prefix}-bullmq`, cpu });
+      const bullmq = bullmqSystem({ url, prefix: `${prefix}-bullmq`, cpu, warmUp: tellWarmUp });
       systems.push(bullmq);
       await quick(bullmq, QUICK);
     }
   } else {
-    const bullmq = bullmqSystem({ url, prefix: `${prefix}-bullmq`, cpu });
+    const bullmq = bullmqSystem({ url, prefix: `${prefix}-bullmq`, cpu, warmUp: tellWarmUp });
     systems.push(bullmq);
     if (!("unavailable" in tynenc)) systems.push(tynenc);
     const figures = await measure(bullmq, systems);

@@ -15,6 +15,19 @@ export const INDEPENDENT_JOBS = 10_000;
 export const FIB_N = 15;
 export const FIB_JOBS = 1_973;
 export const FIB_VALUE = 610;
+/**
+ * Untimed before each timed part, in the same worker process, on both sides: the timed part measures
+ * the steady state, not V8 compiling the hot path. A function reaches V8's optimizing compiler only
+ * after some thousands of calls, and a worker's per-batch and per-pause code is called once per batch
+ * or pause, not per job. After the warm-ups used until 2026-12-03 (1,000 jobs; one fib(15)), the
+ * tynenc runner's compiler threads still used 45 µs of CPU per job of the timed c=8 part and 137 µs per
+ * invocation of the timed fib(15), on a machine with two cores (TYNENC_BENCH_COUNT=1 shows it), and
+ * BullMQ's fib(15) still came down from run to run. The warm-up's own figures are printed beside each
+ * measurement, so how a fresh worker starts stays visible.
+ */
+export const WARM_UP_JOBS = 5_000;
+/** fib(FIB_N) runs before the timed one: both systems' fib(15) are flat from about the fourth run. */
+export const WARM_UP_FIB_RUNS = 4;
 /** Timed samples of the add-to-result latency, after a warm-up. */
 export const LATENCY_SAMPLES = 300;
 
@@ -71,6 +84,11 @@ export interface BenchRedis {
   readonly prefix: string;
   /** Measures the server's CPU over each timed part (independent jobs and fib), when given. */
   readonly cpu?: RedisCpu;
+  /**
+   * Told the figures of each measurement's warm-up, when given: jobs/s of the WARM_UP_JOBS, or the ms
+   * of each of the WARM_UP_FIB_RUNS fib runs.
+   */
+  readonly warmUp?: (figures: readonly number[]) => void;
 }
 
 /** The value at quantile `q` (0-1) of `values`, nearest rank. */

@@ -14,6 +14,8 @@ import {
   FIB_VALUE,
   INDEPENDENT_JOBS,
   LATENCY_SAMPLES,
+  WARM_UP_FIB_RUNS,
+  WARM_UP_JOBS,
   quantile,
   type BenchRedis,
   type Concurrency,
@@ -27,14 +29,6 @@ const RUNNER = new URL("./tynenc-runner.js", import.meta.url);
 const READY_TIMEOUT_MS = 30_000;
 /** A session (warm-up and measurement) with no answer after this has hung. */
 const SESSION_TIMEOUT_MS = 120_000;
-const WARM_UP_CALLS = 1_000;
-/**
- * Before the timed fib(15), the same fib(15) untimed in the same worker process (on both sides): the
- * timed run then finds V8's compilers done. After the fib(10) used until 2026-12-02, the tynenc runner's
- * compiler threads still took about 35% of a core during the timed run, on a machine with two.
- */
-const WARM_UP_FIB_N = 15;
-const WARM_UP_FIB = { value: 610, invocations: 1973 };
 const LATENCY_WARM_UP = 50;
 /** Between latency samples, as on BullMQ's side, so each call finds the runner idle, blocked on Redis. */
 const LATENCY_GAP_MS = 2;
@@ -109,6 +103,13 @@ export async function tynencSystem(redis: BenchRedis): Promise<TynencSide> {
     }
   }
 
+  /** callAndDrain of WARM_UP_JOBS, its jobs/s told to `redis.warmUp`. */
+  async function warmUp(client: TynencBenchApp): Promise<void> {
+    const start = performance.now();
+    await callAndDrain(client, WARM_UP_JOBS);
+    redis.warmUp?.([WARM_UP_JOBS / ((performance.now() - start) / 1000)]);
+  }
+
   /** `count` trivial calls in one `parallelize`, then every result, checked. */
   async function callAndDrain({ add }: TynencBenchApp, count: number): Promise<void> {
     const group = add.parallelize(Array.from({ length: count }, (_, i): [number, number] => [i, 1]));
@@ -134,11 +135,11 @@ export async function tynencSystem(redis: BenchRedis): Promise<TynencSide> {
    */
   async function independent(concurrency: Concurrency): Promise<number> {
     return session(`trivial-c${concurrency}`, concurrency, async (client) => {
-      await callAndDrain(client, WARM_UP_CALLS);
+      await warmUp(client);
       await redis.cpu?.begin();
       const start = performance.now();
       const group = await client.counted(INDEPENDENT_JOBS, async () => {
-        const done = client.completed(WARM_UP_CALLS + INDEPENDENT_JOBS);
+        const done = client.completed(WARM_UP_JOBS + INDEPENDENT_JOBS);
         const calls = client.add.parallelize(
           Array.from({ length: INDEPENDENT_JOBS }, (_, i): [number, number] => [i, 1]),
         );
@@ -151,7 +152,7 @@ export async function tynencSystem(redis: BenchRedis): Promise<TynencSide> {
       values.forEach((value, i) => {
         if (value !== i + 1) throw new Error(`tynenc add(${i}, 1) returned ${value}`);
       });
-      await checkSucceeded(client, WARM_UP_CALLS + INDEPENDENT_JOBS, "independent calls");
+      await checkSucceeded(client, WARM_UP_JOBS + INDEPENDENT_JOBS, "independent calls");
       return rate;
     });
   }
@@ -162,28 +163,37 @@ export async function tynencSystem(redis: BenchRedis): Promise<TynencSide> {
    */
   async function independentAwaited(concurrency: Concurrency): Promise<number> {
     return session(`awaited-c${concurrency}`, concurrency, async (client) => {
-      await callAndDrain(client, WARM_UP_CALLS);
+      await warmUp(client);
       const start = performance.now();
       await callAndDrain(client, INDEPENDENT_JOBS);
       const rate = INDEPENDENT_JOBS / ((performance.now() - start) / 1000);
-      await checkSucceeded(client, WARM_UP_CALLS + INDEPENDENT_JOBS, "independent calls");
+      await checkSucceeded(client, WARM_UP_JOBS + INDEPENDENT_JOBS, "independent calls");
       return rate;
     });
   }
 
-  /** Wall ms of fib(FIB_N) with one slot, after a fib(WARM_UP_FIB_N); both values and the count checked. */
+  /**
+   * Wall ms of fib(FIB_N) with one slot, after WARM_UP_FIB_RUNS of it (their ms told to
+   * `redis.warmUp`); every value and the count checked.
+   */
   async function fibMeasure(task: "fib" | "fibBoth"): Promise<number> {
     return session(`${task}-c1`, 1, async (client) => {
       const fib = client[task];
-      const warm = await fib(WARM_UP_FIB_N).result;
-      if (warm !== WARM_UP_FIB.value) throw new Error(`tynenc fib(${WARM_UP_FIB_N}) returned ${warm}`);
+      const warmUps: number[] = [];
+      for (let run = 0; run < WARM_UP_FIB_RUNS; run++) {
+        const start = performance.now();
+        const warm = await fib(FIB_N).result;
+        warmUps.push(performance.now() - start);
+        if (warm !== FIB_VALUE) throw new Error(`tynenc fib(${FIB_N}) returned ${warm} in a warm-up`);
+      }
+      redis.warmUp?.(warmUps);
       await redis.cpu?.begin();
       const begin = performance.now();
       const value = await client.counted(FIB_JOBS, () => fib(FIB_N).result);
       const ms = performance.now() - begin;
       await redis.cpu?.end(FIB_JOBS);
       if (value !== FIB_VALUE) throw new Error(`tynenc fib(${FIB_N}) returned ${value}, not ${FIB_VALUE}`);
-      await checkSucceeded(client, WARM_UP_FIB.invocations + FIB_JOBS, "fib");
+      await checkSucceeded(client, (WARM_UP_FIB_RUNS + 1) * FIB_JOBS, "fib");
       return ms;
     });
   }
