@@ -1,7 +1,8 @@
 /**
  * `Backend.finishFinal` on Redis (store-finish-5.lua): outcome and final move in one step, the finishes
  * of one turn in one call with an answer each, and a cancel request refusing the owner's end; and
- * `Backend.finishAndClaim`, which claims for the slot an accepted finish frees in the same call.
+ * `Backend.finishAndClaim`, which claims for the slot an accepted finish frees in the same call (a
+ * turn's finishes that claim go as two calls, a turn apart).
  */
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
@@ -157,6 +158,59 @@ void describe("Redis finishFinal", { ...redis }, () => {
     assert.deepEqual(historyProblems(history), []);
     assert.deepEqual((await backend.orchestratorStore.ownedBy(["r1"])).sort(), ["b"]);
     assert.equal(await backend.broker.count(), 1);
+  });
+
+  void it("sends a turn's finishes that claim as two calls, the second a turn after the first", async () => {
+    // A runner at many slots whose work all ended in one turn: the first half's claims come back while
+    // Redis runs the second half, so the runner and Redis work at once (redis-finish.ts, send).
+    await running(["a", "b", "c", "d", "e"]);
+    await queued(["f", "g", "h", "i", "j", "k"]);
+    const sent: { script: string; at: number }[] = [];
+    // Counts the loop's turns (one per setImmediate) until the finishes are answered.
+    let turn = 0;
+    let counting = true;
+    const counter = () => {
+      turn++;
+      if (counting) setImmediate(counter);
+    };
+    for (const name of ["call", "callBuffer"] as const) {
+      const call = client[name].bind(client) as (command: string, args: unknown[]) => unknown;
+      (client as unknown as Record<string, unknown>)[name] = (command: string, args: unknown[]) => {
+        sent.push({ script: calledScript(command, args[0]) ?? command, at: turn });
+        return call(command, args);
+      };
+    }
+    try {
+      setImmediate(counter);
+      const batches = await Promise.all(["a", "b", "c", "d", "e"].map((id) => finishAndClaim(id)));
+      assert.deepEqual(
+        sent.map((s) => s.script),
+        ["store-finish-5", "store-finish-5"],
+      );
+      assert.ok(
+        sent[1]!.at > sent[0]!.at,
+        `the second call a turn later (turns ${sent[0]!.at}, ${sent[1]!.at})`,
+      );
+      // Each finish claimed for its slot, in queue order across the two calls.
+      assert.deepEqual(
+        batches.map((b) => b.records.map((r) => r.id)),
+        [["f"], ["g"], ["h"], ["i"], ["j"]],
+      );
+    } finally {
+      counting = false;
+    }
+    for (const id of ["a", "b", "c", "d", "e"])
+      assert.equal((await backend.orchestratorStore.getStatus(id))!.status, S.SUCCESS);
+    for (const id of ["f", "g", "h", "i", "j"]) {
+      const history = await backend.orchestratorStore.getHistory(id);
+      assert.deepEqual(
+        history.map((h) => h.status),
+        [S.REGISTERED, S.PENDING, S.RUNNING],
+      );
+      assert.deepEqual(historyProblems(history), []);
+    }
+    assert.equal((await backend.orchestratorStore.getStatus("k"))!.status, S.REGISTERED);
+    assert.deepEqual((await backend.orchestratorStore.ownedBy(["r1"])).sort(), ["f", "g", "h", "i", "j"]);
   });
 
   void it("finishAndClaim claims nothing when the finish is refused under a cancel request", async () => {
