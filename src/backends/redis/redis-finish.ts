@@ -132,7 +132,7 @@ export class RedisFinishes {
     }
     for (const batch of groups.values()) {
       const half = Math.ceil(batch.length / 2);
-      if (!split || half > CHUNK || batch.filter((waiting) => waiting.claim).length < 2) {
+      if (!split || batch.length < 2 || half > CHUNK || batch.filter((w) => w.claim).length < 2) {
         this.sendAll(batch);
         continue;
       }
