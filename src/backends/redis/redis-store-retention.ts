@@ -60,7 +60,7 @@ export class RedisRetention {
   private async sendPins(ops: readonly string[]): Promise<void[]> {
     const { pins, pinnedAt } = this.keys;
     await inChunks(ops, MAX_IDS_PER_CALL, async (chunk) => {
-      await runScript(this.client, "store-pin-2", [pins, pinnedAt], [Date.now(), ...chunk]);
+      await runScript(this.client, "store-pin-2", [pins, pinnedAt], [Date.now(), ...asRuns(chunk)]);
       return [];
     });
     return [];
@@ -112,4 +112,23 @@ function finishedId(member: string): string {
 function idsOf(keep: IdSet): string[] | undefined {
   const keys = (keep as Partial<Pick<Set<string>, "keys">>).keys;
   return typeof keys === "function" ? [...(keys.call(keep) as Iterable<string>)] : undefined;
+}
+
+/**
+ * Ops ("+id" pins, "-id" unpins) as store-pin-2.lua takes them: runs of ids, each after its mark ("+"
+ * or "-"), so the script reads each id as it is sent, with no string cut out of it (ids are UUIDs,
+ * never a mark).
+ */
+export function asRuns(ops: readonly string[]): string[] {
+  const runs: string[] = [];
+  let mark = "";
+  for (const op of ops) {
+    const sign = op[0]!;
+    if (sign !== mark) {
+      runs.push(sign);
+      mark = sign;
+    }
+    runs.push(op.slice(1));
+  }
+  return runs;
 }

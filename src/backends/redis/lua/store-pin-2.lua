@@ -5,22 +5,76 @@ The pins and unpins of one tick come in one call, applied in the order they were
 KEYS[1] pins       hash: id -> number of pins
 KEYS[2] pinned-at  hash: id -> time of its latest pin (pins expire, see store-purge-4.lua)
 ARGV[1] now (ms epoch, the time of the pins)
-ARGV[2...] one per pin or unpin, in order: "+<id>" pins the id, "-<id>" unpins it
+ARGV[2...] the ops in order, as runs: "+" then the ids it pins, "-" then the ids it unpins, and so on
+        (ids are never "+" or "-"; an id before the first mark is pinned)
+
+A pin counts one more and dates the id now; an unpin of a count above one counts one less, of a count
+of one deletes both fields, and of an id not pinned does nothing (one unpin too many is harmless).
+The ops are applied in order to the counts read with one HMGET, and what they leave is written with
+one command per kind of write, however many ids the call names. What costs Redis here is each argument
+a command takes and each string Lua makes, not the commands: the ids go as they are (no "+id" to cut),
+and the few writes name each id once.
 ]]
+-- Counts as strings (a Lua number is formatted for each command that takes it).
+local COUNTS = { '1', '2', '3' }
+-- unpack puts its values on Lua's stack, which holds about 8,000: longer lists go in chunks.
+local CHUNK = 7000
+
+local function each(list, write)
+  for first = 1, #list, CHUNK do write(unpack(list, first, math.min(first + CHUNK - 1, #list))) end
+end
+
+-- The ids, each once, in order of first mention.
+local counts, order = {}, {}
 for i = 2, #ARGV do
-  local op, id = string.sub(ARGV[i], 1, 1), string.sub(ARGV[i], 2)
-  if op == '+' then
-    redis.call('HINCRBY', KEYS[1], id, 1)
-    redis.call('HSET', KEYS[2], id, ARGV[1])
-  else
-    local count = tonumber(redis.call('HGET', KEYS[1], id))
-    if not count then
-      -- one unpin too many is harmless
-    elseif count > 1 then
-      redis.call('HINCRBY', KEYS[1], id, -1)
-    else
-      redis.call('HDEL', KEYS[1], id)
-      redis.call('HDEL', KEYS[2], id)
-    end
+  local id = ARGV[i]
+  if id ~= '+' and id ~= '-' and not counts[id] then
+    counts[id] = 0
+    order[#order + 1] = id
   end
 end
+local at = 1
+each(order, function(...)
+  local read = redis.call('HMGET', KEYS[1], ...)
+  for i = 1, #read do
+    counts[order[at]] = tonumber(read[i]) or 0
+    at = at + 1
+  end
+end)
+
+local dated, pinning = {}, true
+for i = 2, #ARGV do
+  local id = ARGV[i]
+  if id == '+' then
+    pinning = true
+  elseif id == '-' then
+    pinning = false
+  elseif pinning then
+    counts[id] = counts[id] + 1
+    dated[id] = true
+  elseif counts[id] > 0 then
+    counts[id] = counts[id] - 1
+    if counts[id] == 0 then dated[id] = nil end
+  end
+end
+
+local setCounts, setDates, gone = {}, {}, {}
+for _, id in ipairs(order) do
+  local n = counts[id]
+  if n > 0 then
+    setCounts[#setCounts + 1] = id
+    setCounts[#setCounts + 1] = COUNTS[n] or n
+    if dated[id] then
+      setDates[#setDates + 1] = id
+      setDates[#setDates + 1] = ARGV[1]
+    end
+  else
+    gone[#gone + 1] = id
+  end
+end
+each(setCounts, function(...) redis.call('HSET', KEYS[1], ...) end)
+each(setDates, function(...) redis.call('HSET', KEYS[2], ...) end)
+each(gone, function(...)
+  redis.call('HDEL', KEYS[1], ...)
+  redis.call('HDEL', KEYS[2], ...)
+end)
