@@ -23,11 +23,13 @@ local function recordHead(key)
 end
 
 local function storeOutcome(key, kind, text, ifAbsent, statusKey, onlyCancel, largeKey)
-  local outcome = kind .. text
-  if largeKey and largeKey ~= '' then outcome = string.upper(kind) .. #largeKey .. ':' .. largeKey .. text end
+  -- What goes before the text (the flag, and a large value's key): the record is written in one
+  -- concatenation, the text copied once.
+  local mark = kind
+  if largeKey and largeKey ~= '' then mark = string.upper(kind) .. #largeKey .. ':' .. largeKey end
   local start, whole = recordHead(key)
   if not start then
-    redis.call('SET', key, '0,0:' .. outcome)
+    redis.call('SET', key, '0,0:' .. mark .. text)
     return 1
   end
   if ifAbsent == '1' and (whole and #whole or redis.call('STRLEN', key)) > start then
@@ -35,8 +37,15 @@ local function storeOutcome(key, kind, text, ifAbsent, statusKey, onlyCancel, la
     if not status or not string.find(onlyCancel, ' ' .. status .. ' ', 1, true) then return 0 end
   end
   -- SET, not APPEND: an appended string keeps room to grow (up to twice its size) for as long as it lives.
-  local kept = whole and string.sub(whole, 1, start) or redis.call('GETRANGE', key, 0, start - 1)
-  redis.call('SET', key, kept .. outcome)
+  local kept
+  if not whole then
+    kept = redis.call('GETRANGE', key, 0, start - 1)
+  elseif #whole == start then
+    kept = whole -- no outcome stored yet: the record as read
+  else
+    kept = string.sub(whole, 1, start)
+  end
+  redis.call('SET', key, kept .. mark .. text)
   return 1
 end
 

@@ -14,12 +14,32 @@ local function K(kind, name)
   return P .. kind .. ':' .. name
 end
 
+-- Whether `status` is one of `words` (" A B "). The answers are kept per list (in the library, so
+-- across calls when the script is a Redis Function): a status is looked up in a table, not searched for
+-- with a string made for the search. The statuses are status.ts's few, so the tables stay small.
+local listedIn = {}
 local function listed(words, status)
-  return string.find(words, ' ' .. status .. ' ', 1, true) ~= nil
+  local known = listedIn[words]
+  if not known then
+    known = {}
+    listedIn[words] = known
+  end
+  local found = known[status]
+  if found == nil then
+    found = string.find(words, ' ' .. status .. ' ', 1, true) ~= nil
+    known[status] = found
+  end
+  return found
 end
 
+-- Whether `rule` has `flag` (a letter of its flags), kept in the rule itself after the first look.
 local function has(rule, flag)
-  return string.find(rule.flags, flag, 1, true) ~= nil
+  local found = rule[flag]
+  if found == nil then
+    found = string.find(rule.flags, flag, 1, true) ~= nil
+    rule[flag] = found
+  end
+  return found
 end
 
 -- `w`: who listens for its final besides its waiters (store-register-3.lua, store-watch-1.lua): the
@@ -28,11 +48,12 @@ end
 -- `u`: the request id of the pause that wrote its "open" set (store-pause-3.lua): the set is what it
 -- still waits for while `u` is its `q`, the pause its last move (see include/resume.lua's waitsOver).
 local function load(id)
-  local f = redis.call('HMGET', K('i', id), 's', 'o', 'r', 'g', 'c', 'x', 'q', 'w', 'p', 'u')
+  local key = K('i', id)
+  local f = redis.call('HMGET', key, 's', 'o', 'r', 'g', 'c', 'x', 'q', 'w', 'p', 'u')
   if not f[1] then return nil end
   return {
     s = f[1], o = f[2] or '', r = f[3] or '', g = f[4] or '', c = f[5] or '', x = f[6], q = f[7], w = f[8] or '',
-    p = f[9], u = f[10],
+    p = f[9], u = f[10], key = key,
   }
 end
 
@@ -40,9 +61,10 @@ end
 -- mark, then the fields named in `...` ('q', 'p', 'u'), as load reads them. An HMGET costs by the fields
 -- it answers: a claim reads 4, a pause and a finish's resume of a waiter 6, not load's 10.
 local function loadFor(id, ...)
-  local f = redis.call('HMGET', K('i', id), 's', 'o', 'r', 'x', ...)
+  local key = K('i', id)
+  local f = redis.call('HMGET', key, 's', 'o', 'r', 'x', ...)
   if not f[1] then return nil end
-  local cur = { s = f[1], o = f[2] or '', r = f[3] or '', g = '', c = '', x = f[4] }
+  local cur = { s = f[1], o = f[2] or '', r = f[3] or '', g = '', c = '', x = f[4], key = key }
   for i = 1, select('#', ...) do cur[(select(i, ...))] = f[4 + i] end
   return cur
 end
@@ -111,6 +133,14 @@ local function keyIndexes(id, r, rule)
   redis.call(has(rule, 'P') and 'SADD' or 'SREM', K('park', r), id)
 end
 
+-- The finished zset's member of `id` finished at history seq `seq`: the seq zero-padded to 16 digits,
+-- ":", the id (as string.format('%016d:%s') writes it, at a fraction of its cost).
+local ZEROS = '0000000000000000' -- (no string library when the definitions run: scripts.ts)
+local function finishedMember(seq, id)
+  local digits = tostring(seq)
+  return string.sub(ZEROS, #digits + 1) .. digits .. ':' .. id
+end
+
 -- The owner after `rule` moves an invocation owned by `owner` for `runner`.
 local function ownerAfter(owner, rule, runner)
   if rule.owner == 'take' then return runner elseif rule.owner == 'clear' then return '' end
@@ -129,7 +159,7 @@ local function commitMoves(id, cur, rules, runner, at, waitedBy, extra)
   local last = rules[n]
   local to = last.to
   local seq = redis.call('INCRBY', SEQ, COUNTS[n] or n)
-  local key = K('i', id)
+  local key = cur.key or K('i', id)
   local final = has(last, 'F')
   if final then
     redis.call('HSET', key, 's', to, 'o', owner, 'at', at, 'q', REQ, 'f', at)
@@ -139,7 +169,9 @@ local function commitMoves(id, cur, rules, runner, at, waitedBy, extra)
     redis.call('HSET', key, 's', to, 'o', owner, 'at', at, 'q', REQ)
   end
   local entries = {}
-  for i = 1, n do entries[i] = string.format('%s\t%s\t%s\t%d', rules[i].to, runner, at, seq - n + i) end
+  -- A concatenation, not string.format (which costs Redis several times as much): a seq stays below
+  -- 10^14, so Lua writes it as an integer.
+  for i = 1, n do entries[i] = rules[i].to .. '\t' .. runner .. '\t' .. at .. '\t' .. (seq - n + i) end
   redis.call('RPUSH', K('h', id), unpack(entries))
   if redis.call('SMOVE', K('by', cur.s), K('by', to), id) == 0 then redis.call('SADD', K('by', to), id) end
   if owner ~= cur.o then
@@ -149,7 +181,7 @@ local function commitMoves(id, cur, rules, runner, at, waitedBy, extra)
   keyIndexes(id, cur.r, last)
   if final then
     if cur.x then redis.call('HDEL', key, 'x') end
-    redis.call('ZADD', FINISHED, at, string.format('%016d', seq) .. ':' .. id)
+    redis.call('ZADD', FINISHED, at, finishedMember(seq, id))
     if cur.g ~= '' and redis.call('GET', K('reg', cur.g)) == id then redis.call('DEL', K('reg', cur.g)) end
     if cur.c ~= '' and has(last, 'S') then redis.call('SET', K('cache', cur.c), id) end
     -- Final: no longer open for those that wait for it (`waitedBy`: its "in" set, when read already).
