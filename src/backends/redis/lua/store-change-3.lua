@@ -55,7 +55,7 @@ local function register()
         end
         if r ~= '' then redis.call('HSET', key, 'r', r) end
         if c ~= '' then redis.call('HSET', key, 'c', c) end
-        redis.call('RPUSH', K('h', id), initial.to .. '\t' .. runner .. '\t' .. at .. '\t' .. seq)
+        redis.call('RPUSH', K('h', id), historyEntry(initial.to, runner, at, seq))
         redis.call('SADD', K('by', initial.to), id)
         keyIndexes(id, r, initial)
         settle(id, has(initial, 'R'))

@@ -53,6 +53,8 @@ end
 
 --#include include/record-save.lua
 
+--#include include/history.lua
+
 -- What runs on each call (the lines above are made once, when the script is a Redis Function: scripts.ts).
 --#call
 P, A, runner, at = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
@@ -79,7 +81,7 @@ for n, i in ipairs(new) do
   else
     redis.call('HSET', key, 's', initial.to, 'o', '', 'at', at, 't', task, 'w', '-')
   end
-  redis.call('RPUSH', K('h', id), initial.to .. '\t' .. runner .. '\t' .. at .. '\t' .. entrySeq)
+  redis.call('RPUSH', K('h', id), historyEntry(initial.to, runner, at, entrySeq))
   -- Somebody may wait for it already (an edge recorded before its registration reached the store).
   if runnable and redis.call('EXISTS', K('in', id)) == 1 and redis.call('EXISTS', K('out', id)) == 0 then
     recount({ id }) -- its waiters recorded no count for it while it was unknown

@@ -7,6 +7,8 @@ status.ts's, written in below by redis-store-rules.ts.
 ]]
 --#rules
 
+--#include include/history.lua
+
 -- A count passed to a command as a string: a Lua number is formatted as a double for each call.
 local COUNTS = { '1', '2', '3' }
 
@@ -137,6 +139,7 @@ end
 -- ":", the id (as string.format('%016d:%s') writes it, at a fraction of its cost).
 local ZEROS = '0000000000000000' -- (no string library when the definitions run: scripts.ts)
 local function finishedMember(seq, id)
+  if seq >= PLAIN_DIGITS then return string.format('%016d', seq) .. ':' .. id end
   local digits = tostring(seq)
   return string.sub(ZEROS, #digits + 1) .. digits .. ':' .. id
 end
@@ -169,9 +172,7 @@ local function commitMoves(id, cur, rules, runner, at, waitedBy, extra)
     redis.call('HSET', key, 's', to, 'o', owner, 'at', at, 'q', REQ)
   end
   local entries = {}
-  -- A concatenation, not string.format (which costs Redis several times as much): a seq stays below
-  -- 10^14, so Lua writes it as an integer.
-  for i = 1, n do entries[i] = rules[i].to .. '\t' .. runner .. '\t' .. at .. '\t' .. (seq - n + i) end
+  for i = 1, n do entries[i] = historyEntry(rules[i].to, runner, at, seq - n + i) end
   redis.call('RPUSH', K('h', id), unpack(entries))
   if redis.call('SMOVE', K('by', cur.s), K('by', to), id) == 0 then redis.call('SADD', K('by', to), id) end
   if owner ~= cur.o then
