@@ -1,7 +1,7 @@
 /**
  * store-pin-2.lua applies a call's pins and unpins with a few commands per call (one HMGET, then one
- * write per kind), not five per id, and takes them as runs of ids after a mark (asRuns): the end state
- * must be the one the ops applied one by one leave.
+ * write per kind), not five per id, and takes them as runs of ids after a mark with the run's length
+ * (asRuns): the end state must be the one the ops applied one by one leave, whatever the ids' text.
  * Random op sequences over a few ids, some pinned before the call, are checked against that model, and
  * a call as long as the longest the store sends (MAX_IDS_PER_CALL) still runs.
  */
@@ -68,14 +68,16 @@ void describe("Redis store-pin-2.lua", { ...redis }, () => {
     };
   }
 
-  async function pin(now: string, ops: readonly string[]): Promise<void> {
-    await runScript(client, "store-pin-2", [`${prefix}pins`, `${prefix}pinned-at`], [now, ...asRuns(ops)]);
+  /** The script called with `args` as they are (runs with their marks). */
+  async function pin(now: string, args: readonly string[]): Promise<void> {
+    await runScript(client, "store-pin-2", [`${prefix}pins`, `${prefix}pinned-at`], [now, ...args]);
   }
 
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     void it(`leaves what the ops one by one leave (seed ${seed})`, async () => {
       const next = random(seed);
-      const ids = ["a", "b", "c", "d"];
+      // Ids that look like the script's marks are ids all the same.
+      const ids = ["a", "b", "+", "-1"];
       let expected: Hashes = { pins: new Map(), pinnedAt: new Map() };
       for (let call = 0; call < 6; call++) {
         const now = String(1_000 + call);
@@ -84,19 +86,27 @@ void describe("Redis store-pin-2.lua", { ...redis }, () => {
           return `${next() < 0.55 ? "+" : "-"}${id}`;
         });
         expected = applied(expected, ops, now);
-        await pin(now, ops);
+        await pin(now, asRuns(ops));
         assert.deepEqual(await read(), expected, `after call ${call}: ${ops.join(" ")}`);
       }
     });
   }
 
+  void it("sends the runs with their lengths, and refuses a call whose marks do not add up", async () => {
+    assert.deepEqual(asRuns(["+a", "+b", "-a", "+-", "+c"]), ["+2", "a", "b", "-1", "a", "+2", "-", "c"]);
+    assert.deepEqual(asRuns([]), []);
+    await assert.rejects(pin("1", ["+2", "a"]), /bad run mark \+2/);
+    await assert.rejects(pin("1", ["a"]), /bad run mark a/);
+    assert.deepEqual(await read(), { pins: new Map(), pinnedAt: new Map() }, "nothing applied");
+  });
+
   void it(`takes a call of ${MAX_IDS_PER_CALL.toLocaleString("en-US")} ops (more than Lua's stack holds)`, async () => {
     const ids = Array.from({ length: MAX_IDS_PER_CALL / 2 }, (_, i) => `id${i}`);
-    await pin("1", [...ids.map((id) => `+${id}`), ...ids.map((id) => `+${id}`)]);
+    await pin("1", asRuns([...ids.map((id) => `+${id}`), ...ids.map((id) => `+${id}`)]));
     const after = await read();
     assert.equal(after.pins.size, ids.length);
     assert.ok([...after.pins.values()].every((n) => n === 2));
-    await pin("2", [...ids.map((id) => `-${id}`), ...ids.map((id) => `-${id}`)]);
+    await pin("2", asRuns([...ids.map((id) => `-${id}`), ...ids.map((id) => `-${id}`)]));
     assert.deepEqual(await read(), { pins: new Map(), pinnedAt: new Map() });
   });
 });

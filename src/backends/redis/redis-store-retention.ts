@@ -115,20 +115,22 @@ function idsOf(keep: IdSet): string[] | undefined {
 }
 
 /**
- * Ops ("+id" pins, "-id" unpins) as store-pin-2.lua takes them: runs of ids, each after its mark ("+"
- * or "-"), so the script reads each id as it is sent, with no string cut out of it (ids are UUIDs,
- * never a mark).
+ * Ops ("+id" pins, "-id" unpins) as store-pin-2.lua takes them: runs of ids, each after its mark ("+<n>"
+ * or "-<n>", n the run's length), so the script reads each id as it is sent, with no string cut out of
+ * it, and no id (whatever its text) is taken for a mark.
  */
 export function asRuns(ops: readonly string[]): string[] {
   const runs: string[] = [];
-  let mark = "";
+  let markAt = -1;
   for (const op of ops) {
     const sign = op[0]!;
-    if (sign !== mark) {
+    if (markAt === -1 || runs[markAt]![0] !== sign) {
+      if (markAt !== -1) runs[markAt] += String(runs.length - markAt - 1);
+      markAt = runs.length;
       runs.push(sign);
-      mark = sign;
     }
     runs.push(op.slice(1));
   }
+  if (markAt !== -1) runs[markAt] += String(runs.length - markAt - 1);
   return runs;
 }

@@ -5,15 +5,15 @@ The pins and unpins of one tick come in one call, applied in the order they were
 KEYS[1] pins       hash: id -> number of pins
 KEYS[2] pinned-at  hash: id -> time of its latest pin (pins expire, see store-purge-4.lua)
 ARGV[1] now (ms epoch, the time of the pins)
-ARGV[2...] the ops in order, as runs: "+" then the ids it pins, "-" then the ids it unpins, and so on
-        (ids are never "+" or "-"; an id before the first mark is pinned)
+ARGV[2...] the ops in order, as runs: "+<n>" then the n ids it pins, "-<n>" then the n ids it unpins,
+        and so on (the counts make any id, even "+1", read as an id)
 
 A pin counts one more and dates the id now; an unpin of a count above one counts one less, of a count
 of one deletes both fields, and of an id not pinned does nothing (one unpin too many is harmless).
 The ops are applied in order to the counts read with one HMGET, and what they leave is written with
 one command per kind of write, however many ids the call names. What costs Redis here is each argument
-a command takes and each string Lua makes, not the commands: the ids go as they are (no "+id" to cut),
-and the few writes name each id once.
+a command takes and each string Lua makes, not the commands: the ids go as they are (no "+id" to cut,
+one mark per run), and the few writes name each id once.
 ]]
 -- Counts as strings (a Lua number is formatted for each command that takes it).
 local COUNTS = { '1', '2', '3' }
@@ -24,13 +24,25 @@ local function each(list, write)
   for first = 1, #list, CHUNK do write(unpack(list, first, math.min(first + CHUNK - 1, #list))) end
 end
 
+-- The runs: where each starts (its first id), ends, and whether it pins.
+local runs, i = {}, 2
+while i <= #ARGV do
+  local mark = ARGV[i]
+  local n = tonumber(string.sub(mark, 2))
+  if not n or n < 0 or i + n > #ARGV then return redis.error_reply('ERR store-pin-2: bad run mark ' .. mark) end
+  runs[#runs + 1] = { first = i + 1, last = i + n, pin = string.sub(mark, 1, 1) == '+' }
+  i = i + n + 1
+end
+
 -- The ids, each once, in order of first mention.
 local counts, order = {}, {}
-for i = 2, #ARGV do
-  local id = ARGV[i]
-  if id ~= '+' and id ~= '-' and not counts[id] then
-    counts[id] = 0
-    order[#order + 1] = id
+for _, run in ipairs(runs) do
+  for j = run.first, run.last do
+    local id = ARGV[j]
+    if not counts[id] then
+      counts[id] = 0
+      order[#order + 1] = id
+    end
   end
 end
 local at = 1
@@ -42,19 +54,17 @@ each(order, function(...)
   end
 end)
 
-local dated, pinning = {}, true
-for i = 2, #ARGV do
-  local id = ARGV[i]
-  if id == '+' then
-    pinning = true
-  elseif id == '-' then
-    pinning = false
-  elseif pinning then
-    counts[id] = counts[id] + 1
-    dated[id] = true
-  elseif counts[id] > 0 then
-    counts[id] = counts[id] - 1
-    if counts[id] == 0 then dated[id] = nil end
+local dated = {}
+for _, run in ipairs(runs) do
+  for j = run.first, run.last do
+    local id = ARGV[j]
+    if run.pin then
+      counts[id] = counts[id] + 1
+      dated[id] = true
+    elseif counts[id] > 0 then
+      counts[id] = counts[id] - 1
+      if counts[id] == 0 then dated[id] = nil end
+    end
   end
 end
 
