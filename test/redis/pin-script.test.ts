@@ -97,6 +97,8 @@ void describe("Redis store-pin-2.lua", { ...redis }, () => {
     assert.deepEqual(asRuns([]), []);
     await assert.rejects(pin("1", ["+2", "a"]), /bad run mark \+2/);
     await assert.rejects(pin("1", ["a"]), /bad run mark a/);
+    await assert.rejects(pin("1", ["*1", "a"]), /bad run mark \*1/);
+    await assert.rejects(pin("1", ["+1.5", "a", "b"]), /bad run mark \+1\.5/);
     assert.deepEqual(await read(), { pins: new Map(), pinnedAt: new Map() }, "nothing applied");
   });
 

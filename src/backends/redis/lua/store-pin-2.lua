@@ -28,9 +28,10 @@ end
 local runs, i = {}, 2
 while i <= #ARGV do
   local mark = ARGV[i]
-  local n = tonumber(string.sub(mark, 2))
-  if not n or n < 0 or i + n > #ARGV then return redis.error_reply('ERR store-pin-2: bad run mark ' .. mark) end
-  runs[#runs + 1] = { first = i + 1, last = i + n, pin = string.sub(mark, 1, 1) == '+' }
+  local sign, digits = string.match(mark, '^([+-])(%d+)$')
+  local n = tonumber(digits)
+  if not n or i + n > #ARGV then return redis.error_reply('ERR store-pin-2: bad run mark ' .. mark) end
+  runs[#runs + 1] = { first = i + 1, last = i + n, pin = sign == '+' }
   i = i + n + 1
 end
 
