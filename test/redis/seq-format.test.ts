@@ -1,7 +1,7 @@
 /**
  * The scripts write a history entry's seq and a finished zset member's zero-padded seq by concatenation
  * below 10^14 (Lua writes such a number as an integer) and by string.format from there on
- * (include/store-moves.lua): both forms must read back the same, at the edge and past it.
+ * (include/history.lua): both forms must read back the same, at the edge and past it.
  */
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";

@@ -11,3 +11,12 @@ local function historyEntry(status, runner, at, seq)
   if seq >= PLAIN_DIGITS then return string.format('%s\t%s\t%s\t%d', status, runner, at, seq) end
   return status .. '\t' .. runner .. '\t' .. at .. '\t' .. seq
 end
+
+-- The finished zset's member of `id` finished at history seq `seq`: the seq zero-padded to 16 digits,
+-- ":", the id (as string.format('%016d:%s') writes it).
+local ZEROS = '0000000000000000' -- (no string library when the definitions run: scripts.ts)
+local function finishedMember(seq, id)
+  if seq >= PLAIN_DIGITS then return string.format('%016d', seq) .. ':' .. id end
+  local digits = tostring(seq)
+  return string.sub(ZEROS, #digits + 1) .. digits .. ':' .. id
+end

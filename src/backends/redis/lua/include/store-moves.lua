@@ -135,15 +135,6 @@ local function keyIndexes(id, r, rule)
   redis.call(has(rule, 'P') and 'SADD' or 'SREM', K('park', r), id)
 end
 
--- The finished zset's member of `id` finished at history seq `seq`: the seq zero-padded to 16 digits,
--- ":", the id (as string.format('%016d:%s') writes it, at a fraction of its cost).
-local ZEROS = '0000000000000000' -- (no string library when the definitions run: scripts.ts)
-local function finishedMember(seq, id)
-  if seq >= PLAIN_DIGITS then return string.format('%016d', seq) .. ':' .. id end
-  local digits = tostring(seq)
-  return string.sub(ZEROS, #digits + 1) .. digits .. ':' .. id
-end
-
 -- The owner after `rule` moves an invocation owned by `owner` for `runner`.
 local function ownerAfter(owner, rule, runner)
   if rule.owner == 'take' then return runner elseif rule.owner == 'clear' then return '' end
