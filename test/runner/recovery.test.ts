@@ -38,6 +38,23 @@ async function registerRunner(app: Tynenc, runnerId: string, ageMs: number): Pro
   await app.backend.orchestratorStore.heartbeat({ ...info, heartbeatAt });
 }
 
+/**
+ * `runnerId` beats every heartbeatIntervalMs until `stop()`, which waits for the beat under way: from
+ * then on its last beat is the one the store holds.
+ */
+function beatAs(app: Tynenc, runnerId: string): { stop(): Promise<void> } {
+  let last: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    last = last.then(() => registerRunner(app, runnerId, 0));
+  }, FAST.heartbeatIntervalMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await last;
+    },
+  };
+}
+
 /** `runnerId` claims the next queued invocation (it must be `inv`) and moves it along `path`. */
 async function takeAs(
   app: Tynenc,
@@ -357,20 +374,26 @@ describe("recovery from dead runners", () => {
     const inv = work(1);
     await registerRunner(app, "elsewhere", 0);
     await takeAs(app, "elsewhere", inv, [S.RUNNING]);
-    let elsewhereBeats: NodeJS.Timeout | undefined;
-    await withRunner(app, async () => {
-      await calls.until((seen) => seen.length >= 1); // a pass ran: this runner holds the lease
-      await registerRunner(app, "elsewhere", 0);
-      stall = new Promise((resolve) => setTimeout(resolve, 2 * FAST.runnerDeadAfterMs));
-      await stall;
-      await new Promise((resolve) => setTimeout(resolve, lateBeatsMs));
-      elsewhereBeats = setInterval(() => void registerRunner(app, "elsewhere", 0), FAST.heartbeatIntervalMs);
-      const before = calls.seen.length;
-      // Passes past the quiet time that follows the stall (runnerDeadAfterMs).
-      await new Promise((resolve) => setTimeout(resolve, 2 * FAST.runnerDeadAfterMs));
-      await calls.until((seen) => seen.length >= before + 3);
-    });
-    clearInterval(elsewhereBeats);
+    // The other runner beats until the stall, as a live one does: however long this runner takes to
+    // start (a loaded machine), its first passes find a fresh beat.
+    let elsewhere = beatAs(app, "elsewhere");
+    try {
+      await withRunner(app, async () => {
+        await calls.until((seen) => seen.length >= 1); // a pass ran: this runner holds the lease
+        await elsewhere.stop();
+        await registerRunner(app, "elsewhere", 0); // its last beat before the stall
+        stall = new Promise((resolve) => setTimeout(resolve, 2 * FAST.runnerDeadAfterMs));
+        await stall;
+        await new Promise((resolve) => setTimeout(resolve, lateBeatsMs));
+        elsewhere = beatAs(app, "elsewhere");
+        const before = calls.seen.length;
+        // Passes past the quiet time that follows the stall (runnerDeadAfterMs).
+        await new Promise((resolve) => setTimeout(resolve, 2 * FAST.runnerDeadAfterMs));
+        await calls.until((seen) => seen.length >= before + 3);
+      });
+    } finally {
+      await elsewhere.stop();
+    }
     assert.ok(happened, `the store stalled in ${stalled}`);
     assert.equal(await inv.status(), S.RUNNING);
     assert.equal((await app.orchestrator.status(inv.id))?.owner, "elsewhere");
