@@ -129,7 +129,7 @@ describe("RedisOrchestratorStore: status.ts, round trips, batches, purge", await
       const store = new RedisOrchestratorStore(context);
       const S = InvocationStatus;
       await loadScripts(context.client, ["store-change-3", "store-read-1", "store-cancel-1"]);
-      await loadScripts(context.client, ["store-pin-2", "store-purge-4", "store-lease-1"]);
+      await loadScripts(context.client, ["store-pin-3", "store-purge-4", "store-lease-1"]);
       // Each write to the socket is one request; every call below is awaited alone.
       const stream = (context.client as unknown as { stream: { write: (...a: unknown[]) => boolean } })
         .stream;

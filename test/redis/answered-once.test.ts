@@ -4,13 +4,16 @@
  * Redis applied it but its answer was lost, gets its first answer and changes nothing more. Each case
  * makes a call, sends the very same command again (as ioredis does), and checks the answer and the store.
  * Without it a release sent again took a second reference away (a text another invocation references
- * went), and a cron tick or a composite firing taken by the first send was refused to its taker.
+ * went), an unpin sent again took another reader's pin away (retention could forget a result being
+ * read), and a cron tick or a composite firing taken by the first send was refused to its taker.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import type { RedisContext } from "../../src/backends/redis/context.js";
 import { RedisDataStore } from "../../src/backends/redis/redis-data-store.js";
+import { StoreKeys } from "../../src/backends/redis/redis-store-keys.js";
+import { RedisRetention } from "../../src/backends/redis/redis-store-retention.js";
 import { RedisTriggerStore } from "../../src/backends/redis/redis-trigger-store.js";
 import { keysUnder, needsRedis, recordCalls, tempRedisContext } from "../redis-context.js";
 
@@ -59,6 +62,21 @@ void describe("Redis scripts answered once", { ...redis }, () => {
     assert.deepEqual(await triggers.satisfyPart("both", 1, 2, "b"), ["a", "b"]);
     assert.deepEqual(await again("trigger-satisfy-1"), ["a", "b"], "the firing answered again");
     assert.equal(await context.client.exists(`${context.prefix}trig:parts:both`), 0);
+  });
+
+  void it("store: pins and unpins sent again count once", async () => {
+    const retention = new RedisRetention(context.client, new StoreKeys(context));
+    const pins = `${context.prefix}os:pins`;
+    // Two readers pin the result; one unpins, and its unpin is sent again.
+    await retention.pin("done");
+    await retention.pin("done");
+    assert.equal(await again("store-pin-3"), 1, "the first pin's answer");
+    assert.equal(await context.client.hget(pins, "done"), "2");
+    await retention.unpin("done");
+    assert.equal(await again("store-pin-3"), 1, "the first unpin's answer");
+    assert.equal(await context.client.hget(pins, "done"), "1", "the other reader's pin holds the result");
+    await retention.unpin("done");
+    assert.equal(await context.client.hget(pins, "done"), null);
   });
 
   void it("keeps only the answers that may not have come back, and purges them with the rest", async () => {

@@ -1,5 +1,5 @@
 /**
- * store-pin-2.lua applies a call's pins and unpins with a few commands per call (one HMGET, then one
+ * store-pin-3.lua applies a call's pins and unpins with a few commands per call (one HMGET, then one
  * write per kind), not five per id, and takes them as runs of ids after a mark with the run's length
  * (asRuns): the end state must be the one the ops applied one by one leave, whatever the ids' text.
  * Random op sequences over a few ids, some pinned before the call, are checked against that model, and
@@ -46,7 +46,7 @@ function random(seed: number): () => number {
   };
 }
 
-void describe("Redis store-pin-2.lua", { ...redis }, () => {
+void describe("Redis store-pin-3.lua", { ...redis }, () => {
   let client: RedisClient;
   let prefix: string;
   let close: () => Promise<void>;
@@ -68,9 +68,14 @@ void describe("Redis store-pin-2.lua", { ...redis }, () => {
     };
   }
 
-  /** The script called with `args` as they are (runs with their marks). */
+  let calls = 0;
+
+  /** The script called with `args` as they are (runs with their marks), each call a new request. */
   async function pin(now: string, args: readonly string[]): Promise<void> {
-    await runScript(client, "store-pin-2", [`${prefix}pins`, `${prefix}pinned-at`], [now, ...args]);
+    calls++;
+    const request = `test:${calls}:${calls - 1}`; // every earlier answer is back (request-ids.ts)
+    const keys = [`${prefix}pins`, `${prefix}pinned-at`];
+    await runScript(client, "store-pin-3", keys, [`${prefix}sent:test`, request, now, ...args]);
   }
 
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {

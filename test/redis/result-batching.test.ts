@@ -18,7 +18,7 @@ import { deleteKeys, needsRedis, TEST_REDIS_URL } from "../redis-context.js";
 const redis = await needsRedis();
 const N = 60;
 
-/** The commands `client` sends, a script named by its file ("store-pin-2"), others by command. */
+/** The commands `client` sends, a script named by its file ("store-pin-3"), others by command. */
 function recordCommands(client: RedisClient): string[] {
   const sent: string[] = [];
   const send = client.sendCommand.bind(client);
@@ -72,9 +72,9 @@ void describe("Redis result delivery in batches", { ...redis }, () => {
       );
       // The unpins leave after the values, gathered for UNPIN_GATHER_MS.
       const deadline = Date.now() + 5000;
-      while (count(sent, "store-pin-2") < 2 && Date.now() < deadline)
+      while (count(sent, "store-pin-3") < 2 && Date.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, UNPIN_GATHER_MS));
-      assert.equal(count(sent, "store-pin-2"), 2, sent.join(" ")); // the pins, then the unpins
+      assert.equal(count(sent, "store-pin-3"), 2, sent.join(" ")); // the pins, then the unpins
       // The statuses, read by a process about to wait (store-watch-1.lua): one call for all.
       assert.equal(count(sent, "store-watch-1"), 1, sent.join(" "));
       assert.equal(count(sent, "state-get-outcomes-1"), 1, sent.join(" "));

@@ -21,7 +21,7 @@ import { deleteKeys, needsRedis, TEST_REDIS_URL } from "../redis-context.js";
  * publishes the final with its outcome, see final-outcomes.ts), and the claim that finds the queue empty
  * (the finish's own claim found nothing). No PUBLISH: the scripts send them.
  */
-const EXPECTED = ["store-register-3", "store-pin-2", "store-watch-1", "store-finish-5", "store-pin-2"];
+const EXPECTED = ["store-register-3", "store-pin-3", "store-watch-1", "store-finish-5", "store-pin-3"];
 /** The claims: the first, and the one that finds the queue empty; one more for a runner pass that straddles the counting window on a busy machine. */
 const MOST_CLAIMS = 3;
 

@@ -32,7 +32,8 @@ import type { RedisClient } from "./driver.js";
  *   lua/include/wait-rank.lua),
  *   `os:finished` (zset: "<seq>:<id>" of finished ones not yet due, by finish time), `os:held` (set:
  *   due but unread),
- *   `os:pins` / `os:pinned-at` (hashes: pin count / last pin time by id), `os:runners` (hash: runner id
+ *   `os:pins` / `os:pinned-at` (hashes: pin count / last pin time by id), `os:sent:<uuid>` (as
+ *   `data-sent:`, for lua/store-pin-3.lua), `os:runners` (hash: runner id
  *   -> JSON {cls, hostname, pid, startedAt}), `os:beats` (hash: runner id -> heartbeatAt),
  *   `os:lease:<name>` (hash: holder, until), `os:last:<runnerId>` (string: the request ids and answers of
  *   the runner's claim-next claims, and of any claim with ids held back, whose answer may not have come

@@ -2,11 +2,17 @@
 pin / unpin: count the outside readers of invocations' results (retention skips an id while counted).
 The pins and unpins of one tick come in one call, applied in the order they were made.
 
+Answered once (include/once.lua): sent again after a reconnect, when Redis applied it but its answer
+was lost, it changes no count a second time (an unpin applied twice would let retention forget a result
+another reader still reads).
+
 KEYS[1] pins       hash: id -> number of pins
 KEYS[2] pinned-at  hash: id -> time of its latest pin (pins expire, see store-purge-4.lua)
-ARGV[1] now (ms epoch, the time of the pins)
-ARGV[2...] the ops in order, as runs: "+<n>" then the n ids it pins, "-<n>" then the n ids it unpins,
+ARGV[1] the connection's kept-answers key   ARGV[2] the call's request id (include/once.lua)
+ARGV[3] now (ms epoch, the time of the pins)
+ARGV[4...] the ops in order, as runs: "+<n>" then the n ids it pins, "-<n>" then the n ids it unpins,
         and so on (the counts make any id, even "+1", read as an id)
+Returns 1.
 
 A pin counts one more and dates the id now; an unpin of a count above one counts one less, of a count
 of one deletes both fields, and of an id not pinned does nothing (one unpin too many is harmless).
@@ -15,6 +21,11 @@ one command per kind of write, however many ids the call names. What costs Redis
 a command takes and each string Lua makes, not the commands: the ids go as they are (no "+id" to cut,
 one mark per run), and the few writes name each id once.
 ]]
+--#include include/once.lua
+
+local applied, answer, kept = onceFound(ARGV[1], ARGV[2])
+if applied then return answer end
+
 -- Counts as strings (a Lua number is formatted for each command that takes it).
 local COUNTS = { '1', '2', '3' }
 -- unpack puts its values on Lua's stack, which holds about 8,000: longer lists go in chunks.
@@ -25,12 +36,12 @@ local function each(list, write)
 end
 
 -- The runs: where each starts (its first id), ends, and whether it pins.
-local runs, i = {}, 2
+local runs, i = {}, 4
 while i <= #ARGV do
   local mark = ARGV[i]
   local sign, digits = string.match(mark, '^([+-])(%d+)$')
   local n = tonumber(digits)
-  if not n or i + n > #ARGV then return redis.error_reply('ERR store-pin-2: bad run mark ' .. mark) end
+  if not n or i + n > #ARGV then return redis.error_reply('ERR store-pin-3: bad run mark ' .. mark) end
   runs[#runs + 1] = { first = i + 1, last = i + n, pin = sign == '+' }
   i = i + n + 1
 end
@@ -77,7 +88,7 @@ for _, id in ipairs(order) do
     setCounts[#setCounts + 1] = COUNTS[n] or n
     if dated[id] then
       setDates[#setDates + 1] = id
-      setDates[#setDates + 1] = ARGV[1]
+      setDates[#setDates + 1] = ARGV[3]
     end
   else
     gone[#gone + 1] = id
@@ -89,3 +100,4 @@ each(gone, function(...)
   redis.call('HDEL', KEYS[1], ...)
   redis.call('HDEL', KEYS[2], ...)
 end)
+return onceKeep(ARGV[1], ARGV[2], kept, 1)
