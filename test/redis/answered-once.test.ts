@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import type { RedisContext } from "../../src/backends/redis/context.js";
+import { redisBackend } from "../../src/backends/redis/index.js";
 import { RedisDataStore } from "../../src/backends/redis/redis-data-store.js";
 import { StoreKeys } from "../../src/backends/redis/redis-store-keys.js";
 import { RedisRetention } from "../../src/backends/redis/redis-store-retention.js";
@@ -77,6 +78,19 @@ void describe("Redis scripts answered once", { ...redis }, () => {
     assert.equal(await context.client.hget(pins, "done"), "1", "the other reader's pin holds the result");
     await retention.unpin("done");
     assert.equal(await context.client.hget(pins, "done"), null);
+  });
+
+  void it("a purge sends the gathered unpins first: purged, then closed, the store leaves no key", async () => {
+    const keyPrefix = `${context.prefix}app:`;
+    const backend = redisBackend({ client: context.duplicate(), keyPrefix });
+    await backend.ready;
+    await backend.orchestratorStore.pin("done");
+    const unpinned = backend.orchestratorStore.unpin("done"); // gathered for UNPIN_GATHER_MS
+    await backend.orchestratorStore.purge();
+    await unpinned;
+    await backend.close();
+    // Sent after the purge, the unpin left the connection's kept answers (os:sent:<uuid>) behind.
+    assert.deepEqual(await keysUnder(context.client, keyPrefix), []);
   });
 
   void it("keeps only the answers that may not have come back, and purges them with the rest", async () => {

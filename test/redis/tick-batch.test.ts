@@ -37,11 +37,13 @@ void describe("TickBatch", () => {
     await Promise.all([early, later]);
     clearInterval(alive);
     assert.deepEqual(calls, [["a", "b"]]);
-    const flushed = batch.request("c");
-    batch.flushNow();
+    let answered = false;
+    void batch.request("c").then(() => (answered = true));
+    const sent = batch.flushNow();
     assert.deepEqual(calls, [["a", "b"], ["c"]]);
-    await flushed;
-    batch.flushNow(); // nothing waits: no call
+    await sent;
+    assert.ok(answered, "flushNow settles once the call has: its waiter has its answer");
+    await batch.flushNow(); // nothing waits: no call
     assert.equal(calls.length, 2);
   });
 

@@ -121,7 +121,7 @@ export function redisBackend(options: RedisBackendOptions = {}): Backend {
       // the connection's QUIT, which Redis then answers after it.
       await new Promise<void>((resolve) => setImmediate(resolve));
       connection.client.off("close", wentDown).off("ready", cameBack);
-      orchestratorStore.flushUnpins();
+      void orchestratorStore.flushUnpins();
       broker.dispose();
       finishes.dispose();
       // A Redis that is away (or restarting) holds the sends and the QUITs until it is back: past the

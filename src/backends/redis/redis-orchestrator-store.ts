@@ -195,9 +195,9 @@ export class RedisOrchestratorStore implements OrchestratorStore {
     return this.retention.unpin(id);
   }
 
-  /** Sends the unpins that wait (see UNPIN_GATHER_MS): the backend is closing. */
-  flushUnpins(): void {
-    this.retention.flushUnpins();
+  /** Sends the unpins that wait (see UNPIN_GATHER_MS); resolves once applied (or failed), never rejects. */
+  flushUnpins(): Promise<void> {
+    return this.retention.flushUnpins();
   }
 
   purgeFinished(olderThan: number, keepNewest: number, keep?: IdSet): Promise<string[]> {
@@ -234,6 +234,9 @@ export class RedisOrchestratorStore implements OrchestratorStore {
    */
   async purge(): Promise<void> {
     const client = this.context.client;
+    // The pins and unpins still gathered go first: sent after the purge, they would leave this
+    // connection's kept answers (`os:sent:<uuid>`, store-pin-3.lua) behind it.
+    await this.retention.flushUnpins();
     for await (const found of scanKeys(client, `${literalPattern(this.keys.base)}*`))
       await client.unlink(...found);
   }

@@ -56,10 +56,13 @@ export class RedisRetention {
     return this.unpins.request(`-${id}`);
   }
 
-  /** Sends the unpins that wait (before a purge, or when the backend closes), after the pins of this tick. */
-  flushUnpins(): void {
-    this.pins.flushNow(); // an unpin never overtakes its pin
-    this.unpins.flushNow();
+  /**
+   * Sends the unpins that wait (before a purge, or when the backend closes), after the pins of this
+   * tick. Resolves once both calls have settled; never rejects.
+   */
+  async flushUnpins(): Promise<void> {
+    const pins = this.pins.flushNow(); // an unpin never overtakes its pin
+    await Promise.all([pins, this.unpins.flushNow()]);
   }
 
   private async sendPins(ops: readonly string[]): Promise<void[]> {
@@ -87,7 +90,7 @@ export class RedisRetention {
    * awaited whose wait is being recorded, and the orchestrator passes a Map).
    */
   async purgeFinished(olderThan: number, keepNewest: number, keep?: IdSet): Promise<string[]> {
-    this.flushUnpins(); // the results read before the purge are not pinned any more
+    void this.flushUnpins(); // the results read before the purge are not pinned any more (sent first)
     let held = keep === undefined ? [] : idsOf(keep);
     // A bare `has`, or more ids than one call takes: only those due are sent.
     if (held === undefined || held.length > MAX_IDS_PER_CALL) {

@@ -47,27 +47,30 @@ export class TickBatch<Item, Answer> {
     });
   }
 
-  /** Sends what waits now (a delayed batch before its timer). */
-  flushNow(): void {
+  /**
+   * Sends what waits now (a delayed batch before its timer). Resolves once that call has settled (its
+   * waiters have their answers or errors); never rejects.
+   */
+  flushNow(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.flush();
+    return this.flush();
   }
 
   private schedule(): void {
     const delay = this.options.delayMs;
-    if (!delay) return process.nextTick(() => this.flush());
-    this.timer = setTimeout(() => this.flushNow(), delay);
+    if (!delay) return process.nextTick(() => void this.flush());
+    this.timer = setTimeout(() => void this.flushNow(), delay);
     this.timer.unref();
   }
 
-  private flush(): void {
-    if (this.items.length === 0) return;
+  private flush(): Promise<void> {
+    if (this.items.length === 0) return Promise.resolve();
     const items = this.items;
     const waiters = this.waiters;
     this.items = [];
     this.waiters = [];
-    this.call(items, waiters).catch((error: unknown) => {
+    return this.call(items, waiters).catch((error: unknown) => {
       if (items.length === 1 || !this.options.retryAlone?.(error)) {
         for (const waiter of waiters) waiter.reject(error);
         return;
