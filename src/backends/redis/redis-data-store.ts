@@ -23,16 +23,24 @@ export class RedisDataStore implements DataStore {
   }
 
   async put(contentKey: string, text: string): Promise<void> {
-    await runOnce(this.context, this.base, "data-put-2", [this.dataKey(contentKey), this.statsKey()], [text]);
+    await runOnce(
+      this.context.client,
+      this.base,
+      "data-put-2",
+      [this.dataKey(contentKey), this.statsKey()],
+      [text],
+    );
   }
 
   async retain(contentKey: string): Promise<boolean> {
-    return (await runOnce(this.context, this.base, "data-retain-1", [this.dataKey(contentKey)], [])) === 1;
+    return (
+      (await runOnce(this.context.client, this.base, "data-retain-1", [this.dataKey(contentKey)], [])) === 1
+    );
   }
 
   async release(contentKeys: readonly string[]): Promise<void> {
     if (contentKeys.length > 0)
-      await runOnce(this.context, this.base, "data-release-1", [this.context.prefix], contentKeys);
+      await runOnce(this.context.client, this.base, "data-release-1", [this.context.prefix], contentKeys);
   }
 
   async get(contentKey: string): Promise<string | undefined> {

@@ -3,7 +3,7 @@ import { PIN_EXPIRES_MS } from "../sqlite/sqlite-retention.js";
 import type { RedisClient } from "./driver.js";
 import type { StoreKeys } from "./redis-store-keys.js";
 import { MAX_IDS_PER_CALL, inChunks } from "./redis-store-changes.js";
-import { requestIdsOf, type RequestIds } from "./request-ids.js";
+import { runOnce } from "./request-ids.js";
 import { runScript } from "./scripts.js";
 import { TickBatch } from "./tick-batch.js";
 
@@ -39,14 +39,10 @@ export class RedisRetention {
     delayMs: UNPIN_GATHER_MS,
   });
 
-  private readonly requestIds: RequestIds;
-
   constructor(
     private readonly client: RedisClient,
     private readonly keys: StoreKeys,
-  ) {
-    this.requestIds = requestIdsOf(client);
-  }
+  ) {}
 
   pin(id: string): Promise<void> {
     return this.pins.request(`+${id}`);
@@ -67,16 +63,14 @@ export class RedisRetention {
 
   private async sendPins(ops: readonly string[]): Promise<void[]> {
     const { pins, pinnedAt } = this.keys;
-    const kept = this.requestIds.keptKey(this.keys.base);
     await inChunks(ops, MAX_IDS_PER_CALL, async (chunk) => {
       // Answered once: a call sent again after a reconnect changes no count twice (store-pin-3.lua).
-      await this.requestIds.send((request) =>
-        runScript(
-          this.client,
-          "store-pin-3",
-          [pins, pinnedAt],
-          [kept, request, Date.now(), ...asRuns(chunk)],
-        ),
+      await runOnce(
+        this.client,
+        this.keys.base,
+        "store-pin-3",
+        [pins, pinnedAt],
+        [Date.now(), ...asRuns(chunk)],
       );
       return [];
     });

@@ -31,13 +31,13 @@ export class RedisTriggerStore implements TriggerStore {
   ): Promise<string[] | null> {
     const partsKey = key(this.context, `trig:parts:${triggerId}`);
     const args = [part, parts, context];
-    const fired = await runOnce(this.context, this.base, "trigger-satisfy-1", [partsKey], args);
+    const fired = await runOnce(this.context.client, this.base, "trigger-satisfy-1", [partsKey], args);
     return (fired as string[] | null) ?? null;
   }
 
   async claimCronTick(triggerId: string, tick: number): Promise<boolean> {
     const args = [triggerId, tick];
-    return (await runOnce(this.context, this.base, "trigger-claim-tick-1", [this.ticks], args)) === 1;
+    return (await runOnce(this.context.client, this.base, "trigger-claim-tick-1", [this.ticks], args)) === 1;
   }
 
   async lastCronTick(triggerId: string): Promise<number | null> {

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import type { RedisContext } from "./context.js";
 import type { RedisClient } from "./driver.js";
 import { runScript } from "./scripts.js";
 
@@ -71,13 +70,13 @@ export function requestIdsOf(client: RedisClient): RequestIds {
  * connection's kept-answers key (under `base`, the calling component's key names) and the request id.
  */
 export function runOnce(
-  context: RedisContext,
+  client: RedisClient,
   base: string,
   name: string,
   keys: readonly string[],
   args: readonly (string | number)[],
 ): Promise<unknown> {
-  const ids = requestIdsOf(context.client);
+  const ids = requestIdsOf(client);
   const kept = ids.keptKey(base);
-  return ids.send((request) => runScript(context.client, name, keys, [kept, request, ...args]));
+  return ids.send((request) => runScript(client, name, keys, [kept, request, ...args]));
 }
