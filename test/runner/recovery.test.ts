@@ -16,6 +16,12 @@ import { captureLogger, separateRunningMove, testApp, testBackend, withRunner } 
 /** Beats every 10 ms; a runner silent for 200 ms is dead; PENDING is never stale unless a test says so. */
 const FAST = { heartbeatIntervalMs: 10, runnerDeadAfterMs: 200, maxPendingMs: 60_000 } as const;
 
+/**
+ * The stall tests' clock: FAST's at twice the intervals, so that a loaded machine (Redis under other test
+ * processes) keeps the margins the tests reason about.
+ */
+const STALL_CLOCK = { ...FAST, heartbeatIntervalMs: 20, runnerDeadAfterMs: 400 } as const;
+
 /** The runner id the tests pretend died: it claimed invocations, then stopped beating. */
 const DEAD = "dead-runner";
 
@@ -42,11 +48,11 @@ async function registerRunner(app: Tynenc, runnerId: string, ageMs: number): Pro
  * `runnerId` beats every heartbeatIntervalMs until `stop()`, which waits for the beat under way: from
  * then on its last beat is the one the store holds.
  */
-function beatAs(app: Tynenc, runnerId: string): { stop(): Promise<void> } {
+function beatAs(app: Tynenc, runnerId: string, intervalMs: number): { stop(): Promise<void> } {
   let last: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
     last = last.then(() => registerRunner(app, runnerId, 0));
-  }, FAST.heartbeatIntervalMs);
+  }, intervalMs);
   return {
     async stop() {
       clearInterval(timer);
@@ -369,33 +375,51 @@ describe("recovery from dead runners", () => {
         };
       },
     });
-    const app = testApp({ ...FAST, backend: { ...backend, orchestratorStore: stalling } });
+    const logger = captureLogger();
+    const app = testApp({
+      ...STALL_CLOCK,
+      logger,
+      loggingLevel: "info",
+      backend: { ...backend, orchestratorStore: stalling },
+    });
     const work = app.task("work", async (n: number) => n);
     const inv = work(1);
+    const began = Date.now();
+    /** When each step of the test happened (ms since it began), for the message of a failure. */
+    const steps: string[] = [];
+    const step = (name: string) => steps.push(`${name} +${Date.now() - began}`);
     await registerRunner(app, "elsewhere", 0);
     await takeAs(app, "elsewhere", inv, [S.RUNNING]);
     // The other runner beats until the stall, as a live one does: however long this runner takes to
     // start (a loaded machine), its first passes find a fresh beat.
-    let elsewhere = beatAs(app, "elsewhere");
+    let elsewhere = beatAs(app, "elsewhere", STALL_CLOCK.heartbeatIntervalMs);
     try {
       await withRunner(app, async () => {
         await calls.until((seen) => seen.length >= 1); // a pass ran: this runner holds the lease
+        step("first pass");
         await elsewhere.stop();
         await registerRunner(app, "elsewhere", 0); // its last beat before the stall
-        stall = new Promise((resolve) => setTimeout(resolve, 2 * FAST.runnerDeadAfterMs));
+        step("last beat, stall");
+        stall = new Promise((resolve) => setTimeout(resolve, 2 * STALL_CLOCK.runnerDeadAfterMs));
         await stall;
+        step("stall over");
         await new Promise((resolve) => setTimeout(resolve, lateBeatsMs));
-        elsewhere = beatAs(app, "elsewhere");
+        elsewhere = beatAs(app, "elsewhere", STALL_CLOCK.heartbeatIntervalMs);
+        step("beats again");
         const before = calls.seen.length;
         // Passes past the quiet time that follows the stall (runnerDeadAfterMs).
-        await new Promise((resolve) => setTimeout(resolve, 2 * FAST.runnerDeadAfterMs));
+        await new Promise((resolve) => setTimeout(resolve, 2 * STALL_CLOCK.runnerDeadAfterMs));
         await calls.until((seen) => seen.length >= before + 3);
+        step("passes after");
       });
     } finally {
       await elsewhere.stop();
     }
     assert.ok(happened, `the store stalled in ${stalled}`);
-    assert.equal(await inv.status(), S.RUNNING);
+    const found = logger.lines.filter((l) => l.level !== "debug").map((l) => l.msg);
+    const history = (await inv.history()).map((h) => `${h.status}:${h.runnerId ?? "-"} +${h.at - began}`);
+    const why = `steps ${steps.join(", ")}; history ${history.join(", ")}; log ${found.join(" | ")}`;
+    assert.equal(await inv.status(), S.RUNNING, why);
     assert.equal((await app.orchestrator.status(inv.id))?.owner, "elsewhere");
   }
 
@@ -409,7 +433,7 @@ describe("recovery from dead runners", () => {
     // The store stalls while it reads the registry for a pass: this runner skips its beats meanwhile (the
     // pass is under way). Once the store answers, its next beat and lease are quick, but the other's
     // beats that queued behind the stall come later than its next pass.
-    await stallOnce("runners", 5 * FAST.heartbeatIntervalMs);
+    await stallOnce("runners", 5 * STALL_CLOCK.heartbeatIntervalMs);
   });
 
   it("lets only the holder of the recovery lease recover, once per invocation", async () => {
